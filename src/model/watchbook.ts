@@ -1,0 +1,135 @@
+// The validated, defaulted watchbook that runtime code trusts. Durations are milliseconds,
+// dates are epoch milliseconds, evidence weights are nats. The YAML shape lives in config/schema.ts.
+
+export type Severity = 'info' | 'low' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'high', 'critical'];
+
+export type Field = 'title' | 'summary' | 'content';
+export const FIELDS: readonly Field[] = ['title', 'summary', 'content'];
+
+export interface Scenario {
+  id: string;
+  title: string;
+  description?: string;
+  prior: number;
+  alert?: { enter: number; exit: number; forMs: number };
+}
+
+export interface Indicator {
+  id: string;
+  title: string;
+  description?: string;
+  window?: { from: number; to: number; everyMs?: number };
+  expectEveryMs?: number;
+  halfLifeMs: number;
+  cap: number;
+}
+
+export interface HtmlSelect {
+  item: string;
+  title: string;
+  link: string;
+  date?: string;
+  summary?: string;
+}
+
+export interface Source {
+  id: string;
+  title?: string;
+  type: 'rss' | 'html' | 'json';
+  url: string;
+  everyMs: number;
+  credibility: number;
+  lang: string;
+  tags: string[];
+  select?: HtmlSelect;
+}
+
+/** A match expression as written in YAML: a term, a list (any of), or an object of parts that must all hold. */
+export type MatchExpr = string | MatchExpr[] | MatchNode;
+
+export interface MatchNode {
+  all?: MatchExpr[];
+  any?: MatchExpr[];
+  none?: MatchExpr[];
+  near?: { terms: MatchExpr[]; within: number; of?: MatchExpr[] };
+  fields?: Field[];
+}
+
+export interface RuleFilter {
+  source?: string[];
+  tag?: string[];
+  lang?: string[];
+}
+
+export interface Rule {
+  id: string;
+  indicator: string;
+  title?: string;
+  description?: string;
+  when?: RuleFilter;
+  fields: Field[];
+  match: MatchExpr;
+  /** Log-likelihood ratio in nats for every scenario of the watchbook (0 where the rule says nothing). */
+  evidence: Record<string, number>;
+  severity: Severity;
+}
+
+/** An item as a rule test or `signpost score` gives it. */
+export interface TestItem {
+  title: string;
+  summary?: string;
+  content?: string;
+  url?: string;
+  source?: string;
+  lang?: string;
+  tags?: string[];
+}
+
+export interface RuleTest {
+  name: string;
+  /** Where the test was written, `file:line:col`, for failure messages. */
+  at: string;
+  items: TestItem[];
+  match: string[];
+  noMatch: string[];
+  scenario?: string;
+}
+
+export interface Route {
+  receiver?: string;
+  match: Record<string, string[]>;
+  continue: boolean;
+  groupBy?: string[];
+  groupWaitMs?: number;
+  groupIntervalMs?: number;
+  repeatIntervalMs?: number;
+  routes: Route[];
+}
+
+export interface Receiver {
+  id: string;
+  email?: { to: string[] };
+  slack?: { webhook: string };
+  digest?: string;
+}
+
+export interface Silence {
+  matchers: Record<string, string[]>;
+  starts: number;
+  ends: number;
+  author: string;
+  comment: string;
+}
+
+export interface Watchbook {
+  watch: { id: string; title: string; timezone: string; contact?: string };
+  scenarios: Scenario[];
+  indicators: Indicator[];
+  sources: Source[];
+  rules: Rule[];
+  tests: RuleTest[];
+  routes: Route;
+  receivers: Receiver[];
+  silences: Silence[];
+}

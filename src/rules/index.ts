@@ -1,0 +1,6 @@
+export { Matcher } from './match.js';
+export { checkRule } from './compile.js';
+export { RuleError } from './errors.js';
+export { normalizeText } from './normalize.js';
+export { tokenize } from './tokenize.js';
+export type { ExprProblem } from './expr.js';

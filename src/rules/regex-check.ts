@@ -1,0 +1,59 @@
+import { RuleError } from './errors.js';
+
+// Rules are written by admins but run on text written by anyone, so a pattern must not be able to take
+// time exponential in its input. JavaScript's backtracking engine gives no such promise; we accept only
+// what RE2 also accepts (no backreferences, no lookaround) and refuse nested unbounded repetition such as
+// (a+)+ or (\w+\s?)*, the shape behind catastrophic backtracking.
+
+interface Group {
+  repeats: boolean;
+}
+
+/** Throws RuleError if the pattern uses a feature outside the safe subset; returns the compiled RegExp. */
+export function compileSafeRegex(pattern: string): RegExp {
+  const stack: Group[] = [{ repeats: false }];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && /[1-9]/.test(next)) throw new RuleError(`backreference \\${next} is not supported (RE2 semantics) in /${pattern}/`);
+      if (!inClass && next === 'k' && pattern[i + 2] === '<') throw new RuleError(`named backreference is not supported (RE2 semantics) in /${pattern}/`);
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+    } else if (c === '(') {
+      const head = pattern.slice(i, i + 4);
+      if (head.startsWith('(?=') || head.startsWith('(?!') || head.startsWith('(?<=') || head.startsWith('(?<!')) {
+        throw new RuleError(`lookaround ${head.replace(/[^(?<=!]/g, '')} is not supported (RE2 semantics) in /${pattern}/`);
+      }
+      stack.push({ repeats: false });
+    } else if (c === ')') {
+      const group = stack.pop();
+      if (!group || stack.length === 0) throw new RuleError(`unbalanced ")" in /${pattern}/`);
+      const unbounded = quantifierAt(pattern, i + 1);
+      if (unbounded && group.repeats) throw new RuleError(`nested repetition like (a+)+ is not allowed in /${pattern}/: it can take exponential time`);
+      if (group.repeats || unbounded) stack[stack.length - 1]!.repeats = true;
+    } else if (quantifierAt(pattern, i)) {
+      stack[stack.length - 1]!.repeats = true;
+    }
+  }
+  try {
+    return new RegExp(pattern, 'iu');
+  } catch (err) {
+    throw new RuleError(`invalid regular expression /${pattern}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, { cause: err });
+  }
+}
+
+/** Whether an unbounded quantifier (*, +, {n,}) starts at i. */
+function quantifierAt(pattern: string, i: number): boolean {
+  const c = pattern[i];
+  if (c === '*' || c === '+') return true;
+  return c === '{' && /^\{\d+,\}/.test(pattern.slice(i));
+}
