@@ -4,3 +4,4 @@ export { RuleError } from './errors.js';
 export { normalizeText } from './normalize.js';
 export { tokenize } from './tokenize.js';
 export type { ExprProblem } from './expr.js';
+export { runRuleTests, favouredScenario, type TestReport, type TestResult } from './run-tests.js';

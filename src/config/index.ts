@@ -1,0 +1,5 @@
+export { loadWatchbook, loadWatchbookOrThrow, DEFAULT_CONFIG, type LoadResult } from './load.js';
+export { ConfigError, formatProblem, type Problem } from './problem.js';
+export { parseDuration, formatDuration } from './duration.js';
+export { WatchbookFileSchema } from './schema.js';
+export { EVIDENCE_WORDS } from './weights.js';

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Watchbook } from '../model/watchbook.js';
+import { mergeFiles } from './merge.js';
+import { ConfigError, type Problem } from './problem.js';
+import { checkReferences } from './references.js';
+import { WatchbookFileSchema, type WatchbookFile } from './schema.js';
+import { schemaProblems } from './schema-issues.js';
+import { toWatchbook } from './to-model.js';
+import { YamlFile } from './yaml-file.js';
+
+export const DEFAULT_CONFIG = 'config';
+const MAIN_FILES = ['watchbook.yaml', 'watchbook.yml'];
+const PART_FOLDERS = ['rules', 'tests'];
+
+export interface LoadResult {
+  /** Present only when there are no problems. */
+  watchbook?: Watchbook;
+  problems: Problem[];
+  /** Things that do not stop the watchbook from running but that an admin should know. */
+  warnings: Problem[];
+}
+
+/**
+ * Load a watchbook from one file or a folder (watchbook.yaml plus rules/*.yaml and tests/*.yaml), check it
+ * all, and collect every problem with its `file:line:col`. The same loader serves validate, test, score and
+ * the worker, so what validates is what runs.
+ */
+export function loadWatchbook(path: string = DEFAULT_CONFIG, env: NodeJS.ProcessEnv = process.env): LoadResult {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const paths = watchbookFiles(path);
+  if (typeof paths === 'string') return { problems: [{ file: path, line: 1, col: 1, message: paths }], warnings };
+
+  const files = paths.map(([full, name]) => YamlFile.read(full, name));
+  const parsed: { file: YamlFile; data: WatchbookFile }[] = [];
+  for (const file of files) {
+    const syntax = file.syntaxProblems();
+    if (syntax.length) {
+      problems.push(...syntax);
+      continue;
+    }
+    const missingEnv = file.interpolate(env);
+    problems.push(...missingEnv);
+    const data: unknown = file.doc.toJS() ?? {};
+    const result = WatchbookFileSchema.safeParse(data);
+    if (result.success) parsed.push({ file, data: result.data });
+    else problems.push(...schemaProblems(file, WatchbookFileSchema, data, result.error.issues));
+  }
+  // References are checked only on a watchbook whose every file has the right shape: otherwise a missing
+  // rule file would show up again as a dozen "unknown rule" errors.
+  if (problems.length === 0) {
+    const draft = mergeFiles(files[0]!, parsed, problems);
+    checkReferences(draft, problems, warnings);
+    if (problems.length === 0) return { watchbook: toWatchbook(draft), problems, warnings };
+  }
+  return { problems: sortProblems(problems), warnings };
+}
+
+export function loadWatchbookOrThrow(path?: string, env?: NodeJS.ProcessEnv): Watchbook {
+  const result = loadWatchbook(path, env);
+  if (!result.watchbook) throw new ConfigError(result.problems);
+  return result.watchbook;
+}
+
+/** [full path, name shown in messages] of each file, main file first; or why there are none. */
+function watchbookFiles(path: string): [string, string][] | string {
+  if (!existsSync(path)) return `no watchbook here: ${path} does not exist`;
+  if (!statSync(path).isDirectory()) return [[path, path]];
+  const main = MAIN_FILES.find((f) => existsSync(join(path, f)));
+  if (!main) return `no watchbook here: ${path} has no ${MAIN_FILES[0]}`;
+  const files: [string, string][] = [[join(path, main), join(path, main)]];
+  for (const folder of PART_FOLDERS) {
+    const dir = join(path, folder);
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) files.push([join(dir, f), join(dir, f)]);
+  }
+  return files;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

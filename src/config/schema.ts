@@ -1,0 +1,204 @@
+import * as z from 'zod';
+import type { MatchExpr } from '../model/watchbook.js';
+import { FIELDS, SEVERITIES } from '../model/watchbook.js';
+import { DURATION_PATTERN } from './duration.js';
+import { EVIDENCE_WORDS } from './weights.js';
+
+// The YAML shape of a watchbook file, and the one place each field is documented: the JSON Schema that
+// editors show is generated from these descriptions (scripts/write-schema.ts). Every file of a watchbook
+// folder has this shape; the sections of all files are merged, then required sections are checked.
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected an id of lower-case letters, digits and "-"' });
+const duration = z.string().regex(new RegExp(DURATION_PATTERN), {
+  error: 'expected a duration such as 30s, 15m, 6h, 1h30m or 30d',
+});
+const date = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    error: 'expected a date such as 2026-06-01 or 2026-06-01T09:00:00Z',
+  });
+const probability = z.number().gt(0).lt(1);
+const words = z.array(z.string().min(1));
+
+const field = z.enum(FIELDS as [string, ...string[]]);
+
+export const MatchExprSchema: z.ZodType<MatchExpr> = z.lazy(() =>
+  z.union([
+    z.string().min(1).describe('A term: word, prefix*, "a phrase", or re:PATTERN'),
+    z.array(MatchExprSchema).describe('Any one of these'),
+    z
+      .strictObject({
+        all: z.array(MatchExprSchema).optional().describe('Every one of these must match'),
+        any: z.array(MatchExprSchema).optional().describe('At least one of these must match'),
+        none: z.array(MatchExprSchema).optional().describe('None of these may match'),
+        near: z
+          .strictObject({
+            terms: z.array(MatchExprSchema).describe('One of these must occur ...'),
+            within: z.number().int().positive().describe('... within this many words ...'),
+            of: z.array(MatchExprSchema).optional().describe('... of one of these (default: what the sibling all/any matched)'),
+          })
+          .optional(),
+        fields: z.array(field).optional().describe('Look for the nested terms only in these fields'),
+      })
+      .describe('All of the given parts must hold'),
+  ]),
+) as z.ZodType<MatchExpr>;
+
+const testItem = z.union([
+  z.string().describe('The title of the item'),
+  z.strictObject({
+    title: z.string(),
+    summary: z.string().optional(),
+    content: z.string().optional(),
+    url: z.string().optional(),
+    source: id.optional().describe('A source id; the item gets its tags'),
+    lang: z.string().optional(),
+    tags: words.optional(),
+  }),
+]);
+
+const scenario = z.strictObject({
+  title: z.string(),
+  description: z.string().optional(),
+  prior: probability.describe('Prior probability; priors are normalized to sum to 1'),
+  alert: z
+    .strictObject({
+      enter: probability.describe('Alert when the probability rises to this ...'),
+      exit: probability.describe('... and clear when it falls below this (lower than enter)'),
+      for: duration.optional().describe('... after holding above enter this long (default 0s)'),
+    })
+    .optional(),
+});
+
+const indicator = z.strictObject({
+  title: z.string(),
+  description: z.string().optional(),
+  window: z
+    .strictObject({
+      from: date,
+      to: date,
+      every: duration.optional().describe('Poll the sources this often inside the window'),
+    })
+    .optional()
+    .describe('When the indicator is expected to move'),
+  expect: z.strictObject({ every: duration }).optional().describe('Evidence expected at least this often, else the indicator is overdue'),
+  half_life: duration.optional().describe('Evidence weight halves every half_life (default 30d)'),
+  cap: z.number().positive().optional().describe("The most this indicator's evidence moves a scenario's log-odds, in nats (default 3)"),
+});
+
+const source = z.strictObject({
+  id,
+  title: z.string().optional(),
+  type: z.enum(['rss', 'html', 'json']).describe('rss: RSS or Atom; json: JSON Feed; html: a list page read with select'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  every: duration.optional().describe('Polling interval outside indicator windows (default 30m)'),
+  credibility: z.number().min(0).max(1).describe('How much an item from here corroborates, 0 to 1'),
+  lang: z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as en, uk, ru' }),
+  tags: words.optional(),
+  select: z
+    .strictObject({
+      item: z.string(),
+      title: z.string(),
+      link: z.string().describe('CSS selector; selector@attr takes an attribute'),
+      date: z.string().optional(),
+      summary: z.string().optional(),
+    })
+    .optional()
+    .describe('CSS selectors of an html list page'),
+});
+
+const weight = z.union([z.number(), z.enum(Object.keys(EVIDENCE_WORDS) as [string, ...string[]])]);
+
+const rule = z.strictObject({
+  id,
+  indicator: id,
+  title: z.string().optional(),
+  description: z.string().optional(),
+  when: z
+    .strictObject({ source: z.array(id).optional(), tag: words.optional(), lang: words.optional() })
+    .optional()
+    .describe('Filters on the item: each list given must hold'),
+  fields: z.array(field).optional().describe('Where terms are looked for (default title, summary, content)'),
+  match: MatchExprSchema,
+  evidence: z.record(id, weight).describe('Per scenario: log-likelihood ratio in nats, or strong/moderate/weak/against-*'),
+  severity: z.enum(SEVERITIES as [string, ...string[]]).optional().describe('Default low'),
+  tests: z
+    .strictObject({ match: z.array(testItem).optional(), no_match: z.array(testItem).optional() })
+    .optional()
+    .describe('Inline examples this rule must and must not match'),
+});
+
+const ruleTest = z.strictObject({
+  name: z.string(),
+  item: testItem.optional(),
+  items: z.array(testItem).optional(),
+  match: z.array(id).optional().describe('Rules that must match every item'),
+  no_match: z.array(id).optional().describe('Rules that must not match any item'),
+  scenario: id.optional().describe('The summed weights of the matches must favour this scenario'),
+});
+
+const labelMatch = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+export interface RouteIn {
+  receiver?: string;
+  match?: Record<string, string | string[]>;
+  continue?: boolean;
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  routes?: RouteIn[];
+}
+
+const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
+  z.strictObject({
+    receiver: id.optional(),
+    match: labelMatch.optional().describe('Labels this route takes: a value or a list of values each'),
+    continue: z.boolean().optional().describe('Go on to later sibling routes after this one matched'),
+    group_by: words.optional(),
+    group_wait: duration.optional(),
+    group_interval: duration.optional(),
+    repeat_interval: duration.optional(),
+    routes: z.array(RouteSchema).optional(),
+  }),
+) as z.ZodType<RouteIn>;
+
+const receiver = z.strictObject({
+  email: z.strictObject({ to: z.array(z.string().min(3)).min(1) }).optional(),
+  slack: z.strictObject({ webhook: z.string().describe('Incoming webhook URL; use ${ENV}') }).optional(),
+  digest: z.string().optional().describe('A cron schedule: collect alerts and send one digest each time'),
+});
+
+const silence = z.strictObject({
+  matchers: labelMatch,
+  starts: date,
+  ends: date,
+  author: z.string(),
+  comment: z.string(),
+});
+
+export const WatchbookFileSchema = z
+  .strictObject({
+    version: z.literal(1).optional(),
+    watch: z
+      .strictObject({
+        id,
+        title: z.string(),
+        timezone: z.string().optional().describe('IANA time zone for digests and windows (default UTC)'),
+        contact: z.string().optional().describe('Contact address sent in the User-Agent of every request'),
+      })
+      .optional(),
+    scenarios: z.record(id, scenario).optional(),
+    indicators: z.record(id, indicator).optional(),
+    sources: z.array(source).optional(),
+    rules: z.array(rule).optional(),
+    tests: z.array(ruleTest).optional(),
+    routes: RouteSchema.optional(),
+    receivers: z.record(id, receiver).optional(),
+    silences: z.array(silence).optional(),
+  })
+  .describe('A Signpost watchbook, or one file of a watchbook folder');
+
+export type WatchbookFile = z.infer<typeof WatchbookFileSchema>;
+export type RuleIn = z.infer<typeof rule>;
+export type TestItemIn = z.infer<typeof testItem>;

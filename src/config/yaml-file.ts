@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Problem } from './problem.js';
+
+export type Path = readonly (string | number)[];
+
+/** A YAML file parsed with positions, so every problem can say `file:line:col`. */
+export class YamlFile {
+  private readonly lines = new LineCounter();
+  readonly doc: Document;
+
+  constructor(
+    readonly name: string,
+    text: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  static read(path: string, name: string): YamlFile {
+    return new YamlFile(name, readFileSync(path, 'utf8'));
+  }
+
+  /** YAML syntax errors (tabs, bad indentation, duplicate keys, ...), as problems. */
+  syntaxProblems(): Problem[] {
+    return this.doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      return { file: this.name, line: pos.line, col: pos.col, message: yamlMessage(e.code, e.message) };
+    });
+  }
+
+  problemAt(offset: number, message: string): Problem {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.name, line, col, message };
+  }
+
+  /**
+   * The problem at a path of the document: at the value (or, with `key`, at the key of the last step).
+   * When the path goes further than the document (a missing key), at the deepest node that exists.
+   */
+  problemAtPath(path: Path, message: string, opts: { key?: boolean } = {}): Problem {
+    let node: unknown = this.doc.contents;
+    let offset = (node as Node | null)?.range?.[0] ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      const step = path[i]!;
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === step);
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        const target = last && opts.key ? keyNode : ((pair.value as Node | null) ?? keyNode);
+        offset = target.range?.[0] ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+        node = node.items[step];
+        offset = (node as Node).range?.[0] ?? offset;
+      } else {
+        break;
+      }
+    }
+    return this.problemAt(offset, message);
+  }
+
+  /**
+   * Replace `${NAME}` and `${NAME:-fallback}` in every string with the environment's value. A missing
+   * variable is a problem that names the variable; no value is ever put into a message.
+   */
+  interpolate(env: NodeJS.ProcessEnv): Problem[] {
+    const problems: Problem[] = [];
+    visit(this.doc, {
+      Scalar: (_key, node) => {
+        if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+        node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
+          const value = env[name];
+          if (value !== undefined && value !== '') return value;
+          if (fallback !== undefined) return fallback;
+          problems.push(this.problemAt(node.range?.[0] ?? 0, `environment variable ${name} is not set`));
+          return '';
+        });
+      },
+    });
+    return problems;
+  }
+}
+
+// yaml's messages are good; a few get the words an admin would search for.
+function yamlMessage(code: string, message: string): string {
+  const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'TAB_AS_INDENT') return 'tab used for indentation: YAML indents with spaces';
+  if (code === 'DUPLICATE_KEY') return `duplicate key: ${text}`;
+  return `YAML syntax: ${text}`;
+}
