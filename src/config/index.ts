@@ -3,3 +3,4 @@ export { ConfigError, formatProblem, type Problem } from './problem.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { WatchbookFileSchema } from './schema.js';
 export { EVIDENCE_WORDS } from './weights.js';
+export { watchbookJsonSchema } from './json-schema.js';

@@ -161,7 +161,7 @@ const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
     repeat_interval: duration.optional(),
     routes: z.array(RouteSchema).optional(),
   }),
-) as z.ZodType<RouteIn>;
+);
 
 const receiver = z.strictObject({
   email: z.strictObject({ to: z.array(z.string().min(3)).min(1) }).optional(),

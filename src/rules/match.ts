@@ -19,6 +19,8 @@ const NO_TERMS: readonly number[] = [];
 
 interface FieldText {
   field: Field;
+  /** Where this field's positions start (see FIELD_SPAN). */
+  base: number;
   normalized: string;
   tokens: Tokens;
 }
@@ -61,12 +63,12 @@ export class Matcher {
       const text = input[field];
       if (text) {
         const normalized = normalizeText(text);
-        fields.push({ field, normalized, tokens: tokenize(normalized) });
+        fields.push({ field, base: FIELDS.indexOf(field) * FIELD_SPAN, normalized, tokens: tokenize(normalized) });
       }
     }
     const state = new ItemState(this.index.terms.length, fields);
     const touched: number[] = [];
-    fields.forEach(({ tokens }, f) => this.scanWords(tokens.words, FIELDS.indexOf(fields[f]!.field) * FIELD_SPAN, state, touched));
+    for (const { tokens, base } of fields) this.scanWords(tokens.words, base, state, touched);
 
     const candidates = new Set<number>(this.index.alwaysRules);
     for (const termId of touched) for (const r of this.index.rulesByTerm[termId]!) candidates.add(r);
@@ -165,10 +167,8 @@ export class Matcher {
     const term = this.index.terms[id]!;
     if (term.kind === 'regex' && !state.regexDone.has(id)) {
       state.regexDone.add(id);
-      state.fields.forEach(({ field, normalized, tokens }) => {
-        const base = FIELDS.indexOf(field) * FIELD_SPAN;
-        const re = new RegExp(term.regex.source, `${term.regex.flags}g`);
-        for (const m of normalized.matchAll(re)) state.add(id, base + wordAt(tokens.starts, m.index));
+      state.fields.forEach(({ base, normalized, tokens }) => {
+        for (const m of normalized.matchAll(term.regex)) state.add(id, base + wordAt(tokens.starts, m.index));
       });
     }
     const all = state.hits[id];

@@ -21,7 +21,9 @@ export function parseTerm(source: string): Term {
   if (source.startsWith('re:')) {
     const pattern = source.slice(3);
     if (pattern.length === 0) throw new RuleError('empty regular expression after "re:"');
-    return { kind: 'regex', source, key: source, regex: compileSafeRegex(pattern) };
+    const safe = compileSafeRegex(pattern);
+    // Global, because matching collects every occurrence (matchAll works on a copy, so no shared state).
+    return { kind: 'regex', source, key: source, regex: new RegExp(safe.source, `${safe.flags}g`) };
   }
   const words: WordPattern[] = [];
   for (const piece of source.trim().split(/\s+/)) {
