@@ -30,3 +30,34 @@ export interface Match {
   terms: string[];
   hits: Hit[];
 }
+
+/** An entry as a parser read it from a feed or page, before normalization. Text may still hold HTML. */
+export interface RawEntry {
+  guid?: string;
+  link?: string;
+  title?: string;
+  summary?: string;
+  content?: string;
+  /** ISO 8601, when the parser could read the feed's date (with its time zone); else absent. */
+  published?: string;
+  author?: string;
+}
+
+/** A normalized item: every source type produces this, and everything after ingestion reads it. */
+export interface Item {
+  /** Stable identity: GUID, else canonical URL, else a hash of title and text (see items/key.ts). */
+  key: string;
+  source: string;
+  url?: string;
+  title: string;
+  summary: string;
+  content: string;
+  /** ISO 8601. When the feed gave no usable date this is the fetch time and `dateEstimated` is true. */
+  publishedAt: string;
+  dateEstimated: boolean;
+  fetchedAt: string;
+  lang: string;
+  tags: string[];
+  /** 64-bit SimHash over word shingles, as 16 hex digits: near-duplicates differ in few bits. */
+  fingerprint: string;
+}
