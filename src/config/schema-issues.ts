@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import type { Problem } from './problem.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 import type { Path, YamlFile } from './yaml-file.js';
 
 // Turns zod's issues into problems an admin can act on: at the right line, naming the key, with a
@@ -9,7 +9,13 @@ import type { Path, YamlFile } from './yaml-file.js';
 type Issue = z.core.$ZodIssue;
 
 export function schemaProblems(file: YamlFile, schema: z.ZodType, data: unknown, issues: readonly Issue[]): Problem[] {
-  return issues.flatMap((issue) => describe(file, schema, data, issue, issue.path as Path));
+  // A misspelt required key is one mistake, not two: "unknown key indicatr (did you mean indicator?)"
+  // already says what "missing required key indicator" would.
+  const meant = new Set(
+    issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatPath(i.path as Path)}/${suggest(k, knownKeys(schema, i.path as Path))}`) : [])),
+  );
+  const misspelt = (i: Issue) => i.code === 'invalid_type' && i.path.length > 0 && meant.has(`${formatPath(i.path.slice(0, -1) as Path)}/${String(i.path[i.path.length - 1])}`);
+  return issues.filter((i) => !misspelt(i)).flatMap((issue) => describe(file, schema, data, issue, issue.path as Path));
 }
 
 function describe(file: YamlFile, schema: z.ZodType, data: unknown, issue: Issue, path: Path): Problem[] {
