@@ -52,9 +52,19 @@ export function loadWatchbook(path: string = DEFAULT_CONFIG, env: NodeJS.Process
   if (problems.length === 0) {
     const draft = mergeFiles(files[0]!, parsed, problems);
     checkReferences(draft, problems, warnings);
-    if (problems.length === 0) return { watchbook: toWatchbook(draft), problems, warnings };
+    if (problems.length === 0) return { watchbook: toWatchbook(draft), problems, warnings: redact(warnings, files) };
   }
-  return { problems: sortProblems(problems), warnings };
+  return { problems: sortProblems(redact(problems, files)), warnings: redact(warnings, files) };
+}
+
+/**
+ * Messages quote what was written (an unknown time zone, a term); where that came from the environment it
+ * may be a secret, so every value taken from the environment is shown as the `${NAME}` it came from.
+ */
+function redact(problems: Problem[], files: YamlFile[]): Problem[] {
+  const secrets = files.flatMap((f) => [...f.secrets]).filter(([, value]) => value.length >= 3);
+  if (secrets.length === 0) return problems;
+  return problems.map((p) => ({ ...p, message: secrets.reduce((m, [name, value]) => m.split(value).join(`\${${name}}`), p.message) }));
 }
 
 export function loadWatchbookOrThrow(path?: string, env?: NodeJS.ProcessEnv): Watchbook {

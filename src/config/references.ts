@@ -64,7 +64,7 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
   else if (receivers.length) warnings.push(d.main.problemAt(0, 'receivers are defined but there are no "routes": no alert will reach them'));
   for (const [id, { value: r, at }] of d.receivers) {
     if (!r.email && !r.slack) problems.push(problemAt(at, [], `receiver "${id}" needs "email" or "slack"`));
-    if (r.digest && !isCron(r.digest)) problems.push(problemAt(at, ['digest'], 'expected a cron schedule such as "0 7 * * *" (minute hour day month weekday)'));
+    if (r.digest && !isCron(r.digest)) problems.push(problemAt(at, ['digest'], `receiver "${id}": expected a cron schedule such as "0 7 * * *" (minute hour day month weekday)`));
     if (r.slack?.webhook === '') warnings.push(problemAt(at, ['slack', 'webhook'], `receiver "${id}": the Slack webhook is empty, so its Slack messages cannot be sent until it is set`));
     else if (r.slack && !/^https?:\/\/\S+$/.test(r.slack.webhook)) problems.push(problemAt(at, ['slack', 'webhook'], `receiver "${id}": the Slack webhook is not an http(s) URL`));
   }

@@ -14,12 +14,16 @@ export function schemaProblems(file: YamlFile, schema: z.ZodType, data: unknown,
   const meant = new Set(
     issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatPath(i.path as Path)}/${suggest(k, knownKeys(schema, i.path as Path))}`) : [])),
   );
-  const misspelt = (i: Issue) => i.code === 'invalid_type' && i.path.length > 0 && meant.has(`${formatPath(i.path.slice(0, -1) as Path)}/${String(i.path[i.path.length - 1])}`);
+  const misspelt = (i: Issue) =>
+    i.path.length > 0 && valueAt(data, i.path as Path) === undefined && meant.has(`${formatPath(i.path.slice(0, -1) as Path)}/${String(i.path[i.path.length - 1])}`);
   return issues.filter((i) => !misspelt(i)).flatMap((issue) => describe(file, schema, data, issue, issue.path as Path));
 }
 
 function describe(file: YamlFile, schema: z.ZodType, data: unknown, issue: Issue, path: Path): Problem[] {
   const where = (p: Path) => (p.length ? `${formatPath(p)}: ` : '');
+  if (path.length > 0 && valueAt(data, path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return [file.problemAtPath(path, `${where(path.slice(0, -1))}missing required key "${String(path[path.length - 1])}"`)];
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(schema, path);
@@ -27,13 +31,8 @@ function describe(file: YamlFile, schema: z.ZodType, data: unknown, issue: Issue
         file.problemAtPath([...path, key], `${where(path)}unknown key "${key}"${didYouMean(key, known)}`, { key: true }),
       );
     }
-    case 'invalid_type': {
-      const value = valueAt(data, path);
-      if (value === undefined) {
-        return [file.problemAtPath(path, `${where(path.slice(0, -1))}missing required key "${String(path[path.length - 1])}"`)];
-      }
-      return [file.problemAtPath(path, `${where(path)}expected ${article(issue.expected)}, got ${kindOf(value)}`)];
-    }
+    case 'invalid_type':
+      return [file.problemAtPath(path, `${where(path)}expected ${article(issue.expected)}, got ${kindOf(valueAt(data, path))}`)];
     case 'invalid_value':
       return [file.problemAtPath(path, `${where(path)}expected ${issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.join(', ')}`}`)];
     case 'too_small':

@@ -107,7 +107,12 @@ const source = z.strictObject({
     .describe('CSS selectors of an html list page'),
 });
 
-const weight = z.union([z.number(), z.enum(Object.keys(EVIDENCE_WORDS) as [string, ...string[]])]);
+const weight = z.union([
+  z.number(),
+  z.enum(Object.keys(EVIDENCE_WORDS) as [string, ...string[]], {
+    error: `expected a number of nats or one of ${Object.keys(EVIDENCE_WORDS).join(', ')}`,
+  }),
+]);
 
 const rule = z.strictObject({
   id,

@@ -1,5 +1,6 @@
 import type { Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
 import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
+import { parseDateIn } from './date.js';
 import { parseDuration } from './duration.js';
 import { where, type Draft } from './merge.js';
 import type { RouteIn, TestItemIn } from './schema.js';
@@ -16,6 +17,8 @@ const ms = (d: string) => parseDuration(d)!;
 const optionalMs = (d: string | undefined) => (d === undefined ? undefined : ms(d));
 
 export function toWatchbook(d: Draft): Watchbook {
+  const timezone = d.watch!.value.timezone ?? 'UTC';
+  const date = (text: string) => parseDateIn(text, timezone);
   const scenarioIds = [...d.scenarios.keys()];
   const priorSum = [...d.scenarios.values()].reduce((sum, s) => sum + s.value.prior, 0);
   const sources = d.sources.map(({ value: s }) => ({
@@ -50,7 +53,7 @@ export function toWatchbook(d: Draft): Watchbook {
   }
 
   return {
-    watch: { ...d.watch!.value, timezone: d.watch!.value.timezone ?? 'UTC' },
+    watch: { ...d.watch!.value, timezone },
     scenarios: [...d.scenarios].map(([id, { value: s }]) => ({
       id,
       title: s.title,
@@ -63,7 +66,7 @@ export function toWatchbook(d: Draft): Watchbook {
       title: i.title,
       ...(i.description !== undefined && { description: i.description }),
       ...(i.window && {
-        window: { from: Date.parse(i.window.from), to: Date.parse(i.window.to), ...(i.window.every && { everyMs: ms(i.window.every) }) },
+        window: { from: date(i.window.from), to: date(i.window.to), ...(i.window.every && { everyMs: ms(i.window.every) }) },
       }),
       ...(i.expect && { expectEveryMs: ms(i.expect.every) }),
       halfLifeMs: ms(i.half_life ?? DEFAULT_HALF_LIFE),
@@ -86,8 +89,8 @@ export function toWatchbook(d: Draft): Watchbook {
     receivers: [...d.receivers].map(([id, { value: r }]) => ({ id, ...r })),
     silences: d.silences.map(({ value: s }) => ({
       matchers: labels(s.matchers),
-      starts: Date.parse(s.starts),
-      ends: Date.parse(s.ends),
+      starts: date(s.starts),
+      ends: date(s.ends),
       author: s.author,
       comment: s.comment,
     })),

@@ -11,7 +11,7 @@ export class YamlFile {
 
   constructor(
     readonly name: string,
-    text: string,
+    private readonly text: string,
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
@@ -22,10 +22,7 @@ export class YamlFile {
 
   /** YAML syntax errors (tabs, bad indentation, duplicate keys, ...), as problems. */
   syntaxProblems(): Problem[] {
-    return this.doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file: this.name, line: pos.line, col: pos.col, message: yamlMessage(e.code, e.message) };
-    });
+    return this.doc.errors.map((e) => this.problemAt(e.pos[0], yamlMessage(e.code, e.message, this.text.slice(e.pos[0]))));
   }
 
   problemAt(offset: number, message: string): Problem {
@@ -60,9 +57,17 @@ export class YamlFile {
     return this.problemAt(offset, message);
   }
 
+  /** Values taken from the environment, by variable name: messages must never show them. */
+  readonly secrets = new Map<string, string>();
+
+  private remember(name: string, value: string): string {
+    this.secrets.set(name, value);
+    return value;
+  }
+
   /**
-   * Replace `${NAME}` and `${NAME:-fallback}` in every string with the environment's value. A missing
-   * variable is a problem that names the variable; no value is ever put into a message.
+   * Replace `${NAME}` and `${NAME:-fallback}` in every string with the environment's value, as a shell
+   * would (`:-` also covers an empty value). A missing variable is a problem that names the variable.
    */
   interpolate(env: NodeJS.ProcessEnv): Problem[] {
     const problems: Problem[] = [];
@@ -71,8 +76,8 @@ export class YamlFile {
         if (typeof node.value !== 'string' || !node.value.includes('${')) return;
         node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
           const value = env[name];
-          if (value !== undefined && value !== '') return value;
-          if (fallback !== undefined) return fallback;
+          if (fallback !== undefined) return value === undefined || value === '' ? fallback : this.remember(name, value);
+          if (value !== undefined) return this.remember(name, value);
           problems.push(this.problemAt(node.range?.[0] ?? 0, `environment variable ${name} is not set`));
           return '';
         });
@@ -83,9 +88,9 @@ export class YamlFile {
 }
 
 // yaml's messages are good; a few get the words an admin would search for.
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string, at: string): string {
   const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'TAB_AS_INDENT') return 'tab used for indentation: YAML indents with spaces';
-  if (code === 'DUPLICATE_KEY') return `duplicate key: ${text}`;
+  if (code === 'DUPLICATE_KEY') return `duplicate key "${/^[^:\n]*/.exec(at)![0].trim()}": each key may appear once in a mapping`;
   return `YAML syntax: ${text}`;
 }

@@ -47,7 +47,7 @@ export function compileSafeRegex(pattern: string): RegExp {
   try {
     return new RegExp(pattern, 'iu');
   } catch (err) {
-    throw new RuleError(`invalid regular expression /${pattern}/: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, { cause: err });
+    throw new RuleError(`invalid regular expression /${pattern}/: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`, { cause: err });
   }
 }
 
