@@ -28,9 +28,13 @@ interface Options {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return 0;
   }
   const run = commands[command];
   if (!run) {

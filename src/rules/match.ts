@@ -29,6 +29,8 @@ interface FieldText {
 class ItemState {
   readonly hits: (number[] | undefined)[];
   readonly regexDone = new Set<number>();
+  /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
+  readonly regexText = new Map<string, string>();
 
   constructor(
     termCount: number,
@@ -78,7 +80,8 @@ export class Matcher {
     for (const r of [...candidates].sort((a, b) => a - b)) {
       const compiled = this.index.rules[r]!;
       if (!passesFilter(compiled.rule, input)) continue;
-      if (this.evaluate(compiled.node, state)) matches.push(this.explain(compiled, state));
+      const uses: number[] = [];
+      if (this.evaluate(compiled.node, state, uses)) matches.push(this.explain(compiled, state, uses));
     }
     return matches;
   }
@@ -114,62 +117,88 @@ export class Matcher {
     return result;
   }
 
-  /** Positions where a node holds, or null where it does not. */
-  private evaluate(node: Node, state: ItemState): number[] | null {
+  // Evaluation records the term occurrences that made each node hold in `uses`, a flat list of
+  // (term id, position) pairs; a node that fails takes its own back off (uses.length = mark), so what is
+  // left when a rule matches is exactly its explanation.
+
+  private evaluate(node: Node, state: ItemState, uses: number[]): boolean {
+    const mark = uses.length;
+    const fail = () => {
+      uses.length = mark;
+      return false;
+    };
     switch (node.t) {
-      case 'term':
-        return this.termPositions(node.id, node.mask, state);
-      case 'all': {
-        const out: number[] = [];
-        for (const part of node.parts) {
-          const p = this.evaluate(part, state);
-          if (!p) return null;
-          out.push(...p);
-        }
-        return out;
+      case 'term': {
+        const positions = this.termPositions(node.id, node.mask, state);
+        if (!positions) return false;
+        for (const pos of positions) uses.push(node.id, pos);
+        return true;
       }
+      case 'all':
+        return node.parts.every((part) => this.evaluate(part, state, uses)) || fail();
       case 'any': {
-        let out: number[] | null = null;
-        for (const part of node.parts) {
-          const p = this.evaluate(part, state);
-          if (p) out = out ? out.concat(p) : p;
-        }
-        return out;
+        let any = false;
+        for (const part of node.parts) if (this.evaluate(part, state, uses)) any = true;
+        return any;
       }
       case 'object': {
-        const out: number[] = [];
-        for (const part of node.positive) {
-          const p = this.evaluate(part, state);
-          if (!p) return null;
-          out.push(...p);
-        }
-        if (node.near) {
-          const p = this.evaluateNear(node.near, out, state);
-          if (!p) return null;
-          out.push(...p);
-        }
-        if (node.none && this.evaluate(node.none, state)) return null;
-        return out;
+        if (!node.positive.every((part) => this.evaluate(part, state, uses))) return fail();
+        if (node.near && !this.evaluateNear(node.near, state, uses, mark)) return fail();
+        if (node.none && this.evaluate(node.none, state, [])) return fail();
+        return true;
       }
     }
   }
 
-  private evaluateNear(near: Near, siblings: number[], state: ItemState): number[] | null {
-    const terms = this.evaluate(near.terms, state);
-    if (!terms) return null;
-    const anchors = near.of ? this.evaluate(near.of, state) : siblings;
-    if (!anchors) return null;
-    const close = terms.filter((p) => anchors.some((a) => a !== p && fieldOf(a) === fieldOf(p) && Math.abs(a - p) <= near.within));
-    return close.length ? close : null;
+  /** One of near.terms within near.within words of an anchor: near.of, or what the siblings used. */
+  private evaluateNear(near: Near, state: ItemState, uses: number[], siblingsFrom: number): boolean {
+    const terms: number[] = [];
+    if (!this.evaluate(near.terms, state, terms)) return false;
+    const anchors: number[] = near.of ? [] : uses.slice(siblingsFrom);
+    if (near.of && !this.evaluate(near.of, state, anchors)) return false;
+    const closeAnchors = new Set<number>();
+    let found = false;
+    for (let t = 0; t < terms.length; t += 2) {
+      let close = false;
+      for (let a = 0; a < anchors.length; a += 2) {
+        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= near.within) {
+          close = true;
+          closeAnchors.add(a);
+        }
+      }
+      if (close) {
+        uses.push(terms[t]!, terms[t + 1]!);
+        found = true;
+      }
+    }
+    if (near.of) for (const a of closeAnchors) uses.push(anchors[a]!, anchors[a + 1]!);
+    return found;
+  }
+
+  /** Words between two occurrences (0 if they touch), Infinity across fields or for the same word. */
+  private gap(idA: number, posA: number, idB: number, posB: number): number {
+    if (posA === posB || fieldOf(posA) !== fieldOf(posB)) return Infinity;
+    const endA = posA + this.wordLength(idA) - 1;
+    const endB = posB + this.wordLength(idB) - 1;
+    return Math.max(0, posB - endA, posA - endB);
+  }
+
+  private wordLength(id: number): number {
+    const term = this.index.terms[id]!;
+    return term.kind === 'words' ? term.words.length : 1;
   }
 
   private termPositions(id: number, mask: number, state: ItemState): number[] | null {
     const term = this.index.terms[id]!;
     if (term.kind === 'regex' && !state.regexDone.has(id)) {
       state.regexDone.add(id);
-      state.fields.forEach(({ base, normalized, tokens }) => {
-        for (const m of normalized.matchAll(term.regex)) state.add(id, base + wordAt(tokens.starts, m.index));
-      });
+      for (const { base, normalized, tokens } of state.fields) {
+        for (const m of normalized.matchAll(term.regex)) {
+          const pos = base + wordAt(tokens, m.index);
+          state.add(id, pos);
+          state.regexText.set(`${id}:${pos}`, m[0]);
+        }
+      }
     }
     const all = state.hits[id];
     if (!all) return null;
@@ -178,23 +207,20 @@ export class Matcher {
     return some.length ? some : null;
   }
 
-  private explain(compiled: CompiledRule, state: ItemState): Match {
+  private explain(compiled: CompiledRule, state: ItemState, uses: number[]): Match {
     const { rule } = compiled;
-    const terms: string[] = [];
-    const hits: Hit[] = [];
-    for (const [id, written] of compiled.positive) {
-      const positions = state.hits[id];
-      if (!positions) continue;
-      terms.push(written);
-      const term = this.index.terms[id]!;
-      const length = term.kind === 'words' ? term.words.length : 1;
-      for (const pos of positions) {
-        const field = FIELDS[fieldOf(pos)]!;
-        const word = pos % FIELD_SPAN;
-        const words = state.fields.find((f) => f.field === field)!.tokens.words;
-        hits.push({ term: written, field, word, text: words.slice(word, word + length).join(' ') });
-      }
-    }
+    const used = new Map<string, [number, number]>();
+    for (let u = 0; u < uses.length; u += 2) used.set(`${uses[u]}:${uses[u + 1]}`, [uses[u]!, uses[u + 1]!]);
+    const ordered = [...used.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const hits: Hit[] = ordered.map(([id, pos]) => {
+      const field = FIELDS[fieldOf(pos)]!;
+      const word = pos % FIELD_SPAN;
+      const words = state.fields.find((f) => f.field === field)!.tokens.words;
+      const text = state.regexText.get(`${id}:${pos}`) ?? words.slice(word, word + this.wordLength(id)).join(' ');
+      return { term: compiled.positive.get(id)!, field, word, text };
+    });
+    const usedIds = new Set(ordered.map(([id]) => id));
+    const terms = [...compiled.positive].filter(([id]) => usedIds.has(id)).map(([, written]) => written);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
 }
@@ -209,8 +235,8 @@ function phraseAt(term: Extract<Term, { kind: 'words' }>, words: string[], at: n
   return true;
 }
 
-/** Index of the word that contains (or follows) a character offset. */
-function wordAt(starts: number[], offset: number): number {
+/** Index of the word that contains a character offset, or of the next word when it falls between words. */
+function wordAt({ words, starts }: Tokens, offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -218,7 +244,9 @@ function wordAt(starts: number[], offset: number): number {
     if (starts[mid]! <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return Math.max(lo, 0);
+  const start = starts[lo];
+  const betweenWords = start !== undefined && offset >= start + words[lo]!.length && lo + 1 < starts.length;
+  return betweenWords ? lo + 1 : lo;
 }
 
 function passesFilter(rule: Rule, input: MatchInput): boolean {

@@ -2,8 +2,8 @@ import { RuleError } from './errors.js';
 
 // Rules are written by admins but run on text written by anyone, so a pattern must not be able to take
 // time exponential in its input. JavaScript's backtracking engine gives no such promise; we accept only
-// what RE2 also accepts (no backreferences, no lookaround) and refuse nested unbounded repetition such as
-// (a+)+ or (\w+\s?)*, the shape behind catastrophic backtracking.
+// what RE2 also accepts (no backreferences, no lookaround) and refuse repetition of a group that itself
+// repeats without bound, such as (a+)+, (\w+\s?)* or (a+){8}: the shape behind catastrophic backtracking.
 
 interface Group {
   repeats: boolean;
@@ -37,10 +37,9 @@ export function compileSafeRegex(pattern: string): RegExp {
     } else if (c === ')') {
       const group = stack.pop();
       if (!group || stack.length === 0) throw new RuleError(`unbalanced ")" in /${pattern}/`);
-      const unbounded = quantifierAt(pattern, i + 1);
-      if (unbounded && group.repeats) throw new RuleError(`nested repetition like (a+)+ is not allowed in /${pattern}/: it can take exponential time`);
-      if (group.repeats || unbounded) stack[stack.length - 1]!.repeats = true;
-    } else if (quantifierAt(pattern, i)) {
+      if (group.repeats && repeatsAgain(pattern, i + 1)) throw new RuleError(`nested repetition like (a+)+ is not allowed in /${pattern}/: it can take exponential time`);
+      if (group.repeats || unboundedAt(pattern, i + 1)) stack[stack.length - 1]!.repeats = true;
+    } else if (unboundedAt(pattern, i)) {
       stack[stack.length - 1]!.repeats = true;
     }
   }
@@ -52,8 +51,18 @@ export function compileSafeRegex(pattern: string): RegExp {
 }
 
 /** Whether an unbounded quantifier (*, +, {n,}) starts at i. */
-function quantifierAt(pattern: string, i: number): boolean {
+function unboundedAt(pattern: string, i: number): boolean {
   const c = pattern[i];
   if (c === '*' || c === '+') return true;
   return c === '{' && /^\{\d+,\}/.test(pattern.slice(i));
+}
+
+/**
+ * Whether a quantifier that lets its group match more than once starts at i: unbounded ones, and also
+ * bounded ones like {2,10} or {8}, since (a+){8} backtracks through every way of cutting the input in 8.
+ */
+function repeatsAgain(pattern: string, i: number): boolean {
+  if (unboundedAt(pattern, i)) return true;
+  const m = /^\{(\d+)(?:,(\d+))?\}/.exec(pattern.slice(i));
+  return m !== null && Number(m[2] ?? m[1]) > 1;
 }

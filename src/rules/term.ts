@@ -36,10 +36,8 @@ export function parseTerm(source: string): Term {
     }
     pieceWords.forEach((text, i) => words.push({ text, prefix: prefix && i === pieceWords.length - 1 }));
   }
-  const last = words[words.length - 1]!;
-  if (last.prefix && [...last.text].length < MIN_PREFIX) {
-    throw new RuleError(`prefix "${last.text}*" is too short (at least ${MIN_PREFIX} letters), in "${source}"`);
-  }
+  const short = words.find((w) => w.prefix && [...w.text].length < MIN_PREFIX);
+  if (short) throw new RuleError(`prefix "${short.text}*" is too short (at least ${MIN_PREFIX} letters), in "${source}"`);
   const key = words.map((w) => (w.prefix ? `${w.text}*` : w.text)).join(' ');
   return { kind: 'words', source, key, words };
 }
