@@ -191,6 +191,10 @@ export const WatchbookFileSchema = z
         title: z.string(),
         timezone: z.string().optional().describe('IANA time zone for digests and windows (default UTC)'),
         contact: z.string().optional().describe('Contact address sent in the User-Agent of every request'),
+        allow_private: z
+          .boolean()
+          .optional()
+          .describe('Let sources and their redirects reach loopback and private addresses (default false: refused, against SSRF)'),
       })
       .optional(),
     scenarios: z.record(id, scenario).optional(),

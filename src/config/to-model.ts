@@ -53,7 +53,13 @@ export function toWatchbook(d: Draft): Watchbook {
   }
 
   return {
-    watch: { ...d.watch!.value, timezone },
+    watch: {
+      id: d.watch!.value.id,
+      title: d.watch!.value.title,
+      timezone,
+      ...(d.watch!.value.contact !== undefined && { contact: d.watch!.value.contact }),
+      allowPrivate: d.watch!.value.allow_private ?? false,
+    },
     scenarios: [...d.scenarios].map(([id, { value: s }]) => ({
       id,
       title: s.title,

@@ -123,7 +123,7 @@ export interface Silence {
 }
 
 export interface Watchbook {
-  watch: { id: string; title: string; timezone: string; contact?: string };
+  watch: { id: string; title: string; timezone: string; contact?: string; allowPrivate: boolean };
   scenarios: Scenario[];
   indicators: Indicator[];
   sources: Source[];

@@ -29,7 +29,7 @@ function test(name: string, t: Partial<RuleTest> & Pick<RuleTest, 'items'>): Rul
 
 function watchbook(tests: RuleTest[], rules: Rule[] = RULES): Watchbook {
   return {
-    watch: { id: 'fixture', title: 'Fixture', timezone: 'UTC' },
+    watch: { id: 'fixture', title: 'Fixture', timezone: 'UTC', allowPrivate: false },
     scenarios: SCENARIOS.map((id) => ({ id, title: id, prior: 1 / SCENARIOS.length })),
     indicators: [{ id: 'talks', title: 'Talks', halfLifeMs: 1, cap: 3 }],
     sources: [],
