@@ -1,0 +1,177 @@
+// RawEntry -> Item: every source type ends here, and every later stage reads only Items.
+//
+// - title, summary and content are readable text (html-text.ts); a title is one line;
+// - a missing summary is the start of the content, so digests and alerts always have a blurb;
+// - a missing title is the first words of the text; an entry with neither title nor text is not an item;
+// - publishedAt is the feed's date, or the fetch time with dateEstimated when the feed gave none we can
+//   trust: unreadable, not after 1970, or more than a day ahead of the fetch (time-zone slips are hours;
+//   a date a week ahead is a broken feed, and would make the evidence look fresh for a week);
+// - url is the canonical link (canonical-url.ts), else a GUID that is itself an absolute http(s) URL
+//   (RSS: a guid is a permalink unless it says otherwise);
+// - lang and tags come from the source, which the analyst described;
+// - the fingerprint covers title, summary and content, the summary left out when the content contains it
+//   (it is then the content's first lines, and would weigh twice).
+//
+// The functions are total: a malformed entry (a parser handing over an object where a string belongs)
+// reads as missing fields, and one bad entry never fails the poll.
+import type { Item, RawEntry } from '../model/item.js';
+import type { Source } from '../model/watchbook.js';
+import { canonicalUrl } from './canonical-url.js';
+import { htmlToText } from './html-text.js';
+import { chooseBasis, type KeyBasis, keyFrom, usableGuid } from './key.js';
+import { fingerprint } from './simhash.js';
+
+/** The longest derived summary, in characters, before "…". */
+export const SUMMARY_CHARS = 300;
+const TITLE_WORDS = 12;
+const TITLE_CHARS = 120;
+const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+const ELLIPSIS = '…';
+
+/** The items of one fetch, and how many entries did not become one (empty, duplicate or malformed). */
+export interface ItemBatch {
+  items: Item[];
+  skipped: number;
+  /** Of the skipped, how many repeated an earlier entry of the same fetch. */
+  duplicates: number;
+}
+
+interface Draft {
+  item: Item;
+  basis: KeyBasis;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Cut a text at a word boundary at most `max` characters in, marking the cut with "…". */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = -1;
+  for (let i = max; i > max / 2; i--) {
+    if (/\s/.test(text[i]!)) {
+      cut = i;
+      break;
+    }
+  }
+  if (cut < 0) {
+    cut = max; // one very long word: cut it, but not inside a surrogate pair
+    const c = text.charCodeAt(cut - 1);
+    if (c >= 0xd800 && c <= 0xdbff) cut--;
+  }
+  return text.slice(0, cut).trimEnd() + ELLIPSIS;
+}
+
+/** A title made of the first words of the text. */
+function titleFrom(text: string): string {
+  const words = text.split(/\s+/);
+  const title = words.slice(0, TITLE_WORDS).join(' ');
+  const cut = truncate(title, TITLE_CHARS);
+  return cut === title && words.length > TITLE_WORDS ? title + ELLIPSIS : cut;
+}
+
+function dateOf(published: unknown, fetchedAt: Date): { at: string; estimated: boolean } {
+  const t = typeof published === 'string' ? Date.parse(published) : Number.NaN;
+  if (Number.isFinite(t) && t > 0 && t <= fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
+    return { at: new Date(t).toISOString(), estimated: false };
+  }
+  return { at: fetchedAt.toISOString(), estimated: true };
+}
+
+function checkFetchedAt(fetchedAt: Date): void {
+  if (!(fetchedAt instanceof Date) || Number.isNaN(fetchedAt.getTime())) {
+    throw new RangeError(`items: fetchedAt must be a valid Date, got ${String(fetchedAt)}`);
+  }
+}
+
+function draft(entry: RawEntry, source: Source, fetchedAt: Date): Draft | undefined {
+  const content = htmlToText(str(entry.content));
+  const ownSummary = htmlToText(str(entry.summary));
+  const summary = ownSummary !== '' ? ownSummary : truncate(content, SUMMARY_CHARS);
+  // The summary counts in the fingerprint only when it is not the content's own lead.
+  const distinctSummary = ownSummary !== '' && !content.includes(ownSummary) ? ownSummary : '';
+  const text = summary || content;
+  let title = htmlToText(str(entry.title)).replace(/\n/g, ' ');
+  if (title === '' && text === '') return undefined;
+  if (title === '') title = titleFrom(text);
+
+  const guid = usableGuid(entry.guid);
+  const linkUrl = canonicalUrl(str(entry.link), source.url);
+  const url = linkUrl ?? (guid !== undefined ? canonicalUrl(guid) : undefined);
+  const basis = chooseBasis(entry, guid, linkUrl);
+  const date = dateOf(entry.published, fetchedAt);
+  const item: Item = {
+    key: keyFrom(source.id, basis),
+    source: source.id,
+    title,
+    summary,
+    content,
+    publishedAt: date.at,
+    dateEstimated: date.estimated,
+    fetchedAt: fetchedAt.toISOString(),
+    lang: source.lang,
+    tags: [...source.tags],
+    fingerprint: fingerprint(`${title}\n${distinctSummary}\n${content}`),
+  };
+  if (url !== undefined) item.url = url;
+  return { item, basis };
+}
+
+/** The Item of an entry, or undefined when it has neither title nor text. */
+export function toItem(entry: RawEntry, source: Source, fetchedAt: Date): Item | undefined {
+  checkFetchedAt(fetchedAt);
+  return draft(entry, source, fetchedAt)?.item;
+}
+
+const sameText = (a: Item, b: Item): boolean => a.title === b.title && a.summary === b.summary && a.content === b.content;
+
+/**
+ * The Items of one fetch, in feed order, each key once. Entries with the same key and the same text are
+ * one item listed twice (feeds do this): the first stays. Entries with the same key but different texts
+ * show that this source's GUIDs or links do not tell its items apart (a CMS that gives every item one
+ * GUID, a list page whose items all link to the page itself): each of those gets a key from its GUID and
+ * link when the links differ (an edited title still keeps it), else from its text, so none is lost.
+ */
+export function toItems(entries: readonly RawEntry[], source: Source, fetchedAt: Date): ItemBatch {
+  checkFetchedAt(fetchedAt);
+  const drafts: Draft[] = [];
+  let skipped = 0;
+  for (const entry of entries) {
+    let d: Draft | undefined;
+    try {
+      d = draft(entry, source, fetchedAt);
+    } catch {
+      d = undefined; // a bug on one entry must not cost the others; it shows in `skipped`
+    }
+    if (d) drafts.push(d);
+    else skipped++;
+  }
+
+  const byKey = new Map<string, Draft[]>();
+  for (const d of drafts) {
+    const group = byKey.get(d.item.key);
+    if (group) group.push(d);
+    else byKey.set(d.item.key, [d]);
+  }
+  for (const group of byKey.values()) {
+    if (group.length < 2 || group.every((d) => sameText(d.item, group[0]!.item))) continue;
+    const urls = new Set(group.map((d) => d.item.url));
+    const byUrl = group[0]!.basis.kind === 'guid' && !urls.has(undefined) && urls.size === group.length;
+    for (const d of group) {
+      const tell = byUrl ? d.item.url! : `${d.item.title}\n${d.item.summary}\n${d.item.content}`;
+      d.item.key = keyFrom(source.id, { kind: d.basis.kind, value: `${d.basis.value}\n${tell}` });
+    }
+  }
+
+  const items: Item[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const { item } of drafts) {
+    if (seen.has(item.key)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(item.key);
+    items.push(item);
+  }
+  return { items, skipped: skipped + duplicates, duplicates };
+}
