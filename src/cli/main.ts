@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { runFetch } from './fetch.js';
 import { runScore } from './score.js';
 import { runTest } from './test.js';
 import { runValidate } from './validate.js';
@@ -11,48 +12,69 @@ Commands:
   test [--config PATH]                    run the rule tests; last line "N passed, N failed"
   score [--config PATH] [--input FILE]    score items given as JSON lines (stdin by default)
         [--explain]                       add where each term matched
+  fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
+  fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
+                                          try an address (and selectors) before adding it
 
 The watchbook is PATH, else $SIGNPOST_CONFIG, else ./config.`;
 
-const commands: Record<string, (opts: Options) => Promise<number> | number> = {
-  validate: (o) => runValidate(o.config),
-  test: (o) => runTest(o.config),
-  score: (o) => runScore(o.config, o.input, o.explain),
-};
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
 
-interface Options {
-  config: string;
-  input?: string;
-  explain: boolean;
+interface Command {
+  options: Options;
+  positionals?: boolean;
+  run(values: Values, positionals: string[], config: string): Promise<number> | number;
 }
 
+const CONFIG: Options = { config: { type: 'string', short: 'c' } };
+
+const commands: Record<string, Command> = {
+  validate: { options: CONFIG, run: (_v, _p, config) => runValidate(config) },
+  test: { options: CONFIG, run: (_v, _p, config) => runTest(config) },
+  score: {
+    options: { ...CONFIG, input: { type: 'string', short: 'i' }, explain: { type: 'boolean' } },
+    run: (v, _p, config) => runScore(config, v.input as string | undefined, v.explain === true),
+  },
+  fetch: {
+    options: {
+      ...CONFIG,
+      url: { type: 'string' },
+      type: { type: 'string' },
+      select: { type: 'string' },
+      'allow-private': { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+    positionals: true,
+    run: (v, p, config) => runFetch(config, p, v),
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command) {
+  const [name, ...rest] = argv;
+  if (!name) {
     console.error(USAGE);
     return 2;
   }
-  if (command === '--help' || command === '-h' || command === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const run = commands[command];
-  if (!run) {
-    console.error(`signpost: unknown command "${command}"\n\n${USAGE}`);
+  const command = commands[name];
+  if (!command) {
+    console.error(`signpost: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { config: { type: 'string', short: 'c' }, input: { type: 'string', short: 'i' }, explain: { type: 'boolean' } },
-      strict: true,
-    }));
+    parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: command.positionals ?? false });
   } catch (err) {
-    console.error(`signpost ${command}: ${(err as Error).message}\n\n${USAGE}`);
+    console.error(`signpost ${name}: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  return run({ config: values.config ?? process.env.SIGNPOST_CONFIG ?? 'config', explain: values.explain ?? false, ...(values.input && { input: values.input }) });
+  const values = parsed.values as Values;
+  const config = (values.config as string | undefined) ?? process.env.SIGNPOST_CONFIG ?? 'config';
+  return command.run(values, parsed.positionals, config);
 }
 
 main(process.argv.slice(2)).then(

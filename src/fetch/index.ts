@@ -19,3 +19,4 @@ export {
   type FailureEvent,
   type SuccessEvent,
 } from './health.js';
+export { decodeBody, type DecodedBody } from './charset.js';

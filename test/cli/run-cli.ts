@@ -38,3 +38,16 @@ export function cli(args: string[], opts: { input?: string; env?: Record<string,
 
 /** JSON lines in, as `signpost score` reads them. */
 export const jsonl = (...items: unknown[]) => items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
+
+/** The same as cli(), without blocking: for tests whose own servers must answer while the CLI runs. */
+export async function cliAsync(args: string[]): Promise<CliResult> {
+  const { execFile } = await import('node:child_process');
+  const env = { ...process.env };
+  delete env.SIGNPOST_CONFIG;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const status = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ status, stdout, stderr, out: lines(stdout), err: lines(stderr) });
+    });
+  });
+}
