@@ -12,11 +12,6 @@ import { tokenize, type Tokens } from './tokenize.js';
 const FIELD_SPAN = 1 << 24;
 const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
 
-// Words in news follow Zipf's law: a few thousand distinct words make up most text. Remembering which
-// terms a word starts makes the usual lookup one Map.get; the cache is dropped when it grows past this.
-const WORD_CACHE_LIMIT = 200_000;
-const NO_TERMS: readonly number[] = [];
-
 interface FieldText {
   field: Field;
   /** Where this field's positions start (see FIELD_SPAN). */
@@ -25,34 +20,65 @@ interface FieldText {
   tokens: Tokens;
 }
 
-/** The per-item state of one match call. */
-class ItemState {
-  readonly hits: (number[] | undefined)[];
-  readonly regexDone = new Set<number>();
+/**
+ * Per-item state, allocated once per Matcher and reused: arrays indexed by term, group and rule whose
+ * entries count only when their stamp equals the current item's epoch, so nothing is cleared or
+ * allocated per item in proportion to the number of rules.
+ */
+class Scratch {
+  epoch = 0;
+  fields: FieldText[] = [];
+  readonly termStamp: Int32Array;
+  readonly termPos: number[][];
+  readonly groupStamp: Int32Array;
+  readonly ruleStamp: Int32Array;
+  readonly ruleSatisfied: Int32Array;
+  readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
+  candidates: number[] = [];
 
-  constructor(
-    termCount: number,
-    readonly fields: FieldText[],
-  ) {
-    this.hits = new Array<number[] | undefined>(termCount);
+  constructor(terms: number, groups: number, rules: number) {
+    this.termStamp = new Int32Array(terms);
+    this.termPos = Array.from({ length: terms }, () => []);
+    this.groupStamp = new Int32Array(groups);
+    this.ruleStamp = new Int32Array(rules);
+    this.ruleSatisfied = new Int32Array(rules);
+    this.regexStamp = new Int32Array(terms);
   }
 
-  add(termId: number, pos: number): void {
-    const list = this.hits[termId];
-    if (list) list.push(pos);
-    else this.hits[termId] = [pos];
+  next(fields: FieldText[]): void {
+    this.epoch++;
+    this.fields = fields;
+    this.candidates = [];
+    if (this.regexText.size) this.regexText.clear();
+  }
+
+  hits(termId: number): number[] | undefined {
+    return this.termStamp[termId] === this.epoch ? this.termPos[termId] : undefined;
+  }
+
+  /** Record an occurrence; true when it is the term's first in this item. */
+  add(termId: number, pos: number): boolean {
+    if (this.termStamp[termId] !== this.epoch) {
+      this.termStamp[termId] = this.epoch;
+      // A fresh small array is cheaper than truncating the old one, and leaves no stale positions behind.
+      this.termPos[termId] = [pos];
+      return true;
+    }
+    this.termPos[termId]!.push(pos);
+    return false;
   }
 }
 
 /** All rules of a watchbook compiled once; `match` reads an item and says which rules matched and why. */
 export class Matcher {
   private readonly index: WordIndex;
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly scratch: Scratch;
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
+    this.scratch = new Scratch(this.index.terms.length, this.index.ruleOfGroup.length, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -65,68 +91,82 @@ export class Matcher {
       const text = input[field];
       if (text) {
         const normalized = normalizeText(text);
-        fields.push({ field, base: FIELDS.indexOf(field) * FIELD_SPAN, normalized, tokens: tokenize(normalized) });
+        fields.push({ field, base: FIELDS.indexOf(field) * FIELD_SPAN, normalized, tokens: tokenize(normalized, this.index.firstWords) });
       }
     }
-    const state = new ItemState(this.index.terms.length, fields);
-    const touched: number[] = [];
-    for (const { tokens, base } of fields) this.scanWords(tokens.words, base, state, touched);
+    const state = this.scratch;
+    state.next(fields);
+    for (const { tokens, base } of fields) this.scanWords(tokens, base, state);
 
-    const candidates = new Set<number>(this.index.alwaysRules);
-    for (const termId of touched) for (const r of this.index.rulesByTerm[termId]!) candidates.add(r);
-    if (candidates.size === 0) return [];
-
+    const { alwaysRules } = this.index;
+    if (state.candidates.length === 0 && alwaysRules.length === 0) return [];
+    const candidates = alwaysRules.length ? [...new Set([...state.candidates, ...alwaysRules])] : state.candidates;
+    candidates.sort((a, b) => a - b);
     const matches: Match[] = [];
-    for (const r of [...candidates].sort((a, b) => a - b)) {
+    for (const r of candidates) {
       const compiled = this.index.rules[r]!;
       if (!passesFilter(compiled.rule, input)) continue;
+      if (!this.holds(compiled.node, state)) continue;
       const uses: number[] = [];
       if (this.evaluate(compiled.node, state, uses)) matches.push(this.explain(compiled, state, uses));
     }
     return matches;
   }
 
-  /** Record every term occurrence in one field; `touched` collects the ids of terms seen. */
-  private scanWords(words: string[], base: number, state: ItemState, touched: number[]): void {
-    const { terms } = this.index;
+  /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
+  private scanWords({ words, trie: walks }: Tokens, base: number, state: Scratch): void {
+    const { terms, groupsByTerm, ruleOfGroup, groupCount, firstWords } = this.index;
+    const { epoch, groupStamp, ruleStamp, ruleSatisfied } = state;
     for (let i = 0; i < words.length; i++) {
-      const ids = this.termsStartingWith(words[i]!);
+      const ids = firstWords.terms(walks[i]!);
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k]!;
         const term = terms[id]! as Extract<Term, { kind: 'words' }>;
         if (term.words.length > 1 && !phraseAt(term, words, i)) continue;
-        if (state.hits[id] === undefined) touched.push(id);
-        state.add(id, base + i);
+        if (!state.add(id, base + i)) continue;
+        const groups = groupsByTerm[id]!;
+        for (let g = 0; g < groups.length; g++) {
+          const group = groups[g]!;
+          if (groupStamp[group] === epoch) continue;
+          groupStamp[group] = epoch;
+          const r = ruleOfGroup[group]!;
+          if (ruleStamp[r] !== epoch) {
+            ruleStamp[r] = epoch;
+            ruleSatisfied[r] = 0;
+          }
+          if (++ruleSatisfied[r]! === groupCount[r]) state.candidates.push(r);
+        }
       }
     }
-  }
-
-  private termsStartingWith(word: string): readonly number[] {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
-    const { exact, prefix, prefixLengths } = this.index;
-    let ids: number[] | undefined = exact.get(word)?.slice();
-    for (const len of prefixLengths) {
-      if (len > word.length) break;
-      const more = prefix.get(word.slice(0, len));
-      if (more) ids = ids ? ids.concat(more) : more.slice();
-    }
-    const result = ids ?? NO_TERMS;
-    if (this.cache.size >= WORD_CACHE_LIMIT) this.cache.clear();
-    this.cache.set(word, result);
-    return result;
   }
 
   // Evaluation records the term occurrences that made each node hold in `uses`, a flat list of
   // (term id, position) pairs; a node that fails takes its own back off (uses.length = mark), so what is
   // left when a rule matches is exactly its explanation.
 
-  private evaluate(node: Node, state: ItemState, uses: number[]): boolean {
+  /** Whether a node holds: the quick test every candidate rule gets, short-circuiting, allocating nothing. */
+  private holds(node: Node, state: Scratch): boolean {
+    switch (node.t) {
+      case 'term':
+        return node.mask === ALL_FIELDS && this.index.terms[node.id]!.kind === 'words'
+          ? state.hits(node.id) !== undefined
+          : this.termPositions(node.id, node.mask, state) !== null;
+      case 'all':
+        for (const part of node.parts) if (!this.holds(part, state)) return false;
+        return true;
+      case 'any':
+        for (const part of node.parts) if (this.holds(part, state)) return true;
+        return false;
+      case 'object':
+        for (const part of node.positive) if (!this.holds(part, state)) return false;
+        if (node.none && this.holds(node.none, state)) return false;
+        // near needs positions: the explaining evaluation decides it.
+        return node.near ? this.evaluate(node, state, []) : true;
+    }
+  }
+
+  private evaluate(node: Node, state: Scratch, uses: number[]): boolean {
     const mark = uses.length;
-    const fail = () => {
-      uses.length = mark;
-      return false;
-    };
     switch (node.t) {
       case 'term': {
         const positions = this.termPositions(node.id, node.mask, state);
@@ -135,23 +175,36 @@ export class Matcher {
         return true;
       }
       case 'all':
-        return node.parts.every((part) => this.evaluate(part, state, uses)) || fail();
+        for (const part of node.parts) {
+          if (!this.evaluate(part, state, uses)) {
+            uses.length = mark;
+            return false;
+          }
+        }
+        return true;
       case 'any': {
         let any = false;
         for (const part of node.parts) if (this.evaluate(part, state, uses)) any = true;
         return any;
       }
       case 'object': {
-        if (!node.positive.every((part) => this.evaluate(part, state, uses))) return fail();
-        if (node.near && !this.evaluateNear(node.near, state, uses, mark)) return fail();
-        if (node.none && this.evaluate(node.none, state, [])) return fail();
-        return true;
+        let holds = true;
+        for (const part of node.positive) {
+          if (!this.evaluate(part, state, uses)) {
+            holds = false;
+            break;
+          }
+        }
+        if (holds && node.near) holds = this.evaluateNear(node.near, state, uses, mark);
+        if (holds && node.none) holds = !this.holds(node.none, state);
+        if (!holds) uses.length = mark;
+        return holds;
       }
     }
   }
 
   /** One of near.terms within near.within words of an anchor: near.of, or what the siblings used. */
-  private evaluateNear(near: Near, state: ItemState, uses: number[], siblingsFrom: number): boolean {
+  private evaluateNear(near: Near, state: Scratch, uses: number[], siblingsFrom: number): boolean {
     const terms: number[] = [];
     if (!this.evaluate(near.terms, state, terms)) return false;
     const anchors: number[] = near.of ? [] : uses.slice(siblingsFrom);
@@ -188,10 +241,10 @@ export class Matcher {
     return term.kind === 'words' ? term.words.length : 1;
   }
 
-  private termPositions(id: number, mask: number, state: ItemState): number[] | null {
+  private termPositions(id: number, mask: number, state: Scratch): number[] | null {
     const term = this.index.terms[id]!;
-    if (term.kind === 'regex' && !state.regexDone.has(id)) {
-      state.regexDone.add(id);
+    if (term.kind === 'regex' && state.regexStamp[id] !== state.epoch) {
+      state.regexStamp[id] = state.epoch;
       for (const { base, normalized, tokens } of state.fields) {
         for (const m of normalized.matchAll(term.regex)) {
           const pos = base + wordAt(tokens, m.index);
@@ -200,17 +253,18 @@ export class Matcher {
         }
       }
     }
-    const all = state.hits[id];
+    const all = state.hits(id);
     if (!all) return null;
     if (mask === ALL_FIELDS) return all;
     const some = all.filter((p) => (mask & (1 << fieldOf(p))) !== 0);
     return some.length ? some : null;
   }
 
-  private explain(compiled: CompiledRule, state: ItemState, uses: number[]): Match {
+  private explain(compiled: CompiledRule, state: Scratch, uses: number[]): Match {
     const { rule } = compiled;
-    const used = new Map<string, [number, number]>();
-    for (let u = 0; u < uses.length; u += 2) used.set(`${uses[u]}:${uses[u + 1]}`, [uses[u]!, uses[u + 1]!]);
+    // One entry per (term, position), whichever branches reached it; positions stay below 2^26.
+    const used = new Map<number, [number, number]>();
+    for (let u = 0; u < uses.length; u += 2) used.set(uses[u]! * 2 ** 26 + uses[u + 1]!, [uses[u]!, uses[u + 1]!]);
     const ordered = [...used.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const hits: Hit[] = ordered.map(([id, pos]) => {
       const field = FIELDS[fieldOf(pos)]!;
