@@ -1,0 +1,53 @@
+// Near-duplicate clustering: the same story from several outlets becomes one piece of evidence. Items carry
+// a 64-bit SimHash fingerprint as 16 hex digits (items/simhash.ts); copies of a story sit a few bits apart.
+// Stages do not import each other, so the Hamming distance is computed here again (a popcount, no more).
+
+const FINGERPRINT = /^[\da-f]{16}$/i;
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+function checked(fingerprint: string): string {
+  if (!FINGERPRINT.test(fingerprint)) {
+    throw new RangeError(`scoring: a fingerprint is 16 hex digits, got ${JSON.stringify(fingerprint)}`);
+  }
+  return fingerprint.toLowerCase();
+}
+
+/** How many of the 64 bits differ between two fingerprints (16 hex digits each, read as two 32-bit halves). */
+export function fingerprintDistance(a: string, b: string): number {
+  const x = checked(a);
+  const y = checked(b);
+  const hi = Number.parseInt(x.slice(0, 8), 16) ^ Number.parseInt(y.slice(0, 8), 16);
+  const lo = Number.parseInt(x.slice(8), 16) ^ Number.parseInt(y.slice(8), 16);
+  return popcount32(hi) + popcount32(lo);
+}
+
+/**
+ * The cluster of an item: the cluster of its nearest neighbour among `recent` (items already clustered)
+ * when that neighbour is at most `maxBits` away, else a new cluster whose id is the item's own fingerprint
+ * in lower case, so that a rerun assigns the same id.
+ *
+ * Nearest wins, not first: a story close to two clusters joins the one it is most like; on a tie, the
+ * smaller cluster id, so the answer does not depend on the order of `recent`. This is single-link
+ * clustering, so a chain of rewrites can stretch a cluster; how far is bounded by what `recent` holds
+ * (the caller's window, e.g. the last few half-lives of items).
+ */
+export function assignCluster(
+  fingerprint: string,
+  recent: readonly { cluster: string; fingerprint: string }[],
+  maxBits: number,
+): string {
+  const own = checked(fingerprint);
+  let best: { cluster: string; bits: number } | undefined;
+  for (const r of recent) {
+    const bits = fingerprintDistance(own, r.fingerprint);
+    if (bits > maxBits) continue;
+    if (!best || bits < best.bits || (bits === best.bits && r.cluster < best.cluster)) best = { cluster: r.cluster, bits };
+  }
+  return best ? best.cluster : own;
+}
