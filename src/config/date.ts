@@ -28,3 +28,14 @@ function offsetMs(epochMs: number, timeZone: string): number {
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(epochMs / 1000) * 1000;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The end of a period: a date alone (`to: 2026-07-15`) means through that whole day, so its last
+ * millisecond in the zone; a date-time is taken as written.
+ */
+export function parseEndDateIn(text: string, timeZone: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return parseDateIn(new Date(Date.parse(`${text}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone) - 1;
+  return parseDateIn(text, timeZone);
+}

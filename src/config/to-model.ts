@@ -1,6 +1,6 @@
 import type { Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
 import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
-import { parseDateIn } from './date.js';
+import { parseDateIn, parseEndDateIn } from './date.js';
 import { parseDuration } from './duration.js';
 import { where, type Draft } from './merge.js';
 import type { RouteIn, TestItemIn } from './schema.js';
@@ -19,6 +19,7 @@ const optionalMs = (d: string | undefined) => (d === undefined ? undefined : ms(
 export function toWatchbook(d: Draft): Watchbook {
   const timezone = d.watch!.value.timezone ?? 'UTC';
   const date = (text: string) => parseDateIn(text, timezone);
+  const endDate = (text: string) => parseEndDateIn(text, timezone);
   const scenarioIds = [...d.scenarios.keys()];
   const priorSum = [...d.scenarios.values()].reduce((sum, s) => sum + s.value.prior, 0);
   const sources = d.sources.map(({ value: s }) => ({
@@ -72,7 +73,7 @@ export function toWatchbook(d: Draft): Watchbook {
       title: i.title,
       ...(i.description !== undefined && { description: i.description }),
       ...(i.window && {
-        window: { from: date(i.window.from), to: date(i.window.to), ...(i.window.every && { everyMs: ms(i.window.every) }) },
+        window: { from: date(i.window.from), to: endDate(i.window.to), ...(i.window.every && { everyMs: ms(i.window.every) }) },
       }),
       ...(i.expect && { expectEveryMs: ms(i.expect.every) }),
       halfLifeMs: ms(i.half_life ?? DEFAULT_HALF_LIFE),
@@ -96,7 +97,7 @@ export function toWatchbook(d: Draft): Watchbook {
     silences: d.silences.map(({ value: s }) => ({
       matchers: labels(s.matchers),
       starts: date(s.starts),
-      ends: date(s.ends),
+      ends: endDate(s.ends),
       author: s.author,
       comment: s.comment,
     })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateIn } from '../../src/config/date.js';
+import { parseDateIn, parseEndDateIn } from '../../src/config/date.js';
 
 describe('parseDateIn', () => {
   it.each([
@@ -13,5 +13,15 @@ describe('parseDateIn', () => {
     ['west of Greenwich', '2026-06-01', 'America/New_York', '2026-06-01T04:00:00.000Z'],
   ])('%s', (_name, text, zone, iso) => {
     expect(new Date(parseDateIn(text, zone)).toISOString()).toBe(iso);
+  });
+});
+
+describe('parseEndDateIn', () => {
+  it.each([
+    ['a date alone runs through its last millisecond in the zone', '2026-07-15', 'Europe/Kyiv', '2026-07-15T20:59:59.999Z'],
+    ['the same across a month end', '2026-01-31', 'UTC', '2026-01-31T23:59:59.999Z'],
+    ['a date-time is taken as written', '2026-07-15T12:00:00', 'Europe/Kyiv', '2026-07-15T09:00:00.000Z'],
+  ])('%s', (_name, text, zone, iso) => {
+    expect(new Date(parseEndDateIn(text, zone)).toISOString()).toBe(iso);
   });
 });
