@@ -38,8 +38,9 @@ export async function runFetch(config: string, positionals: string[], v: Values)
     }
     return 0;
   } catch (err) {
-    const { reason, message } = pollFailure(err);
-    console.error(`${reason}: ${message}`);
+    const failure = pollFailure(err);
+    if (!failure) throw err;
+    console.error(`${failure.reason}: ${failure.message}`);
     return 1;
   }
 }

@@ -7,14 +7,20 @@ export const ROBOTS_TOKEN = 'Signpost';
 
 let version: string | undefined;
 
-/** The package version, read once from package.json (two levels up from src/fetch and dist/fetch). */
+/** The package version, read once from package.json (above src/fetch, or above dist/src/fetch when built). */
 export function signpostVersion(): string {
   if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-      version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-    } catch {
-      version = '0.0.0';
+    version = '0.0.0';
+    for (const up of ['../../package.json', '../../../package.json']) {
+      try {
+        const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+        if (pkg.name === 'signpost' && typeof pkg.version === 'string') {
+          version = pkg.version;
+          break;
+        }
+      } catch {
+        // not this level
+      }
     }
   }
   return version;

@@ -39,7 +39,12 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   const clean = cleanXml(text);
   const warnings = [...clean.warnings];
   const root = clean.root;
-  if (!root) throw new ParseError('empty', 'empty document: no root element');
+  if (!root) {
+    // Nothing but whitespace, comments and declarations is an empty document; any other text is not XML.
+    const rest = text.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/gi, '').trim();
+    if (rest) throw new ParseError('parse-error', 'not a feed: the body is not XML');
+    throw new ParseError('empty', 'empty document: no root element');
+  }
   const local = root.replace(/^.*:/, '');
   // A DOCTYPE says little (feeds carry XHTML ones too); the root element says what the document is.
   if (HTML_ROOTS.has(local.toLowerCase())) throw new ParseError('parse-error', 'not a feed: looks like an HTML page');

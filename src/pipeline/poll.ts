@@ -39,6 +39,8 @@ export async function pollSource(source: Source, opts: PollOptions): Promise<Pol
     now: fetchedAt.getTime(),
   });
   const batch = toItems(parsed.entries, source, fetchedAt);
+  // Entries with a link and nothing to read make no item: a feed of only those is empty, not a success.
+  if (batch.items.length === 0) throw new ParseError('empty', `none of the ${parsed.entries.length} entries has a title or text`);
   return {
     status: 'ok',
     items: batch.items,
@@ -49,8 +51,15 @@ export async function pollSource(source: Source, opts: PollOptions): Promise<Pol
   };
 }
 
-/** The reason word and message of a failed poll; anything unexpected is a parse error of that source. */
-export function pollFailure(err: unknown): { reason: FailureReason; message: string } {
-  if (err instanceof FetchError || err instanceof ParseError) return { reason: err.reason, message: err.message };
-  return { reason: 'parse-error', message: `poll: ${err instanceof Error ? err.message : String(err)}` };
+export interface PollFailure {
+  reason: FailureReason;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** The reason word, message and Retry-After of a failed poll, or undefined for an error that is not the source's. */
+export function pollFailure(err: unknown): PollFailure | undefined {
+  if (err instanceof FetchError) return { reason: err.reason, message: err.message, ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+  if (err instanceof ParseError) return { reason: err.reason, message: err.message };
+  return undefined;
 }
