@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fetcher } from '../../src/fetch/index.js';
 import type { Source } from '../../src/model/watchbook.js';
-import { pollFailure, pollSource, type PollResult } from '../../src/pipeline/poll.js';
+import { pollFailure, pollSource, type PollFailure, type PollResult } from '../../src/pipeline/poll.js';
 import { EXPECTED } from '../fixtures/corpus-expected.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -73,7 +73,7 @@ function sourceFor(file: string): Source {
 }
 
 /** The poll's result, or its failure as pollFailure reports it (anything else thrown would be a crash). */
-async function poll(file: string): Promise<PollResult | { failed: ReturnType<typeof pollFailure> }> {
+async function poll(file: string): Promise<PollResult | { failed: PollFailure }> {
   try {
     return await pollSource(sourceFor(file), { fetcher, now: () => NOW, timeoutMs: 5000 });
   } catch (err) {
@@ -95,13 +95,14 @@ describe('the shared corpus, served over loopback and polled', () => {
     const fails = ITEMS[file]?.fails ?? ('fails' in want ? want.fails : undefined);
     if (fails) {
       expect(got, `${file} should fail`).toHaveProperty('failed');
-      const { reason, message } = (got as { failed: NonNullable<ReturnType<typeof pollFailure>> }).failed;
+      const { reason, message } = (got as { failed: PollFailure }).failed;
       expect(reason).toBe(fails);
       // zero-byte.xml fails in fetch ("answered 200 with an empty body") rather than in parse ("empty body").
       if ('message' in want) expect(message).toMatch(want.message);
       summary.failed.set(reason, [...(summary.failed.get(reason) ?? []), file]);
       return;
     }
+    if ('fails' in want) throw new Error(`${file}: expected to fail`);
     if ('failed' in got) throw new Error(`${file} failed: ${got.failed.reason}: ${got.failed.message}`);
     expect(got.status).toBe('ok');
     if (got.status !== 'ok') return;
