@@ -1,0 +1,260 @@
+// The store in plain Maps, for backtests and tests of the pipeline: the same answers as RedisStore, tie
+// orders included (order.ts), and the same retention. Values are kept as JSON text, as Redis keeps them,
+// so what comes back is a copy shaped exactly like a Redis round trip (undefined fields dropped).
+import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
+import type { SourceHealth, Validators } from '../model/source-health.js';
+import { checkBound, checkTime, parseJson } from './errors.js';
+import { fingerprintMember, splitFingerprintMember } from './keys.js';
+import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
+import { byScoreThenMember, compareCodePoints } from './order.js';
+import type { FingerprintEntry, Store } from './store.js';
+
+/** Runs `fn` as a promise: a throw becomes a rejection, as it would from Redis. */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(fn()));
+}
+
+function take<T>(items: T[], limit: number): T[] {
+  const count = limitCount(limit);
+  return count < 0 ? items : items.slice(0, count);
+}
+
+interface Scored {
+  member: string;
+  score: number;
+}
+
+const ascending = byScoreThenMember<Scored>(
+  (s) => s.score,
+  (s) => s.member,
+);
+const descending = (a: Scored, b: Scored) => ascending(b, a);
+
+export class MemoryStore implements Store {
+  private readonly retention: Retention;
+  /** Item key → last seen; re-marked keys move to the end, so the oldest come first (trimmed from there). */
+  private readonly seen = new Map<string, number>();
+  private readonly evidence = new Map<string, { publishedAt: number; json: string }>();
+  private readonly fingerprints = new Map<string, number>();
+  /** Sorted by `at`, one state per instant. */
+  private history: { at: number; json: string }[] = [];
+  private readonly alerts = new Map<string, string>();
+  private readonly statuses = new Map<string, string>();
+  private readonly health = new Map<string, string>();
+  private readonly validators = new Map<string, string>();
+  private readonly due = new Map<string, number>();
+
+  constructor(opts: StoreOptions = {}) {
+    this.retention = retention(opts);
+  }
+
+  markSeen(keys: readonly string[], now: number): Promise<boolean[]> {
+    return settle(() => {
+      checkTime('markSeen: now', now);
+      const cutoff = now - this.retention.seenTtlMs;
+      for (const [key, last] of this.seen) {
+        if (last >= cutoff) break;
+        this.seen.delete(key);
+      }
+      return keys.map((key) => {
+        const last = this.seen.get(key);
+        if (last === undefined || last < now) {
+          this.seen.delete(key);
+          this.seen.set(key, now);
+        }
+        return last === undefined || last < cutoff;
+      });
+    });
+  }
+
+  addEvidence(evidence: readonly Evidence[]): Promise<number> {
+    return settle(() => {
+      for (const e of evidence) checkTime(`evidence ${e.id}: publishedAt`, e.publishedAt);
+      let added = 0;
+      for (const e of evidence) {
+        if (this.evidence.has(e.id)) continue;
+        this.evidence.set(e.id, { publishedAt: e.publishedAt, json: JSON.stringify(e) });
+        added++;
+      }
+      return added;
+    });
+  }
+
+  listEvidence(since: number, until = Infinity): Promise<Evidence[]> {
+    return settle(() => {
+      checkBound('listEvidence: since', since);
+      checkBound('listEvidence: until', until);
+      const hits: (Scored & { json: string })[] = [];
+      for (const [id, { publishedAt, json }] of this.evidence) {
+        if (publishedAt >= since && publishedAt <= until) hits.push({ member: id, score: publishedAt, json });
+      }
+      return hits.sort(ascending).map((h) => parseJson<Evidence>(h.json, 'evidence'));
+    });
+  }
+
+  purgeEvidence(before: number): Promise<number> {
+    return settle(() => {
+      checkBound('purgeEvidence: before', before);
+      let removed = 0;
+      for (const [id, { publishedAt }] of this.evidence) {
+        if (publishedAt < before) {
+          this.evidence.delete(id);
+          removed++;
+        }
+      }
+      return removed;
+    });
+  }
+
+  /** The fingerprints RedisStore would hold: the newest `fingerprintLimit`, newest first. */
+  private keptFingerprints(): Scored[] {
+    const all = [...this.fingerprints].map(([member, score]) => ({ member, score }));
+    return all.sort(descending).slice(0, this.retention.fingerprintLimit);
+  }
+
+  addFingerprints(entries: readonly FingerprintEntry[]): Promise<void> {
+    return settle(() => {
+      for (const e of entries) checkTime(`fingerprint ${e.fingerprint}: at`, e.at);
+      for (const e of entries) {
+        const member = fingerprintMember(e.cluster, e.fingerprint);
+        this.fingerprints.set(member, Math.max(e.at, this.fingerprints.get(member) ?? -Infinity));
+      }
+      // Trimmed lazily: reads look at the newest `fingerprintLimit` only, which is what Redis keeps, since
+      // times only grow and nothing else removes a fingerprint.
+      if (this.fingerprints.size > 2 * this.retention.fingerprintLimit) {
+        const kept = this.keptFingerprints();
+        this.fingerprints.clear();
+        for (const { member, score } of kept) this.fingerprints.set(member, score);
+      }
+    });
+  }
+
+  recentFingerprints(since: number, limit: number): Promise<FingerprintEntry[]> {
+    return settle(() => {
+      checkBound('recentFingerprints: since', since);
+      const recent =
+        this.fingerprints.size <= this.retention.fingerprintLimit
+          ? [...this.fingerprints].filter(([, score]) => score >= since).map(([member, score]) => ({ member, score })).sort(descending)
+          : this.keptFingerprints().filter((f) => f.score >= since);
+      return take(recent, limit).map((f) => ({ ...splitFingerprintMember(f.member), at: f.score }));
+    });
+  }
+
+  appendScenarioState(state: ScenarioState): Promise<void> {
+    return settle(() => {
+      checkTime('scenario state: at', state.at);
+      const entry = { at: state.at, json: JSON.stringify(state) };
+      const i = this.history.findLastIndex((h) => h.at <= state.at);
+      if (this.history[i]?.at === state.at) this.history[i] = entry;
+      else this.history.splice(i + 1, 0, entry);
+      const excess = this.history.length - this.retention.historyLimit;
+      if (excess > 0) this.history = this.history.slice(excess);
+    });
+  }
+
+  scenarioHistory(since: number, limit: number): Promise<ScenarioState[]> {
+    return settle(() => {
+      checkBound('scenarioHistory: since', since);
+      const newest = take(this.history.filter((h) => h.at >= since).reverse(), limit);
+      return newest.reverse().map((h) => parseJson<ScenarioState>(h.json, 'scenario history'));
+    });
+  }
+
+  latestScenarioState(): Promise<ScenarioState | undefined> {
+    return settle(() => {
+      const last = this.history.at(-1);
+      return last && parseJson<ScenarioState>(last.json, 'scenario history');
+    });
+  }
+
+  getScenarioAlert(scenario: string): Promise<ScenarioAlertState | undefined> {
+    return settle(() => read<ScenarioAlertState>(this.alerts, scenario));
+  }
+
+  setScenarioAlert(scenario: string, state: ScenarioAlertState): Promise<void> {
+    return settle(() => void this.alerts.set(scenario, JSON.stringify(state)));
+  }
+
+  setIndicatorStatus(indicator: string, status: IndicatorStatus, at: number): Promise<void> {
+    return settle(() => {
+      checkTime(`indicator ${indicator}: at`, at);
+      this.statuses.set(indicator, JSON.stringify({ status, at }));
+    });
+  }
+
+  indicatorStatuses(): Promise<Record<string, { status: IndicatorStatus; at: number }>> {
+    return settle(() => Object.fromEntries(readAll<{ status: IndicatorStatus; at: number }>(this.statuses)));
+  }
+
+  getHealth(source: string): Promise<SourceHealth | undefined> {
+    return settle(() => read<SourceHealth>(this.health, source));
+  }
+
+  setHealth(health: SourceHealth): Promise<void> {
+    return settle(() => void this.health.set(health.source, JSON.stringify(health)));
+  }
+
+  allHealth(): Promise<SourceHealth[]> {
+    return settle(() => readAll<SourceHealth>(this.health).map(([, health]) => health));
+  }
+
+  getValidators(source: string): Promise<Validators | undefined> {
+    return settle(() => read<Validators>(this.validators, source));
+  }
+
+  setValidators(source: string, validators: Validators): Promise<void> {
+    return settle(() => void this.validators.set(source, JSON.stringify(validators)));
+  }
+
+  schedule(source: string, at: number): Promise<void> {
+    return settle(() => {
+      checkTime(`schedule ${source}: at`, at);
+      this.due.set(source, at);
+    });
+  }
+
+  postpone(source: string, at: number): Promise<void> {
+    return settle(() => {
+      checkTime(`postpone ${source}: at`, at);
+      this.due.set(source, Math.max(at, this.due.get(source) ?? -Infinity));
+    });
+  }
+
+  unschedule(source: string): Promise<void> {
+    return settle(() => void this.due.delete(source));
+  }
+
+  private schedules(): Scored[] {
+    return [...this.due].map(([member, score]) => ({ member, score })).sort(ascending);
+  }
+
+  dueSources(now: number, limit: number): Promise<string[]> {
+    return settle(() => {
+      checkBound('dueSources: now', now);
+      return take(
+        this.schedules().filter((s) => s.score <= now),
+        limit,
+      ).map((s) => s.member);
+    });
+  }
+
+  scheduled(): Promise<Record<string, number>> {
+    return settle(() => Object.fromEntries(this.schedules().map((s) => [s.member, s.score])));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function read<T>(map: Map<string, string>, field: string): T | undefined {
+  const json = map.get(field);
+  return json === undefined ? undefined : parseJson<T>(json, field);
+}
+
+/** Every field of a JSON map, sorted by field as RedisStore sorts them. */
+function readAll<T>(map: Map<string, string>): [field: string, value: T][] {
+  return [...map]
+    .sort(([a], [b]) => compareCodePoints(a, b))
+    .map(([field, json]) => [field, parseJson<T>(json, field)]);
+}

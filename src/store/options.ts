@@ -1,0 +1,62 @@
+// Retention settings both stores share, so a backtest forgets exactly what the worker forgets.
+import { StoreError } from './errors.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+export interface StoreOptions {
+  /**
+   * How long an item key is remembered after it was last marked seen. Longer than evidence is kept, so an
+   * item still in a feed after its evidence was purged is not taken for new. Default 180 days.
+   */
+  seenTtlMs?: number;
+  /**
+   * How long the caller keeps evidence (it calls purgeEvidence(now − evidenceTtlMs)). The store only checks
+   * it against `seenTtlMs`: a seen-set that forgets first would let purged items come back as new.
+   */
+  evidenceTtlMs?: number;
+  /** Scenario states kept, the newest. Default 10 000. */
+  historyLimit?: number;
+  /** Near-duplicate fingerprints kept, the newest. Default 50 000. */
+  fingerprintLimit?: number;
+}
+
+export interface Retention {
+  seenTtlMs: number;
+  historyLimit: number;
+  fingerprintLimit: number;
+}
+
+export const DEFAULT_SEEN_TTL_MS = 180 * DAY_MS;
+export const DEFAULT_HISTORY_LIMIT = 10_000;
+export const DEFAULT_FINGERPRINT_LIMIT = 50_000;
+
+function positive(name: string, value: number, integer: boolean): number {
+  if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
+    throw new StoreError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Options with defaults filled in; a bad value is an error here, not a surprise in Redis later. */
+export function retention(opts: StoreOptions = {}): Retention {
+  const seenTtlMs = positive('seenTtlMs', opts.seenTtlMs ?? DEFAULT_SEEN_TTL_MS, false);
+  if (opts.evidenceTtlMs !== undefined && positive('evidenceTtlMs', opts.evidenceTtlMs, false) >= seenTtlMs) {
+    throw new StoreError(
+      `seenTtlMs (${seenTtlMs}) must be longer than evidenceTtlMs (${opts.evidenceTtlMs}), or purged items come back as new`,
+    );
+  }
+  return {
+    seenTtlMs,
+    historyLimit: positive('historyLimit', opts.historyLimit ?? DEFAULT_HISTORY_LIMIT, true),
+    fingerprintLimit: positive('fingerprintLimit', opts.fingerprintLimit ?? DEFAULT_FINGERPRINT_LIMIT, true),
+  };
+}
+
+/**
+ * A `limit` argument as a Redis LIMIT count: 0 for none at all (callers answer [] without asking), −1 for
+ * no limit (Infinity), else its integer part.
+ */
+export function limitCount(limit: number): number {
+  if (!(limit >= 1)) return 0;
+  return Number.isFinite(limit) ? Math.floor(limit) : -1;
+}

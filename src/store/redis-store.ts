@@ -1,0 +1,295 @@
+// The store on Redis, shared by every worker process. Key names come from keys.ts; writes that must read
+// first are Lua scripts (scripts.ts), writes that must go together are MULTI, and no hot path walks the
+// keyspace: every read is a range on a sorted set or a field of a hash.
+import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
+import type { SourceHealth, Validators } from '../model/source-health.js';
+import { checkBound, checkTime, parseJson, StoreError } from './errors.js';
+import { fingerprintMember, type StoreKeys, splitFingerprintMember, storeKeys } from './keys.js';
+import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
+import { compareCodePoints } from './order.js';
+import { ADD_EVIDENCE, MARK_SEEN, PURGE_EVIDENCE, type RedisClient } from './scripts.js';
+import type { FingerprintEntry, Store } from './store.js';
+
+export interface RedisStoreOptions extends StoreOptions {
+  /** Key prefix, hash-tagged (`signpost` becomes `{signpost}`). Default `{signpost}`. */
+  prefix?: string;
+  /** Close the client in close(). Default false: whoever made the client closes it. */
+  ownsClient?: boolean;
+  /** Most expired seen keys dropped per markSeen call, so a call after a long pause stays quick. Default 1000. */
+  seenTrimBatch?: number;
+}
+
+/** Keys (or records) per script call: each call is atomic, so a huge batch must not hold Redis for long. */
+const BATCH = 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A score as Redis writes it: a decimal, or `inf` / `-inf`. */
+function parseScore(text: string | undefined): number {
+  if (text === 'inf' || text === '+inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+/** WITHSCORES replies, [member, score, member, score, ...], as pairs. */
+function pairs(reply: string[]): [member: string, score: number][] {
+  const out: [string, number][] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push([reply[i] ?? '', parseScore(reply[i + 1])]);
+  return out;
+}
+
+function failure(op: string, cause: unknown): StoreError {
+  if (cause instanceof StoreError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new StoreError(`${op} failed: ${message}`, { cause });
+}
+
+export class RedisStore implements Store {
+  readonly keys: StoreKeys;
+  private readonly retention: Retention;
+  private readonly ownsClient: boolean;
+  private readonly seenTrimBatch: number;
+  private closed = false;
+
+  constructor(
+    private readonly client: RedisClient,
+    opts: RedisStoreOptions = {},
+  ) {
+    this.keys = storeKeys(opts.prefix);
+    this.retention = retention(opts);
+    this.ownsClient = opts.ownsClient ?? false;
+    this.seenTrimBatch = opts.seenTrimBatch ?? 1000;
+    if (!(Number.isInteger(this.seenTrimBatch) && this.seenTrimBatch > 0)) {
+      throw new StoreError(`seenTrimBatch must be a positive integer, got ${String(opts.seenTrimBatch)}`);
+    }
+  }
+
+  /** Runs one operation; a Redis error comes out as a StoreError naming it, with the cause kept. */
+  private async op<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw failure(name, err);
+    }
+  }
+
+  /** Runs a MULTI; an error inside the transaction fails the operation instead of hiding in the reply. */
+  private async exec(multi: ReturnType<RedisClient['multi']>): Promise<unknown[]> {
+    const replies = (await multi.exec()) ?? [];
+    const failed = replies.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+    return replies.map(([, value]) => value);
+  }
+
+  markSeen(keys: readonly string[], now: number): Promise<boolean[]> {
+    return this.op('markSeen', async () => {
+      checkTime('markSeen: now', now);
+      const cutoff = now - this.retention.seenTtlMs;
+      const out: boolean[] = [];
+      for (const batch of chunks(keys, BATCH)) {
+        const reply = (await MARK_SEEN.run(this.client, [this.keys.seen], [now, cutoff, this.seenTrimBatch, ...batch])) as number[];
+        for (const isNew of reply) out.push(isNew === 1);
+      }
+      return out;
+    });
+  }
+
+  addEvidence(evidence: readonly Evidence[]): Promise<number> {
+    return this.op('addEvidence', async () => {
+      for (const e of evidence) checkTime(`evidence ${e.id}: publishedAt`, e.publishedAt);
+      let added = 0;
+      for (const batch of chunks(evidence, BATCH)) {
+        const args = batch.flatMap((e) => [e.id, e.publishedAt, JSON.stringify(e)]);
+        added += (await ADD_EVIDENCE.run(this.client, [this.keys.evidence, this.keys.evidenceByTime], args)) as number;
+      }
+      return added;
+    });
+  }
+
+  listEvidence(since: number, until?: number): Promise<Evidence[]> {
+    return this.op('listEvidence', async () => {
+      checkBound('listEvidence: since', since);
+      if (until !== undefined) checkBound('listEvidence: until', until);
+      const ids = await this.client.zrangebyscore(this.keys.evidenceByTime, since, until ?? '+inf');
+      const out: Evidence[] = [];
+      for (const batch of chunks(ids, BATCH)) {
+        const records = await this.client.hmget(this.keys.evidence, ...batch);
+        // An id without a record was purged between the two reads: it is gone, not broken.
+        for (const json of records) if (json !== null) out.push(parseJson<Evidence>(json, this.keys.evidence));
+      }
+      return out;
+    });
+  }
+
+  purgeEvidence(before: number): Promise<number> {
+    return this.op('purgeEvidence', async () => {
+      checkBound('purgeEvidence: before', before);
+      return (await PURGE_EVIDENCE.run(this.client, [this.keys.evidence, this.keys.evidenceByTime], [before])) as number;
+    });
+  }
+
+  addFingerprints(entries: readonly FingerprintEntry[]): Promise<void> {
+    return this.op('addFingerprints', async () => {
+      if (entries.length === 0) return;
+      const args: (string | number)[] = [];
+      for (const e of entries) {
+        checkTime(`fingerprint ${e.fingerprint}: at`, e.at);
+        args.push(e.at, fingerprintMember(e.cluster, e.fingerprint));
+      }
+      // GT: a fingerprint seen again keeps its latest time; the oldest beyond the cap go.
+      await this.exec(
+        this.client
+          .multi()
+          .zadd(this.keys.fingerprints, 'GT', ...args)
+          .zremrangebyrank(this.keys.fingerprints, 0, -(this.retention.fingerprintLimit + 1)),
+      );
+    });
+  }
+
+  recentFingerprints(since: number, limit: number): Promise<FingerprintEntry[]> {
+    return this.op('recentFingerprints', async () => {
+      checkBound('recentFingerprints: since', since);
+      const count = limitCount(limit);
+      if (count === 0) return [];
+      const reply = await this.client.zrevrangebyscore(this.keys.fingerprints, '+inf', since, 'WITHSCORES', 'LIMIT', 0, count);
+      return pairs(reply).map(([member, at]) => ({ ...splitFingerprintMember(member), at }));
+    });
+  }
+
+  appendScenarioState(state: ScenarioState): Promise<void> {
+    return this.op('appendScenarioState', async () => {
+      checkTime('scenario state: at', state.at);
+      const key = this.keys.scenarioHistory;
+      // One picture per instant: a rerun at the same `at` replaces what an earlier run wrote.
+      await this.exec(
+        this.client
+          .multi()
+          .zremrangebyscore(key, state.at, state.at)
+          .zadd(key, state.at, JSON.stringify(state))
+          .zremrangebyrank(key, 0, -(this.retention.historyLimit + 1)),
+      );
+    });
+  }
+
+  scenarioHistory(since: number, limit: number): Promise<ScenarioState[]> {
+    return this.op('scenarioHistory', async () => {
+      checkBound('scenarioHistory: since', since);
+      const count = limitCount(limit);
+      if (count === 0) return [];
+      const newest = await this.client.zrevrangebyscore(this.keys.scenarioHistory, '+inf', since, 'LIMIT', 0, count);
+      return newest.reverse().map((json) => parseJson<ScenarioState>(json, this.keys.scenarioHistory));
+    });
+  }
+
+  latestScenarioState(): Promise<ScenarioState | undefined> {
+    return this.op('latestScenarioState', async () => {
+      const [json] = await this.client.zrange(this.keys.scenarioHistory, -1, -1);
+      return json === undefined ? undefined : parseJson<ScenarioState>(json, this.keys.scenarioHistory);
+    });
+  }
+
+  private async getJson<T>(key: string, field: string): Promise<T | undefined> {
+    const json = await this.client.hget(key, field);
+    return json === null ? undefined : parseJson<T>(json, `${key} ${field}`);
+  }
+
+  private async allJson<T>(key: string): Promise<[field: string, value: T][]> {
+    const all = await this.client.hgetall(key);
+    return Object.entries(all).map(([field, json]) => [field, parseJson<T>(json, `${key} ${field}`)]);
+  }
+
+  getScenarioAlert(scenario: string): Promise<ScenarioAlertState | undefined> {
+    return this.op('getScenarioAlert', () => this.getJson<ScenarioAlertState>(this.keys.scenarioAlert, scenario));
+  }
+
+  setScenarioAlert(scenario: string, state: ScenarioAlertState): Promise<void> {
+    return this.op('setScenarioAlert', async () => {
+      await this.client.hset(this.keys.scenarioAlert, scenario, JSON.stringify(state));
+    });
+  }
+
+  setIndicatorStatus(indicator: string, status: IndicatorStatus, at: number): Promise<void> {
+    return this.op('setIndicatorStatus', async () => {
+      checkTime(`indicator ${indicator}: at`, at);
+      await this.client.hset(this.keys.indicatorStatus, indicator, JSON.stringify({ status, at }));
+    });
+  }
+
+  indicatorStatuses(): Promise<Record<string, { status: IndicatorStatus; at: number }>> {
+    return this.op('indicatorStatuses', async () => {
+      const all = await this.allJson<{ status: IndicatorStatus; at: number }>(this.keys.indicatorStatus);
+      return Object.fromEntries(all.sort(([a], [b]) => compareCodePoints(a, b)));
+    });
+  }
+
+  getHealth(source: string): Promise<SourceHealth | undefined> {
+    return this.op('getHealth', () => this.getJson<SourceHealth>(this.keys.health, source));
+  }
+
+  setHealth(health: SourceHealth): Promise<void> {
+    return this.op('setHealth', async () => {
+      await this.client.hset(this.keys.health, health.source, JSON.stringify(health));
+    });
+  }
+
+  allHealth(): Promise<SourceHealth[]> {
+    return this.op('allHealth', async () => {
+      const all = await this.allJson<SourceHealth>(this.keys.health);
+      return all.sort(([a], [b]) => compareCodePoints(a, b)).map(([, health]) => health);
+    });
+  }
+
+  getValidators(source: string): Promise<Validators | undefined> {
+    return this.op('getValidators', () => this.getJson<Validators>(this.keys.validators, source));
+  }
+
+  setValidators(source: string, validators: Validators): Promise<void> {
+    return this.op('setValidators', async () => {
+      await this.client.hset(this.keys.validators, source, JSON.stringify(validators));
+    });
+  }
+
+  schedule(source: string, at: number): Promise<void> {
+    return this.op('schedule', async () => {
+      checkTime(`schedule ${source}: at`, at);
+      await this.client.zadd(this.keys.schedule, at, source);
+    });
+  }
+
+  postpone(source: string, at: number): Promise<void> {
+    return this.op('postpone', async () => {
+      checkTime(`postpone ${source}: at`, at);
+      await this.client.zadd(this.keys.schedule, 'GT', at, source);
+    });
+  }
+
+  unschedule(source: string): Promise<void> {
+    return this.op('unschedule', async () => {
+      await this.client.zrem(this.keys.schedule, source);
+    });
+  }
+
+  dueSources(now: number, limit: number): Promise<string[]> {
+    return this.op('dueSources', async () => {
+      checkBound('dueSources: now', now);
+      const count = limitCount(limit);
+      if (count === 0) return [];
+      return this.client.zrangebyscore(this.keys.schedule, '-inf', now, 'LIMIT', 0, count);
+    });
+  }
+
+  scheduled(): Promise<Record<string, number>> {
+    return this.op('scheduled', async () => Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))));
+  }
+
+  /** Quits the client if this store owns it (once); otherwise leaves it to its owner. */
+  async close(): Promise<void> {
+    if (!this.ownsClient || this.closed) return;
+    this.closed = true;
+    await this.client.quit();
+  }
+}

@@ -1,0 +1,72 @@
+// The Lua scripts of RedisStore: where a write must read first (is this key new?), one script makes it
+// atomic, so two workers racing on one item key get exactly one "new". Every key a script touches is passed
+// in KEYS, all under one hash tag, so the scripts run on Redis Cluster too.
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+/** A script run by EVALSHA, loaded with EVAL the first time a server has not seen it (NOSCRIPT). */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/**
+ * KEYS[1] seen set; ARGV: now, cutoff (now − ttl), trim cap, then the item keys. Returns 1 (new) or 0 per
+ * key. A key is new when absent or last seen before the cutoff; either way its time moves up to `now`
+ * (GT: a worker with a slower clock never moves it back). Up to `cap` expired keys are trimmed first, so
+ * one call never does unbounded work; whether a key is new never depends on the trimming.
+ */
+export const MARK_SEEN = new LuaScript(`
+local cutoff = tonumber(ARGV[2])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+if #expired > 0 then redis.call('ZREM', KEYS[1], unpack(expired)) end
+local out = {}
+for i = 4, #ARGV do
+  local last = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if last and tonumber(last) >= cutoff then out[#out + 1] = 0 else out[#out + 1] = 1 end
+  redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[i])
+end
+return out
+`);
+
+/**
+ * KEYS[1] evidence hash, KEYS[2] by-time set; ARGV: (id, publishedAt, json) triples. An id already present
+ * is left as it was, record and time alike. Returns how many ids were new.
+ */
+export const ADD_EVIDENCE = new LuaScript(`
+local added = 0
+for i = 1, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i])
+    added = added + 1
+  end
+end
+return added
+`);
+
+/** KEYS[1] evidence hash, KEYS[2] by-time set; ARGV[1] before. Drops both sides in batches; returns how many. */
+export const PURGE_EVIDENCE = new LuaScript(`
+local removed = 0
+while true do
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 500)
+  if #ids == 0 then break end
+  redis.call('ZREM', KEYS[2], unpack(ids))
+  redis.call('HDEL', KEYS[1], unpack(ids))
+  removed = removed + #ids
+end
+return removed
+`);

@@ -1,0 +1,89 @@
+// What only RedisStore has: keys in Redis, trimming, scripts, the client it was given, Redis errors.
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LuaScript } from '../../src/store/scripts.js';
+import { keyList, RedisStore, StoreError, storeKeys } from '../../src/store/index.js';
+import { REDIS_URL, redisBackend, scanUnder } from './backends.js';
+import { evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
+
+const backend = redisBackend();
+const client = () => backend.clients()[0];
+
+beforeAll(() => backend.setup());
+afterEach(() => backend.reset());
+afterAll(() => backend.teardown());
+
+describe('RedisStore', () => {
+  it('writes only the keys of keys.ts, under its prefix', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    await store.markSeen(['a'], T0);
+    await store.addEvidence([evidence('a|r', T0)]);
+    await store.addFingerprints([{ cluster: 'c', fingerprint: '00ff', at: T0 }]);
+    await store.appendScenarioState(scenarioState(T0));
+    await store.setScenarioAlert('risk', { firing: false });
+    await store.setIndicatorStatus('ukraine-polling', 'quiet', T0);
+    await store.setHealth(health('kiis'));
+    await store.setValidators('kiis', { etag: '"x"' });
+    await store.schedule('kiis', T0);
+    expect((await scanUnder(client(), backend.prefix)).sort()).toEqual(keyList(storeKeys(backend.prefix)).sort());
+  });
+
+  it('takes a prefix without braces and adds them', () => {
+    expect(new RedisStore(client(), { prefix: 'test-abc' }).keys.seen).toBe('{test-abc}:seen');
+  });
+
+  it('drops expired seen keys at most seenTrimBatch a call', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, seenTtlMs: 1000, seenTrimBatch: 2 });
+    await store.markSeen(['a', 'b', 'c', 'd', 'e'], T0);
+    const seen = async () => (await client().zrange(store.keys.seen, 0, -1)).sort();
+    await store.markSeen(['x'], T0 + 5000);
+    expect(await seen()).toEqual(['c', 'd', 'e', 'x']);
+    expect(await store.markSeen(['e'], T0 + 5000)).toEqual([true]); // expired, not yet trimmed: new all the same
+    expect(await seen()).toEqual(['e', 'x']);
+    await store.markSeen(['y'], T0 + 5000);
+    expect(await seen()).toEqual(['e', 'x', 'y']);
+  });
+
+  it('marks a batch larger than one script call', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const keys = Array.from({ length: 2500 }, (_, i) => `k${i % 2000}`);
+    const replies = await store.markSeen(keys, T0);
+    expect(replies.filter(Boolean)).toHaveLength(2000);
+    expect(replies.slice(2000).some(Boolean)).toBe(false);
+  });
+
+  it('loads a script the server has not seen (NOSCRIPT) and runs it', async () => {
+    const script = new LuaScript(`return ARGV[1] .. '${backend.prefix}'`);
+    expect(await script.run(client(), [], ['x'])).toBe(`x${backend.prefix}`);
+    expect(await script.run(client(), [], ['y'])).toBe(`y${backend.prefix}`);
+  });
+
+  it('leaves a client it does not own open, and quits one it owns', async () => {
+    await new RedisStore(client(), { prefix: backend.prefix }).close();
+    expect(await client().ping()).toBe('PONG');
+    const own = new Redis(REDIS_URL);
+    const store = new RedisStore(own, { prefix: backend.prefix, ownsClient: true });
+    await store.schedule('kiis', T0);
+    const ended = new Promise<void>((resolve) => own.once('end', resolve));
+    await store.close();
+    await store.close();
+    await ended;
+    expect(own.status).toBe('end');
+  });
+
+  it('reports a Redis failure as a StoreError naming the operation, with the cause', async () => {
+    const offline = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    const store = new RedisStore(offline, { prefix: backend.prefix });
+    const err: unknown = await store.dueSources(T0 + MIN, 10).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).message).toMatch(/^store: dueSources failed: /);
+    expect((err as StoreError).cause).toBeInstanceOf(Error);
+    offline.disconnect();
+  });
+
+  it('reports a stored value that is not JSON, naming where it was', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    await client().hset(store.keys.health, 'kiis', '{not json');
+    await expect(store.getHealth('kiis')).rejects.toThrow(/store: .*:health kiis holds a value that is not JSON/);
+  });
+});
