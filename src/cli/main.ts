@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runFetch } from './fetch.js';
-import { runScore } from './score.js';
-import { runTest } from './test.js';
-import { runValidate } from './validate.js';
 
 const USAGE = `Usage: signpost <command> [options]
 
@@ -12,15 +8,20 @@ Commands:
   test [--config PATH]                    run the rule tests; last line "N passed, N failed"
   score [--config PATH] [--input FILE]    score items given as JSON lines (stdin by default)
         [--explain]                       add where each term matched
+  backtest --input PATH [--config PATH] [--json]
+                                          replay recorded feeds or item lines through the core
+  start [--config PATH]                   run Signpost: poll sources, score items, keep the picture (needs Redis)
+  worker [--config PATH]                  the same worker role; run several to share the work
   fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
 
-The watchbook is PATH, else $SIGNPOST_CONFIG, else ./config.`;
+The watchbook is PATH, else $SIGNPOST_CONFIG, else ./config. Redis is $REDIS_URL, else redis://127.0.0.1:6379.`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
 
+// Each command loads only what it needs: `score` starts without loading BullMQ and the HTTP stack.
 interface Command {
   options: Options;
   positionals?: boolean;
@@ -30,11 +31,17 @@ interface Command {
 const CONFIG: Options = { config: { type: 'string', short: 'c' } };
 
 const commands: Record<string, Command> = {
-  validate: { options: CONFIG, run: (_v, _p, config) => runValidate(config) },
-  test: { options: CONFIG, run: (_v, _p, config) => runTest(config) },
+  validate: { options: CONFIG, run: async (_v, _p, config) => (await import('./validate.js')).runValidate(config) },
+  test: { options: CONFIG, run: async (_v, _p, config) => (await import('./test.js')).runTest(config) },
   score: {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, explain: { type: 'boolean' } },
-    run: (v, _p, config) => runScore(config, v.input as string | undefined, v.explain === true),
+    run: async (v, _p, config) => (await import('./score.js')).runScore(config, v.input as string | undefined, v.explain === true),
+  },
+  start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
+  worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
+  backtest: {
+    options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
+    run: async (v, _p, config) => (await import('./backtest.js')).runBacktest(config, v.input as string | undefined, v.json === true),
   },
   fetch: {
     options: {
@@ -46,7 +53,7 @@ const commands: Record<string, Command> = {
       timeout: { type: 'string' },
     },
     positionals: true,
-    run: (v, p, config) => runFetch(config, p, v),
+    run: async (v, p, config) => (await import('./fetch.js')).runFetch(config, p, v),
   },
 };
 

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Fetcher } from '../src/fetch/index.js';
+import type { Queues } from '../src/queue/index.js';
+import type { Store } from '../src/store/index.js';
+import type { Live } from './live.js';
+
+/** What every job handler gets: the shared parts of one worker process. */
+export interface JobContext {
+  live: Live;
+  store: Store;
+  queues: Queues;
+  fetcher: Fetcher;
+  log: Logger;
+  /** The clock; tests replace it. */
+  now(): number;
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { recordFailure, recordSuccess } from '../src/fetch/index.js';
+import { pollFailure, pollSource } from '../src/pipeline/poll.js';
+import { jobId, type FetchJob, type Job } from '../src/queue/index.js';
+import type { JobContext } from './context.js';
+import { intervalFor } from './schedule.js';
+
+export interface FetchOutcome {
+  source: string;
+  status: 'ok' | 'not-modified' | 'failed' | 'removed';
+  items: number;
+  reason?: string;
+}
+
+/**
+ * Fetch one source, record its health and validators, schedule its next check, and hand new items to a
+ * score job. A failure of the source (timeout, 404, broken feed) is the source's, not the job's: it is
+ * recorded and backed off, and the job succeeds. Anything else throws, and BullMQ retries.
+ */
+export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
+  const { watchbook } = ctx.live.snapshot();
+  const id = job.data.source;
+  const source = watchbook.sources.find((s) => s.id === id);
+  if (!source) return { source: id, status: 'removed', items: 0 };
+  const log = ctx.log.child({ source_id: id, job_id: job.id });
+  const [validators, prev] = await Promise.all([ctx.store.getValidators(id), ctx.store.getHealth(id)]);
+  const every = intervalFor(source, watchbook, ctx.now());
+  try {
+    const result = await pollSource(source, { fetcher: ctx.fetcher, ...(validators && { validators }), allowPrivate: watchbook.watch.allowPrivate, now: () => ctx.now() });
+    const now = ctx.now();
+    const items = result.status === 'ok' ? result.items : [];
+    if (items.length) {
+      // The same batch (a retried fetch job) gets the same score job id, so it is scored once.
+      const batch = createHash('sha256').update(items.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
+      await ctx.queues.score.add('score', { source: id, items }, { jobId: jobId('score', id, batch) });
+    }
+    await Promise.all([
+      ctx.store.setValidators(id, result.validators),
+      ctx.store.setHealth(recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every })),
+      ctx.store.schedule(id, now + every),
+    ]);
+    for (const w of result.status === 'ok' ? result.warnings : []) log.warn({ warning: w }, 'Source fetched with a warning');
+    log.info({ status: result.status, items: items.length }, 'Source fetched');
+    return { source: id, status: result.status, items: items.length };
+  } catch (err) {
+    const failure = pollFailure(err);
+    if (!failure) throw err;
+    const now = ctx.now();
+    const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
+    await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
+    log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
+    return { source: id, status: 'failed', items: 0, reason: failure.reason };
+  }
+}

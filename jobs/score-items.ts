@@ -1,0 +1,14 @@
+import { evaluateItems } from '../src/pipeline/evaluate.js';
+import type { Job, ScoreJob } from '../src/queue/index.js';
+import type { JobContext } from './context.js';
+
+/** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture. */
+export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
+  const { watchbook, matcher } = ctx.live.snapshot();
+  const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, ctx.now());
+  if (result.fresh.length) {
+    const picture = Object.fromEntries(Object.entries(result.state.probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
+    ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: picture }, 'Items scored');
+  }
+  return { fresh: result.fresh.length, evidence: result.evidence.length };
+}

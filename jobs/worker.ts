@@ -1,0 +1,116 @@
+import cron from 'node-cron';
+import { pino, type Logger } from 'pino';
+import { formatProblem } from '../src/config/index.js';
+import { Fetcher } from '../src/fetch/index.js';
+import type { Watchbook } from '../src/model/watchbook.js';
+import { connectRedis, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import { normalizePrefix, RedisStore } from '../src/store/index.js';
+import type { JobContext } from './context.js';
+import { fetchSource } from './fetch-source.js';
+import { Live } from './live.js';
+import { watchWatchbook, type ReloadStatus } from './reload.js';
+import { reconcileSchedule } from './schedule.js';
+import { scoreItems } from './score-items.js';
+import { tick } from './tick.js';
+
+// The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
+// Redis runs it once however many processes there are, and BullMQ workers take fetch and score jobs.
+// Processes share nothing but Redis: start more of them to share the work.
+
+export interface WorkerOptions {
+  configPath: string;
+  watchbook: Watchbook;
+  redisUrl?: string;
+  /** Key prefix of the store and the queues (hash-tagged); default `{signpost}`. */
+  prefix?: string;
+  tickMs?: number;
+  fetchConcurrency?: number;
+  log?: Logger;
+  /** Seconds to let in-flight jobs finish on shutdown. */
+  shutdownGraceMs?: number;
+  /** Pause between requests to one host (default 1 s; the demo and tests use less). */
+  minDelayMs?: number;
+  /** Watch the watchbook on disk and reload it (default true). */
+  reload?: boolean;
+}
+
+export interface RunningWorker {
+  reloadStatus(): ReloadStatus;
+  stop(): Promise<void>;
+}
+
+export function defaultLogger(): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['*.webhook', '*.password', '*.authorization', 'watchbook.receivers'], censor: '[secret]' } });
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? defaultLogger();
+  // Store and queues under one hash-tagged prefix, so on Redis Cluster they all share a slot.
+  const prefix = normalizePrefix(opts.prefix);
+  const tickMs = opts.tickMs ?? 5_000;
+  const redis = await connectRedis(opts.redisUrl);
+  const warning = await evictionWarning(redis);
+  if (warning) log.warn(warning);
+
+  const store = new RedisStore(redis, { prefix });
+  const queues = openQueues(redis, prefix);
+  const live = new Live(opts.watchbook);
+  const ctx: JobContext = {
+    live,
+    store,
+    queues,
+    fetcher: new Fetcher({ ...(opts.watchbook.watch.contact && { contact: opts.watchbook.watch.contact }), ...(opts.minDelayMs !== undefined && { minDelayMs: opts.minDelayMs }) }),
+    log,
+    now: Date.now,
+  };
+  const reconciled = await reconcileSchedule(store, live.watchbook, Date.now());
+  log.info({ redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), sources: live.watchbook.sources.length, ...reconciled }, 'Worker started');
+
+  const workers = [
+    new Worker<TickJob>(QUEUE.tick, (job) => tick(job, ctx), { connection: redis, prefix, concurrency: 1 }),
+    new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? 8 }),
+    new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: 1 }),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'Worker error'));
+    w.on('failed', (job, err) => log.warn({ queue: w.name, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'Job failed'));
+  }
+
+  const fireTick = async () => {
+    const slot = Math.floor(Date.now() / tickMs) * tickMs;
+    try {
+      await queues.tick.add('tick', { slot }, { jobId: jobId('tick', slot) });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'Could not add the tick; Redis may be away');
+    }
+  };
+  const task = cron.schedule(`*/${Math.max(1, Math.round(tickMs / 1000))} * * * * *`, fireTick, { noOverlap: true });
+  void fireTick();
+
+  const watcher = (opts.reload ?? true) ? watchWatchbook(
+    opts.configPath,
+    async (wb) => {
+      live.swap(wb);
+      const changed = await reconcileSchedule(store, wb, Date.now());
+      log.info({ sources: wb.sources.length, rules: wb.rules.length, ...changed }, 'Watchbook reloaded');
+    },
+    (problems) => {
+      for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
+    },
+  ) : { stop: () => undefined, status: (): ReloadStatus => ({ ok: true, at: Date.now(), problems: [] }) };
+
+  return {
+    reloadStatus: () => watcher.status(),
+    stop: async () => {
+      watcher.stop();
+      await task.stop();
+      // Stop taking jobs and let the ones in flight finish, within the grace period.
+      const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 20_000).unref());
+      await Promise.race([Promise.all(workers.map((w) => w.close())), grace]);
+      await Promise.all(workers.map((w) => w.close(true)));
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+      log.info('Worker stopped');
+    },
+  };
+}
