@@ -11,7 +11,12 @@ export async function runWorker(config: string): Promise<number> {
   if (!watchbook) return 1;
   let worker;
   try {
-    worker = await startWorker({ configPath: config, watchbook, ...(process.env.REDIS_URL && { redisUrl: process.env.REDIS_URL }) });
+    worker = await startWorker({
+      configPath: config,
+      watchbook,
+      ...(process.env.REDIS_URL && { redisUrl: process.env.REDIS_URL }),
+      ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
+    });
   } catch (err) {
     if (err instanceof RedisUnavailableError) {
       console.error(`signpost: ${err.message}`);
