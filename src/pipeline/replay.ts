@@ -7,7 +7,7 @@ import type { Item } from '../model/item.js';
 import type { Source, Watchbook } from '../model/watchbook.js';
 import { parseBody } from '../parse/index.js';
 import { Matcher } from '../rules/index.js';
-import { scenarioAlertState } from '../scoring/index.js';
+import { scenarioAlertState, scoreScenarios } from '../scoring/index.js';
 import { MemoryStore } from '../store/index.js';
 import { evaluateItems } from './evaluate.js';
 
@@ -48,9 +48,35 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
   const alertStates = new Map<string, ScenarioAlertState>(watchbook.scenarios.map((s) => [s.id, { firing: false }]));
   const steps: ReplayStep[] = [];
   const alerts: ReplayAlert[] = [];
+
+  /** Advance each scenario's alert to `at` with the probabilities then. */
+  const checkAlerts = (probabilities: Record<string, number>, at: number) => {
+    for (const scenario of watchbook.scenarios) {
+      if (!scenario.alert) continue;
+      const p = probabilities[scenario.id] ?? 0;
+      const next = scenarioAlertState(alertStates.get(scenario.id)!, p, scenario.alert, at);
+      alertStates.set(scenario.id, next.state);
+      if (next.transition !== 'none') alerts.push({ kind: 'scenario', scenario: scenario.id, transition: next.transition, at: new Date(at).toISOString(), probability: p });
+    }
+  };
+  /**
+   * A pending alert fires when its dwell time ends, which may fall between two items: score the evidence
+   * as it stood then (decay included) and look again at that instant.
+   */
+  const checkDwellsUntil = async (until: number) => {
+    for (const scenario of watchbook.scenarios) {
+      const pending = alertStates.get(scenario.id)?.pendingSince;
+      if (!scenario.alert || pending === undefined || alertStates.get(scenario.id)!.firing) continue;
+      const due = pending + scenario.alert.forMs;
+      if (due > until) continue;
+      checkAlerts(scoreScenarios(await store.listEvidence(0, due), watchbook, due).probabilities, due);
+    }
+  };
+
   let final = Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior]));
   for (const item of items) {
     const now = Date.parse(item.publishedAt);
+    await checkDwellsUntil(now);
     const result = await evaluateItems([item], watchbook, matcher, store, now);
     final = result.state.probabilities;
     const step: ReplayStep = {
@@ -63,14 +89,9 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
     };
     steps.push(step);
     onStep?.(step);
-    for (const scenario of watchbook.scenarios) {
-      if (!scenario.alert) continue;
-      const p = final[scenario.id] ?? 0;
-      const next = scenarioAlertState(alertStates.get(scenario.id)!, p, scenario.alert, now);
-      alertStates.set(scenario.id, next.state);
-      if (next.transition !== 'none') alerts.push({ kind: 'scenario', scenario: scenario.id, transition: next.transition, at: item.publishedAt, probability: p });
-    }
+    checkAlerts(final, now);
   }
+  await checkDwellsUntil(Infinity);
   await store.close();
   return { steps, final, alerts, problems };
 }
