@@ -1,0 +1,67 @@
+// Alerts and what is sent about them. Times are epoch milliseconds.
+
+export type AlertKind = 'match' | 'scenario' | 'indicator' | 'source-health';
+
+/** Why an alert fired, in the terms an analyst checks: every field optional, each kind fills its own. */
+export interface AlertExplanation {
+  /** The item: headline and link. */
+  title?: string;
+  url?: string;
+  /** The rule, its title, the terms that matched and the words around them. */
+  rule?: string;
+  ruleTitle?: string;
+  terms?: string[];
+  context?: string;
+  /** The source and how much it is trusted. */
+  source?: string;
+  credibility?: number;
+  /** The rule's weight per scenario, in nats. */
+  weights?: Record<string, number>;
+  /** Scenario probabilities before and after this evidence (or this crossing). */
+  before?: Record<string, number>;
+  after?: Record<string, number>;
+  /** For indicator and source-health alerts: the status or failure in words. */
+  status?: string;
+  reason?: string;
+}
+
+export interface Alert {
+  /** Stable across retries and reruns: derived from what fired (e.g. evidence id, scenario + crossing time). */
+  id: string;
+  kind: AlertKind;
+  /** kind, indicator, scenario, severity, source, rule: what routing, grouping and silences match on. */
+  labels: Record<string, string>;
+  startsAt: number;
+  /** One line for subjects and previews (plain text; each medium escapes it). */
+  summary: string;
+  explanation: AlertExplanation;
+}
+
+/** One message for one receiver: a group of alerts that share the route's group_by labels. */
+export interface Notification {
+  receiver: string;
+  /** The group's identity: route and group_by label values. */
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  alerts: Alert[];
+  /** Stable for the same group and alerts: the send-log key and the email Message-ID come from it. */
+  id: string;
+}
+
+/** A digest: what a receiver's schedule collected since its last one. */
+export interface Digest {
+  receiver: string;
+  watchTitle: string;
+  from: number;
+  to: number;
+  scenarios: { id: string; title: string; probability: number; change: number }[];
+  indicators: {
+    id: string;
+    title: string;
+    status: string;
+    evidence: { title: string; url?: string; source: string; rule: string; terms: string[]; weights: Record<string, number> }[];
+  }[];
+  /** Source health in one line, e.g. "28 of 30 sources fine; failing: kiis-reports (timeout), ...". */
+  sources: string;
+  id: string;
+}
