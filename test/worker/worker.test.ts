@@ -31,6 +31,9 @@ const RISK = [
 const NOISE = ['Miami Heat beat the Celtics in overtime', 'NATO allies begin Steadfast Defender exercise in Poland', 'Storm closes schools in Lviv'];
 const SYNDICATED = 'Razumkov poll: most Ukrainians reject ceding Donbas for peace';
 
+/** Items a test adds to source 1 later on. */
+const later: { guid: string; title: string }[] = [];
+
 /** Source n's items after `polls` polls: the feed grows by one item per poll, up to three. */
 function feedItems(n: number, polls: number): { guid: string; title: string }[] {
   const all = [
@@ -38,7 +41,7 @@ function feedItems(n: number, polls: number): { guid: string; title: string }[] 
     { guid: `s${n}-a`, title: RISK[n % RISK.length]! },
     { guid: `s${n}-b`, title: `${NOISE[n % NOISE.length]!} (${n})` },
   ];
-  return all.slice(0, Math.min(polls + 1, all.length));
+  return [...all.slice(0, Math.min(polls + 1, all.length)), ...(n === 1 ? later : [])];
 }
 
 const polls = new Map<number, number>();
@@ -188,4 +191,22 @@ describe('the worker, twenty sources on real Redis', () => {
     await until('polling to go on', () => ((polls.get(SOURCES) ?? 0) > polled ? true : undefined));
     expect(Object.keys(await store.scheduled()).sort()).toEqual(Object.keys(before).sort());
   }, 30_000);
+
+  it('rides out Redis dropping its connections: it reconnects, and what arrives meanwhile is scored once', async () => {
+    const before = new Set((await store.listEvidence(0)).map((e) => e.id));
+    // Drop every client connection (the worker's and BullMQ's), twice, while new items arrive.
+    await redis.client('KILL', 'TYPE', 'normal');
+    later.push({ guid: 's1-later-1', title: 'Trump administration withdraws security guarantees offered to Ukraine' });
+    await redis.client('KILL', 'TYPE', 'normal');
+    later.push({ guid: 's1-later-2', title: 'Russia launches major new offensive in Zaporizhzhia region' });
+    const evidence = await until('the items that came during the outage', async () => {
+      const all = await store.listEvidence(0).catch(() => undefined);
+      const fresh = all?.filter((e) => !before.has(e.id)) ?? [];
+      return fresh.length >= 2 ? all : undefined;
+    }, 60_000);
+    const ids = evidence.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const fresh = evidence.filter((e) => !before.has(e.id)).map((e) => e.rule).sort();
+    expect(fresh).toEqual(['guarantor-withdraws-guarantees', 'russia-launches-offensive'].sort());
+  }, 90_000);
 });
