@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
-import { jobId, type FetchJob, type Job } from '../src/queue/index.js';
+import { jobId, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 import { intervalFor } from './schedule.js';
 
@@ -20,6 +20,7 @@ export interface FetchOutcome {
 export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
   const { watchbook } = ctx.live.snapshot();
   const id = job.data.source;
+  if (typeof id !== 'string') throw new UnrecoverableError(`fetch job ${job.id} names no source`);
   const source = watchbook.sources.find((s) => s.id === id);
   if (!source) return { source: id, status: 'removed', items: 0 };
   const log = ctx.log.child({ source_id: id, job_id: job.id });

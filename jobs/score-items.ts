@@ -1,9 +1,11 @@
 import { evaluateItems } from '../src/pipeline/evaluate.js';
-import type { Job, ScoreJob } from '../src/queue/index.js';
+import { UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 
 /** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture. */
 export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
+  // A payload without items (written by another version, or by hand) will not get better on a retry.
+  if (!Array.isArray(job.data.items)) throw new UnrecoverableError(`score job ${job.id} has no items array`);
   const { watchbook, matcher } = ctx.live.snapshot();
   const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, ctx.now());
   if (result.fresh.length) {
