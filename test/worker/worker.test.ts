@@ -8,6 +8,7 @@ import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { toItem } from '../../src/items/index.js';
 import { Matcher } from '../../src/rules/index.js';
+import { openQueues } from '../../src/queue/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -209,4 +210,19 @@ describe('the worker, twenty sources on real Redis', () => {
     const fresh = evidence.filter((e) => !before.has(e.id)).map((e) => e.rule).sort();
     expect(fresh).toEqual(['guarantor-withdraws-guarantees', 'russia-launches-offensive'].sort());
   }, 90_000);
+
+  it('fails a malformed job at once instead of retrying it', async () => {
+    const queues = openQueues(redis, PREFIX);
+    try {
+      const job = await queues.score.add('score', { source: 's1', items: 'not a list' as unknown as [] });
+      const failed = await until('the job to fail', async () => {
+        const state = await job.getState();
+        return state === 'failed' ? await queues.score.getJob(job.id!) : undefined;
+      });
+      expect(failed?.attemptsMade).toBe(1);
+      expect(failed?.failedReason).toBe(`score job ${job.id} has no items array`);
+    } finally {
+      await queues.close();
+    }
+  });
 });
