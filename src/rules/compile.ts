@@ -23,9 +23,9 @@ export interface WordIndex {
   terms: Term[];
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
-  /** Required groups a term belongs to, by term id; and the rule of each group. */
+  /** Required groups a term belongs to, by term id; and the rules that need each group. */
   groupsByTerm: Int32Array[];
-  ruleOfGroup: Int32Array;
+  rulesOfGroup: Int32Array[];
   /** Required groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
   rules: CompiledRule[];
@@ -55,23 +55,34 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   });
   firstWords.freeze();
 
+  // Groups are shared between rules: many rules need the same words (Ukraine, Україн*, Украин*), and a
+  // shared group is checked once per item, however many rules need it.
+  const groupIds = new Map<string, number>();
+  const rulesOfGroup: number[][] = [];
   const groupsByTerm: number[][] = table.terms.map(() => []);
-  const ruleOfGroup: number[] = [];
   compiled.forEach((c, r) => {
-    // Each distinct group once: a term repeated in a rule would be counted once per item but expected twice.
-    const groups = new Map(requiredGroups(c.node, table.terms).map((g) => [[...new Set(g)].sort((a, b) => a - b).join(','), [...new Set(g)]]));
-    c.groupCount = groups.size;
-    for (const group of groups.values()) {
-      for (const id of group) groupsByTerm[id]!.push(ruleOfGroup.length);
-      ruleOfGroup.push(r);
+    const mine = new Set<number>();
+    for (const group of requiredGroups(c.node, table.terms)) {
+      const ids = [...new Set(group)].sort((a, b) => a - b);
+      const key = ids.join(',');
+      let g = groupIds.get(key);
+      if (g === undefined) {
+        g = rulesOfGroup.length;
+        groupIds.set(key, g);
+        rulesOfGroup.push([]);
+        for (const id of ids) groupsByTerm[id]!.push(g);
+      }
+      mine.add(g);
     }
+    for (const g of mine) rulesOfGroup[g]!.push(r);
+    c.groupCount = mine.size;
   });
   const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
   return {
     terms: table.terms,
     firstWords,
     groupsByTerm: groupsByTerm.map((g) => Int32Array.from(g)),
-    ruleOfGroup: Int32Array.from(ruleOfGroup),
+    rulesOfGroup: rulesOfGroup.map((r) => Int32Array.from(r)),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     rules: compiled,
     alwaysRules,

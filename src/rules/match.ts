@@ -78,7 +78,7 @@ export class Matcher {
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
-    this.scratch = new Scratch(this.index.terms.length, this.index.ruleOfGroup.length, this.index.rules.length);
+    this.scratch = new Scratch(this.index.terms.length, this.index.rulesOfGroup.length, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -115,7 +115,7 @@ export class Matcher {
 
   /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
   private scanWords({ words, trie: walks }: Tokens, base: number, state: Scratch): void {
-    const { terms, groupsByTerm, ruleOfGroup, groupCount, firstWords } = this.index;
+    const { terms, groupsByTerm, rulesOfGroup, groupCount, firstWords } = this.index;
     const { epoch, groupStamp, ruleStamp, ruleSatisfied } = state;
     for (let i = 0; i < words.length; i++) {
       const ids = firstWords.terms(walks[i]!);
@@ -129,12 +129,15 @@ export class Matcher {
           const group = groups[g]!;
           if (groupStamp[group] === epoch) continue;
           groupStamp[group] = epoch;
-          const r = ruleOfGroup[group]!;
-          if (ruleStamp[r] !== epoch) {
-            ruleStamp[r] = epoch;
-            ruleSatisfied[r] = 0;
+          const needing = rulesOfGroup[group]!;
+          for (let k = 0; k < needing.length; k++) {
+            const r = needing[k]!;
+            if (ruleStamp[r] !== epoch) {
+              ruleStamp[r] = epoch;
+              ruleSatisfied[r] = 0;
+            }
+            if (++ruleSatisfied[r]! === groupCount[r]) state.candidates.push(r);
           }
-          if (++ruleSatisfied[r]! === groupCount[r]) state.candidates.push(r);
         }
       }
     }
