@@ -29,6 +29,18 @@ export interface StoreKeys {
   readonly validators: string;
   /** Sorted set: source → when next due. */
   readonly schedule: string;
+  /** Hash: alert id → Alert JSON (first write wins). */
+  readonly alerts: string;
+  /** Hash: group key → `{receiver, group}` JSON. */
+  readonly alertGroups: string;
+  /** Hash: pairField(group key, receiver) → SendLog JSON. */
+  readonly sendLog: string;
+  /** Hash: pairField(receiver, notification id) → `{groupKey, lastSentAt}` JSON: the sends recorded. */
+  readonly sent: string;
+  /** Hash: silence id → RuntimeSilence JSON. */
+  readonly silences: string;
+  /** Hash: receiver → DigestMark JSON. */
+  readonly digestMarks: string;
 }
 
 /**
@@ -73,10 +85,44 @@ export function storeKeys(prefix?: string): StoreKeys {
     health: `${p}:health`,
     validators: `${p}:validators`,
     schedule: `${p}:schedule`,
+    alerts: `${p}:alerts`,
+    alertGroups: `${p}:alert:groups`,
+    sendLog: `${p}:send:log`,
+    sent: `${p}:send:sent`,
+    silences: `${p}:silences`,
+    digestMarks: `${p}:digest:mark`,
   });
 }
 
-/** The key names of `keys`, without the prefix field. */
+// Keys made per receiver (and per notification), for what must expire on its own (a send claim) or be
+// read and cleared in one step (a receiver's digest). Each part is URI-encoded, so parts never run into
+// each other or into the fixed keys, and a `{` in a receiver name never moves the hash tag (the prefix,
+// which comes first, holds it).
+
+/** String, with a PX expiry: the owner of a live claim to send `notificationId` to `receiver`. */
+export function sendClaimKey(keys: StoreKeys, receiver: string, notificationId: string): string {
+  return `${keys.prefix}:send:claim:${encodeURIComponent(receiver)}:${encodeURIComponent(notificationId)}`;
+}
+
+/** Hash: alert id → Alert JSON, the alerts waiting for `receiver`'s next digest. */
+export function digestAlertsKey(keys: StoreKeys, receiver: string): string {
+  return `${keys.prefix}:digest:alerts:${encodeURIComponent(receiver)}`;
+}
+
+/**
+ * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey): SCAN MATCH `<family>*`
+ * lists them, for operators and tests; the store itself never walks the keyspace.
+ */
+export function keyFamilies(keys: StoreKeys): string[] {
+  return [`${keys.prefix}:send:claim:`, `${keys.prefix}:digest:alerts:`];
+}
+
+/** A hash field made of two strings, unambiguous whatever they hold: their JSON array. */
+export function pairField(a: string, b: string): string {
+  return JSON.stringify([a, b]);
+}
+
+/** The fixed key names of `keys`, without the prefix field (the per-receiver ones are in keyFamilies). */
 export function keyList(keys: StoreKeys): string[] {
   const { prefix: _, ...named } = keys;
   return Object.values(named);

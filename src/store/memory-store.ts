@@ -1,12 +1,30 @@
 // The store in plain Maps, for backtests and tests of the pipeline: the same answers as RedisStore, tie
 // orders included (order.ts), and the same retention. Values are kept as JSON text, as Redis keeps them,
 // so what comes back is a copy shaped exactly like a Redis round trip (undefined fields dropped).
+import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
 import { checkBound, checkTime, parseJson } from './errors.js';
-import { fingerprintMember, splitFingerprintMember } from './keys.js';
+import { fingerprintMember, pairField, splitFingerprintMember } from './keys.js';
 import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
 import { byScoreThenMember, compareCodePoints } from './order.js';
+import {
+  type AlertGroupRecord,
+  byAlertStart,
+  bySilenceAge,
+  checkAlerts,
+  checkDigestMark,
+  checkGroup,
+  checkSilence,
+  checkTtl,
+  type ClaimResult,
+  type DigestMark,
+  expiredSilence,
+  type SendLogRecord,
+  type SentRecord,
+  type SilenceRecord,
+  type StoredGroup,
+} from './records.js';
 import type { FingerprintEntry, Store } from './store.js';
 
 /** Runs `fn` as a promise: a throw becomes a rejection, as it would from Redis. */
@@ -43,6 +61,18 @@ export class MemoryStore implements Store {
   private readonly health = new Map<string, string>();
   private readonly validators = new Map<string, string>();
   private readonly due = new Map<string, number>();
+  private readonly groups = new Map<string, string>();
+  private readonly alertRecords = new Map<string, string>();
+  /** pairField(group key, receiver) → SendLog JSON. */
+  private readonly sendLogs = new Map<string, string>();
+  /** pairField(receiver, notification id) → SentRecord JSON. */
+  private readonly sent = new Map<string, string>();
+  /** pairField(receiver, notification id) → the claim; lapsed ones are dropped when next looked at. */
+  private readonly claims = new Map<string, { owner: string; expiresAt: number }>();
+  private readonly silenceRecords = new Map<string, string>();
+  /** Receiver → alert id → Alert JSON. */
+  private readonly digests = new Map<string, Map<string, string>>();
+  private readonly digestMarks = new Map<string, string>();
 
   constructor(opts: StoreOptions = {}) {
     this.retention = retention(opts);
@@ -242,9 +272,159 @@ export class MemoryStore implements Store {
     return settle(() => Object.fromEntries(this.schedules().map((s) => [s.member, s.score])));
   }
 
+  getAlertGroup(key: string): Promise<AlertGroupRecord | undefined> {
+    return settle(() => read<StoredGroup>(this.groups, key)?.group);
+  }
+
+  setAlertGroup(key: string, group: AlertGroupRecord, receiver: string): Promise<void> {
+    return settle(() => {
+      checkGroup(key, group);
+      this.groups.set(key, JSON.stringify({ receiver, group } satisfies StoredGroup));
+    });
+  }
+
+  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
+    return settle(() => readAll<StoredGroup>(this.groups).map(([key, { receiver, group }]) => ({ key, receiver, group })));
+  }
+
+  deleteAlertGroup(key: string): Promise<boolean> {
+    return settle(() => this.groups.delete(key));
+  }
+
+  putAlerts(alerts: readonly Alert[]): Promise<number> {
+    return settle(() => {
+      checkAlerts(alerts);
+      return setNew(this.alertRecords, alerts);
+    });
+  }
+
+  getAlerts(ids: readonly string[]): Promise<Alert[]> {
+    return settle(() => ids.flatMap((id) => read<Alert>(this.alertRecords, id) ?? []));
+  }
+
+  getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
+    return settle(() => read<SendLogRecord>(this.sendLogs, pairField(groupKey, receiver)));
+  }
+
+  recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {
+    return settle(() => {
+      if (log.lastSentAt !== undefined) checkTime(`recordSend ${notificationId}: lastSentAt`, log.lastSentAt);
+      const field = pairField(receiver, notificationId);
+      if (this.sent.has(field)) return false;
+      const sent: SentRecord = { groupKey, lastSentAt: log.lastSentAt };
+      this.sent.set(field, JSON.stringify(sent));
+      this.sendLogs.set(pairField(groupKey, receiver), JSON.stringify(log));
+      return true;
+    });
+  }
+
+  wasSent(notificationId: string, receiver: string): Promise<boolean> {
+    return settle(() => this.sent.has(pairField(receiver, notificationId)));
+  }
+
+  /** The live claim on a send, if any; a lapsed one is dropped, as Redis expires it. */
+  private liveClaim(field: string): { owner: string; expiresAt: number } | undefined {
+    const claim = this.claims.get(field);
+    if (claim && claim.expiresAt <= Date.now()) {
+      this.claims.delete(field);
+      return undefined;
+    }
+    return claim;
+  }
+
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult> {
+    return settle(() => {
+      checkTtl(ttlMs);
+      const field = pairField(receiver, notificationId);
+      if (this.sent.has(field)) return 'sent';
+      if (this.liveClaim(field)) return 'busy';
+      this.claims.set(field, { owner, expiresAt: Date.now() + ttlMs });
+      return 'claimed';
+    });
+  }
+
+  releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean> {
+    return settle(() => {
+      const field = pairField(receiver, notificationId);
+      return this.liveClaim(field)?.owner === owner && this.claims.delete(field);
+    });
+  }
+
+  addSilence(silence: SilenceRecord): Promise<boolean> {
+    return settle(() => {
+      checkSilence(silence);
+      if (this.silenceRecords.has(silence.id)) return false;
+      this.silenceRecords.set(silence.id, JSON.stringify(silence));
+      return true;
+    });
+  }
+
+  silences(): Promise<SilenceRecord[]> {
+    return settle(() => [...this.silenceRecords.values()].map((json) => parseJson<SilenceRecord>(json, 'silences')).sort(bySilenceAge));
+  }
+
+  expireSilence(id: string, now: number): Promise<boolean> {
+    return settle(() => {
+      checkTime('expireSilence: now', now);
+      const silence = read<SilenceRecord>(this.silenceRecords, id);
+      if (!silence) return false;
+      const expired = expiredSilence(silence, now);
+      if (expired) this.silenceRecords.set(id, JSON.stringify(expired));
+      return true;
+    });
+  }
+
+  appendDigestAlerts(receiver: string, alerts: readonly Alert[]): Promise<number> {
+    return settle(() => {
+      checkAlerts(alerts);
+      if (alerts.length === 0) return 0;
+      const waiting = this.digests.get(receiver) ?? new Map<string, string>();
+      this.digests.set(receiver, waiting);
+      return setNew(waiting, alerts);
+    });
+  }
+
+  takeDigestAlerts(receiver: string): Promise<Alert[]> {
+    return settle(() => {
+      const waiting = this.digests.get(receiver);
+      this.digests.delete(receiver);
+      return digestAlerts(waiting);
+    });
+  }
+
+  peekDigestAlerts(receiver: string): Promise<Alert[]> {
+    return settle(() => digestAlerts(this.digests.get(receiver)));
+  }
+
+  getDigestMark(receiver: string): Promise<DigestMark | undefined> {
+    return settle(() => read<DigestMark>(this.digestMarks, receiver));
+  }
+
+  setDigestMark(receiver: string, mark: DigestMark): Promise<void> {
+    return settle(() => {
+      checkDigestMark(receiver, mark);
+      this.digestMarks.set(receiver, JSON.stringify(mark));
+    });
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** Keep each alert under its id unless the id is there already (HSETNX); how many were new. */
+function setNew(map: Map<string, string>, alerts: readonly Alert[]): number {
+  let added = 0;
+  for (const a of alerts) {
+    if (map.has(a.id)) continue;
+    map.set(a.id, JSON.stringify(a));
+    added++;
+  }
+  return added;
+}
+
+function digestAlerts(waiting: Map<string, string> | undefined): Alert[] {
+  return [...(waiting?.values() ?? [])].map((json) => parseJson<Alert>(json, 'digest alerts')).sort(byAlertStart);
 }
 
 function read<T>(map: Map<string, string>, field: string): T | undefined {

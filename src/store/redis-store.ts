@@ -1,13 +1,40 @@
 // The store on Redis, shared by every worker process. Key names come from keys.ts; writes that must read
 // first are Lua scripts (scripts.ts), writes that must go together are MULTI, and no hot path walks the
 // keyspace: every read is a range on a sorted set or a field of a hash.
+import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
 import { checkBound, checkTime, parseJson, StoreError } from './errors.js';
-import { fingerprintMember, type StoreKeys, splitFingerprintMember, storeKeys } from './keys.js';
+import { digestAlertsKey, fingerprintMember, pairField, sendClaimKey, type StoreKeys, splitFingerprintMember, storeKeys } from './keys.js';
 import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
 import { compareCodePoints } from './order.js';
-import { ADD_EVIDENCE, MARK_SEEN, PURGE_EVIDENCE, type RedisClient } from './scripts.js';
+import {
+  type AlertGroupRecord,
+  byAlertStart,
+  bySilenceAge,
+  checkAlerts,
+  checkDigestMark,
+  checkGroup,
+  checkSilence,
+  checkTtl,
+  type ClaimResult,
+  type DigestMark,
+  expiredSilence,
+  type SendLogRecord,
+  type SentRecord,
+  type SilenceRecord,
+  type StoredGroup,
+} from './records.js';
+import {
+  ADD_EVIDENCE,
+  CLAIM_SEND,
+  COMPARE_AND_SET,
+  MARK_SEEN,
+  PURGE_EVIDENCE,
+  RECORD_SEND,
+  type RedisClient,
+  RELEASE_SEND,
+} from './scripts.js';
 import type { FingerprintEntry, Store } from './store.js';
 
 export interface RedisStoreOptions extends StoreOptions {
@@ -21,6 +48,9 @@ export interface RedisStoreOptions extends StoreOptions {
 
 /** Keys (or records) per script call: each call is atomic, so a huge batch must not hold Redis for long. */
 const BATCH = 1000;
+
+/** Tries of expireSilence's compare-and-set before it gives up: only a storm of writes to one silence loses them all. */
+const CAS_TRIES = 16;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -286,10 +316,163 @@ export class RedisStore implements Store {
     return this.op('scheduled', async () => Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))));
   }
 
+  getAlertGroup(key: string): Promise<AlertGroupRecord | undefined> {
+    return this.op('getAlertGroup', async () => (await this.getJson<StoredGroup>(this.keys.alertGroups, key))?.group);
+  }
+
+  setAlertGroup(key: string, group: AlertGroupRecord, receiver: string): Promise<void> {
+    return this.op('setAlertGroup', async () => {
+      checkGroup(key, group);
+      await this.client.hset(this.keys.alertGroups, key, JSON.stringify({ receiver, group } satisfies StoredGroup));
+    });
+  }
+
+  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
+    return this.op('alertGroups', async () => {
+      const all = await this.allJson<StoredGroup>(this.keys.alertGroups);
+      return all.sort(([a], [b]) => compareCodePoints(a, b)).map(([key, { receiver, group }]) => ({ key, receiver, group }));
+    });
+  }
+
+  deleteAlertGroup(key: string): Promise<boolean> {
+    return this.op('deleteAlertGroup', async () => (await this.client.hdel(this.keys.alertGroups, key)) === 1);
+  }
+
+  putAlerts(alerts: readonly Alert[]): Promise<number> {
+    return this.op('putAlerts', () => {
+      checkAlerts(alerts);
+      return this.setNew(this.keys.alerts, alerts);
+    });
+  }
+
+  /** HSETNX each alert under its id, in MULTIs of BATCH; how many were new. */
+  private async setNew(key: string, alerts: readonly Alert[]): Promise<number> {
+    let added = 0;
+    for (const batch of chunks(alerts, BATCH)) {
+      const multi = this.client.multi();
+      for (const a of batch) multi.hsetnx(key, a.id, JSON.stringify(a));
+      for (const reply of await this.exec(multi)) if (reply === 1) added++;
+    }
+    return added;
+  }
+
+  getAlerts(ids: readonly string[]): Promise<Alert[]> {
+    return this.op('getAlerts', async () => {
+      const out: Alert[] = [];
+      for (const batch of chunks(ids, BATCH)) {
+        const records = await this.client.hmget(this.keys.alerts, ...batch);
+        for (const json of records) if (json !== null) out.push(parseJson<Alert>(json, this.keys.alerts));
+      }
+      return out;
+    });
+  }
+
+  getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
+    return this.op('getSendLog', () => this.getJson<SendLogRecord>(this.keys.sendLog, pairField(groupKey, receiver)));
+  }
+
+  recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {
+    return this.op('recordSend', async () => {
+      if (log.lastSentAt !== undefined) checkTime(`recordSend ${notificationId}: lastSentAt`, log.lastSentAt);
+      const sent: SentRecord = { groupKey, lastSentAt: log.lastSentAt };
+      const reply = await RECORD_SEND.run(
+        this.client,
+        [this.keys.sent, this.keys.sendLog],
+        [pairField(receiver, notificationId), JSON.stringify(sent), pairField(groupKey, receiver), JSON.stringify(log)],
+      );
+      return reply === 1;
+    });
+  }
+
+  wasSent(notificationId: string, receiver: string): Promise<boolean> {
+    return this.op('wasSent', async () => (await this.client.hexists(this.keys.sent, pairField(receiver, notificationId))) === 1);
+  }
+
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult> {
+    return this.op('claimSend', async () => {
+      checkTtl(ttlMs);
+      const keys = [this.keys.sent, sendClaimKey(this.keys, receiver, notificationId)];
+      return (await CLAIM_SEND.run(this.client, keys, [pairField(receiver, notificationId), owner, ttlMs])) as ClaimResult;
+    });
+  }
+
+  releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean> {
+    return this.op('releaseSend', async () => {
+      return (await RELEASE_SEND.run(this.client, [sendClaimKey(this.keys, receiver, notificationId)], [owner])) === 1;
+    });
+  }
+
+  addSilence(silence: SilenceRecord): Promise<boolean> {
+    return this.op('addSilence', async () => {
+      checkSilence(silence);
+      return (await this.client.hsetnx(this.keys.silences, silence.id, JSON.stringify(silence))) === 1;
+    });
+  }
+
+  silences(): Promise<SilenceRecord[]> {
+    return this.op('silences', async () => (await this.allJson<SilenceRecord>(this.keys.silences)).map(([, s]) => s).sort(bySilenceAge));
+  }
+
+  expireSilence(id: string, now: number): Promise<boolean> {
+    return this.op('expireSilence', async () => {
+      checkTime('expireSilence: now', now);
+      // Compare-and-set on the JSON read: the change is computed here (as MemoryStore computes it), and
+      // written only if nobody wrote the silence in between; else read again.
+      for (let i = 0; i < CAS_TRIES; i++) {
+        const json = await this.client.hget(this.keys.silences, id);
+        if (json === null) return false;
+        const expired = expiredSilence(parseJson<SilenceRecord>(json, `${this.keys.silences} ${id}`), now);
+        if (!expired) return true;
+        if ((await COMPARE_AND_SET.run(this.client, [this.keys.silences], [id, json, JSON.stringify(expired)])) === 1) return true;
+      }
+      throw new StoreError(`silence ${id} kept changing under ${CAS_TRIES} tries to expire it`);
+    });
+  }
+
+  appendDigestAlerts(receiver: string, alerts: readonly Alert[]): Promise<number> {
+    return this.op('appendDigestAlerts', () => {
+      checkAlerts(alerts);
+      return this.setNew(digestAlertsKey(this.keys, receiver), alerts);
+    });
+  }
+
+  takeDigestAlerts(receiver: string): Promise<Alert[]> {
+    return this.op('takeDigestAlerts', async () => {
+      const key = digestAlertsKey(this.keys, receiver);
+      // Read and delete in one MULTI: a worker taking at the same time finds the key gone.
+      const [all] = await this.exec(this.client.multi().hgetall(key).del(key));
+      return digestAlerts(all as Record<string, string>, key);
+    });
+  }
+
+  peekDigestAlerts(receiver: string): Promise<Alert[]> {
+    return this.op('peekDigestAlerts', async () => {
+      const key = digestAlertsKey(this.keys, receiver);
+      return digestAlerts(await this.client.hgetall(key), key);
+    });
+  }
+
+  getDigestMark(receiver: string): Promise<DigestMark | undefined> {
+    return this.op('getDigestMark', () => this.getJson<DigestMark>(this.keys.digestMarks, receiver));
+  }
+
+  setDigestMark(receiver: string, mark: DigestMark): Promise<void> {
+    return this.op('setDigestMark', async () => {
+      checkDigestMark(receiver, mark);
+      await this.client.hset(this.keys.digestMarks, receiver, JSON.stringify(mark));
+    });
+  }
+
   /** Quits the client if this store owns it (once); otherwise leaves it to its owner. */
   async close(): Promise<void> {
     if (!this.ownsClient || this.closed) return;
     this.closed = true;
     await this.client.quit();
   }
+}
+
+function digestAlerts(all: Record<string, string>, key: string): Alert[] {
+  return Object.values(all)
+    .map((json) => parseJson<Alert>(json, key))
+    .sort(byAlertStart);
 }

@@ -70,3 +70,39 @@ while true do
 end
 return removed
 `);
+
+/**
+ * KEYS[1] sent hash, KEYS[2] send-log hash; ARGV: sent field, sent record, send-log field, SendLog JSON.
+ * Records a send once: a notification already recorded leaves both as they were. Returns 1 when new, else 0.
+ */
+export const RECORD_SEND = new LuaScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+return 1
+`);
+
+/**
+ * KEYS[1] sent hash, KEYS[2] claim key; ARGV: sent field, owner, ttl (ms). `sent` when the send is recorded,
+ * else `claimed` when the claim was free (SET NX PX), else `busy`. One script, so a send recorded between
+ * the check and the claim cannot be claimed.
+ */
+export const CLAIM_SEND = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'sent' end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'claimed' end
+return 'busy'
+`);
+
+/** KEYS[1] claim key; ARGV[1] owner. Deletes the claim only if that owner holds it; returns 1 if it did. */
+export const RELEASE_SEND = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/** KEYS[1] hash; ARGV: field, the value expected, the new value. Writes only over the value expected; 1 if it did. */
+export const COMPARE_AND_SET = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return 1
+end
+return 0
+`);

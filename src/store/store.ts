@@ -1,11 +1,15 @@
+import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
+import type { AlertGroupRecord, ClaimResult, DigestMark, SendLogRecord, SilenceRecord } from './records.js';
 
 // Everything Signpost keeps between polls, behind one interface with two implementations: RedisStore for
 // the worker (shared by every process) and MemoryStore for backtests and tests of the pipeline. Every
-// write is idempotent, so a job BullMQ runs twice changes nothing the second time. Times are epoch ms;
-// times written must be finite (they are sorted-set scores), bounds read may be ±Infinity. Lists with equal
-// times come in the order of their ids (by code point), the order Redis keeps, in both implementations.
+// write is idempotent, so a job BullMQ runs twice changes nothing the second time (a send claim aside: it
+// is there to tell racing attempts apart, and a second attempt gets `busy` or `sent`; takeDigestAlerts
+// hands each alert out once). Times are epoch ms; times written must be finite (they are sorted-set scores
+// or JSON), bounds read may be ±Infinity. Lists with equal times come in the order of their ids (by code
+// point), the order Redis keeps, in both implementations.
 
 /** A near-duplicate fingerprint remembered for clustering later items. */
 export interface FingerprintEntry {
@@ -63,6 +67,79 @@ export interface Store {
   /** Sources due at `now` (next check ≤ now), earliest first, at most `limit`. */
   dueSources(now: number, limit: number): Promise<string[]>;
   scheduled(): Promise<Record<string, number>>;
+
+  // Alerts, their groups and what was sent about them. The record types mirror alerts/ (records.ts):
+  // AlertGroupRecord is AlertGroup, SendLogRecord is SendLog, SilenceRecord is RuntimeSilence.
+
+  /** The group under a group key, or undefined. */
+  getAlertGroup(key: string): Promise<AlertGroupRecord | undefined>;
+  /** Write a group (replacing what the key held) with the receiver its route sends it to. */
+  setAlertGroup(key: string, group: AlertGroupRecord, receiver: string): Promise<void>;
+  /** Every group with its key and receiver, by key. */
+  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]>;
+  /**
+   * Forget a group; true when there was one. Its send-log and recorded sends stay, so a retried delivery
+   * still finds what went out, and a group that comes back soon is not announced as new.
+   */
+  deleteAlertGroup(key: string): Promise<boolean>;
+  /**
+   * Keep alerts by id; returns how many ids were new. First write wins: an id already present keeps its
+   * first content (an alert id names what fired, so a rerun brings the same alert), as does an id
+   * repeated within one call.
+   */
+  putAlerts(alerts: readonly Alert[]): Promise<number>;
+  /** The alerts of these ids, in the order asked; ids not kept are skipped. */
+  getAlerts(ids: readonly string[]): Promise<Alert[]>;
+
+  /** What went out last to `receiver` for a group, or undefined before the first recorded send. */
+  getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined>;
+  /**
+   * After a send succeeded: record notification `notificationId` as sent to `receiver` and write the
+   * group's send-log, in one step. Idempotent: false, and nothing written, when that notification was
+   * recorded for that receiver already (a notification id belongs to one group).
+   */
+  recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean>;
+  /** Whether recordSend recorded this notification for this receiver. */
+  wasSent(notificationId: string, receiver: string): Promise<boolean>;
+  /**
+   * Before a send (DESIGN.md: the send-log is written around each send, so a retried job never resends):
+   * `sent` when recordSend recorded it already (skip it); else `busy` when a claim is live, whoever holds
+   * it, the same owner included (retry later); else `claimed`: this owner holds it for `ttlMs` (a positive
+   * integer), sends, calls recordSend, then releaseSend. Atomic across workers: of many racing for a
+   * notification, one gets `claimed`. Owners should be unique per attempt (job id and attempt), and
+   * `ttlMs` longer than a send may take: a claim that lapses mid-send lets another worker send again.
+   */
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult>;
+  /** Drop the claim if `owner` holds it (a lapsed or foreign claim is left alone); true when it did. */
+  releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean>;
+
+  /** Keep a runtime silence; true when new. Idempotent by id: an id already kept is left as it is. */
+  addSilence(silence: SilenceRecord): Promise<boolean>;
+  /** Every runtime silence, expired ones included, oldest created first (ties by id). */
+  silences(): Promise<SilenceRecord[]>;
+  /**
+   * Expire a silence at `now`: an active one ends at `now`, a pending one starts and ends at `now` (so it
+   * reads as expired, not pending), an expired one is left as it is. True when the silence is known (and
+   * now expired), false when it is not.
+   */
+  expireSilence(id: string, now: number): Promise<boolean>;
+
+  /**
+   * Add alerts to `receiver`'s next digest, whole (a digest keeps what it needs itself); returns how many
+   * were new. Deduplicated by id among the waiting alerts, first write wins; an alert taken by a digest
+   * already counts as new again.
+   */
+  appendDigestAlerts(receiver: string, alerts: readonly Alert[]): Promise<number>;
+  /**
+   * The alerts waiting for `receiver`'s digest, by startsAt then id, cleared in the same atomic step:
+   * of workers taking at once, each alert goes to exactly one.
+   */
+  takeDigestAlerts(receiver: string): Promise<Alert[]>;
+  /** The alerts waiting for `receiver`'s digest, as takeDigestAlerts orders them, left waiting. */
+  peekDigestAlerts(receiver: string): Promise<Alert[]>;
+  /** Where `receiver`'s last digest left off, or undefined before its first. */
+  getDigestMark(receiver: string): Promise<DigestMark | undefined>;
+  setDigestMark(receiver: string, mark: DigestMark): Promise<void>;
 
   /** Release what the store owns (RedisStore: its client, only when told it owns it). */
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 // Records for store tests: complete, with only what a test cares about given.
+import type { Alert } from '../../src/model/alert.js';
 import type { Evidence, ScenarioState } from '../../src/model/evidence.js';
 import type { SourceHealth } from '../../src/model/source-health.js';
 
@@ -44,3 +45,17 @@ export function scenarioState(at: number, risk = 0.4): ScenarioState {
 export function health(source: string, extra: Partial<SourceHealth> = {}): SourceHealth {
   return { source, consecutiveFailures: 0, itemsLastFetch: 3, nextCheckAt: T0 + 15 * MIN, ...extra };
 }
+
+export function alert(id: string, startsAt: number, extra: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    kind: 'match',
+    labels: { kind: 'match', severity: 'high', indicator: 'nato-partner-assurances', rule: 'assurance-extended' },
+    startsAt,
+    summary: `Alert ${id}`,
+    explanation: { title: `Story ${id}`, url: `https://example.org/${encodeURIComponent(id)}`, terms: ['assurance'], weights: { risk: -0.2 } },
+    ...extra,
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFIX, hashTag, keyList, normalizePrefix, StoreError, storeKeys } from '../../src/store/index.js';
-import { fingerprintMember, splitFingerprintMember } from '../../src/store/keys.js';
+import { digestAlertsKey, fingerprintMember, keyFamilies, pairField, sendClaimKey, splitFingerprintMember } from '../../src/store/keys.js';
 
 describe('storeKeys', () => {
   it('lays out every key under {signpost} by default', () => {
@@ -16,7 +16,17 @@ describe('storeKeys', () => {
       health: '{signpost}:health',
       validators: '{signpost}:validators',
       schedule: '{signpost}:schedule',
+      alerts: '{signpost}:alerts',
+      alertGroups: '{signpost}:alert:groups',
+      sendLog: '{signpost}:send:log',
+      sent: '{signpost}:send:sent',
+      silences: '{signpost}:silences',
+      digestMarks: '{signpost}:digest:mark',
     });
+    const keys = storeKeys();
+    expect(sendClaimKey(keys, 'on-call', 'n1')).toBe('{signpost}:send:claim:on-call:n1');
+    expect(digestAlertsKey(keys, 'analysts-digest')).toBe('{signpost}:digest:alerts:analysts-digest');
+    expect(keyFamilies(keys)).toEqual(['{signpost}:send:claim:', '{signpost}:digest:alerts:']);
     expect(DEFAULT_PREFIX).toBe('{signpost}');
   });
 
@@ -26,12 +36,13 @@ describe('storeKeys', () => {
       const keys = storeKeys(prefix);
       const tag = hashTag(keys.prefix);
       expect(tag).toBeDefined();
-      const all = [...keyList(keys), `${keys.prefix}:fetch-source:wait`, `${keys.prefix}:tick:id`];
+      const perReceiver = ['{x}', 'a:b', '}{', ''].flatMap((r) => [sendClaimKey(keys, r, `${r}{n}`), digestAlertsKey(keys, r)]);
+      const all = [...keyList(keys), ...perReceiver, `${keys.prefix}:fetch-source:wait`, `${keys.prefix}:tick:id`];
       for (const key of all) {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(10);
+      expect(new Set(keyList(keys)).size).toBe(16);
     },
   );
 });
@@ -74,5 +85,33 @@ describe('fingerprint members', () => {
 
   it('refuses a fingerprint holding the separator', () => {
     expect(() => fingerprintMember('c', 'x|y')).toThrow(StoreError);
+  });
+});
+
+describe('keys made per receiver', () => {
+  const keys = storeKeys();
+
+  it('never makes the same key of two different (receiver, notification) pairs', () => {
+    const pairs = [['a:b', 'c'], ['a', 'b:c'], ['a%3Ab', 'c'], ['a', ''], ['', 'a']] as const;
+    const claims = pairs.map(([r, n]) => sendClaimKey(keys, r, n));
+    expect(new Set(claims).size).toBe(pairs.length);
+  });
+
+  it('never makes a per-receiver key equal to a fixed key or one of the other family', () => {
+    const fixed = new Set(keyList(keys));
+    for (const r of ['mark', 'log', 'sent', 'claim', 'alerts', '']) {
+      expect(fixed.has(digestAlertsKey(keys, r))).toBe(false);
+      expect(fixed.has(sendClaimKey(keys, r, r))).toBe(false);
+    }
+    const [claims, digests] = keyFamilies(keys);
+    expect(sendClaimKey(keys, 'r', 'n').startsWith(claims!)).toBe(true);
+    expect(digestAlertsKey(keys, 'r').startsWith(digests!)).toBe(true);
+    for (const key of keyList(keys)) for (const family of keyFamilies(keys)) expect(key.startsWith(family)).toBe(false);
+  });
+
+  it('joins two strings into a hash field that tells them apart', () => {
+    expect(pairField('a', 'b')).not.toBe(pairField('a"', 'b'));
+    expect(pairField('x","y', 'z')).not.toBe(pairField('x', 'y","z'));
+    expect(JSON.parse(pairField('g:{a="1"}', 'r'))).toEqual(['g:{a="1"}', 'r']);
   });
 });

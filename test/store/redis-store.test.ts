@@ -1,10 +1,10 @@
 // What only RedisStore has: keys in Redis, trimming, scripts, the client it was given, Redis errors.
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LuaScript } from '../../src/store/scripts.js';
-import { keyList, RedisStore, StoreError, storeKeys } from '../../src/store/index.js';
+import { digestAlertsKey, keyList, RedisStore, sendClaimKey, StoreError, storeKeys } from '../../src/store/index.js';
 import { REDIS_URL, redisBackend, scanUnder } from './backends.js';
-import { evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
+import { alert, DAY, evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
 
 const backend = redisBackend();
 const client = () => backend.clients()[0];
@@ -25,7 +25,59 @@ describe('RedisStore', () => {
     await store.setHealth(health('kiis'));
     await store.setValidators('kiis', { etag: '"x"' });
     await store.schedule('kiis', T0);
-    expect((await scanUnder(client(), backend.prefix)).sort()).toEqual(keyList(storeKeys(backend.prefix)).sort());
+    await store.putAlerts([alert('a1', T0)]);
+    await store.setAlertGroup('root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
+    await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
+    await store.claimSend('n2', 'on-call', 'w1', 60_000);
+    await store.addSilence({ id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' });
+    await store.appendDigestAlerts('analysts', [alert('a1', T0)]);
+    await store.setDigestMark('analysts', { at: T0, probabilities: {} });
+    const keys = storeKeys(backend.prefix);
+    const perReceiver = [sendClaimKey(keys, 'on-call', 'n2'), digestAlertsKey(keys, 'analysts')];
+    expect((await scanUnder(client(), backend.prefix)).sort()).toEqual([...keyList(keys), ...perReceiver].sort());
+  });
+
+  it('keeps a send claim as a key that expires after ttlMs, and drops it on release', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const key = sendClaimKey(store.keys, 'on-call', 'n1');
+    await store.claimSend('n1', 'on-call', 'w1', 60_000);
+    expect(await client().get(key)).toBe('w1');
+    const ttl = await client().pttl(key);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await store.releaseSend('n1', 'on-call', 'w1');
+    expect(await client().exists(key)).toBe(0);
+  });
+
+  it('deletes the digest key of a receiver when its alerts are taken', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    await store.appendDigestAlerts('analysts', [alert('a1', T0)]);
+    await store.takeDigestAlerts('analysts');
+    expect(await client().exists(digestAlertsKey(store.keys, 'analysts'))).toBe(0);
+  });
+
+  it('expires a silence changed by someone else meanwhile from what it holds then', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const s = { id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + DAY, author: 'a', comment: 'c' };
+    await store.addSilence(s);
+    // A write between expireSilence's read and its compare-and-set: the first try loses and reads again.
+    const hget = client().hget.bind(client());
+    let raced = false;
+    const spy = vi.spyOn(client(), 'hget').mockImplementation(async (key, field) => {
+      const value = await hget(key, field);
+      if (!raced && key === store.keys.silences) {
+        raced = true;
+        await client().hset(key, field, JSON.stringify({ ...s, comment: 'edited' }));
+      }
+      return value;
+    });
+    try {
+      expect(await store.expireSilence('s1', T0 + MIN)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(raced).toBe(true);
+    expect(await store.silences()).toStrictEqual([{ ...s, comment: 'edited', ends: T0 + MIN }]);
   });
 
   it('takes a prefix without braces and adds them', () => {

@@ -1,9 +1,12 @@
 // One table of behaviour, run against both stores: what the pipeline sees must not depend on which one
 // it was given. RedisStore runs on real Redis under a random prefix, deleted afterwards.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/model/alert.js';
+import { type AlertGroup, updateGroup } from '../../src/alerts/group.js';
+import { isSilenced, makeSilence, type RuntimeSilence, silenceState } from '../../src/alerts/silence.js';
 import { type Store, StoreError } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from './backends.js';
-import { DAY, evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
+import { alert, DAY, evidence, health, MIN, scenarioState, sleep, T0 } from './fixtures.js';
 
 const backends: Backend[] = [redisBackend(), memoryBackend()];
 
@@ -305,6 +308,354 @@ describe.each(backends)('$name', (backend) => {
       await store.unschedule('nowhere');
       expect(await store.dueSources(T0, 10)).toEqual(['nato-news']);
       expect(await store.scheduled()).toEqual({ 'nato-news': T0 });
+    });
+  });
+
+  describe('alert groups', () => {
+    const groupA = (): AlertGroup => updateGroup(undefined, [{ id: 'a1', firing: true, at: T0 }], T0);
+
+    it('round-trips a group with its receiver; undefined for a key never set', async () => {
+      const store = open();
+      expect(await store.getAlertGroup('root:{}')).toBeUndefined();
+      await store.setAlertGroup('root:{}', groupA(), 'analysts-digest');
+      expect(await store.getAlertGroup('root:{}')).toStrictEqual(groupA());
+      expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'analysts-digest', group: groupA() }]);
+    });
+
+    it('replaces a group set again, receiver included', async () => {
+      const store = open();
+      await store.setAlertGroup('root:{}', groupA(), 'analysts-digest');
+      const grown = updateGroup(groupA(), [{ id: 'a2', firing: true, at: T0 + MIN }, { id: 'a1', firing: false, at: T0 + MIN }], T0 + MIN);
+      await store.setAlertGroup('root:{}', grown, 'on-call');
+      expect(await store.getAlertGroup('root:{}')).toStrictEqual(grown);
+      expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'on-call', group: grown }]);
+    });
+
+    it('lists every group by key, odd keys included', async () => {
+      const store = open();
+      for (const key of ['root/urgent:{indicator="ukraine-polling"}', '__proto__', 'root:{}', 'a|b:{x="é"}']) {
+        await store.setAlertGroup(key, groupA(), `to-${key}`);
+      }
+      const groups = await store.alertGroups();
+      expect(groups.map((g) => g.key)).toEqual(['__proto__', 'a|b:{x="é"}', 'root/urgent:{indicator="ukraine-polling"}', 'root:{}']);
+      expect(groups.map((g) => g.receiver)).toEqual(groups.map((g) => `to-${g.key}`));
+    });
+
+    it('deletes a group, saying whether there was one; its send-log stays', async () => {
+      const store = open();
+      await store.setAlertGroup('root:{}', groupA(), 'on-call');
+      await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
+      expect(await store.deleteAlertGroup('root:{}')).toBe(true);
+      expect(await store.deleteAlertGroup('root:{}')).toBe(false);
+      expect(await store.getAlertGroup('root:{}')).toBeUndefined();
+      expect(await store.alertGroups()).toEqual([]);
+      expect(await store.getSendLog('root:{}', 'on-call')).toStrictEqual({ lastSentAt: T0, lastSentIds: ['a1'] });
+      expect(await store.wasSent('n1', 'on-call')).toBe(true);
+    });
+
+    it('refuses a group holding a time that is not finite', async () => {
+      const store = open();
+      await expect(store.setAlertGroup('g', { firstSeenAt: Number.NaN, alerts: [] }, 'r')).rejects.toThrow(StoreError);
+      await expect(store.setAlertGroup('g', { firstSeenAt: T0, alerts: [{ id: 'a', firing: true, at: Infinity }] }, 'r')).rejects.toThrow(StoreError);
+      expect(await store.alertGroups()).toEqual([]);
+    });
+  });
+
+  describe('alerts', () => {
+    it('keeps the first content of an id: putting it again changes nothing and counts 0', async () => {
+      const store = open();
+      expect(await store.putAlerts([alert('a1', T0), alert('a2', T0 + MIN)])).toBe(2);
+      expect(await store.putAlerts([alert('a1', T0 + DAY, { summary: 'rewritten' }), alert('a3', T0)])).toBe(1);
+      expect(await store.getAlerts(['a1', 'a2', 'a3'])).toStrictEqual([alert('a1', T0), alert('a2', T0 + MIN), alert('a3', T0)]);
+    });
+
+    it('keeps the first of an id repeated within one call', async () => {
+      const store = open();
+      expect(await store.putAlerts([alert('a1', T0), alert('a1', T0, { summary: 'second' })])).toBe(1);
+      expect(await store.getAlerts(['a1'])).toStrictEqual([alert('a1', T0)]);
+    });
+
+    it('keeps one content when two workers put different versions of an id at once', async () => {
+      const { store, peer } = backend.open();
+      const versions = Array.from({ length: 20 }, (_, i) => alert('a1', T0, { summary: `v${i}` }));
+      const counts = await Promise.all(versions.map((v, i) => (i % 2 ? peer : store).putAlerts([v])));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+      const first = versions[counts.indexOf(1)];
+      expect(await peer.getAlerts(['a1'])).toStrictEqual([first]);
+      expect(await store.getAlerts(['a1'])).toStrictEqual([first]);
+    });
+
+    it('gets alerts in the order asked, skipping ids not kept', async () => {
+      const store = open();
+      await store.putAlerts(['a', 'b', 'c'].map((id) => alert(id, T0)));
+      expect((await store.getAlerts(['c', 'nope', 'a', 'b', 'a'])).map((a) => a.id)).toEqual(['c', 'a', 'b', 'a']);
+      expect(await store.getAlerts([])).toEqual([]);
+      expect(await store.putAlerts([])).toBe(0);
+    });
+
+    it('refuses an alert whose startsAt is not finite, keeping nothing of the call', async () => {
+      const store = open();
+      await expect(store.putAlerts([alert('ok', T0), alert('bad', Number.NaN)])).rejects.toThrow(StoreError);
+      expect(await store.getAlerts(['ok', 'bad'])).toEqual([]);
+    });
+  });
+
+  describe('send-log', () => {
+    const log = (at: number, ids: string[]) => ({ lastSentAt: at, lastSentIds: ids });
+
+    it('records a send once per notification and receiver, writing the send-log with it', async () => {
+      const store = open();
+      expect(await store.getSendLog('g', 'on-call')).toBeUndefined();
+      expect(await store.wasSent('n1', 'on-call')).toBe(false);
+      expect(await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1')).toBe(true);
+      expect(await store.getSendLog('g', 'on-call')).toStrictEqual(log(T0, ['a1']));
+      expect(await store.wasSent('n1', 'on-call')).toBe(true);
+      // A retried job records the same notification again: nothing changes, not even the log.
+      expect(await store.recordSend('g', 'on-call', log(T0 + MIN, ['a1', 'a2']), 'n1')).toBe(false);
+      expect(await store.getSendLog('g', 'on-call')).toStrictEqual(log(T0, ['a1']));
+      // The next notification of the group moves the log on.
+      expect(await store.recordSend('g', 'on-call', log(T0 + 5 * MIN, ['a1', 'a2']), 'n2')).toBe(true);
+      expect(await store.getSendLog('g', 'on-call')).toStrictEqual(log(T0 + 5 * MIN, ['a1', 'a2']));
+    });
+
+    it('keeps send-logs and sends apart per group and per receiver', async () => {
+      const store = open();
+      await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1');
+      expect(await store.wasSent('n1', 'analysts')).toBe(false);
+      expect(await store.getSendLog('g', 'analysts')).toBeUndefined();
+      expect(await store.getSendLog('h', 'on-call')).toBeUndefined();
+      expect(await store.recordSend('g', 'analysts', log(T0 + MIN, ['a1']), 'n1')).toBe(true);
+      expect(await store.getSendLog('g', 'on-call')).toStrictEqual(log(T0, ['a1']));
+      expect(await store.getSendLog('g', 'analysts')).toStrictEqual(log(T0 + MIN, ['a1']));
+      // Parts that would run together if joined naively stay apart.
+      await store.recordSend('x","y', 'z', log(T0, []), 'n');
+      expect(await store.getSendLog('x', 'y","z')).toBeUndefined();
+    });
+
+    it('round-trips an empty send-log', async () => {
+      const store = open();
+      expect(await store.recordSend('g', 'r', {}, 'n1')).toBe(true);
+      expect(await store.getSendLog('g', 'r')).toStrictEqual({});
+    });
+
+    it('gives exactly one true when 10 workers record the same send at once', async () => {
+      const { store, peer } = backend.open();
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).recordSend('g', 'r', log(T0 + i, ['a']), 'n1')));
+      expect(replies.filter(Boolean)).toHaveLength(1);
+      expect(await store.getSendLog('g', 'r')).toStrictEqual(log(T0 + replies.indexOf(true), ['a']));
+    });
+
+    it('gives exactly one claim when 20 workers claim the same send at once over two connections; sent once recorded', async () => {
+      const { store, peer } = backend.open();
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000)));
+      expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c === 'busy')).toHaveLength(19);
+      const winner = `w${claims.indexOf('claimed')}`;
+      expect(await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1')).toBe(true);
+      // Recorded: `sent` for everyone, the claim still live or not.
+      expect(await peer.claimSend('n1', 'on-call', 'late', 10_000)).toBe('sent');
+      expect(await store.claimSend('n1', 'on-call', winner, 10_000)).toBe('sent');
+      expect(await store.releaseSend('n1', 'on-call', winner)).toBe(true);
+      expect(await store.claimSend('n1', 'on-call', 'later', 10_000)).toBe('sent');
+    });
+
+    it('claims per notification and receiver; the same owner claiming again finds it busy', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('busy');
+      expect(await store.claimSend('n1', 'analysts', 'w1', 10_000)).toBe('claimed');
+      expect(await store.claimSend('n2', 'on-call', 'w1', 10_000)).toBe('claimed');
+    });
+
+    it('releases a claim for its owner only', async () => {
+      const store = open();
+      expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(false); // nothing to release
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('claimed');
+      expect(await store.releaseSend('n1', 'on-call', 'w2')).toBe(false);
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('busy');
+      expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(true);
+      expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(false);
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('claimed');
+    });
+
+    it('lets a claim lapse after ttlMs, so a crashed worker does not block the send for ever', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'crashed', 60)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('busy');
+      await sleep(150);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('claimed');
+      expect(await store.releaseSend('n1', 'on-call', 'crashed')).toBe(false); // its claim is gone, w2's stays
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('busy');
+    });
+
+    it.each([0, -1, 1.5, Number.NaN, Infinity])('refuses a claim ttl of %s', async (ttl) => {
+      const store = open();
+      await expect(store.claimSend('n1', 'on-call', 'w1', ttl)).rejects.toThrow(StoreError);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('claimed');
+    });
+  });
+
+  describe('runtime silences', () => {
+    const silence = (comment: string, starts: number, ends: number, createdAt = T0): RuntimeSilence => {
+      const made = makeSilence({ matchers: { indicator: 'ukraine-polling' }, starts, ends, author: 'ana', comment }, createdAt);
+      if (!made.ok) throw new Error(made.errors.join('; '));
+      return made.silence;
+    };
+
+    it('adds a silence once by id: adding it again (a retried request) changes nothing', async () => {
+      const store = open();
+      const s = silence('maintenance', T0, T0 + DAY);
+      expect(await store.silences()).toEqual([]);
+      expect(await store.addSilence(s)).toBe(true);
+      expect(await store.addSilence({ ...s, comment: 'rewritten', createdAt: T0 + MIN })).toBe(false);
+      expect(await store.silences()).toStrictEqual([s]);
+    });
+
+    it('lists silences oldest created first, ties by id', async () => {
+      const store = open();
+      const made = [silence('c', T0, T0 + DAY, T0 + MIN), silence('a', T0, T0 + DAY, T0), silence('b', T0, T0 + DAY, T0 + MIN), silence('d', T0, T0 + DAY, T0 - MIN)];
+      for (const s of made) await store.addSilence(s);
+      const ids = (await store.silences()).map((s) => s.id);
+      const tied = [made[0]!.id, made[2]!.id].sort();
+      expect(ids).toEqual([made[3]!.id, made[1]!.id, ...tied]);
+    });
+
+    it('expires an active silence at now, keeping its start and id', async () => {
+      const store = open();
+      const s = silence('maintenance', T0, T0 + DAY);
+      await store.addSilence(s);
+      expect(await store.expireSilence(s.id, T0 + MIN)).toBe(true);
+      const [expired] = await store.silences();
+      expect(expired).toStrictEqual({ ...s, ends: T0 + MIN });
+      expect(silenceState(expired!, T0 + MIN)).toBe('expired');
+      expect(isSilenced({ indicator: 'ukraine-polling' }, await store.silences(), T0 + MIN)).toBeUndefined();
+    });
+
+    it('expires a pending silence so that it reads expired at once, not pending until its start', async () => {
+      const store = open();
+      const s = silence('next week', T0 + 7 * DAY, T0 + 8 * DAY);
+      await store.addSilence(s);
+      expect(await store.expireSilence(s.id, T0)).toBe(true);
+      const [expired] = await store.silences();
+      expect(expired).toStrictEqual({ ...s, starts: T0, ends: T0 });
+      expect(silenceState(expired!, T0)).toBe('expired');
+      expect(silenceState(expired!, T0 + 7 * DAY + 1)).toBe('expired');
+    });
+
+    it('leaves an expired silence as it is, and answers true for it again', async () => {
+      const store = open();
+      const s = silence('maintenance', T0, T0 + DAY);
+      await store.addSilence(s);
+      expect(await store.expireSilence(s.id, T0 + 2 * DAY)).toBe(true); // ended on its own
+      expect(await store.silences()).toStrictEqual([s]);
+      expect(await store.expireSilence(s.id, T0 + MIN)).toBe(true);
+      expect(await store.expireSilence(s.id, T0 + 2 * MIN)).toBe(true); // a retried expire
+      expect(await store.silences()).toStrictEqual([{ ...s, ends: T0 + MIN }]);
+    });
+
+    it('answers false for a silence it does not know', async () => {
+      const store = open();
+      await store.addSilence(silence('maintenance', T0, T0 + DAY));
+      expect(await store.expireSilence('0123456789abcdef', T0)).toBe(false);
+    });
+
+    it('expires one silence once when two workers expire it at once', async () => {
+      const { store, peer } = backend.open();
+      const s = silence('maintenance', T0, T0 + DAY);
+      await store.addSilence(s);
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).expireSilence(s.id, T0 + (i + 1) * MIN)));
+      expect(replies).toEqual(Array.from({ length: 10 }, () => true));
+      const [expired] = await store.silences();
+      expect(expired!.ends).toBeGreaterThanOrEqual(T0 + MIN);
+      expect(expired!.ends).toBeLessThanOrEqual(T0 + 10 * MIN);
+    });
+
+    it('refuses a silence or a time that is not finite', async () => {
+      const store = open();
+      await expect(store.addSilence({ ...silence('x', T0, T0 + DAY), ends: Number.NaN })).rejects.toThrow(StoreError);
+      await expect(store.expireSilence('x', Number.NaN)).rejects.toThrow(StoreError);
+      expect(await store.silences()).toEqual([]);
+    });
+  });
+
+  describe('digests', () => {
+    it('collects alerts per receiver, deduplicated by id, first write wins, by startsAt then id', async () => {
+      const store = open();
+      expect(await store.appendDigestAlerts('analysts', [alert('b', T0 + MIN), alert('c', T0)])).toBe(2);
+      expect(await store.appendDigestAlerts('analysts', [alert('b', T0 + MIN, { summary: 'again' }), alert('a', T0 + MIN), alert('a', T0)])).toBe(1);
+      expect(await store.appendDigestAlerts('on-call', [alert('z', T0)])).toBe(1);
+      const expected = [alert('c', T0), alert('a', T0 + MIN), alert('b', T0 + MIN)];
+      expect(await store.peekDigestAlerts('analysts')).toStrictEqual(expected);
+      expect(await store.peekDigestAlerts('analysts')).toStrictEqual(expected); // peeking leaves them
+      expect(await store.takeDigestAlerts('analysts')).toStrictEqual(expected);
+      expect(await store.takeDigestAlerts('analysts')).toEqual([]);
+      expect(await store.peekDigestAlerts('analysts')).toEqual([]);
+      expect(await store.peekDigestAlerts('on-call')).toStrictEqual([alert('z', T0)]);
+    });
+
+    it('takes an alert appended after a take as new for the next digest', async () => {
+      const store = open();
+      await store.appendDigestAlerts('analysts', [alert('a', T0)]);
+      await store.takeDigestAlerts('analysts');
+      expect(await store.appendDigestAlerts('analysts', [alert('a', T0)])).toBe(1);
+      expect(await store.takeDigestAlerts('analysts')).toStrictEqual([alert('a', T0)]);
+    });
+
+    it('keeps receivers apart whatever their names hold', async () => {
+      const store = open();
+      await store.appendDigestAlerts('ops:{x}', [alert('a', T0)]);
+      await store.appendDigestAlerts('ops', [alert('b', T0)]);
+      await store.appendDigestAlerts('ops%3A%7Bx%7D', [alert('c', T0)]);
+      expect((await store.takeDigestAlerts('ops:{x}')).map((a) => a.id)).toEqual(['a']);
+      expect((await store.takeDigestAlerts('ops')).map((a) => a.id)).toEqual(['b']);
+      expect((await store.takeDigestAlerts('ops%3A%7Bx%7D')).map((a) => a.id)).toEqual(['c']);
+    });
+
+    it('hands each alert to exactly one taker when workers take and append at once', async () => {
+      const { store, peer } = backend.open();
+      const alerts = Array.from({ length: 60 }, (_, i) => alert(`a${String(i).padStart(2, '0')}`, T0 + i));
+      // Appends of overlapping slices over both connections, with a take after every third.
+      const work = Array.from({ length: 30 }, (_, i) => {
+        const s = i % 2 ? peer : store;
+        const append = s.appendDigestAlerts('analysts', alerts.slice(i * 2, i * 2 + 4)).then((): Alert[] => []);
+        return i % 3 === 2 ? [append, (i % 4 ? store : peer).takeDigestAlerts('analysts')] : [append];
+      }).flat();
+      const taken = [...(await Promise.all(work)).flat(), ...(await store.takeDigestAlerts('analysts'))];
+      const ids = taken.map((a) => a.id);
+      // Every alert appended was taken, none lost; one appended again (by an overlapping slice) after a
+      // take went to that take may go to a second take, no further.
+      expect(new Set(ids)).toEqual(new Set(alerts.map((a) => a.id)));
+      const counts = new Map<string, number>();
+      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
+    });
+
+    it('gives each alert once when 10 workers take at once', async () => {
+      const { store, peer } = backend.open();
+      const alerts = Array.from({ length: 50 }, (_, i) => alert(`a${i}`, T0 + i));
+      await store.appendDigestAlerts('analysts', alerts);
+      const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).takeDigestAlerts('analysts')));
+      const ids = takes.flat().map((a) => a.id);
+      expect(ids).toHaveLength(50);
+      expect(new Set(ids).size).toBe(50);
+      expect(takes.filter((t) => t.length > 0)).toHaveLength(1); // one take empties the lot
+    });
+
+    it('round-trips a digest mark per receiver; undefined before the first', async () => {
+      const store = open();
+      expect(await store.getDigestMark('analysts')).toBeUndefined();
+      await store.setDigestMark('analysts', { at: T0, probabilities: { baseline: 0.6, risk: 0.4 } });
+      await store.setDigestMark('analysts', { at: T0 + DAY, probabilities: { baseline: 0.55, risk: 0.45 } });
+      await store.setDigestMark('on-call', { at: T0, probabilities: {} });
+      expect(await store.getDigestMark('analysts')).toStrictEqual({ at: T0 + DAY, probabilities: { baseline: 0.55, risk: 0.45 } });
+      expect(await store.getDigestMark('on-call')).toStrictEqual({ at: T0, probabilities: {} });
+      await expect(store.setDigestMark('x', { at: Number.NaN, probabilities: {} })).rejects.toThrow(StoreError);
+    });
+
+    it('refuses an alert whose startsAt is not finite, appending nothing of the call', async () => {
+      const store = open();
+      await expect(store.appendDigestAlerts('analysts', [alert('ok', T0), alert('bad', Infinity)])).rejects.toThrow(StoreError);
+      expect(await store.peekDigestAlerts('analysts')).toEqual([]);
     });
   });
 

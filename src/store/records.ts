@@ -1,0 +1,101 @@
+// The alert records the store keeps, and the rules on them both stores share. The store may import only
+// model/ (.dependency-cruiser.cjs), so the shapes alerts/ defines (AlertGroup, GroupAlert, SendLog in
+// alerts/group.ts; RuntimeSilence in alerts/silence.ts) are restated here field for field; TypeScript
+// compares shapes, so alerts/ passes its own values in and gets them back typed as its own.
+// test/store/records.test.ts fails to compile the day the two drift apart.
+import type { Alert } from '../model/alert.js';
+import type { Silence } from '../model/watchbook.js';
+import { checkTime, StoreError } from './errors.js';
+import { byScoreThenMember } from './order.js';
+
+/** = alerts/group.ts GroupAlert: one alert as its group sees it; `at` when it last fired or resolved. */
+export interface GroupAlertRecord {
+  id: string;
+  firing: boolean;
+  at: number;
+}
+
+/** = alerts/group.ts AlertGroup: the alerts of one group key, first seen at `firstSeenAt`. */
+export interface AlertGroupRecord {
+  firstSeenAt: number;
+  alerts: GroupAlertRecord[];
+}
+
+/** = alerts/group.ts SendLog: what went out to one receiver for one group. */
+export interface SendLogRecord {
+  lastSentAt?: number;
+  lastSentIds?: string[];
+}
+
+/** = alerts/silence.ts RuntimeSilence: a silence added at runtime, with its id. */
+export interface SilenceRecord extends Silence {
+  id: string;
+  createdAt: number;
+}
+
+/** Where a receiver's last digest left off: when it went out and the scenario probabilities it showed. */
+export interface DigestMark {
+  at: number;
+  probabilities: Record<string, number>;
+}
+
+/** Send claims: `claimed` (send now), `sent` (it went out already), `busy` (another worker holds a live claim). */
+export type ClaimResult = 'claimed' | 'sent' | 'busy';
+
+export function checkGroup(key: string, group: AlertGroupRecord): void {
+  checkTime(`alert group ${key}: firstSeenAt`, group.firstSeenAt);
+  for (const a of group.alerts) checkTime(`alert group ${key}, alert ${a.id}: at`, a.at);
+}
+
+export function checkAlerts(alerts: readonly Alert[]): void {
+  for (const a of alerts) checkTime(`alert ${a.id}: startsAt`, a.startsAt);
+}
+
+export function checkSilence(s: SilenceRecord): void {
+  checkTime(`silence ${s.id}: starts`, s.starts);
+  checkTime(`silence ${s.id}: ends`, s.ends);
+  checkTime(`silence ${s.id}: createdAt`, s.createdAt);
+}
+
+export function checkDigestMark(receiver: string, mark: DigestMark): void {
+  checkTime(`digest mark of ${receiver}: at`, mark.at);
+}
+
+/** A claim's lifetime as Redis PX takes it: a positive whole number of milliseconds. */
+export function checkTtl(ttlMs: number): void {
+  if (!(Number.isInteger(ttlMs) && ttlMs > 0)) throw new StoreError(`claimSend: ttlMs must be a positive integer, got ${String(ttlMs)}`);
+}
+
+/**
+ * The silence expired at `now`, or undefined when it has expired already (nothing to change). An active
+ * one ends now; a pending one starts and ends now, so it reads as expired at once (as Alertmanager does)
+ * instead of pending until its start.
+ */
+export function expiredSilence(s: SilenceRecord, now: number): SilenceRecord | undefined {
+  if (s.ends <= now) return undefined;
+  return { ...s, starts: Math.min(s.starts, now), ends: now };
+}
+
+/** Runtime silences in the order both stores list them: oldest created first, ties by id. */
+export const bySilenceAge = byScoreThenMember<SilenceRecord>(
+  (s) => s.createdAt,
+  (s) => s.id,
+);
+
+/** Digest alerts in the order both stores give them: by startsAt, ties by id. */
+export const byAlertStart = byScoreThenMember<Alert>(
+  (a) => a.startsAt,
+  (a) => a.id,
+);
+
+/** What the store remembers of a recorded send, beside the send-log. */
+export interface SentRecord {
+  groupKey: string;
+  lastSentAt?: number;
+}
+
+/** An alert group as kept: with the receiver its route sends it to. */
+export interface StoredGroup {
+  receiver: string;
+  group: AlertGroupRecord;
+}
