@@ -14,7 +14,7 @@ const ALLOWED = {
   notify: ['alerts'],
   store: [],
   queue: [],
-  pipeline: ['fetch', 'parse', 'items', 'rules', 'scoring', 'store'],
+  pipeline: ['fetch', 'parse', 'items', 'rules', 'scoring', 'store', 'alerts'],
   web: ['store', 'queue'],
 };
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
+import { dispatchAlerts } from '../src/pipeline/dispatch.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
+import { alertsAfterFetch } from '../src/pipeline/raise.js';
 import { jobId, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 import { intervalFor } from './schedule.js';
@@ -49,6 +51,7 @@ export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<
     const now = ctx.now();
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
+    await dispatchAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }

@@ -1,11 +1,13 @@
+import os from 'node:os';
 import cron from 'node-cron';
 import { pino, type Logger } from 'pino';
 import { formatProblem } from '../src/config/index.js';
 import { Fetcher } from '../src/fetch/index.js';
 import type { Watchbook } from '../src/model/watchbook.js';
-import { connectRedis, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import { createEmailTransportFromEnv } from '../src/notify/index.js';
+import { connectRedis, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type DeliverJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
 import { normalizePrefix, RedisStore } from '../src/store/index.js';
-import type { JobContext } from './context.js';
+import { deliverAlert, type DeliverContext } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
 import { Live } from './live.js';
 import { watchWatchbook, type ReloadStatus } from './reload.js';
@@ -55,13 +57,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const store = new RedisStore(redis, { prefix });
   const queues = openQueues(redis, prefix);
   const live = new Live(opts.watchbook);
-  const ctx: JobContext = {
+  const email = process.env.SMTP_URL ? createEmailTransportFromEnv() : undefined;
+  if (!email && opts.watchbook.receivers.some((r) => r.email)) log.warn('SMTP_URL is not set: email receivers will not be sent to');
+  const ctx: DeliverContext = {
     live,
     store,
     queues,
     fetcher: new Fetcher({ ...(opts.watchbook.watch.contact && { contact: opts.watchbook.watch.contact }), ...(opts.minDelayMs !== undefined && { minDelayMs: opts.minDelayMs }) }),
     log,
     now: Date.now,
+    ...(email && { email }),
+    emailFrom: process.env.SMTP_FROM ?? `Signpost <signpost@${os.hostname()}>`,
   };
   const reconciled = await reconcileSchedule(store, live.watchbook, Date.now());
   log.info({ redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), sources: live.watchbook.sources.length, ...reconciled }, 'Worker started');
@@ -70,6 +76,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     new Worker<TickJob>(QUEUE.tick, (job) => tick(job, ctx), { connection: redis, prefix, concurrency: 1 }),
     new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? 8 }),
     new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: 1 }),
+    new Worker<DeliverJob>(QUEUE.deliver, (job) => deliverAlert(job, ctx), {
+      connection: redis,
+      prefix,
+      concurrency: 4,
+      settings: { backoffStrategy: deliverBackoff },
+    }),
   ];
   for (const w of workers) {
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'Worker error'));
@@ -109,6 +121,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       await Promise.race([Promise.all(workers.map((w) => w.close())), grace]);
       await Promise.all(workers.map((w) => w.close(true)));
       await queues.close();
+      email?.close();
       await redis.quit().catch(() => redis.disconnect());
       log.info('Worker stopped');
     },

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import type { Notification } from '../model/alert.js';
 import type { Item } from '../model/item.js';
 
 // Queue names, job payloads and job options in one place. No other src/ folder imports bullmq.
@@ -7,6 +8,7 @@ export const QUEUE = {
   tick: 'tick',
   fetch: 'fetch',
   score: 'score',
+  deliver: 'deliver',
 } as const;
 
 export interface TickJob {
@@ -23,6 +25,11 @@ export interface ScoreJob {
   items: Item[];
 }
 
+/** One notification for one receiver; its job id is the notification id, so a tick that decides it again adds nothing. */
+export interface DeliverJob {
+  notification: Notification;
+}
+
 // Jobs are kept long enough to look at on the job board and to dedupe, and no longer.
 const KEEP: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { age: 24 * 3600, count: 2_000 },
@@ -35,19 +42,30 @@ const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   // a retry here is for what went wrong around it (Redis, a bug), with jittered exponential backoff.
   fetch: { ...KEEP, attempts: 3, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 } },
   score: { ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
+  // A receiver that is down for a while (an SMTP outage) still gets its message: ~17 h of retries, each
+  // waiting at least what the server's Retry-After asked (see deliverBackoff).
+  deliver: { ...KEEP, attempts: 15, backoff: { type: 'deliver', delay: 2_000 } },
 };
+
+/** Exponential backoff with jitter, never shorter than a Retry-After the failure carries. */
+export function deliverBackoff(attemptsMade: number, _type: string | undefined, err: Error | undefined): number {
+  const exponential = Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) * (0.75 + Math.random() / 2);
+  const retryAfter = (err as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+  return Math.max(exponential, retryAfter ?? 0);
+}
 
 export interface Queues {
   tick: Queue<TickJob>;
   fetch: Queue<FetchJob>;
   score: Queue<ScoreJob>;
+  deliver: Queue<DeliverJob>;
   close(): Promise<void>;
 }
 
 /** The queues, under the store's hash-tagged prefix so they share its Redis Cluster slot. */
 export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
   const open = <T>(name: keyof typeof QUEUE) => new Queue<T>(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score') };
+  const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver') };
   return {
     ...queues,
     close: async () => {

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { decide, groupKey, groupLabels, isSilenced, resolveStale, routeAlert, updateGroup } from '../alerts/index.js';
+import type { Alert, Notification } from '../model/alert.js';
+import type { Watchbook } from '../model/watchbook.js';
+import type { Store } from '../store/index.js';
+
+// dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
+// and either collected for a receiver's digest or added to their aggregation group. notificationsDue() is the
+// other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver.
+
+/** Alerts that fire once (everything but a firing scenario) stop repeating this long after they fired. */
+const RESOLVE_AFTER_MS = 24 * 3_600_000;
+
+export interface DispatchResult {
+  routed: number;
+  silenced: number;
+  digested: number;
+}
+
+export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<DispatchResult> {
+  const result: DispatchResult = { routed: 0, silenced: 0, digested: 0 };
+  if (alerts.length === 0) return result;
+  const silences = [...watchbook.silences, ...(await store.silences())];
+  await store.putAlerts([...alerts]);
+  for (const alert of alerts) {
+    if (isSilenced(alert.labels, silences, now)) {
+      result.silenced++;
+      continue;
+    }
+    for (const route of routeAlert(alert.labels, watchbook.routes)) {
+      const receiver = watchbook.receivers.find((r) => r.id === route.receiver);
+      if (!receiver) continue;
+      if (receiver.digest) {
+        await store.appendDigestAlerts(receiver.id, [alert]);
+        result.digested++;
+        continue;
+      }
+      const key = groupKey(route, alert.labels);
+      const group = updateGroup(await store.getAlertGroup(key), [{ id: alert.id, firing: true, at: now }], now);
+      await store.setAlertGroup(key, group, receiver.id);
+      result.routed++;
+    }
+  }
+  return result;
+}
+
+/** Notifications whose time has come: one per (group, receiver) that decide() says to send now. */
+export async function notificationsDue(watchbook: Watchbook, store: Store, now: number): Promise<Notification[]> {
+  const due: Notification[] = [];
+  for (const { key, receiver, group: stored } of await store.alertGroups()) {
+    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, (id) => id.startsWith('scenario:') && id.includes(':fire:'));
+    const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
+    const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
+    if (!first || !route) continue; // the route or receiver was removed from the watchbook
+    const sendLog = await store.getSendLog(key, receiver);
+    const decision = decide(group, sendLog, route, now);
+    if (!decision.send) continue;
+    const alerts = await store.getAlerts(decision.alerts);
+    // The same alerts to the same receiver are the same notification, whichever tick decides it; a repeat
+    // is a new one, once per send it follows.
+    const repeatOf = decision.reason === 'repeat' ? String(sendLog?.lastSentAt) : '';
+    const id = createHash('sha256').update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`).digest('base64url').slice(0, 24);
+    due.push({ receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, id });
+  }
+  return due;
+}
