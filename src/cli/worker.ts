@@ -31,11 +31,13 @@ export async function runWorker(config: string): Promise<number> {
       if (stopping) return;
       stopping = true;
       console.error(`signpost: ${signal}: finishing jobs in flight, then stopping`);
-      // Whatever still holds the event loop after a clean stop (a socket closing slowly) does not get to
-      // keep the process up.
-      setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
       running.stop().then(
-        () => resolve(0),
+        () => {
+          // Whatever still holds the event loop after a clean stop (a socket closing slowly) does not get
+          // to keep the process up.
+          setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
+          resolve(0);
+        },
         (err: unknown) => {
           console.error(`signpost: stopping failed: ${(err as Error).message}`);
           resolve(1);

@@ -26,11 +26,13 @@ export interface EvaluateResult {
 }
 
 export async function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<EvaluateResult> {
-  const isNew = await store.markSeen(
+  // Seen is asked first and marked last: a run that dies in between leaves its items unseen, and the retry
+  // records them again under the same evidence ids (a no-op for what the first run got to write).
+  const wasSeen = await store.isSeen(
     items.map((i) => i.key),
     now,
   );
-  const fresh = items.filter((_, n) => isNew[n]);
+  const fresh = items.filter((_, n) => !wasSeen[n]);
   const credibility = new Map(watchbook.sources.map((s) => [s.id, s.credibility]));
 
   const recent = await store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES);
@@ -39,7 +41,7 @@ export async function evaluateItems(items: readonly Item[], watchbook: Watchbook
   for (const item of fresh) {
     const cluster = assignCluster(item.fingerprint, recent, NEAR_DUPLICATE_BITS);
     const entry = { cluster, fingerprint: item.fingerprint, at: now };
-    recent.unshift(entry);
+    recent.push(entry);
     fingerprints.push(entry);
     for (const m of matcher.match(item)) {
       evidence.push({
@@ -62,6 +64,10 @@ export async function evaluateItems(items: readonly Item[], watchbook: Watchbook
   }
   await store.addFingerprints(fingerprints);
   await store.addEvidence(evidence);
+  await store.markSeen(
+    fresh.map((i) => i.key),
+    now,
+  );
 
   const longest = Math.max(0, ...watchbook.indicators.map((i) => i.halfLifeMs));
   const scored = await store.listEvidence(now - HALF_LIVES_SCORED * longest, now);

@@ -20,11 +20,25 @@ function checked(fingerprint: string): string {
 
 /** How many of the 64 bits differ between two fingerprints (16 hex digits each, read as two 32-bit halves). */
 export function fingerprintDistance(a: string, b: string): number {
-  const x = checked(a);
-  const y = checked(b);
-  const hi = Number.parseInt(x.slice(0, 8), 16) ^ Number.parseInt(y.slice(0, 8), 16);
-  const lo = Number.parseInt(x.slice(8), 16) ^ Number.parseInt(y.slice(8), 16);
-  return popcount32(hi) + popcount32(lo);
+  const [xh, xl] = halves(a);
+  const [yh, yl] = halves(b);
+  return popcount32(xh ^ yh) + popcount32(xl ^ yl);
+}
+
+// Clustering compares every new item with thousands of recent fingerprints: each is checked and parsed
+// once, not once per comparison. The cache is dropped when it grows past the limit.
+const PARSED = new Map<string, [number, number]>();
+const PARSED_LIMIT = 100_000;
+
+function halves(fingerprint: string): [number, number] {
+  let h = PARSED.get(fingerprint);
+  if (!h) {
+    const x = checked(fingerprint);
+    h = [Number.parseInt(x.slice(0, 8), 16), Number.parseInt(x.slice(8), 16)];
+    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+    PARSED.set(fingerprint, h);
+  }
+  return h;
 }
 
 /**

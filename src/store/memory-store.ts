@@ -97,6 +97,17 @@ export class MemoryStore implements Store {
     });
   }
 
+  isSeen(keys: readonly string[], now: number): Promise<boolean[]> {
+    return settle(() => {
+      checkTime('isSeen: now', now);
+      const cutoff = now - this.retention.seenTtlMs;
+      return keys.map((key) => {
+        const last = this.seen.get(key);
+        return last !== undefined && last >= cutoff;
+      });
+    });
+  }
+
   addEvidence(evidence: readonly Evidence[]): Promise<number> {
     return settle(() => {
       for (const e of evidence) checkTime(`evidence ${e.id}: publishedAt`, e.publishedAt);

@@ -128,6 +128,20 @@ export class RedisStore implements Store {
     });
   }
 
+  isSeen(keys: readonly string[], now: number): Promise<boolean[]> {
+    return this.op('isSeen', async () => {
+      checkTime('isSeen: now', now);
+      const cutoff = now - this.retention.seenTtlMs;
+      const out: boolean[] = [];
+      for (const batch of chunks(keys, BATCH)) {
+        if (batch.length === 0) continue;
+        const scores = (await this.client.zmscore(this.keys.seen, ...batch));
+        for (const score of scores) out.push(score !== null && Number(score) >= cutoff);
+      }
+      return out;
+    });
+  }
+
   addEvidence(evidence: readonly Evidence[]): Promise<number> {
     return this.op('addEvidence', async () => {
       for (const e of evidence) checkTime(`evidence ${e.id}: publishedAt`, e.publishedAt);

@@ -26,6 +26,11 @@ export interface Store {
    * or that sits in a feed for months, never comes back as new.
    */
   markSeen(keys: readonly string[], now: number): Promise<boolean[]>;
+  /**
+   * Per key, whether it is in the seen-set now (marked within `seenTtlMs`), without marking anything. The
+   * pipeline asks this first and marks last, so a run that dies in between is redone, not lost.
+   */
+  isSeen(keys: readonly string[], now: number): Promise<boolean[]>;
   /** Record evidence; returns how many ids were new (an id already present, or purged later, is left as it was). */
   addEvidence(evidence: readonly Evidence[]): Promise<number>;
   /** Evidence with publishedAt in [since, until], oldest first. */
