@@ -1,0 +1,85 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RedisStore, storeKeys } from '../../src/store/index.js';
+import { expectedFor } from './helpers/expected.js';
+import { FeedFixture, type FeedEntry } from './helpers/feeds.js';
+import { killAll, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
+import { deleteUnder, randomPrefix, REDIS_URL, until } from './helpers/redis.js';
+import { makeWatchbookDir, shippedTestItems } from './helpers/watchbook.js';
+
+// A worker SIGKILLed in the middle of a score job: another process reruns the job after stall detection,
+// and every (item, rule) evidence must still be recorded, once.
+// That holds because evaluateItems asks whether items were seen first and marks them last: a run killed in
+// between leaves them unseen, and the rerun records them under the same evidence ids.
+
+const ITEMS = 3000;
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe('a worker SIGKILLed mid-score', () => {
+  it('loses no evidence: the rerun on another process records what the dead one did not', async () => {
+    const prefix = randomPrefix();
+    const { positive, negative } = shippedTestItems();
+    const titles = [...positive, ...negative];
+    // About 1 KB an item, so scoring one batch takes long enough to be caught in the middle.
+    const filler = 'Officials said the talks would continue next week, according to people familiar with the matter. '.repeat(9);
+    const entries: FeedEntry[] = Array.from({ length: ITEMS }, (_, i) => {
+      const t = titles[i % titles.length]!;
+      return { guid: `g${i}`, title: `${t.title} (${i})`, summary: `${t.summary ?? ''} ${filler}`, published: new Date(Date.now() - (i + 1) * 1000) };
+    });
+    const fixture = await FeedFixture.start([{ id: 'big', entries }]);
+    const book = makeWatchbookDir([{ id: 'big', url: fixture.url('big'), every: '1h' }]);
+    const expected = await expectedFor(book.dir, new Map([['big', { url: fixture.url('big'), entries }]]));
+    const keys = storeKeys(prefix);
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const score = new Queue('score', { connection: redis, prefix });
+    const workers: WorkerProcess[] = [];
+    cleanup = async () => {
+      await killAll(workers);
+      await score.close();
+      await fixture.close();
+      book.remove();
+      await deleteUnder(redis, prefix);
+      redis.disconnect();
+    };
+
+    const a = spawnWorker('a', { config: book.dir, prefix, redisUrl: REDIS_URL });
+    workers.push(a);
+    // Kill once the score job has written part of its work, whatever it writes first.
+    const caught = await until(
+      'the score job part way, or done',
+      async () => {
+        const [seen, evidence, counts] = await Promise.all([redis.zcard(keys.seen), redis.hlen(keys.evidence), score.getJobCounts('active', 'completed')]);
+        if ((counts.completed ?? 0) > 0) return 'done';
+        return (counts.active ?? 0) > 0 && (seen > 0 || evidence > 0) && evidence < expected.allEvidence.size ? 'part way' : undefined;
+      },
+      30_000,
+      { intervalMs: 5 },
+    );
+    if (caught === 'part way') {
+      await signalAndWait(a, 'SIGKILL', 5_000);
+      console.info(`multi-process-kill-score: killed with ${await redis.zcard(keys.seen)} of ${expected.allItems} items seen, ${await redis.hlen(keys.evidence)} of ${expected.allEvidence.size} evidence`);
+    } else console.info('multi-process-kill-score: the score job finished before it could be caught part way');
+
+    const b = spawnWorker('b', { config: book.dir, prefix, redisUrl: REDIS_URL });
+    workers.push(b);
+    // Stall detection: up to about a minute.
+    await until('the score job to complete', async () => {
+      const c = await score.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      const n = (k: string) => c[k] ?? 0;
+      return n('completed') + n('failed') > 0 && n('waiting') + n('active') + n('delayed') === 0 ? true : undefined;
+    }, 90_000, { intervalMs: 250 });
+
+    const recorded = (await new RedisStore(redis, { prefix }).listEvidence(-Infinity, Infinity)).map((e) => e.id);
+    expect(new Set(recorded).size).toBe(recorded.length);
+    expect(recorded.length).toBe(expected.allEvidence.size);
+    expect(new Set(recorded)).toEqual(expected.allEvidence);
+    expect(await redis.zcard(keys.seen)).toBe(expected.allItems);
+    expect(await signalAndWait(b, 'SIGTERM', 25_000)).toMatchObject({ code: 0 });
+  }, 130_000);
+});
