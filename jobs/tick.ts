@@ -1,6 +1,13 @@
+import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue } from '../src/pipeline/dispatch.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
+
+/**
+ * How far back a tick looks for a digest's schedule firing: a few ticks, so a slot whose tick job ran late
+ * or not at all is covered by the next; the job id keeps a firing to one digest.
+ */
+const TICK_LOOKBACK_MS = 60_000;
 
 /** Sources enqueued per tick at most; the rest wait for the next tick (seconds away). */
 const DUE_PER_TICK = 200;
@@ -10,7 +17,7 @@ const DUE_PER_TICK = 200;
  * whose time has come. A fetch job carries a deduplication id per source, so a source already waiting or
  * being fetched is not enqueued again; a delivery's job id is its notification's.
  */
-export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number }> {
+export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
   const due = await ctx.store.dueSources(ctx.now(), DUE_PER_TICK);
   for (const source of due) {
     await ctx.queues.fetch.add('fetch', { source }, { deduplication: { id: jobId('fetch', source) } });
@@ -19,5 +26,17 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
   // Alert groups whose time has come: one delivery job per notification, its id the notification's own.
   const notifications = await notificationsDue(ctx.live.watchbook, ctx.store, ctx.now());
   for (const notification of notifications) await ctx.queues.deliver.add('deliver', { notification }, { jobId: notification.id });
-  return { enqueued: due.length, notifications: notifications.length };
+  // Digests whose schedule fired since the previous tick: one job per (receiver, firing).
+  const now = ctx.now();
+  const { watchbook } = ctx.live.snapshot();
+  const since = job.data.slot - TICK_LOOKBACK_MS;
+  let digests = 0;
+  for (const receiver of watchbook.receivers) {
+    if (!receiver.digest) continue;
+    const fired = cronDueBetween(receiver.digest, watchbook.watch.timezone, since, now);
+    if (fired === undefined) continue;
+    await ctx.queues.digest.add('digest', { receiver: receiver.id, due: fired }, { jobId: jobId('digest', receiver.id, fired) });
+    digests++;
+  }
+  return { enqueued: due.length, notifications: notifications.length, digests };
 }

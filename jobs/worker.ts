@@ -5,7 +5,7 @@ import { formatProblem } from '../src/config/index.js';
 import { Fetcher } from '../src/fetch/index.js';
 import type { Watchbook } from '../src/model/watchbook.js';
 import { createEmailTransportFromEnv } from '../src/notify/index.js';
-import { connectRedis, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type DeliverJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import { connectRedis, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type DeliverJob, type DigestJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
 import { normalizePrefix, RedisStore } from '../src/store/index.js';
 import { deliverAlert, type DeliverContext } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
@@ -13,6 +13,7 @@ import { Live } from './live.js';
 import { watchWatchbook, type ReloadStatus } from './reload.js';
 import { reconcileSchedule } from './schedule.js';
 import { scoreItems } from './score-items.js';
+import { sendDigest } from './send-digest.js';
 import { tick } from './tick.js';
 
 // The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
@@ -50,7 +51,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // Store and queues under one hash-tagged prefix, so on Redis Cluster they all share a slot.
   const prefix = normalizePrefix(opts.prefix);
   const tickMs = opts.tickMs ?? 5_000;
-  const redis = await connectRedis(opts.redisUrl);
+  const redis = await connectRedis(opts.redisUrl, { name: `${prefix}:signpost` });
   const warning = await evictionWarning(redis);
   if (warning) log.warn(warning);
 
@@ -82,6 +83,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       concurrency: 4,
       settings: { backoffStrategy: deliverBackoff },
     }),
+    new Worker<DigestJob>(QUEUE.digest, (job) => sendDigest(job, ctx), { connection: redis, prefix, concurrency: 1, settings: { backoffStrategy: deliverBackoff } }),
   ];
   for (const w of workers) {
     w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'Worker error'));

@@ -16,3 +16,4 @@ export {
 } from './route.js';
 export { isSilenced, silenceState, silenceId, validateSilence, makeSilence, type RuntimeSilence, type SilenceInput, type SilenceState, type MakeSilenceResult } from './silence.js';
 export { groupKey, groupLabels, updateGroup, resolveStale, decide, type AlertGroup, type GroupAlert, type SendLog, type Decision, type DecisionReason } from './group.js';
+export { cronDueBetween } from './cron-due.js';

@@ -13,6 +13,7 @@ Commands:
   start [--config PATH]                   run Signpost: poll sources, score items, keep the picture (needs Redis)
   worker [--config PATH]                  the same worker role; run several to share the work
   routes test label=value ...             the receivers an alert with these labels reaches
+  digest --preview RECEIVER               the receiver's next digest, text and HTML, not sent (needs Redis)
   fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
@@ -41,6 +42,10 @@ const commands: Record<string, Command> = {
   start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   routes: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./routes.js')).runRoutes(config, p) },
+  digest: {
+    options: { ...CONFIG, preview: { type: 'string' } },
+    run: async (v, _p, config) => (await import('./digest.js')).runDigest(config, v.preview as string | undefined, v.preview !== undefined),
+  },
   backtest: {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
     run: async (v, _p, config) => (await import('./backtest.js')).runBacktest(config, v.input as string | undefined, v.json === true),

@@ -29,9 +29,12 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** A connection for BullMQ and the store, verified to answer PING before it is returned. */
-export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL): Promise<Redis> {
-  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 5_000 });
+/**
+ * A connection for BullMQ and the store, verified to answer PING before it is returned. `name` is what
+ * CLIENT LIST shows (BullMQ names its own connections after the key prefix too).
+ */
+export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, opts: { name?: string } = {}): Promise<Redis> {
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 5_000, ...(opts.name && { connectionName: opts.name }) });
   client.on('error', () => {
     // Reported through the ping below at start, and by BullMQ's own reconnect handling afterwards.
   });

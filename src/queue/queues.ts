@@ -9,6 +9,7 @@ export const QUEUE = {
   fetch: 'fetch',
   score: 'score',
   deliver: 'deliver',
+  digest: 'digest',
 } as const;
 
 export interface TickJob {
@@ -30,6 +31,12 @@ export interface DeliverJob {
   notification: Notification;
 }
 
+/** A receiver's digest for the schedule's firing at `due`; its job id is (receiver, due), so it runs once. */
+export interface DigestJob {
+  receiver: string;
+  due: number;
+}
+
 // Jobs are kept long enough to look at on the job board and to dedupe, and no longer.
 const KEEP: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { age: 24 * 3600, count: 2_000 },
@@ -45,6 +52,7 @@ const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   // A receiver that is down for a while (an SMTP outage) still gets its message: ~17 h of retries, each
   // waiting at least what the server's Retry-After asked (see deliverBackoff).
   deliver: { ...KEEP, attempts: 15, backoff: { type: 'deliver', delay: 2_000 } },
+  digest: { ...KEEP, attempts: 15, backoff: { type: 'deliver', delay: 2_000 } },
 };
 
 /** Exponential backoff with jitter, never shorter than a Retry-After the failure carries. */
@@ -59,13 +67,14 @@ export interface Queues {
   fetch: Queue<FetchJob>;
   score: Queue<ScoreJob>;
   deliver: Queue<DeliverJob>;
+  digest: Queue<DigestJob>;
   close(): Promise<void>;
 }
 
 /** The queues, under the store's hash-tagged prefix so they share its Redis Cluster slot. */
 export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
   const open = <T>(name: keyof typeof QUEUE) => new Queue<T>(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver') };
+  const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver'), digest: open<DigestJob>('digest') };
   return {
     ...queues,
     close: async () => {

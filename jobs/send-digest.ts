@@ -1,0 +1,67 @@
+import { buildDigest } from '../src/pipeline/digest.js';
+import { classifyError, renderDigestEmail, renderDigestSlack, sendEmail, sendSlack } from '../src/notify/index.js';
+import { UnrecoverableError, type DigestJob, type Job } from '../src/queue/index.js';
+import type { DeliverContext } from './deliver-alert.js';
+
+const SEND_TIMEOUT_MS = 20_000;
+const CLAIM_MS = 60_000;
+
+/**
+ * Send a receiver's digest: what it collected since the last one, the picture and its change, source
+ * health. Channels are claimed and recorded like notifications, so a retry sends only what did not go.
+ * The collection is cleared, and the mark moved, only once every channel went.
+ */
+export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
+  const { receiver: id, due } = job.data;
+  const { watchbook } = ctx.live.snapshot();
+  const receiver = watchbook.receivers.find((r) => r.id === id);
+  if (!receiver) return { alerts: 0, sent: [] };
+  const alerts = await ctx.store.peekDigestAlerts(id);
+  const digest = await buildDigest(id, alerts, watchbook, ctx.store, due);
+  const sendId = `digest-${id}-${due}`;
+  const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;
+  const sent: string[] = [];
+  const failures: Error[] = [];
+  const channels: [string, () => Promise<unknown>][] = [];
+  if (receiver.email) {
+    const to = receiver.email.to;
+    channels.push(['email', () => {
+      if (!ctx.email) throw new UnrecoverableError('notify: SMTP_URL is not set, so email digests cannot be sent');
+      return sendEmail(ctx.email, to, renderDigestEmail(digest, { from: ctx.emailFrom, timeZone: watchbook.watch.timezone }), { timeoutMs: SEND_TIMEOUT_MS });
+    }]);
+  }
+  if (receiver.slack?.webhook) {
+    const webhook = receiver.slack.webhook;
+    channels.push(['slack', () => sendSlack(webhook, renderDigestSlack(digest, { timeZone: watchbook.watch.timezone }), { timeoutMs: SEND_TIMEOUT_MS })]);
+  }
+  for (const [channel, send] of channels) {
+    const who = `${id}#${channel}`;
+    const claim = await ctx.store.claimSend(sendId, who, owner, CLAIM_MS);
+    if (claim === 'sent') continue;
+    if (claim === 'busy') {
+      failures.push(new Error(`notify: the digest for ${who} is being sent by another worker`));
+      continue;
+    }
+    try {
+      await send();
+      await ctx.store.recordSend(`digest:${id}`, who, { lastSentAt: ctx.now(), lastSentIds: alerts.map((a) => a.id) }, sendId);
+      sent.push(channel);
+    } catch (err) {
+      await ctx.store.releaseSend(sendId, who, owner);
+      const failure = err instanceof UnrecoverableError ? err : classifyError(err);
+      ctx.log.warn({ receiver: id, channel, err: failure.message }, 'Digest not sent');
+      failures.push('permanent' in failure && failure.permanent ? new UnrecoverableError(failure.message) : failure);
+    }
+  }
+  const retryable = failures.find((f) => !(f instanceof UnrecoverableError));
+  if (retryable) throw retryable;
+  if (failures.length) throw failures[0]!;
+  // Everything went: clear what this digest carried (alerts that arrived meanwhile stay for the next).
+  const taken = await ctx.store.takeDigestAlerts(id);
+  const carried = new Set(alerts.map((a) => a.id));
+  const later = taken.filter((a) => !carried.has(a.id));
+  if (later.length) await ctx.store.appendDigestAlerts(id, later);
+  await ctx.store.setDigestMark(id, { at: due, probabilities: Object.fromEntries(digest.scenarios.map((s) => [s.id, s.probability])) });
+  ctx.log.info({ receiver: id, alerts: alerts.length, channels: sent }, 'Digest sent');
+  return { alerts: alerts.length, sent };
+}
