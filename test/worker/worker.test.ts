@@ -195,10 +195,25 @@ describe('the worker, twenty sources on real Redis', () => {
 
   it('rides out Redis dropping its connections: it reconnects, and what arrives meanwhile is scored once', async () => {
     const before = new Set((await store.listEvidence(0)).map((e) => e.id));
-    // Drop every client connection (the worker's and BullMQ's), twice, while new items arrive.
-    await redis.client('KILL', 'TYPE', 'normal');
+    // Drop every connection of this worker (its own and BullMQ's, all named after its key prefix; BullMQ
+    // names its connections once they are ready), twice, while new items arrive. Other tests' connections
+    // on the same Redis are left alone.
+    const named = async () =>
+      ((await redis.client('LIST')) as string)
+        .split('\n')
+        .filter((line) => line.includes(` name=${PREFIX}:`))
+        .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1])
+        .filter((id): id is string => id !== undefined);
+    const dropConnections = async () => {
+      const ours = await until('the worker connections', async () => {
+        const ids = await named();
+        return ids.length >= 4 ? ids : undefined;
+      });
+      for (const id of ours) await redis.client('KILL', 'ID', id);
+    };
+    await dropConnections();
     later.push({ guid: 's1-later-1', title: 'Trump administration withdraws security guarantees offered to Ukraine' });
-    await redis.client('KILL', 'TYPE', 'normal');
+    await dropConnections();
     later.push({ guid: 's1-later-2', title: 'Russia launches major new offensive in Zaporizhzhia region' });
     const evidence = await until('the items that came during the outage', async () => {
       const all = await store.listEvidence(0).catch(() => undefined);
