@@ -14,6 +14,8 @@ Commands:
   worker [--config PATH]                  the same worker role; run several to share the work
   routes test label=value ...             the receivers an alert with these labels reaches
   digest --preview RECEIVER               the receiver's next digest, text and HTML, not sent (needs Redis)
+  silence add label=value ... --ends 2h --author NAME --comment TEXT
+  silence list | silence expire ID        silences kept in Redis, beside the watchbook's
   fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
@@ -42,6 +44,11 @@ const commands: Record<string, Command> = {
   start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   routes: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./routes.js')).runRoutes(config, p) },
+  silence: {
+    options: { ends: { type: 'string' }, starts: { type: 'string' }, author: { type: 'string' }, comment: { type: 'string' } },
+    positionals: true,
+    run: async (v, p) => (await import('./silence.js')).runSilence(p, v),
+  },
   digest: {
     options: { ...CONFIG, preview: { type: 'string' } },
     run: async (v, _p, config) => (await import('./digest.js')).runDigest(config, v.preview as string | undefined, v.preview !== undefined),
