@@ -1,8 +1,7 @@
 import { buildDigest } from '../pipeline/digest.js';
 import { renderDigestEmail } from '../notify/index.js';
-import { connectRedis, RedisUnavailableError } from '../queue/index.js';
-import { RedisStore } from '../store/index.js';
 import { loadOrReport } from './load.js';
+import { withStore } from './with-store.js';
 
 /** `signpost digest --preview RECEIVER`: the receiver's next digest as it stands, text and HTML, not sent. */
 export async function runDigest(config: string, receiver: string | undefined, preview: boolean): Promise<number> {
@@ -17,21 +16,10 @@ export async function runDigest(config: string, receiver: string | undefined, pr
     console.error(`signpost digest: ${receiver} is not a receiver with a digest schedule; those are: ${wb.receivers.filter((r) => r.digest).map((r) => r.id).join(', ') || 'none'}`);
     return 1;
   }
-  let redis;
-  try {
-    redis = await connectRedis();
-  } catch (err) {
-    if (!(err instanceof RedisUnavailableError)) throw err;
-    console.error(`signpost: ${err.message}`);
-    return 1;
-  }
-  try {
-    const store = new RedisStore(redis, { ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }) });
+  return withStore(async (store) => {
     const digest = await buildDigest(receiver, await store.peekDigestAlerts(receiver), wb, store, Date.now());
     const email = renderDigestEmail(digest, { from: process.env.SMTP_FROM ?? 'Signpost', timeZone: wb.watch.timezone });
     console.log(`Subject: ${email.subject}\n\n${email.text}\n\n----- HTML -----\n${email.html}`);
     return 0;
-  } finally {
-    redis.disconnect();
-  }
+  });
 }

@@ -1,7 +1,6 @@
-import { makeSilence, silenceState } from '../alerts/index.js';
+import { makeSilence, silenceState, type RuntimeSilence } from '../alerts/index.js';
 import { parseDuration } from '../config/index.js';
-import { connectRedis, RedisUnavailableError } from '../queue/index.js';
-import { RedisStore } from '../store/index.js';
+import { withStore } from './with-store.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -29,7 +28,7 @@ export async function runSilence(positionals: string[], v: Values): Promise<numb
     return 2;
   }
   const now = Date.now();
-  let input;
+  let input: RuntimeSilence | undefined;
   if (verb === 'add') {
     const matchers: Record<string, string[]> = {};
     for (const pair of rest) {
@@ -57,16 +56,7 @@ export async function runSilence(positionals: string[], v: Values): Promise<numb
     console.error(USAGE);
     return 2;
   }
-  let redis;
-  try {
-    redis = await connectRedis();
-  } catch (err) {
-    if (!(err instanceof RedisUnavailableError)) throw err;
-    console.error(`signpost: ${err.message}`);
-    return 1;
-  }
-  try {
-    const store = new RedisStore(redis, { ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }) });
+  return withStore(async (store) => {
     if (input) {
       await store.addSilence(input);
       console.log(input.id);
@@ -82,7 +72,5 @@ export async function runSilence(positionals: string[], v: Values): Promise<numb
       console.log(`${s.id}  ${silenceState(s, now).padEnd(7)}  ${new Date(s.starts).toISOString()} .. ${new Date(s.ends).toISOString()}  ${matchers}  by ${s.author}: ${s.comment}`);
     }
     return 0;
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
