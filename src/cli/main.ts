@@ -10,8 +10,10 @@ Commands:
         [--explain]                       add where each term matched
   backtest --input PATH [--config PATH] [--json]
                                           replay recorded feeds or item lines through the core
-  start [--config PATH]                   run Signpost: poll sources, score items, keep the picture (needs Redis)
-  worker [--config PATH]                  the same worker role; run several to share the work
+  start [--config PATH]                   run Signpost: poll sources, score items, keep the picture, and serve
+                                          the web role on $PORT (default 8080) (needs Redis)
+  worker [--config PATH]                  the worker role only; run several to share the work
+  web [--config PATH]                     the web role only on $PORT: overview, /queues, /metrics, /healthz, /readyz
   routes test label=value ...             the receivers an alert with these labels reaches
   digest --preview RECEIVER               the receiver's next digest, text and HTML, not sent (needs Redis)
   silence add label=value ... --ends 2h --author NAME --comment TEXT
@@ -20,7 +22,9 @@ Commands:
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
 
-The watchbook is PATH, else $SIGNPOST_CONFIG, else ./config. Redis is $REDIS_URL, else redis://127.0.0.1:6379.`;
+The watchbook is PATH, else $SIGNPOST_CONFIG, else ./config. Redis is $REDIS_URL, else redis://127.0.0.1:6379.
+The overview and /queues need $SIGNPOST_WEB_USER and $SIGNPOST_WEB_PASSWORD (basic auth); $SIGNPOST_WEB_ADMIN
+(user:password) also opens the writable job board at /queues/admin.`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -41,8 +45,9 @@ const commands: Record<string, Command> = {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, explain: { type: 'boolean' } },
     run: async (v, _p, config) => (await import('./score.js')).runScore(config, v.input as string | undefined, v.explain === true),
   },
-  start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
+  start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config, { web: true }) },
   worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
+  web: { options: CONFIG, run: async (_v, _p, config) => (await import('./web.js')).runWeb(config) },
   routes: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./routes.js')).runRoutes(config, p) },
   silence: {
     options: { ends: { type: 'string' }, starts: { type: 'string' }, author: { type: 'string' }, comment: { type: 'string' } },

@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Watchbook } from '../model/watchbook.js';
+import type { Queues } from '../queue/index.js';
+import type { RedisStore } from '../store/index.js';
+
+/** What the last watchbook reload found (jobs/reload.ts ReloadStatus, by shape). */
+export interface WebReloadStatus {
+  ok: boolean;
+  at: number;
+  problems: string[];
+}
+
+/** What every route reads: the store, the queues, the live watchbook. */
+export interface WebContext {
+  redis: Redis;
+  store: RedisStore;
+  queues: Queues;
+  watchbook: () => Watchbook;
+  reloadStatus?: () => WebReloadStatus;
+  /** A tick older than this makes /readyz fail. */
+  tickStaleMs: number;
+  now: () => number;
+  log: Logger;
+}
+
+/** When a tick last ran: the newest finished tick job, else the newest scenario state. */
+export async function lastTickAt(ctx: WebContext): Promise<number | undefined> {
+  const [job] = await ctx.queues.tick.getJobs(['completed'], 0, 0, false);
+  const finished = job?.finishedOn ?? job?.timestamp;
+  if (finished !== undefined) return finished;
+  return (await ctx.store.latestScenarioState())?.at;
+}

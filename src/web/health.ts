@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { lastTickAt, type WebContext } from './context.js';
+
+/** Why the process is not ready, per check; empty when it is. */
+export async function readiness(ctx: WebContext): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const checks: Record<string, string> = {};
+  const problems: string[] = [];
+  try {
+    const pong = await Promise.race([ctx.redis.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
+    checks.redis = pong === 'PONG' ? 'ok' : `unexpected reply ${pong}`;
+  } catch (err) {
+    checks.redis = `not answering: ${(err as Error).message}`;
+  }
+  const status = ctx.reloadStatus?.();
+  checks.watchbook = !status || status.ok ? 'ok' : `last reload refused: ${status.problems.join('; ')}`;
+  if (checks.redis === 'ok') {
+    try {
+      const at = await lastTickAt(ctx);
+      const age = at === undefined ? undefined : ctx.now() - at;
+      checks.tick = age === undefined ? 'no tick has run yet' : age > ctx.tickStaleMs ? `last tick ${Math.round(age / 1000)} s ago` : 'ok';
+    } catch (err) {
+      checks.tick = `cannot read: ${(err as Error).message}`;
+    }
+  } else {
+    checks.tick = 'unknown: Redis is not answering';
+  }
+  for (const [name, value] of Object.entries(checks)) if (value !== 'ok') problems.push(name);
+  return { ready: problems.length === 0, checks };
+}
+
+export function healthRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const { ready, checks } = await readiness(ctx);
+    const notReady = Object.keys(checks).filter((k) => checks[k] !== 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...(notReady.length > 0 && { notReady }), checks });
+  });
+}

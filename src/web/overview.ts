@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { Evidence } from '../model/evidence.js';
+import type { SourceHealth } from '../model/source-health.js';
+import { trendSvg } from './chart.js';
+import type { WebContext } from './context.js';
+import { ago, CSP, duration, esc, isoDate, link, page } from './html.js';
+
+// The analysts' overview (/): scenarios with their trend, indicators, recent evidence with why it counted,
+// and sources with troubled ones first. Server-rendered, no script; every scraped string escaped.
+
+const DAY = 86_400_000;
+const TREND_DAYS = 30;
+const EVIDENCE_SHOWN = 50;
+
+function pct(p: number | undefined): string {
+  return p === undefined ? '–' : `${(p * 100).toFixed(1)}%`;
+}
+
+function nats(weights: Record<string, number>): string {
+  return Object.entries(weights).filter(([, w]) => w !== 0).map(([s, w]) => `${esc(s)} ${w > 0 ? '+' : ''}${w.toFixed(2)}`).join(', ') || '–';
+}
+
+/** Troubled first (most failures in a row), then the longest without success, then by id. */
+export function troubledFirst(a: SourceHealth, b: SourceHealth): number {
+  return b.consecutiveFailures - a.consecutiveFailures || (a.lastSuccessAt ?? -Infinity) - (b.lastSuccessAt ?? -Infinity) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+}
+
+export async function renderOverview(ctx: WebContext): Promise<string> {
+  const now = ctx.now();
+  const wb = ctx.watchbook();
+  const [history, latest, statuses, health, evidence] = await Promise.all([
+    ctx.store.scenarioHistory(now - TREND_DAYS * DAY, 500),
+    ctx.store.latestScenarioState(),
+    ctx.store.indicatorStatuses(),
+    ctx.store.allHealth(),
+    ctx.store.listEvidence(now - 90 * DAY, now + DAY),
+  ]);
+
+  const scenarios = wb.scenarios.map((s) => {
+    const points = history.map((h) => [h.at, h.probabilities[s.id] ?? 0] as [number, number]);
+    const label = esc(`${s.title}: probability over the last ${TREND_DAYS} days`);
+    return `<div class="card"><div>${esc(s.title)} <span class="muted">(${esc(s.id)})</span></div>` +
+      `<div class="p">${pct(latest?.probabilities[s.id])}</div>${trendSvg(points, label)}` +
+      `<div class="muted">prior ${pct(s.prior)}${points.length ? `, ${points.length} points since ${esc(isoDate(points[0]?.[0] ?? now))}` : ', no history yet'}</div></div>`;
+  }).join('');
+
+  const lastByIndicator = new Map<string, Evidence>();
+  for (const e of evidence) lastByIndicator.set(e.indicator, e); // oldest first: the last write is the newest
+  const indicators = wb.indicators.map((i) => {
+    const st = statuses[i.id];
+    const last = lastByIndicator.get(i.id);
+    const window = i.window ? `${esc(isoDate(i.window.from))} – ${esc(isoDate(i.window.to))}` : '–';
+    return `<tr><td>${esc(i.title)}<div class="muted">${esc(i.id)}</div></td>` +
+      `<td class="${st?.status === 'overdue' ? 'bad' : ''}">${esc(st?.status ?? 'unknown')}</td>` +
+      `<td>${last ? `${link(last.title, last.url)}<div class="muted">${esc(ago(last.publishedAt, now))}</div>` : '–'}</td>` +
+      `<td>${window}</td><td>${i.expectEveryMs ? `every ${esc(duration(i.expectEveryMs))}` : '–'}</td></tr>`;
+  }).join('');
+
+  const recent = evidence.slice(-EVIDENCE_SHOWN).reverse().map((e) =>
+    `<tr><td>${link(e.title, e.url)}<div class="muted">${esc(e.source)} · ${esc(ago(e.publishedAt, now))}</div></td>` +
+      `<td>${esc(e.indicator)}<div class="muted">rule ${esc(e.rule)} · ${esc(e.severity)}</div></td>` +
+      `<td>matched ${e.terms.map((t) => `“${esc(t)}”`).join(', ') || '–'}<div class="muted">${nats(e.scenarios)} · credibility ${esc(e.credibility)}</div></td></tr>`,
+  ).join('');
+
+  const known = new Map(health.map((h) => [h.source, h]));
+  const rows: SourceHealth[] = [...health, ...wb.sources.filter((s) => !known.has(s.id)).map((s) => ({ source: s.id, consecutiveFailures: 0, itemsLastFetch: 0, nextCheckAt: 0 }))];
+  const sources = rows.sort(troubledFirst).map((h) =>
+    `<tr><td>${esc(h.source)}</td><td class="${h.consecutiveFailures > 0 ? 'bad' : 'ok'}">${h.consecutiveFailures}</td>` +
+      `<td>${h.lastError ? `${esc(h.lastError.reason)}: ${esc(h.lastError.message)}<div class="muted">${esc(ago(h.lastError.at, now))}</div>` : '–'}</td>` +
+      `<td>${esc(ago(h.lastSuccessAt, now))}</td><td>${h.lastAttemptAt === undefined ? '–' : esc(ago(h.lastAttemptAt, now))}</td></tr>`,
+  ).join('');
+
+  const table = (head: string[], body: string, empty: string) =>
+    body ? `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>` : `<p class="muted">${empty}</p>`;
+
+  return page(`${wb.watch.title} · Signpost`,
+    `<h1>${esc(wb.watch.title)}</h1><p class="muted">As of ${esc(isoDate(now))}${latest ? `; picture from ${esc(ago(latest.at, now))}` : '; no picture yet'}. <a href="queues">Job board</a></p>` +
+    `<h2>Scenarios</h2><div class="scn">${scenarios}</div>` +
+    `<h2>Indicators</h2>${table(['Indicator', 'Status', 'Last evidence', 'Window', 'Expect'], indicators, 'No indicators.')}` +
+    `<h2>Recent evidence</h2>${table(['Item', 'Indicator', 'Why'], recent, 'No evidence yet.')}` +
+    `<h2>Sources</h2>${table(['Source', 'Failures in a row', 'Last error', 'Last success', 'Last attempt'], sources, 'No sources.')}`);
+}
+
+export function overviewRoute(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/', async (_req, reply) => {
+    const html = await renderOverview(ctx);
+    return reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').type('text/html; charset=utf-8').send(html);
+  });
+}

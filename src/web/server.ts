@@ -1,0 +1,86 @@
+import Fastify from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Watchbook } from '../model/watchbook.js';
+import { openQueues } from '../queue/index.js';
+import { normalizePrefix, RedisStore } from '../store/index.js';
+import { authenticate, type WebAuth } from './auth.js';
+import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
+import type { WebContext, WebReloadStatus } from './context.js';
+import { healthRoutes } from './health.js';
+import { metricsRoute } from './metrics.js';
+import { overviewRoute } from './overview.js';
+
+export interface WebOptions {
+  /** 0 for any free port. */
+  port: number;
+  host?: string;
+  /** A connected client; the caller closes it. */
+  redis: Redis;
+  /** Key prefix of the store and the queues; default `{signpost}`. */
+  prefix?: string;
+  watchbook: () => Watchbook;
+  reloadStatus?: () => WebReloadStatus;
+  log: Logger;
+  /** Basic-auth credentials (auth.ts); undefined serves only /healthz, /readyz and /metrics. */
+  auth: WebAuth | undefined;
+  /** A tick older than this makes /readyz answer 503; default 60 s. */
+  tickStaleMs?: number;
+  now?: () => number;
+}
+
+export interface RunningWeb {
+  url: string;
+  close(): Promise<void>;
+}
+
+const PUBLIC = new Set(['/healthz', '/readyz', '/metrics']);
+
+export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
+  const prefix = normalizePrefix(opts.prefix);
+  const queues = openQueues(opts.redis, prefix);
+  const ctx: WebContext = {
+    redis: opts.redis,
+    store: new RedisStore(opts.redis, { prefix }),
+    queues,
+    watchbook: opts.watchbook,
+    ...(opts.reloadStatus && { reloadStatus: opts.reloadStatus }),
+    tickStaleMs: opts.tickStaleMs ?? 60_000,
+    now: opts.now ?? Date.now,
+    log: opts.log,
+  };
+  const app = Fastify({ logger: false });
+  healthRoutes(app, ctx);
+  metricsRoute(app, ctx);
+
+  const auth = opts.auth;
+  if (!auth) {
+    opts.log.warn('Web: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set, so the overview (/) and the job board (/queues) are not served (404); /healthz, /readyz and /metrics are');
+  } else {
+    app.addHook('onRequest', async (req, reply) => {
+      const path = req.url.split('?')[0] ?? '';
+      if (PUBLIC.has(path)) return;
+      const role = authenticate(req.headers.authorization, auth);
+      const needsAdmin = path === ADMIN_BOARD_PATH || path.startsWith(`${ADMIN_BOARD_PATH}/`);
+      if (!role || (needsAdmin && role !== 'admin')) {
+        return reply.code(401).header('www-authenticate', `Basic realm="${needsAdmin ? 'Signpost admin' : 'Signpost'}", charset="UTF-8"`).send({ error: 'authentication required' });
+      }
+    });
+    overviewRoute(app, ctx);
+    await mountBoard(app, queues, BOARD_PATH, true);
+    if (auth.admin) await mountBoard(app, queues, ADMIN_BOARD_PATH, false);
+    opts.log.info({ board: BOARD_PATH, admin: auth.admin ? ADMIN_BOARD_PATH : 'not configured (SIGNPOST_WEB_ADMIN)' }, 'Web: overview and job board need basic auth');
+  }
+
+  const address = await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+  opts.log.info({ address, url }, 'Web started');
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await queues.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harness, state, type Harness } from './harness.js';
+
+/** Prometheus text as a map from `name{labels}` to value; throws on a line that is not a sample or a comment. */
+function parseProm(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
+    if (!m?.[1] || m[2] === undefined) throw new Error(`not Prometheus text: ${line}`);
+    samples.set(m[1], Number(m[2]));
+  }
+  return samples;
+}
+
+describe('web role without credentials: health, readiness, metrics', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(undefined);
+  });
+  afterAll(async () => h.close());
+
+  it('/healthz answers 200', async () => {
+    const r = await fetch(`${h.web.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz is 503 naming the tick before any tick, 200 after one, 503 when the watchbook reload was refused', async () => {
+    let r = await fetch(`${h.web.url}/readyz`);
+    expect(r.status).toBe(503);
+    const body = (await r.json()) as { notReady: string[]; checks: Record<string, string> };
+    expect(body.notReady).toEqual(['tick']);
+    expect(body.checks.redis).toBe('ok');
+
+    await h.store.appendScenarioState(state(Date.now(), 0.3));
+    r = await fetch(`${h.web.url}/readyz`);
+    expect(r.status).toBe(200);
+
+    h.reload.status = { ok: false, at: Date.now(), problems: ['rules/x.yaml:3:4: bad'] };
+    r = await fetch(`${h.web.url}/readyz`);
+    expect(r.status).toBe(503);
+    expect(((await r.json()) as { notReady: string[] }).notReady).toEqual(['watchbook']);
+    h.reload.status = { ok: true, at: Date.now(), problems: [] };
+  });
+
+  it('/readyz is 200 after a finished tick job alone', async () => {
+    const other = await harness(undefined);
+    try {
+      const { Worker } = await import('bullmq');
+      const connection = other.redis.duplicate({ maxRetriesPerRequest: null });
+      const worker = new Worker('tick', () => Promise.resolve('done'), { connection, prefix: other.prefix });
+      const done = new Promise((resolve) => worker.once('completed', resolve));
+      const { openQueues } = await import('../../src/queue/index.js');
+      const queues = openQueues(other.redis, other.prefix);
+      await queues.tick.add('tick', { slot: Date.now() }, { jobId: 'tick-1' });
+      await done;
+      await worker.close();
+      await queues.close();
+      await connection.quit();
+      const r = await fetch(`${other.web.url}/readyz`);
+      expect(r.status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('/metrics is Prometheus text with queue depths and scenario probabilities, and moves with the store', async () => {
+    const now = Date.now();
+    await h.store.appendScenarioState(state(now, 0.25));
+    await h.store.setHealth({ source: 'bad-feed', consecutiveFailures: 4, itemsLastFetch: 0, nextCheckAt: now, lastError: { reason: 'timeout', message: 'x', at: now } });
+    let r = await fetch(`${h.web.url}/metrics`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('text/plain');
+    let m = parseProm(await r.text());
+    expect(m.get('signpost_scenario_probability{scenario="risk"}')).toBeCloseTo(0.25);
+    expect(m.get('signpost_queue_jobs{queue="fetch",state="waiting"}')).toBe(0);
+    expect(m.get('signpost_queue_jobs{queue="deliver",state="failed"}')).toBe(0);
+    expect(m.get('signpost_source_consecutive_failures{source="bad-feed"}')).toBe(4);
+    expect(m.get('signpost_config_reload_ok')).toBe(1);
+
+    await h.store.appendScenarioState(state(now + 1000, 0.6));
+    const { openQueues } = await import('../../src/queue/index.js');
+    const queues = openQueues(h.redis, h.prefix);
+    await queues.fetch.add('fetch', { source: 'good-feed' });
+    await queues.close();
+    r = await fetch(`${h.web.url}/metrics`);
+    m = parseProm(await r.text());
+    expect(m.get('signpost_scenario_probability{scenario="risk"}')).toBeCloseTo(0.6);
+    expect(m.get('signpost_queue_jobs{queue="fetch",state="waiting"}')).toBe(1);
+  });
+
+  it('does not serve / or /queues and says why in the log', async () => {
+    for (const path of ['/', '/queues', '/queues/api/queues']) expect((await fetch(`${h.web.url}${path}`)).status).toBe(404);
+    const line = h.logs.find((l) => l.includes('SIGNPOST_WEB_USER'));
+    expect(line).toBeDefined();
+    expect(line).toContain('not served');
+  });
+});

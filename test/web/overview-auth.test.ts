@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, harness, state, type Harness } from './harness.js';
+
+const VIEWER = { user: 'ana', password: 'lyst' };
+const ADMIN = { user: 'root', password: 'on-call' };
+
+describe('web role with credentials: auth, overview, job board', () => {
+  let h: Harness;
+  const viewer = basic(VIEWER.user, VIEWER.password);
+  const admin = basic(ADMIN.user, ADMIN.password);
+  beforeAll(async () => {
+    h = await harness({ ...VIEWER, admin: ADMIN });
+    const now = Date.now();
+    for (let i = 0; i < 5; i++) await h.store.appendScenarioState(state(now - (5 - i) * 3_600_000, 0.2 + i * 0.1));
+    await h.store.setIndicatorStatus('troops', 'active', now);
+    await h.store.setHealth({ source: 'good-feed', consecutiveFailures: 0, itemsLastFetch: 12, nextCheckAt: now, lastSuccessAt: now - 60_000, lastAttemptAt: now - 60_000 });
+    await h.store.setHealth({
+      source: 'bad-feed',
+      consecutiveFailures: 5,
+      itemsLastFetch: 0,
+      nextCheckAt: now,
+      lastSuccessAt: now - 86_400_000,
+      lastError: { reason: 'http-5xx', message: 'HTTP 503 <b>down</b>', at: now - 30_000 },
+    });
+    await h.store.addEvidence([
+      {
+        id: 'k1|r1', itemKey: 'k1', source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 1.2, calm: 0 },
+        severity: 'high', publishedAt: now - 120_000, seenAt: now - 60_000, cluster: 'c1', terms: ['convoy'],
+        title: 'Convoy seen <script>alert(1)</script>', url: 'javascript:alert(1)',
+      },
+      {
+        id: 'k2|r1', itemKey: 'k2', source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 0.5 },
+        severity: 'low', publishedAt: now - 600_000, seenAt: now - 60_000, cluster: 'c2', terms: ['troops'],
+        title: 'Troops "moved"', url: 'https://news.example/a?b=1&c=2',
+      },
+    ]);
+  });
+  afterAll(async () => h.close());
+
+  it('answers 401 with WWW-Authenticate without or with wrong credentials', async () => {
+    for (const path of ['/', '/queues', '/queues/api/queues']) {
+      for (const headers of [{}, basic('ana', 'wrong'), basic('nobody', 'lyst'), { authorization: 'Bearer x' }]) {
+        const r = await fetch(`${h.web.url}${path}`, { headers });
+        expect(r.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      }
+    }
+    // health and metrics stay open
+    expect((await fetch(`${h.web.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.web.url}/metrics`)).status).toBe(200);
+  });
+
+  it('serves the overview with a CSP, scenarios and their SVG trend, escaped scraped text, troubled sources first', async () => {
+    const r = await fetch(`${h.web.url}/`, { headers: viewer });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('text/html');
+    expect(r.headers.get('content-security-policy')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    const html = await r.text();
+    expect(html).toContain('Risk');
+    expect(html).toContain('Calm');
+    expect(html).toContain('60.0%'); // the latest risk
+    expect(html).toMatch(/<svg [^>]*aria-label="Risk: probability/);
+    expect(html).toMatch(/<polyline points="[0-9., ]+"/);
+    expect(html).not.toContain('<script');
+    expect(html).toContain('Convoy seen &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('href="https://news.example/a?b=1&amp;c=2"');
+    expect(html).toContain('Troops &quot;moved&quot;');
+    expect(html).toContain('HTTP 503 &lt;b&gt;down&lt;/b&gt;');
+    expect(html).toContain('Troop movements');
+    expect(html).toContain('every 7 d');
+    const sources = html.slice(html.indexOf('<h2>Sources</h2>'));
+    expect(sources.indexOf('bad-feed')).toBeGreaterThan(0);
+    expect(sources.indexOf('bad-feed')).toBeLessThan(sources.indexOf('good-feed'));
+  });
+
+  it('serves the read-only job board at /queues and its API lists the queues', async () => {
+    const page = await fetch(`${h.web.url}/queues`, { headers: viewer });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"');
+    const api = await fetch(`${h.web.url}/queues/api/queues`, { headers: viewer });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['deliver', 'digest', 'fetch', 'score', 'tick']);
+    expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
+    const retry = await fetch(`${h.web.url}/queues/api/queues/fetch/retry/failed`, { method: 'PUT', headers: viewer });
+    expect(retry.status).toBe(405);
+  });
+
+  it('keeps the writable board at /queues/admin for the admin only', async () => {
+    const denied = await fetch(`${h.web.url}/queues/admin/api/queues`, { headers: viewer });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toMatch(/^Basic/);
+    const api = await fetch(`${h.web.url}/queues/admin/api/queues`, { headers: admin });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(body.queues).toHaveLength(5);
+    expect(body.queues.every((q) => !q.readOnlyMode)).toBe(true);
+    expect((await fetch(`${h.web.url}/queues/admin`, { headers: admin })).status).toBe(200);
+    // the admin sees the viewer's pages too
+    expect((await fetch(`${h.web.url}/`, { headers: admin })).status).toBe(200);
+  });
+});
