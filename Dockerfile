@@ -1,0 +1,20 @@
+# Signpost: `docker build -t signpost .` then `docker compose up` (compose.yaml) for Redis, Signpost and a
+# mail catcher. Node 20 slim, built in one stage, run from a pruned copy as a non-root user.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY jobs ./jobs
+RUN npm ci && npm prune --omit=dev
+
+FROM node:20-slim
+ENV NODE_ENV=production PORT=8080 SIGNPOST_CONFIG=/app/config
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY config ./config
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/src/cli/main.js", "start"]
