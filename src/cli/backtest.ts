@@ -32,7 +32,10 @@ export async function runBacktest(config: string, input: string | undefined, jso
   if (json) {
     process.stdout.write(`${JSON.stringify({ final: result.final, alerts: result.alerts })}\n`);
   } else {
-    for (const a of result.alerts) console.log(`alert: scenario ${a.scenario} ${a.transition === 'fire' ? 'entered' : 'left'} its threshold at ${a.at} (${pct(a.probability)})`);
+    for (const a of result.alerts) {
+      const to = a.silenced ? 'silenced' : a.receivers.length ? `to ${a.receivers.join(', ')}` : 'to no receiver';
+      console.log(`alert ${a.at} ${a.kind}: ${a.summary} (${to})`);
+    }
     const moved = result.steps.filter((s) => s.matches.length).length;
     console.log(`${result.steps.length} items replayed, ${moved} with evidence; final: ${scenarios.map((s) => `${s} ${pct(result.final[s])}`).join(', ')}`);
   }

@@ -2,17 +2,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { decodeBody } from '../fetch/index.js';
 import { toItem, toItems } from '../items/index.js';
-import type { ScenarioAlertState } from '../model/evidence.js';
+import type { IndicatorStatus, ScenarioAlertState } from '../model/evidence.js';
 import type { Item } from '../model/item.js';
 import type { Source, Watchbook } from '../model/watchbook.js';
 import { parseBody } from '../parse/index.js';
 import { Matcher } from '../rules/index.js';
 import { scenarioAlertState, scoreScenarios } from '../scoring/index.js';
+import { indicatorAlert, isSilenced, matchAlerts, routeAlert, scenarioAlert } from '../alerts/index.js';
+import type { Alert } from '../model/alert.js';
 import { MemoryStore } from '../store/index.js';
 import { evaluateItems } from './evaluate.js';
 
 // backtest: recorded feeds or item JSON lines replayed in time order through the same evaluate() the
-// worker runs, on an in-memory store, with the clock set to each item's publication time.
+// worker runs, on an in-memory store, with the clock set to each item's publication time; and the alerts
+// that would have been raised (matches, indicator changes, scenario crossings), with their receivers.
 
 export interface ReplayStep {
   at: string;
@@ -24,12 +27,16 @@ export interface ReplayStep {
   probabilities: Record<string, number>;
 }
 
+/** An alert the replay would have raised, and who would have heard of it. */
 export interface ReplayAlert {
-  kind: 'scenario';
-  scenario: string;
-  transition: 'fire' | 'clear';
+  kind: Alert['kind'];
+  id: string;
   at: string;
-  probability: number;
+  summary: string;
+  labels: Record<string, string>;
+  /** Receivers its labels route to; empty when a watchbook silence held it. */
+  receivers: string[];
+  silenced: boolean;
 }
 
 export interface ReplayResult {
@@ -49,6 +56,13 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
   const steps: ReplayStep[] = [];
   const alerts: ReplayAlert[] = [];
 
+  const record = (raised: readonly Alert[], at: number) => {
+    for (const alert of raised) {
+      const silenced = isSilenced(alert.labels, watchbook.silences, at) !== undefined;
+      const receivers = silenced ? [] : [...new Set(routeAlert(alert.labels, watchbook.routes).map((r) => r.receiver))];
+      alerts.push({ kind: alert.kind, id: alert.id, at: new Date(at).toISOString(), summary: alert.summary, labels: alert.labels, receivers, silenced });
+    }
+  };
   /** Advance each scenario's alert to `at` with the probabilities then. */
   const checkAlerts = (probabilities: Record<string, number>, at: number) => {
     for (const scenario of watchbook.scenarios) {
@@ -56,7 +70,7 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
       const p = probabilities[scenario.id] ?? 0;
       const next = scenarioAlertState(alertStates.get(scenario.id)!, p, scenario.alert, at);
       alertStates.set(scenario.id, next.state);
-      if (next.transition !== 'none') alerts.push({ kind: 'scenario', scenario: scenario.id, transition: next.transition, at: new Date(at).toISOString(), probability: p });
+      if (next.transition !== 'none') record([scenarioAlert(scenario, next.transition, p, at, next.state)], at);
     }
   };
   /**
@@ -74,11 +88,22 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
   };
 
   let final = Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior]));
+  let statuses: Record<string, IndicatorStatus> = {};
   for (const item of items) {
     const now = Date.parse(item.publishedAt);
     await checkDwellsUntil(now);
+    const before = final;
+    const statusesBefore = statuses;
     const result = await evaluateItems([item], watchbook, matcher, store, now);
     final = result.state.probabilities;
+    statuses = result.statuses;
+    record(matchAlerts(result.evidence, watchbook, { before, after: final }), now);
+    for (const indicator of watchbook.indicators) {
+      const from = statusesBefore[indicator.id];
+      const to = statuses[indicator.id];
+      const alert = from !== undefined && to !== undefined && from !== to ? indicatorAlert(indicator, from, to, now) : undefined;
+      if (alert) record([alert], now);
+    }
     const step: ReplayStep = {
       at: item.publishedAt,
       item: item.key,

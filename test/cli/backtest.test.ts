@@ -16,7 +16,7 @@ describe('signpost backtest', () => {
     expect(r.status).toBe(0);
     const lines = parse(r.out);
     const steps = lines.slice(0, -1);
-    const last = lines.at(-1) as { final: Record<string, number>; alerts: { kind: string; scenario: string; transition: string; at: string }[] };
+    const last = lines.at(-1) as { final: Record<string, number>; alerts: { kind: string; id: string; at: string; labels: Record<string, string>; receivers: string[] }[] };
     expect(steps).toHaveLength(8);
     const times = steps.map((s) => Date.parse(String(s.at)));
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -25,8 +25,15 @@ describe('signpost backtest', () => {
     // The recorded week points to risk: talks stall, polls reject concessions, guarantees withdrawn.
     expect(last.final.risk).toBeGreaterThan(0.6);
     expect(steps.find((s) => String(s.title).startsWith('Miami Heat'))?.matches).toEqual([]);
-    // risk enters at 0.55 and must hold 6 h: it fires when the dwell ends, between two items.
-    expect(last.alerts).toEqual([expect.objectContaining({ kind: 'scenario', scenario: 'risk', transition: 'fire', at: '2026-01-25T16:00:00.000Z' })]);
+    // risk enters at 0.55 and must hold 6 h: it fires when the dwell ends, between two items, once.
+    const scenario = last.alerts.filter((a) => a.kind === 'scenario');
+    expect(scenario).toEqual([expect.objectContaining({ at: '2026-01-25T16:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
+    expect(scenario[0]!.receivers).toEqual(['desk-slack', 'analysts-digest']);
+    // Every match is an alert routed by the shipped tree: high severity to the desk and the digest.
+    const matches = last.alerts.filter((a) => a.kind === 'match');
+    expect(matches).toHaveLength(steps.reduce((n, s) => n + (s.matches as string[]).length, 0));
+    const withdrawn = matches.find((a) => a.labels.rule === 'guarantor-withdraws-guarantees');
+    expect(withdrawn?.receivers).toEqual(['desk-slack', 'analysts-digest']);
   });
 
   it('tells the story in text: each item that moved the picture, and the end', () => {
