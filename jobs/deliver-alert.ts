@@ -1,5 +1,6 @@
 import { classifyError, renderNotificationEmail, renderNotificationSlack, sendEmail, sendSlack, type EmailTransport } from '../src/notify/index.js';
-import { UnrecoverableError, type DeliverJob, type Job } from '../src/queue/index.js';
+import { QUEUE, UnrecoverableError, type DeliverJob, type Job } from '../src/queue/index.js';
+import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 
 const SEND_TIMEOUT_MS = 20_000;
@@ -19,6 +20,17 @@ export interface DeliverContext extends JobContext {
  * address) stops at once; anything else is retried with backoff, honouring Retry-After.
  */
 export async function deliverAlert(job: Job<DeliverJob>, ctx: DeliverContext): Promise<{ sent: string[]; skipped: string[] }> {
+  const started = performance.now();
+  const counts: CounterIncrement[] = [];
+  try {
+    return await deliver(job, ctx, counts);
+  } finally {
+    counts.push(...jobSeconds(QUEUE.deliver, (performance.now() - started) / 1000));
+    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
+  }
+}
+
+async function deliver(job: Job<DeliverJob>, ctx: DeliverContext, counts: CounterIncrement[]): Promise<{ sent: string[]; skipped: string[] }> {
   const n = job.data.notification;
   const { watchbook } = ctx.live.snapshot();
   const receiver = watchbook.receivers.find((r) => r.id === n.receiver);
@@ -60,14 +72,17 @@ export async function deliverAlert(job: Job<DeliverJob>, ctx: DeliverContext): P
       await send();
       await ctx.store.recordSend(n.groupKey, who, { lastSentAt: ctx.now(), lastSentIds: n.alerts.map((a) => a.id) }, n.id);
       sent.push(channel);
+      counts.push({ name: COUNTER.notifications.name, labels: { receiver: n.receiver, channel, result: 'sent', reason: '' } });
       log.info({ channel, alerts: n.alerts.length }, 'Notification sent');
     } catch (err) {
       await ctx.store.releaseSend(n.id, who, owner);
       if (err instanceof UnrecoverableError) {
+        counts.push({ name: COUNTER.notifications.name, labels: { receiver: n.receiver, channel, result: 'failed', reason: 'config' } });
         failures.push(err);
         continue;
       }
       const failure = classifyError(err);
+      counts.push({ name: COUNTER.notifications.name, labels: { receiver: n.receiver, channel, result: 'failed', reason: failure.reason } });
       log.warn({ channel, reason: failure.reason, permanent: failure.permanent, attempt: job.attemptsMade + 1 }, failure.message);
       failures.push(failure.permanent ? new UnrecoverableError(failure.message) : failure);
     }

@@ -3,7 +3,8 @@ import { recordFailure, recordSuccess } from '../src/fetch/index.js';
 import { dispatchAlerts } from '../src/pipeline/dispatch.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
 import { alertsAfterFetch } from '../src/pipeline/raise.js';
-import { jobId, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
+import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
+import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 import { intervalFor } from './schedule.js';
 
@@ -20,6 +21,18 @@ export interface FetchOutcome {
  * recorded and backed off, and the job succeeds. Anything else throws, and BullMQ retries.
  */
 export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
+  const started = performance.now();
+  const counts: CounterIncrement[] = [];
+  try {
+    return await fetchAndRecord(job, ctx, counts);
+  } finally {
+    // Counted once the job is done, in one write, and never failing it.
+    counts.push(...jobSeconds(QUEUE.fetch, (performance.now() - started) / 1000));
+    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
+  }
+}
+
+async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<FetchOutcome> {
   const { watchbook } = ctx.live.snapshot();
   const id = job.data.source;
   if (typeof id !== 'string') throw new UnrecoverableError(`fetch job ${job.id} names no source`);
@@ -44,6 +57,8 @@ export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<
     ]);
     for (const w of result.status === 'ok' ? result.warnings : []) log.warn({ warning: w }, 'Source fetched with a warning');
     log.info({ status: result.status, items: items.length }, 'Source fetched');
+    counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: result.status } });
+    if (result.status === 'ok') counts.push({ name: COUNTER.items.name, labels: { source: id, kind: 'new' }, by: items.length });
     return { source: id, status: result.status, items: items.length };
   } catch (err) {
     const failure = pollFailure(err);
@@ -52,6 +67,7 @@ export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
     await dispatchAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
+    counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } });
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }

@@ -1,11 +1,23 @@
 import { dispatchAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems } from '../src/pipeline/evaluate.js';
 import { alertsAfterScoring, pictureBefore } from '../src/pipeline/raise.js';
-import { UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
+import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
+import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 
 /** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture, and the alerts they raise. */
 export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
+  const started = performance.now();
+  const counts: CounterIncrement[] = [];
+  try {
+    return await score(job, ctx, counts);
+  } finally {
+    counts.push(...jobSeconds(QUEUE.score, (performance.now() - started) / 1000));
+    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
+  }
+}
+
+async function score(job: Job<ScoreJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<{ fresh: number; evidence: number }> {
   // A payload without items (written by another version, or by hand) will not get better on a retry.
   if (!Array.isArray(job.data.items)) throw new UnrecoverableError(`score job ${job.id} has no items array`);
   const { watchbook, matcher } = ctx.live.snapshot();
@@ -13,6 +25,14 @@ export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{
   const before = await pictureBefore(watchbook, ctx.store);
   const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, now);
   await dispatchAlerts(await alertsAfterScoring(result, before, watchbook, ctx.store, now), watchbook, ctx.store, now);
+  const source = String(job.data.source);
+  counts.push(
+    { name: COUNTER.itemsScored.name, labels: { source, kind: 'new' }, by: result.fresh.length },
+    { name: COUNTER.itemsScored.name, labels: { source, kind: 'duplicate' }, by: job.data.items.length - result.fresh.length },
+  );
+  const byRule = new Map<string, number>();
+  for (const e of result.evidence) byRule.set(e.rule, (byRule.get(e.rule) ?? 0) + 1);
+  for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
   if (result.fresh.length) {
     const picture = Object.fromEntries(Object.entries(result.state.probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
     ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: picture }, 'Items scored');

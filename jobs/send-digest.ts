@@ -1,6 +1,7 @@
 import { buildDigest } from '../src/pipeline/digest.js';
 import { classifyError, renderDigestEmail, renderDigestSlack, sendEmail, sendSlack } from '../src/notify/index.js';
-import { UnrecoverableError, type DigestJob, type Job } from '../src/queue/index.js';
+import { QUEUE, UnrecoverableError, type DigestJob, type Job } from '../src/queue/index.js';
+import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { DeliverContext } from './deliver-alert.js';
 
 const SEND_TIMEOUT_MS = 20_000;
@@ -12,6 +13,17 @@ const CLAIM_MS = 60_000;
  * The collection is cleared, and the mark moved, only once every channel went.
  */
 export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
+  const started = performance.now();
+  const counts: CounterIncrement[] = [];
+  try {
+    return await digestAndSend(job, ctx, counts);
+  } finally {
+    counts.push(...jobSeconds(QUEUE.digest, (performance.now() - started) / 1000));
+    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
+  }
+}
+
+async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext, counts: CounterIncrement[]): Promise<{ alerts: number; sent: string[] }> {
   const { receiver: id, due } = job.data;
   const { watchbook } = ctx.live.snapshot();
   const receiver = watchbook.receivers.find((r) => r.id === id);
@@ -46,9 +58,12 @@ export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Prom
       await send();
       await ctx.store.recordSend(`digest:${id}`, who, { lastSentAt: ctx.now(), lastSentIds: alerts.map((a) => a.id) }, sendId);
       sent.push(channel);
+      counts.push({ name: COUNTER.notifications.name, labels: { receiver: id, channel, result: 'sent', reason: '' } });
     } catch (err) {
       await ctx.store.releaseSend(sendId, who, owner);
       const failure = err instanceof UnrecoverableError ? err : classifyError(err);
+      const reason = 'reason' in failure ? failure.reason : 'config';
+      counts.push({ name: COUNTER.notifications.name, labels: { receiver: id, channel, result: 'failed', reason } });
       ctx.log.warn({ receiver: id, channel, err: failure.message }, 'Digest not sent');
       failures.push('permanent' in failure && failure.permanent ? new UnrecoverableError(failure.message) : failure);
     }

@@ -1,8 +1,9 @@
 // Store: everything Signpost keeps between polls; RedisStore for the worker, MemoryStore for backtests.
+export { COUNTER, COUNTERS, countQuietly, type CounterSpec, jobSeconds } from './counters.js';
 export { StoreError } from './errors.js';
-export { DEFAULT_PREFIX, digestAlertsKey, hashTag, keyFamilies, keyList, normalizePrefix, sendClaimKey, type StoreKeys, storeKeys } from './keys.js';
+export { counterField, DEFAULT_PREFIX, digestAlertsKey, hashTag, keyFamilies, keyList, normalizePrefix, parseCounterField, sendClaimKey, type StoreKeys, storeKeys } from './keys.js';
 export { MemoryStore } from './memory-store.js';
 export { DEFAULT_FINGERPRINT_LIMIT, DEFAULT_HISTORY_LIMIT, DEFAULT_SEEN_TTL_MS, type StoreOptions } from './options.js';
-export type { AlertGroupRecord, ClaimResult, DigestMark, GroupAlertRecord, SendLogRecord, SilenceRecord } from './records.js';
+export type { AlertGroupRecord, ClaimResult, CounterIncrement, CounterValue, DigestMark, GroupAlertRecord, SendLogRecord, SilenceRecord } from './records.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';
 export type { FingerprintEntry, Store } from './store.js';

@@ -3,6 +3,7 @@
 // MULTI work on a cluster, and BullMQ's queues, given the same prefix, land in that slot too
 // (BullMQ, patterns/redis-cluster.md; Redis Cluster spec, "Hash tags").
 import { StoreError } from './errors.js';
+import { compareCodePoints } from './order.js';
 
 export const DEFAULT_PREFIX = '{signpost}';
 
@@ -41,6 +42,8 @@ export interface StoreKeys {
   readonly silences: string;
   /** Hash: receiver → DigestMark JSON. */
   readonly digestMarks: string;
+  /** Hash: counterField(name, labels) → the counter's value (HINCRBY / HINCRBYFLOAT). */
+  readonly counters: string;
 }
 
 /**
@@ -91,6 +94,7 @@ export function storeKeys(prefix?: string): StoreKeys {
     sent: `${p}:send:sent`,
     silences: `${p}:silences`,
     digestMarks: `${p}:digest:mark`,
+    counters: `${p}:metrics:counters`,
   });
 }
 
@@ -137,4 +141,31 @@ export function fingerprintMember(cluster: string, fingerprint: string): string 
 export function splitFingerprintMember(member: string): { cluster: string; fingerprint: string } {
   const bar = member.lastIndexOf('|');
   return { cluster: member.slice(0, bar), fingerprint: member.slice(bar + 1) };
+}
+
+/**
+ * A counter as a hash field: the JSON array of its name and its label pairs sorted by label name (by code
+ * point), `["name",["a","1"],["b","2"]]`. Unambiguous whatever the strings hold, and one field per counter
+ * whatever order the labels were given in.
+ */
+export function counterField(name: string, labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(labels).sort(([a], [b]) => compareCodePoints(a, b));
+  return JSON.stringify([name, ...pairs]);
+}
+
+/** The name and labels of a counterField; undefined for a field that is not one. */
+export function parseCounterField(field: string): { name: string; labels: Record<string, string> } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(field);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') return undefined;
+  const labels: Record<string, string> = {};
+  for (const pair of parsed.slice(1) as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return undefined;
+    labels[pair[0]] = pair[1];
+  }
+  return { name: parsed[0], labels };
 }

@@ -13,13 +13,17 @@ import {
   byAlertStart,
   bySilenceAge,
   checkAlerts,
+  checkCounts,
   checkDigestMark,
   checkGroup,
   checkSilence,
   checkTtl,
   type ClaimResult,
+  type CounterIncrement,
+  type CounterValue,
   type DigestMark,
   expiredSilence,
+  readCounters,
   type SendLogRecord,
   type SentRecord,
   type SilenceRecord,
@@ -73,6 +77,8 @@ export class MemoryStore implements Store {
   /** Receiver → alert id → Alert JSON. */
   private readonly digests = new Map<string, Map<string, string>>();
   private readonly digestMarks = new Map<string, string>();
+  /** counterField → value. */
+  private readonly counterValues = new Map<string, number>();
 
   constructor(opts: StoreOptions = {}) {
     this.retention = retention(opts);
@@ -416,6 +422,17 @@ export class MemoryStore implements Store {
       checkDigestMark(receiver, mark);
       this.digestMarks.set(receiver, JSON.stringify(mark));
     });
+  }
+
+  incrementCounters(counts: readonly CounterIncrement[]): Promise<void> {
+    return settle(() => {
+      // Checked whole before any is added, as the Redis script gets them all or none.
+      for (const [field, by] of checkCounts(counts)) this.counterValues.set(field, (this.counterValues.get(field) ?? 0) + by);
+    });
+  }
+
+  counters(): Promise<CounterValue[]> {
+    return settle(() => readCounters([...this.counterValues]));
   }
 
   close(): Promise<void> {

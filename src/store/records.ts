@@ -6,7 +6,8 @@
 import type { Alert } from '../model/alert.js';
 import type { Silence } from '../model/watchbook.js';
 import { checkTime, StoreError } from './errors.js';
-import { byScoreThenMember } from './order.js';
+import { counterField, parseCounterField } from './keys.js';
+import { byScoreThenMember, compareCodePoints } from './order.js';
 
 /** = alerts/group.ts GroupAlert: one alert as its group sees it; `at` when it last fired or resolved. */
 export interface GroupAlertRecord {
@@ -98,4 +99,41 @@ export interface SentRecord {
 export interface StoredGroup {
   receiver: string;
   group: AlertGroupRecord;
+}
+
+/** One counter to add to: a name, its labels, and how much (default 1; finite, may be fractional). */
+export interface CounterIncrement {
+  name: string;
+  labels: Record<string, string>;
+  by?: number;
+}
+
+/** A counter as read back: its name, labels and value. */
+export interface CounterValue {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Counter increments as (field, by) pairs, checked: a name is not empty, a `by` is finite. */
+export function checkCounts(counts: readonly CounterIncrement[]): [field: string, by: number][] {
+  return counts.map((c) => {
+    const by = c.by ?? 1;
+    if (typeof c.name !== 'string' || c.name === '') throw new StoreError(`a counter needs a name, got ${JSON.stringify(c.name)}`);
+    if (!Number.isFinite(by)) throw new StoreError(`counter ${c.name}: by must be a finite number, got ${String(by)}`);
+    for (const [k, v] of Object.entries(c.labels)) {
+      if (typeof v !== 'string') throw new StoreError(`counter ${c.name}: label ${k} must be a string, got ${typeof v}`);
+    }
+    return [counterField(c.name, c.labels), by];
+  });
+}
+
+/** Counters from their hash fields, by name then field; a field that is not a counter's is skipped. */
+export function readCounters(entries: readonly [field: string, value: number][]): CounterValue[] {
+  const out: (CounterValue & { field: string })[] = [];
+  for (const [field, value] of entries) {
+    const parsed = parseCounterField(field);
+    if (parsed) out.push({ ...parsed, value, field });
+  }
+  return out.sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.field, b.field)).map(({ field: _, ...c }) => c);
 }

@@ -13,13 +13,17 @@ import {
   byAlertStart,
   bySilenceAge,
   checkAlerts,
+  checkCounts,
   checkDigestMark,
   checkGroup,
   checkSilence,
   checkTtl,
   type ClaimResult,
+  type CounterIncrement,
+  type CounterValue,
   type DigestMark,
   expiredSilence,
+  readCounters,
   type SendLogRecord,
   type SentRecord,
   type SilenceRecord,
@@ -29,6 +33,7 @@ import {
   ADD_EVIDENCE,
   CLAIM_SEND,
   COMPARE_AND_SET,
+  INCREMENT_COUNTERS,
   MARK_SEEN,
   PURGE_EVIDENCE,
   RECORD_SEND,
@@ -474,6 +479,20 @@ export class RedisStore implements Store {
     return this.op('setDigestMark', async () => {
       checkDigestMark(receiver, mark);
       await this.client.hset(this.keys.digestMarks, receiver, JSON.stringify(mark));
+    });
+  }
+
+  incrementCounters(counts: readonly CounterIncrement[]): Promise<void> {
+    return this.op('incrementCounters', async () => {
+      const args = checkCounts(counts).flatMap(([field, by]) => [field, String(by)]);
+      if (args.length) await INCREMENT_COUNTERS.run(this.client, [this.keys.counters], args);
+    });
+  }
+
+  counters(): Promise<CounterValue[]> {
+    return this.op('counters', async () => {
+      const all = await this.client.hgetall(this.keys.counters);
+      return readCounters(Object.entries(all).map(([field, value]) => [field, Number(value)]));
     });
   }
 

@@ -106,3 +106,21 @@ if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
 end
 return 0
 `);
+
+/**
+ * KEYS[1] counters hash; ARGV: (field, by) pairs. An integer `by` goes by HINCRBY, and when the field holds
+ * a float already (HINCRBY refuses it) by HINCRBYFLOAT; a fractional one by HINCRBYFLOAT. One script, so a
+ * job's counters land together.
+ */
+export const INCREMENT_COUNTERS = new LuaScript(`
+for i = 1, #ARGV, 2 do
+  local by = ARGV[i + 1]
+  if string.find(by, '^-?%d+$') then
+    local ok = redis.pcall('HINCRBY', KEYS[1], ARGV[i], by)
+    if type(ok) == 'table' and ok.err then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], by) end
+  else
+    redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], by)
+  end
+end
+return #ARGV / 2
+`);

@@ -1,7 +1,9 @@
 import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
-import type { AlertGroupRecord, ClaimResult, DigestMark, SendLogRecord, SilenceRecord } from './records.js';
+import type { AlertGroupRecord, ClaimResult, CounterIncrement, CounterValue, DigestMark, SendLogRecord, SilenceRecord } from './records.js';
+
+export type { CounterIncrement, CounterValue } from './records.js';
 
 // Everything Signpost keeps between polls, behind one interface with two implementations: RedisStore for
 // the worker (shared by every process) and MemoryStore for backtests and tests of the pipeline. Every
@@ -145,6 +147,15 @@ export interface Store {
   /** Where `receiver`'s last digest left off, or undefined before its first. */
   getDigestMark(receiver: string): Promise<DigestMark | undefined>;
   setDigestMark(receiver: string, mark: DigestMark): Promise<void>;
+
+  /**
+   * Add to pipeline counters (the metrics the web role exposes), all in one step. One counter per name and
+   * set of labels (their order does not matter); an integer `by` adds exactly, a fractional one as a float
+   * (a counter may take both). A `by` that is not finite is an error, and nothing is added.
+   */
+  incrementCounters(counts: readonly CounterIncrement[]): Promise<void>;
+  /** Every counter with its value, by name, then by its encoded labels (keys.ts counterField, by code point). */
+  counters(): Promise<CounterValue[]>;
 
   /** Release what the store owns (RedisStore: its client, only when told it owns it). */
   close(): Promise<void>;

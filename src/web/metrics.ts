@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { QUEUE } from '../queue/index.js';
+import { COUNTERS } from '../store/index.js';
 import { lastTickAt, type WebContext } from './context.js';
 
 // Prometheus metrics, read from Redis at scrape time (so every web process reports the same, global
@@ -13,6 +14,13 @@ import { lastTickAt, type WebContext } from './context.js';
 //   signpost_indicator_status{indicator,status}        1 for the indicator's current status
 //   signpost_last_tick_age_seconds                     seconds since a tick last ran (absent before the first)
 //   signpost_config_reload_ok                          1 when the last watchbook reload was accepted, 0 when refused
+// and the pipeline counters the jobs add to in Redis (store/counters.ts), as Prometheus counters:
+//   signpost_fetches_total{source,result}              fetches by result: ok, not-modified, or the failure reason
+//   signpost_items_total{source,kind}                  items a fetch handed to scoring (kind="new")
+//   signpost_items_scored_total{source,kind}           items scored: kind="new" or "duplicate" (seen already)
+//   signpost_matches_total{rule}                       rule matches on new items
+//   signpost_notifications_total{receiver,channel,result,reason}  sends: result="sent" or "failed" (with its reason)
+//   signpost_job_seconds_sum{queue}, signpost_job_seconds_count{queue}  time spent in jobs, and jobs run
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 
@@ -27,15 +35,19 @@ export function metricsRoute(app: FastifyInstance, ctx: WebContext): void {
   const indicator = g('signpost_indicator_status', '1 for the current status of each indicator', ['indicator', 'status']);
   const tickAge = g('signpost_last_tick_age_seconds', 'Seconds since a tick last ran', []);
   const reloadOk = g('signpost_config_reload_ok', '1 when the last watchbook reload was accepted, 0 when it was refused', []);
+  // Counters kept in Redis: reset and filled from the store at each scrape, so every web process reports
+  // the same totals. A label the catalogue does not name is dropped; a counter it does not name is skipped.
+  const counters = new Map(COUNTERS.map((c) => [c.name, { labelNames: c.labelNames, metric: new Counter<string>({ name: c.name, help: c.help, labelNames: c.labelNames, registers: [registry] }) }]));
 
   const collect = async () => {
     const now = ctx.now();
-    const [counts, state, health, statuses, tickAt] = await Promise.all([
+    const [counts, state, health, statuses, tickAt, totals] = await Promise.all([
       Promise.all((Object.keys(QUEUE) as (keyof typeof QUEUE)[]).map(async (q) => [QUEUE[q], await ctx.queues[q].getJobCounts(...STATES)] as const)),
       ctx.store.latestScenarioState(),
       ctx.store.allHealth(),
       ctx.store.indicatorStatuses(),
       lastTickAt(ctx),
+      ctx.store.counters(),
     ]);
     for (const m of [queueJobs, probability, failures, successAge, items, indicator, tickAge, reloadOk]) m.reset();
     for (const [queue, byState] of counts) for (const s of STATES) queueJobs.set({ queue, state: s }, byState[s] ?? 0);
@@ -47,6 +59,12 @@ export function metricsRoute(app: FastifyInstance, ctx: WebContext): void {
     }
     for (const [id, s] of Object.entries(statuses)) indicator.set({ indicator: id, status: s.status }, 1);
     if (tickAt !== undefined) tickAge.set(Math.max(0, (now - tickAt) / 1000));
+    for (const c of counters.values()) c.metric.reset();
+    for (const t of totals) {
+      const c = counters.get(t.name);
+      if (!c || !(t.value >= 0)) continue;
+      c.metric.inc(Object.fromEntries(c.labelNames.map((l) => [l, t.labels[l] ?? ''])), t.value);
+    }
     const reload = ctx.reloadStatus?.();
     reloadOk.set(reload && !reload.ok ? 0 : 1);
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFIX, hashTag, keyList, normalizePrefix, StoreError, storeKeys } from '../../src/store/index.js';
-import { digestAlertsKey, fingerprintMember, keyFamilies, pairField, sendClaimKey, splitFingerprintMember } from '../../src/store/keys.js';
+import { counterField, digestAlertsKey, fingerprintMember, keyFamilies, pairField, parseCounterField, sendClaimKey, splitFingerprintMember } from '../../src/store/keys.js';
 
 describe('storeKeys', () => {
   it('lays out every key under {signpost} by default', () => {
@@ -22,6 +22,7 @@ describe('storeKeys', () => {
       sent: '{signpost}:send:sent',
       silences: '{signpost}:silences',
       digestMarks: '{signpost}:digest:mark',
+      counters: '{signpost}:metrics:counters',
     });
     const keys = storeKeys();
     expect(sendClaimKey(keys, 'on-call', 'n1')).toBe('{signpost}:send:claim:on-call:n1');
@@ -42,7 +43,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(16);
+      expect(new Set(keyList(keys)).size).toBe(17);
     },
   );
 });
@@ -113,5 +114,32 @@ describe('keys made per receiver', () => {
     expect(pairField('a', 'b')).not.toBe(pairField('a"', 'b'));
     expect(pairField('x","y', 'z')).not.toBe(pairField('x', 'y","z'));
     expect(JSON.parse(pairField('g:{a="1"}', 'r'))).toEqual(['g:{a="1"}', 'r']);
+  });
+});
+
+describe('counterField', () => {
+  it('encodes a name and its labels sorted by name, whatever order they came in', () => {
+    expect(counterField('n', { b: '2', a: '1' })).toBe('["n",["a","1"],["b","2"]]');
+    expect(counterField('n', { a: '1', b: '2' })).toBe(counterField('n', { b: '2', a: '1' }));
+    expect(counterField('n', {})).toBe('["n"]');
+  });
+
+  it.each([
+    ['n', { a: 'x"],["b","y' }],
+    ['n', { 'a=1,b': '2' }],
+    ['n{a="1"}', { '': '' }],
+    ['n', { a: '\n\u0000{}|é🙂' }],
+  ])('reads back %j %j exactly, and apart from its look-alikes', (name, labels) => {
+    const field = counterField(name, labels);
+    expect(parseCounterField(field)).toEqual({ name, labels });
+  });
+
+  it('keeps apart labels that would run into each other as text', () => {
+    expect(counterField('n', { a: 'x","b":"y' })).not.toBe(counterField('n', { a: 'x', b: 'y' }));
+    expect(counterField('n', { ab: 'c' })).not.toBe(counterField('n', { a: 'bc' }));
+  });
+
+  it('takes a field that is not a counter for none', () => {
+    for (const f of ['', 'x', '{}', '[]', '[1]', '["n",["a"]]', '["n",["a",1]]']) expect(parseCounterField(f)).toBeUndefined();
   });
 });

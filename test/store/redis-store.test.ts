@@ -32,9 +32,26 @@ describe('RedisStore', () => {
     await store.addSilence({ id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' });
     await store.appendDigestAlerts('analysts', [alert('a1', T0)]);
     await store.setDigestMark('analysts', { at: T0, probabilities: {} });
+    await store.incrementCounters([{ name: 'signpost_fetches_total', labels: { source: 'kiis', result: 'ok' } }]);
     const keys = storeKeys(backend.prefix);
     const perReceiver = [sendClaimKey(keys, 'on-call', 'n2'), digestAlertsKey(keys, 'analysts')];
     expect((await scanUnder(client(), backend.prefix)).sort()).toEqual([...keyList(keys), ...perReceiver].sort());
+  });
+
+  it('keeps counters in one hash, a field per name and labels, integers exact and floats as floats', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    await store.incrementCounters([
+      { name: 'n', labels: { b: '2', a: '1' }, by: 2 },
+      { name: 's', labels: {}, by: 0.25 },
+    ]);
+    await store.incrementCounters([{ name: 's', labels: {}, by: 1 }]); // an integer onto a float
+    expect(await client().hgetall(store.keys.counters)).toEqual({ '["n",["a","1"],["b","2"]]': '2', '["s"]': '1.25' });
+  });
+
+  it('fails incrementCounters with a StoreError when Redis refuses, adding nothing', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    await client().set(store.keys.counters, 'not a hash');
+    await expect(store.incrementCounters([{ name: 'n', labels: {} }])).rejects.toThrow(StoreError);
   });
 
   it('keeps a send claim as a key that expires after ttlMs, and drops it on release', async () => {

@@ -659,6 +659,74 @@ describe.each(backends)('$name', (backend) => {
     });
   });
 
+  describe('counters', () => {
+    it('has none before the first increment, and takes an empty list as nothing', async () => {
+      const store = open();
+      expect(await store.counters()).toEqual([]);
+      await store.incrementCounters([]);
+      expect(await store.counters()).toEqual([]);
+    });
+
+    it('adds increments up, by 1 when no by is given, across calls and within one', async () => {
+      const { store, peer } = backend.open();
+      await store.incrementCounters([
+        { name: 'signpost_fetches_total', labels: { source: 'a', result: 'ok' } },
+        { name: 'signpost_fetches_total', labels: { source: 'a', result: 'ok' }, by: 4 },
+      ]);
+      await peer.incrementCounters([{ name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, by: 2 }]);
+      expect(await store.counters()).toEqual([{ name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, value: 7 }]);
+    });
+
+    it('keeps counters apart by name and by labels, ordered by name then labels', async () => {
+      const store = open();
+      await store.incrementCounters([
+        { name: 'b_total', labels: { x: '1' }, by: 3 },
+        { name: 'a_total', labels: { x: '2' } },
+        { name: 'a_total', labels: { x: '1' }, by: 5 },
+        { name: 'a_total', labels: {}, by: 0 },
+        { name: 'a_total', labels: { x: '1', y: '' } },
+      ]);
+      expect(await store.counters()).toEqual([
+        // by the encoded field: `,` (more labels) sorts before `]` (the last one)
+        { name: 'a_total', labels: { x: '1', y: '' }, value: 1 },
+        { name: 'a_total', labels: { x: '1' }, value: 5 },
+        { name: 'a_total', labels: { x: '2' }, value: 1 },
+        { name: 'a_total', labels: {}, value: 0 },
+        { name: 'b_total', labels: { x: '1' }, value: 3 },
+      ]);
+    });
+
+    it('keeps unusual characters in label values (quotes, commas, braces, newlines, unicode) exactly', async () => {
+      const store = open();
+      const odd = ['say "hi", ok', 'a=b,c=d', '{x}', 'line\nbreak\\', 'é🙂\u0000', '"],["b","y'];
+      await store.incrementCounters(odd.map((v, i) => ({ name: 'odd_total', labels: { v }, by: i + 1 })));
+      await store.incrementCounters([{ name: 'odd_total', labels: { v: 'a', b: 'y' }, by: 100 }]);
+      const read = await store.counters();
+      expect(read).toHaveLength(odd.length + 1);
+      for (const [i, v] of odd.entries()) expect(read.find((c) => c.labels.v === v && Object.keys(c.labels).length === 1)?.value).toBe(i + 1);
+      expect(read.find((c) => c.labels.b === 'y')).toEqual({ name: 'odd_total', labels: { b: 'y', v: 'a' }, value: 100 });
+    });
+
+    it('adds fractional amounts as floats, and integers onto them', async () => {
+      const store = open();
+      await store.incrementCounters([{ name: 'signpost_job_seconds_sum', labels: { queue: 'fetch' }, by: 0.5 }]);
+      await store.incrementCounters([{ name: 'signpost_job_seconds_sum', labels: { queue: 'fetch' }, by: 2 }]);
+      await store.incrementCounters([{ name: 'signpost_job_seconds_sum', labels: { queue: 'fetch' }, by: 0.125 }]);
+      const [c] = await store.counters();
+      expect(c?.value).toBeCloseTo(2.625, 10);
+    });
+
+    it.each([NaN, Infinity, -Infinity])('refuses by = %s, adding nothing of that call', async (by) => {
+      const store = open();
+      await expect(store.incrementCounters([{ name: 'ok_total', labels: {} }, { name: 'bad_total', labels: {}, by }])).rejects.toThrow(StoreError);
+      expect(await store.counters()).toEqual([]);
+    });
+
+    it('refuses a counter without a name', async () => {
+      await expect(open().incrementCounters([{ name: '', labels: {} }])).rejects.toThrow(StoreError);
+    });
+  });
+
   describe('options', () => {
     it('refuses a seen-set that would forget before evidence is purged', () => {
       expect(() => open({ seenTtlMs: 30 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs/);
