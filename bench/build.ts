@@ -6,9 +6,11 @@
 // created per call in a hot path (the rule engine's `const fail = () => ...` in evaluate) then costs a
 // property definition per node evaluated: the Matcher ran 2–7x slower under tsx than on tsc's output.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
@@ -47,4 +49,24 @@ export function emitForNode(root: string, entry: string): string {
     }
   }
   return join(out, relative(root, entry)).replace(/\.ts$/, '.js');
+}
+
+/**
+ * Under tsx: emit the benchmark at `selfUrl` as plain JavaScript, run it in a child node with the same node
+ * flags (such as --cpu-prof) minus the ones that load tsx, and exit with its status.
+ */
+export function runEmitted(selfUrl: string, label: string, env: NodeJS.ProcessEnv = process.env): never {
+  const self = fileURLToPath(selfUrl);
+  const entry = emitForNode(dirname(dirname(self)), self);
+  const execArgv: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^--(import|require|loader|experimental-loader)$/.test(a) && /tsx/.test(args[i + 1] ?? '')) i++;
+    else if (!/^--(import|require|loader|experimental-loader)=.*tsx/.test(a)) execArgv.push(a);
+  }
+  process.stderr.write(`${label} timing tsc-style JavaScript, not tsx's transform: node ${[...execArgv, entry].join(' ')}\n`);
+  const child = spawnSync(process.execPath, [...execArgv, entry], { stdio: 'inherit', env });
+  rmSync(dirname(dirname(entry)), { recursive: true, force: true });
+  process.exit(child.status ?? 1);
 }

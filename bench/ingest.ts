@@ -22,8 +22,7 @@
 // drift on a shared machine hits both alike. The best pass is reported (other work only ever slows a pass
 // down), the median beside it.
 
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -160,29 +159,6 @@ class Workload {
   }
 }
 
-/** Under tsx: run the emitted JavaScript in a child node and exit with its status. */
-async function runEmitted(): Promise<never> {
-  const { emitForNode } = await import('./build.js');
-  const self = fileURLToPath(import.meta.url);
-  const entry = emitForNode(dirname(dirname(self)), self);
-  // Keep node flags such as --cpu-prof, drop the ones that load tsx.
-  const execArgv: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (/^--(import|require|loader|experimental-loader)$/.test(a) && /tsx/.test(args[i + 1] ?? '')) i++;
-    else if (!/^--(import|require|loader|experimental-loader)=.*tsx/.test(a)) execArgv.push(a);
-  }
-  log(`bench:ingest timing tsc-style JavaScript, not tsx's transform: node ${[...execArgv, entry].join(' ')}`);
-  // The corpus is found from the repository, which the emitted copy does not live in.
-  const child = spawnSync(process.execPath, [...execArgv, entry], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_CORPUS: corpusDir(self) },
-  });
-  rmSync(dirname(dirname(entry)), { recursive: true, force: true });
-  process.exit(child.status ?? 1);
-}
-
 /** feeds/real of the shared corpus, beside the repository (never copied into it). */
 function corpusDir(self: string): string {
   const repoRoot = resolve(dirname(self), '..');
@@ -190,7 +166,10 @@ function corpusDir(self: string): string {
 }
 
 async function main() {
-  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') await runEmitted();
+  // The corpus is found from the repository, which the emitted copy does not live in.
+  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') {
+    (await import('./build.js')).runEmitted(import.meta.url, 'bench:ingest', { ...process.env, BENCH_CORPUS: corpusDir(fileURLToPath(import.meta.url)) });
+  }
   const started = performance.now();
   const runtime = import.meta.url.endsWith('.ts') ? 'tsx' : 'node';
   const dir = corpusDir(fileURLToPath(import.meta.url));

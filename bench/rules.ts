@@ -16,11 +16,7 @@
 // To profile the Matcher alone: BENCH_ONLY=matcher node --import tsx --cpu-prof bench/rules.ts (the flags
 // are passed on to the node that runs the emitted JavaScript).
 
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { MatchInput } from '../src/model/item.js';
 import { FIELDS } from '../src/model/watchbook.js';
 import { Matcher, normalizeText, tokenize } from '../src/rules/index.js';
@@ -144,27 +140,8 @@ function agreement(reference: string[][], peer: string[][], keep: (rule: string)
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** Under tsx: run the emitted JavaScript in a child node and exit with its status. */
-async function runEmitted(): Promise<never> {
-  const { emitForNode } = await import('./build.js');
-  const self = fileURLToPath(import.meta.url);
-  const entry = emitForNode(dirname(dirname(self)), self);
-  // Keep node flags such as --cpu-prof, drop the ones that load tsx.
-  const execArgv: string[] = [];
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (/^--(import|require|loader|experimental-loader)$/.test(a) && /tsx/.test(args[i + 1] ?? '')) i++;
-    else if (!/^--(import|require|loader|experimental-loader)=.*tsx/.test(a)) execArgv.push(a);
-  }
-  log(`bench:rules  timing tsc-style JavaScript, not tsx's transform: node ${[...execArgv, entry].join(' ')}`);
-  const child = spawnSync(process.execPath, [...execArgv, entry], { stdio: 'inherit', env: process.env });
-  rmSync(dirname(dirname(entry)), { recursive: true, force: true });
-  process.exit(child.status ?? 1);
-}
-
 async function main() {
-  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') await runEmitted();
+  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') (await import('./build.js')).runEmitted(import.meta.url, 'bench:rules ');
   const started = performance.now();
   const runtime = import.meta.url.endsWith('.ts') ? 'tsx' : 'node';
   log(`bench:rules  seed ${SEED}, ${ITEMS} items, ${PASSES} passes of >= ${PASS_MS} ms, node ${process.version}${runtime === 'tsx' ? ' under tsx' : ''}`);
