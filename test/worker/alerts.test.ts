@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { deleteUnder } from './helpers/redis.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/slack.js';
 import { smtpReply, startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
 
@@ -68,12 +69,7 @@ afterAll(async () => {
   await worker?.stop();
   delete process.env.SMTP_URL;
   delete process.env.SMTP_FROM;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteUnder(redis, PREFIX);
   redis.disconnect();
   await Promise.all([feeds.close(), smtp.close(), slack.close()]);
   rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { deleteUnder } from './helpers/redis.js';
 import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
 
 // A digest receiver collects its alerts and sends one message when its schedule fires (here every minute):
@@ -53,12 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   delete process.env.SMTP_URL;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteUnder(redis, PREFIX);
   redis.disconnect();
   await Promise.all([feeds.close(), smtp.close()]);
   rmSync(dir, { recursive: true, force: true });

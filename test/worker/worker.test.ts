@@ -11,6 +11,7 @@ import { Matcher } from '../../src/rules/index.js';
 import { openQueues } from '../../src/queue/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { deleteUnder } from './helpers/redis.js';
 
 // The worker end to end on real Redis and a loopback server: twenty sources whose feeds grow between
 // polls, syndicated copies of one story, and hot reloads of the watchbook while it runs.
@@ -116,14 +117,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  if (keys.length) await redis.del(...keys);
+  await deleteUnder(redis, PREFIX);
   redis.disconnect();
   await server.close();
   rmSync(dir, { recursive: true, force: true });
