@@ -3,9 +3,10 @@ import { watchWatchbook, type ReloadStatus } from '../../jobs/reload.js';
 import { defaultLogger } from '../../jobs/worker.js';
 import { formatProblem } from '../config/index.js';
 import type { Watchbook } from '../model/watchbook.js';
-import { connectRedis, RedisUnavailableError } from '../queue/index.js';
+import { connectRedis } from '../queue/index.js';
 import { authFromEnv, startWeb } from '../web/index.js';
 import { loadOrReport } from './load.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -70,34 +71,5 @@ export async function runWeb(config: string): Promise<number> {
   }
   const watchbook = loadOrReport(config);
   if (!watchbook) return 1;
-  let web;
-  try {
-    web = await startWebRole({ config, watchbook, port });
-  } catch (err) {
-    if (err instanceof RedisUnavailableError) {
-      console.error(`signpost: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
-  const running = web;
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      running.stop().then(
-        () => {
-          setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
-          resolve(0);
-        },
-        (err: unknown) => {
-          console.error(`signpost: stopping failed: ${(err as Error).message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  return runUntilSignal(() => startWebRole({ config, watchbook, port }));
 }
