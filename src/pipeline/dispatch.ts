@@ -22,6 +22,10 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
   if (alerts.length === 0) return result;
   const silences = [...watchbook.silences, ...(await store.silences())];
   await store.putAlerts([...alerts]);
+  // Collected first and written once per group and per digest: a batch of a thousand matches is a few
+  // writes, not a thousand rewrites of a growing group.
+  const groups = new Map<string, { receiver: string; ids: string[] }>();
+  const digests = new Map<string, Alert[]>();
   for (const alert of alerts) {
     if (isSilenced(alert.labels, silences, now)) {
       result.silenced++;
@@ -31,15 +35,21 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
       const receiver = watchbook.receivers.find((r) => r.id === route.receiver);
       if (!receiver) continue;
       if (receiver.digest) {
-        await store.appendDigestAlerts(receiver.id, [alert]);
+        digests.set(receiver.id, [...(digests.get(receiver.id) ?? []), alert]);
         result.digested++;
         continue;
       }
       const key = groupKey(route, alert.labels);
-      const group = updateGroup(await store.getAlertGroup(key), [{ id: alert.id, firing: true, at: now }], now);
-      await store.setAlertGroup(key, group, receiver.id);
+      const group = groups.get(key) ?? { receiver: receiver.id, ids: [] };
+      group.ids.push(alert.id);
+      groups.set(key, group);
       result.routed++;
     }
+  }
+  for (const [receiver, collected] of digests) await store.appendDigestAlerts(receiver, collected);
+  for (const [key, { receiver, ids }] of groups) {
+    const group = updateGroup(await store.getAlertGroup(key), ids.map((id) => ({ id, firing: true, at: now })), now);
+    await store.setAlertGroup(key, group, receiver);
   }
   return result;
 }
