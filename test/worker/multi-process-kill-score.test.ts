@@ -68,12 +68,13 @@ describe('a worker SIGKILLed mid-score', () => {
 
     const b = spawnWorker('b', { config: book.dir, prefix, redisUrl: REDIS_URL });
     workers.push(b);
-    // Stall detection: up to about a minute.
+    // Stall detection takes up to about a minute, then the whole batch is scored again: on a loaded
+    // machine that can take a while, and the property under test is what is recorded, not how fast.
     await until('the score job to complete', async () => {
       const c = await score.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
       const n = (k: string) => c[k] ?? 0;
       return n('completed') + n('failed') > 0 && n('waiting') + n('active') + n('delayed') === 0 ? true : undefined;
-    }, 90_000, { intervalMs: 250 });
+    }, 150_000, { intervalMs: 250 });
 
     const recorded = (await new RedisStore(redis, { prefix }).listEvidence(-Infinity, Infinity)).map((e) => e.id);
     expect(new Set(recorded).size).toBe(recorded.length);
@@ -81,5 +82,5 @@ describe('a worker SIGKILLed mid-score', () => {
     expect(new Set(recorded)).toEqual(expected.allEvidence);
     expect(await redis.zcard(keys.seen)).toBe(expected.allItems);
     expect(await signalAndWait(b, 'SIGTERM', 25_000)).toMatchObject({ code: 0 });
-  }, 130_000);
+  }, 200_000);
 });
