@@ -1,62 +1,133 @@
 // The first words of all terms in one trie over UTF-16 code units, walked by the tokenizer while it reads
-// each word (see tokenize.ts), so finding the terms a word starts costs a table probe per character, and
-// usually stops after the first character or two. Transitions live in one open-addressing table of
-// typed arrays rather than a Map per node: on the hot path that is several times faster.
+// each word (see tokenize.ts), so finding the terms a word starts costs a step per character, and usually
+// stops after the first few. The frozen trie is a double array: the characters the terms use are numbered
+// 1..n, and the child of a node along character c sits at base[node] + code[c], where check[] confirms the
+// parent. A step is three typed-array reads, with no hashing: the walk runs on every character of every
+// item, so this is the matcher's hottest loop after tokenizing itself.
 
-const EMPTY = -1;
 const NONE: readonly number[] = [];
+const ROOT = 0;
+/** How many slots a node tries before it goes past the last used one. */
+const PLACEMENT_TRIES = 32;
+
+interface BuildNode {
+  children: Map<number, BuildNode>;
+  exact: number[];
+  prefix: number[];
+}
+
+const newNode = (): BuildNode => ({ children: new Map(), exact: [], prefix: [] });
 
 export class WordTrie {
-  private size = 1;
-  private keys = new Float64Array(1024).fill(EMPTY);
-  private values = new Int32Array(1024);
-  private mask = 1023;
-  private readonly exact: number[][] = [[]];
-  private readonly prefix: number[][] = [[]];
+  private root: BuildNode | undefined = newNode();
+  /** Per code unit: its number in the trie's alphabet, 0 for a character no term uses. */
+  private code = new Uint16Array(0x10000);
+  private base = new Int32Array(1);
+  private check = new Int32Array(1).fill(-1);
   /** Per node: ids of the prefix terms along its path (`partial`), and those plus its exact terms (`full`). */
   private partial: (readonly number[])[] = [];
   private full: (readonly number[])[] = [];
 
   add(word: string, isPrefix: boolean, termId: number): void {
-    let node = 0;
+    if (!this.root) throw new Error('WordTrie: add after freeze');
+    let node = this.root;
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
-      let next = this.step(node, c);
-      if (next < 0) next = this.insert(node, c);
+      let next = node.children.get(c);
+      if (!next) node.children.set(c, (next = newNode()));
       node = next;
     }
-    (isPrefix ? this.prefix : this.exact)[node]!.push(termId);
+    (isPrefix ? node.prefix : node.exact).push(termId);
   }
 
-  /** Call once after the last add: fold each node's path into its lists. */
+  /** Call once after the last add: lay the trie out as a double array and fold each node's path into its lists. */
   freeze(): this {
-    const parent = new Int32Array(this.size).fill(-1);
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const key = this.keys[slot]!;
-      if (key !== EMPTY) parent[this.values[slot]!] = Math.floor(key / 65536);
+    const root = this.root;
+    if (!root) return this;
+    this.root = undefined;
+
+    // The alphabet: every code unit on some edge, numbered in order of first use.
+    let letters = 0;
+    const visit = (n: BuildNode) => {
+      for (const [c, child] of n.children) {
+        if (this.code[c] === 0) this.code[c] = ++letters;
+        visit(child);
+      }
+    };
+    visit(root);
+
+    // Place nodes breadth first; each node's children go at the first base where all their slots are free.
+    let capacity = 1024;
+    let base = new Int32Array(capacity);
+    let check = new Int32Array(capacity).fill(-1);
+    const ensure = (size: number) => {
+      if (size <= capacity) return;
+      while (capacity < size) capacity *= 2;
+      const b = new Int32Array(capacity);
+      b.set(base);
+      const c = new Int32Array(capacity).fill(-1);
+      c.set(check);
+      base = b;
+      check = c;
+    };
+    check[ROOT] = ROOT;
+    let firstFree = 1;
+    let wideFrom = 1;
+    let last = ROOT;
+    const partial: (readonly number[])[] = [];
+    const full: (readonly number[])[] = [];
+    const lists = (at: number, n: BuildNode, up: readonly number[]) => {
+      const p = n.prefix.length ? [...up, ...n.prefix] : up;
+      partial[at] = p;
+      full[at] = n.exact.length ? [...p, ...n.exact] : p;
+    };
+    lists(ROOT, root, NONE);
+    const queue: [number, BuildNode][] = [[ROOT, root]];
+    for (let q = 0; q < queue.length; q++) {
+      const [at, n] = queue[q]!;
+      if (n.children.size === 0) continue;
+      const codes = [...n.children.keys()].map((c) => this.code[c]!);
+      while (firstFree < capacity && check[firstFree] !== -1) firstFree++;
+      ensure(firstFree + 1);
+      // From the first free slot (a node with several children: from where the last such node went), try a
+      // few places, then settle past the last used slot. Searching every hole would make building quadratic;
+      // the holes left behind are filled by the many one-child nodes deeper in the trie.
+      const lowest = Math.min(...codes);
+      const wide = codes.length > 1;
+      let slot = Math.max(wide ? wideFrom : firstFree, lowest);
+      for (let tries = 0; ; slot++, tries++) {
+        if (tries === PLACEMENT_TRIES) slot = Math.max(last + 1, lowest);
+        ensure(slot + letters + 1);
+        if (check[slot] === -1 && codes.every((k) => check[slot - lowest + k] === -1)) break;
+      }
+      if (wide) wideFrom = slot + 1;
+      const b = slot - lowest;
+      base[at] = b;
+      for (const [c, child] of n.children) {
+        const slot = b + this.code[c]!;
+        check[slot] = at;
+        last = Math.max(last, slot);
+        lists(slot, child, partial[at]!);
+        queue.push([slot, child]);
+      }
     }
-    // Nodes are numbered as created, so a parent always comes before its children.
-    this.partial = new Array<readonly number[]>(this.size);
-    this.full = new Array<readonly number[]>(this.size);
-    for (let node = 0; node < this.size; node++) {
-      const up = parent[node]! >= 0 ? this.partial[parent[node]!]! : NONE;
-      const own = this.prefix[node]!;
-      const partial = own.length ? [...up, ...own] : up;
-      const exact = this.exact[node]!;
-      this.partial[node] = partial;
-      this.full[node] = exact.length ? [...partial, ...exact] : partial;
-    }
+    // Room for base + any code of the last node, so a step never reads past the end.
+    const size = last + letters + 2;
+    ensure(size);
+    this.base = base.slice(0, size);
+    this.check = check.slice(0, size);
+    // Dense arrays (holes would make V8 keep them as dictionaries).
+    this.partial = Array.from({ length: size }, (_, i) => partial[i] ?? NONE);
+    this.full = Array.from({ length: size }, (_, i) => full[i] ?? NONE);
     return this;
   }
 
   /** The child of `node` along code unit `c`, or -1. Node 0 is the root. */
   step(node: number, c: number): number {
-    const key = node * 65536 + c;
-    for (let slot = this.slotOf(node, c); ; slot = (slot + 1) & this.mask) {
-      const k = this.keys[slot]!;
-      if (k === key) return this.values[slot]!;
-      if (k === EMPTY) return -1;
-    }
+    const k = this.code[c]!;
+    if (k === 0) return -1;
+    const t = this.base[node]! + k;
+    return this.check[t] === node ? t : -1;
   }
 
   /**
@@ -65,36 +136,5 @@ export class WordTrie {
    */
   terms(state: number): readonly number[] {
     return (state & 1 ? this.full : this.partial)[state >> 1] ?? NONE;
-  }
-
-  private slotOf(node: number, c: number): number {
-    return (Math.imul(node, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & this.mask;
-  }
-
-  private insert(node: number, c: number): number {
-    if ((this.size + 1) * 2 > this.mask) this.grow();
-    const child = this.size++;
-    this.exact.push([]);
-    this.prefix.push([]);
-    let slot = this.slotOf(node, c);
-    while (this.keys[slot] !== EMPTY) slot = (slot + 1) & this.mask;
-    this.keys[slot] = node * 65536 + c;
-    this.values[slot] = child;
-    return child;
-  }
-
-  private grow(): void {
-    const { keys, values } = this;
-    this.mask = keys.length * 2 - 1;
-    this.keys = new Float64Array(keys.length * 2).fill(EMPTY);
-    this.values = new Int32Array(keys.length * 2);
-    for (let s = 0; s < keys.length; s++) {
-      if (keys[s] === EMPTY) continue;
-      const key = keys[s]!;
-      let slot = this.slotOf(Math.floor(key / 65536), key % 65536);
-      while (this.keys[slot] !== EMPTY) slot = (slot + 1) & this.mask;
-      this.keys[slot] = key;
-      this.values[slot] = values[s]!;
-    }
   }
 }
