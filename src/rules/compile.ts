@@ -14,6 +14,20 @@ export interface CompiledRule {
   groupCount: number;
 }
 
+/** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
+export interface Packed {
+  start: Int32Array;
+  items: Int32Array;
+}
+
+function pack(lists: readonly (readonly number[])[]): Packed {
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((list, i) => (start[i + 1] = start[i]! + list.length));
+  const items = new Int32Array(start[lists.length]!);
+  lists.forEach((list, i) => items.set(list, start[i]));
+  return { start, items };
+}
+
 /**
  * Every rule of a watchbook folded into one index: the first word of every term is looked up once per
  * word of the item, whatever the number of rules, and only rules whose required terms all occurred are
@@ -24,8 +38,8 @@ export interface WordIndex {
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
   /** Required groups a term belongs to, by term id; and the rules that need each group. */
-  groupsByTerm: Int32Array[];
-  rulesOfGroup: Int32Array[];
+  groupsOfTerm: Packed;
+  rulesOfGroup: Packed;
   /** Required groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
   rules: CompiledRule[];
@@ -81,8 +95,8 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   return {
     terms: table.terms,
     firstWords,
-    groupsByTerm: groupsByTerm.map((g) => Int32Array.from(g)),
-    rulesOfGroup: rulesOfGroup.map((r) => Int32Array.from(r)),
+    groupsOfTerm: pack(groupsByTerm),
+    rulesOfGroup: pack(rulesOfGroup),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     rules: compiled,
     alwaysRules,

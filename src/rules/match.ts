@@ -1,33 +1,28 @@
 import type { Hit, Match, MatchInput } from '../model/item.js';
-import type { Field, Rule } from '../model/watchbook.js';
+import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
 import { ALL_FIELDS, type Near, type Node } from './expr.js';
 import { compileRules, type CompiledRule, type WordIndex } from './compile.js';
 import { normalizeText } from './normalize.js';
 import type { Term } from './term.js';
-import { tokenize, type Tokens } from './tokenize.js';
+import { scanWords, WordSpans } from './tokenize.js';
 
 // A position is a field and a word index in one number, so `near` compares positions directly and never
 // reaches across fields: words of different fields are FIELD_SPAN apart.
 const FIELD_SPAN = 1 << 24;
 const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
 
-interface FieldText {
-  field: Field;
-  /** Where this field's positions start (see FIELD_SPAN). */
-  base: number;
-  normalized: string;
-  tokens: Tokens;
-}
-
 /**
- * Per-item state, allocated once per Matcher and reused: arrays indexed by term, group and rule whose
- * entries count only when their stamp equals the current item's epoch, so nothing is cleared or
- * allocated per item in proportion to the number of rules.
+ * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
+ * term, group and rule whose entries count only when their stamp equals the current item's epoch, so
+ * nothing is cleared or allocated per item in proportion to the number of rules.
  */
 class Scratch {
   epoch = 0;
-  fields: FieldText[] = [];
+  /** Per field (in FIELDS order): its words, valid for this item when the field is in `present`. */
+  readonly spans: WordSpans[] = FIELDS.map(() => new WordSpans());
+  /** Indexes of the fields this item has. */
+  readonly present: number[] = [];
   readonly termStamp: Int32Array;
   readonly termPos: number[][];
   readonly groupStamp: Int32Array;
@@ -36,7 +31,7 @@ class Scratch {
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
-  candidates: number[] = [];
+  readonly candidates: number[] = [];
 
   constructor(terms: number, groups: number, rules: number) {
     this.termStamp = new Int32Array(terms);
@@ -47,10 +42,10 @@ class Scratch {
     this.regexStamp = new Int32Array(terms);
   }
 
-  next(fields: FieldText[]): void {
+  next(): void {
     this.epoch++;
-    this.fields = fields;
-    this.candidates = [];
+    this.present.length = 0;
+    this.candidates.length = 0;
     if (this.regexText.size) this.regexText.clear();
   }
 
@@ -78,7 +73,7 @@ export class Matcher {
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
-    this.scratch = new Scratch(this.index.terms.length, this.index.rulesOfGroup.length, this.index.rules.length);
+    this.scratch = new Scratch(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -86,17 +81,14 @@ export class Matcher {
   }
 
   match(input: MatchInput): Match[] {
-    const fields: FieldText[] = [];
-    for (const field of FIELDS) {
-      const text = input[field];
-      if (text) {
-        const normalized = normalizeText(text);
-        fields.push({ field, base: FIELDS.indexOf(field) * FIELD_SPAN, normalized, tokens: tokenize(normalized, this.index.firstWords) });
-      }
-    }
     const state = this.scratch;
-    state.next(fields);
-    for (const { tokens, base } of fields) this.scanWords(tokens, base, state);
+    state.next();
+    for (let f = 0; f < FIELDS.length; f++) {
+      const text = input[FIELDS[f]!];
+      if (!text) continue;
+      state.present.push(f);
+      this.scanField(scanWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f * FIELD_SPAN, state);
+    }
 
     const { alwaysRules } = this.index;
     if (state.candidates.length === 0 && alwaysRules.length === 0) return [];
@@ -114,24 +106,23 @@ export class Matcher {
   }
 
   /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
-  private scanWords({ words, trie: walks }: Tokens, base: number, state: Scratch): void {
-    const { terms, groupsByTerm, rulesOfGroup, groupCount, firstWords } = this.index;
+  private scanField(spans: WordSpans, base: number, state: Scratch): void {
+    const { terms, groupsOfTerm, rulesOfGroup, groupCount, firstWords } = this.index;
     const { epoch, groupStamp, ruleStamp, ruleSatisfied } = state;
-    for (let i = 0; i < words.length; i++) {
+    const { walks, count } = spans;
+    for (let i = 0; i < count; i++) {
       const ids = firstWords.terms(walks[i]!);
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k]!;
         const term = terms[id]! as Extract<Term, { kind: 'words' }>;
-        if (term.words.length > 1 && !phraseAt(term, words, i)) continue;
+        if (term.words.length > 1 && !phraseAt(term, spans, i)) continue;
         if (!state.add(id, base + i)) continue;
-        const groups = groupsByTerm[id]!;
-        for (let g = 0; g < groups.length; g++) {
-          const group = groups[g]!;
+        for (let g = groupsOfTerm.start[id]!, gEnd = groupsOfTerm.start[id + 1]!; g < gEnd; g++) {
+          const group = groupsOfTerm.items[g]!;
           if (groupStamp[group] === epoch) continue;
           groupStamp[group] = epoch;
-          const needing = rulesOfGroup[group]!;
-          for (let k = 0; k < needing.length; k++) {
-            const r = needing[k]!;
+          for (let n = rulesOfGroup.start[group]!, nEnd = rulesOfGroup.start[group + 1]!; n < nEnd; n++) {
+            const r = rulesOfGroup.items[n]!;
             if (ruleStamp[r] !== epoch) {
               ruleStamp[r] = epoch;
               ruleSatisfied[r] = 0;
@@ -248,9 +239,10 @@ export class Matcher {
     const term = this.index.terms[id]!;
     if (term.kind === 'regex' && state.regexStamp[id] !== state.epoch) {
       state.regexStamp[id] = state.epoch;
-      for (const { base, normalized, tokens } of state.fields) {
-        for (const m of normalized.matchAll(term.regex)) {
-          const pos = base + wordAt(tokens, m.index);
+      for (const f of state.present) {
+        const spans = state.spans[f]!;
+        for (const m of spans.text.matchAll(term.regex)) {
+          const pos = f * FIELD_SPAN + wordAt(spans, m.index);
           state.add(id, pos);
           state.regexText.set(`${id}:${pos}`, m[0]);
         }
@@ -270,10 +262,10 @@ export class Matcher {
     for (let u = 0; u < uses.length; u += 2) used.set(uses[u]! * 2 ** 26 + uses[u + 1]!, [uses[u]!, uses[u + 1]!]);
     const ordered = [...used.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const hits: Hit[] = ordered.map(([id, pos]) => {
-      const field = FIELDS[fieldOf(pos)]!;
+      const f = fieldOf(pos);
+      const field = FIELDS[f]!;
       const word = pos % FIELD_SPAN;
-      const words = state.fields.find((f) => f.field === field)!.tokens.words;
-      const text = state.regexText.get(`${id}:${pos}`) ?? words.slice(word, word + this.wordLength(id)).join(' ');
+      const text = state.regexText.get(`${id}:${pos}`) ?? wordsAt(state.spans[f]!, word, this.wordLength(id));
       return { term: compiled.positive.get(id)!, field, word, text };
     });
     const usedIds = new Set(ordered.map(([id]) => id));
@@ -282,27 +274,32 @@ export class Matcher {
   }
 }
 
-function phraseAt(term: Extract<Term, { kind: 'words' }>, words: string[], at: number): boolean {
-  if (at + term.words.length > words.length) return false;
+function phraseAt(term: Extract<Term, { kind: 'words' }>, spans: WordSpans, at: number): boolean {
+  if (at + term.words.length > spans.count) return false;
   for (let j = 1; j < term.words.length; j++) {
     const want = term.words[j]!;
-    const got = words[at + j]!;
-    if (want.prefix ? !got.startsWith(want.text) : got !== want.text) return false;
+    if (!spans.is(at + j, want.text, want.prefix)) return false;
   }
   return true;
 }
 
+/** The text of `length` words from word `at`, joined by single spaces. */
+function wordsAt(spans: WordSpans, at: number, length: number): string {
+  let text = spans.word(at);
+  for (let j = 1; j < length; j++) text += ` ${spans.word(at + j)}`;
+  return text;
+}
+
 /** Index of the word that contains a character offset, or of the next word when it falls between words. */
-function wordAt({ words, starts }: Tokens, offset: number): number {
+function wordAt({ starts, ends, count }: WordSpans, offset: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (starts[mid]! <= offset) lo = mid;
     else hi = mid - 1;
   }
-  const start = starts[lo];
-  const betweenWords = start !== undefined && offset >= start + words[lo]!.length && lo + 1 < starts.length;
+  const betweenWords = count > 0 && offset >= ends[lo]! && lo + 1 < count;
   return betweenWords ? lo + 1 : lo;
 }
 

@@ -18,8 +18,48 @@ export interface Tokens {
   words: string[];
   /** Character offset of each word in the normalized text. */
   starts: number[];
+}
+
+/**
+ * Where the words of one text are, without making a string of each: the matcher needs a word's text only
+ * to explain a match, so it reads spans into buffers that are reused from item to item.
+ */
+export class WordSpans implements WordSink {
+  text = '';
+  count = 0;
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
   /** With a trie: per word, where the walk through the trie ended (see WordTrie.terms). */
-  trie: number[];
+  walks = new Int32Array(64);
+
+  word(i: number): string {
+    return this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** Whether word i is `text` (or, with `prefix`, starts with it). */
+  is(i: number, text: string, prefix: boolean): boolean {
+    const length = this.ends[i]! - this.starts[i]!;
+    return (prefix ? length >= text.length : length === text.length) && this.text.startsWith(text, this.starts[i]);
+  }
+
+  push(start: number, end: number, walk: number): void {
+    if (this.count === this.starts.length) this.grow();
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.walks[this.count] = walk;
+    this.count++;
+  }
+
+  private grow(): void {
+    const double = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.starts = double(this.starts);
+    this.ends = double(this.ends);
+    this.walks = double(this.walks);
+  }
 }
 
 /** Length in code units of the word character at i, or 0 if there is none. */
@@ -30,14 +70,40 @@ function wordCharAt(text: string, i: number): number {
   return cp > 0xffff && IS_WORD_CHAR.test(String.fromCodePoint(cp)) ? 2 : 0;
 }
 
+/** Where scanWords puts each word it finds: spans for the matcher, strings for everyone else. */
+interface WordSink {
+  text: string;
+  count: number;
+  push(start: number, end: number, walk: number): void;
+}
+
+class WordList implements WordSink, Tokens {
+  count = 0;
+  readonly words: string[] = [];
+  readonly starts: number[] = [];
+
+  constructor(public text: string) {}
+
+  push(start: number, end: number): void {
+    this.words.push(this.text.slice(start, end));
+    this.starts.push(start);
+  }
+}
+
+/** Split normalized text (see normalizeText) into words. */
+export function tokenize(normalized: string): Tokens {
+  const { words, starts } = scanWords(normalized, undefined, new WordList(normalized));
+  return { words, starts };
+}
+
 /**
- * Split normalized text (see normalizeText) into words. Given the matcher's trie of term first words, it
- * walks each word through it as it reads it, so the lookup costs no second pass over the characters.
+ * Find the words of normalized text into `out` (emptied first). Given the matcher's trie of term first
+ * words, it walks each word through it as it reads it, so the lookup costs no second pass over the
+ * characters.
  */
-export function tokenize(normalized: string, trie?: WordTrie): Tokens {
-  const words: string[] = [];
-  const starts: number[] = [];
-  const walks: number[] = [];
+export function scanWords<Sink extends WordSink>(normalized: string, trie: WordTrie | undefined, out: Sink): Sink {
+  out.text = normalized;
+  out.count = 0;
   const n = normalized.length;
   let start = -1;
   // The trie walk: current node (-1 once no term continues), the deepest node reached, and the same
@@ -81,12 +147,10 @@ export function tokenize(normalized: string, trie?: WordTrie): Tokens {
         end -= 2;
         walked = atApostrophe;
       }
-      words.push(normalized.slice(start, end));
-      starts.push(start);
-      if (trie !== undefined) walks.push(walked);
+      out.push(start, end, trie === undefined ? 0 : walked);
       start = -1;
     }
     i++;
   }
-  return { words, starts, trie: walks };
+  return out;
 }
