@@ -16,7 +16,7 @@ export const COUNTER = {
   matches: { name: 'signpost_matches_total', help: 'Rule matches on new items (evidence recorded), per rule', labelNames: ['rule'] },
   notifications: {
     name: 'signpost_notifications_total',
-    help: 'Notification and digest sends per receiver and channel: result="sent" or "failed" with its reason',
+    help: 'Notification and digest sends per receiver and channel: result="sent", "failed" with its reason, or "in-doubt" (a worker died between a send and its record; not sent again)',
     labelNames: ['receiver', 'channel', 'result', 'reason'],
   },
   jobSecondsSum: { name: 'signpost_job_seconds_sum', help: 'Seconds spent running jobs of each queue', labelNames: ['queue'] },

@@ -32,12 +32,25 @@ export interface StoreKeys {
   readonly schedule: string;
   /** Hash: alert id → Alert JSON (first write wins). */
   readonly alerts: string;
+  /** Sorted set: alert id → when it was last raised (its latest startsAt), for pruning. */
+  readonly alertsByTime: string;
   /** Hash: group key → `{receiver, group}` JSON. */
   readonly alertGroups: string;
   /** Hash: pairField(group key, receiver) → SendLog JSON. */
   readonly sendLog: string;
-  /** Hash: pairField(receiver, notification id) → `{groupKey, lastSentAt}` JSON: the sends recorded. */
+  /** Sorted set: send-log field → its last lastSentAt, for pruning. */
+  readonly sendLogByTime: string;
+  /** Hash: pairField(receiver, notification id) → SentRecord JSON: the sends recorded, in doubt or not. */
   readonly sent: string;
+  /** Sorted set: sent field → when it was recorded, for pruning. */
+  readonly sentByTime: string;
+  /**
+   * Hash: pairField(receiver, notification id) → the owner of a send started (claimSend) and neither
+   * recorded nor released: kept beyond its claim, so a retry knows the sender may have sent it.
+   */
+  readonly attempts: string;
+  /** Sorted set: attempt field → when the attempt started. */
+  readonly attemptsByTime: string;
   /** Hash: silence id → RuntimeSilence JSON. */
   readonly silences: string;
   /** Hash: receiver → DigestMark JSON. */
@@ -89,9 +102,14 @@ export function storeKeys(prefix?: string): StoreKeys {
     validators: `${p}:validators`,
     schedule: `${p}:schedule`,
     alerts: `${p}:alerts`,
+    alertsByTime: `${p}:alerts:by-time`,
     alertGroups: `${p}:alert:groups`,
     sendLog: `${p}:send:log`,
+    sendLogByTime: `${p}:send:log:by-time`,
     sent: `${p}:send:sent`,
+    sentByTime: `${p}:send:sent:by-time`,
+    attempts: `${p}:send:attempt`,
+    attemptsByTime: `${p}:send:attempt:by-time`,
     silences: `${p}:silences`,
     digestMarks: `${p}:digest:mark`,
     counters: `${p}:metrics:counters`,

@@ -10,6 +10,7 @@ import { limitCount, type Retention, retention, type StoreOptions } from './opti
 import { byScoreThenMember, compareCodePoints } from './order.js';
 import {
   type AlertGroupRecord,
+  type AlertPrune,
   byAlertStart,
   bySilenceAge,
   checkAlerts,
@@ -24,10 +25,13 @@ import {
   type DigestMark,
   expiredSilence,
   readCounters,
+  resolvedAt,
   type SendLogRecord,
   type SentRecord,
   type SilenceRecord,
+  type StoppedAt,
   type StoredGroup,
+  withoutStale,
 } from './records.js';
 import type { FingerprintEntry, Store } from './store.js';
 
@@ -67,12 +71,16 @@ export class MemoryStore implements Store {
   private readonly due = new Map<string, number>();
   private readonly groups = new Map<string, string>();
   private readonly alertRecords = new Map<string, string>();
-  /** pairField(group key, receiver) → SendLog JSON. */
-  private readonly sendLogs = new Map<string, string>();
-  /** pairField(receiver, notification id) → SentRecord JSON. */
-  private readonly sent = new Map<string, string>();
+  /** Alert id → when it was last raised (its latest startsAt). */
+  private readonly alertRaised = new Map<string, number>();
+  /** pairField(group key, receiver) → SendLog JSON, and its latest lastSentAt (undefined: never pruned). */
+  private readonly sendLogs = new Map<string, { json: string; at: number | undefined }>();
+  /** pairField(receiver, notification id) → SentRecord JSON, and when it was recorded (undefined: never pruned). */
+  private readonly sent = new Map<string, { json: string; at: number | undefined }>();
   /** pairField(receiver, notification id) → the claim; lapsed ones are dropped when next looked at. */
   private readonly claims = new Map<string, { owner: string; expiresAt: number }>();
+  /** pairField(receiver, notification id) → a send started and neither recorded nor released. */
+  private readonly attempts = new Map<string, { owner: string; at: number }>();
   private readonly silenceRecords = new Map<string, string>();
   /** Receiver → alert id → Alert JSON. */
   private readonly digests = new Map<string, Map<string, string>>();
@@ -311,6 +319,7 @@ export class MemoryStore implements Store {
   putAlerts(alerts: readonly Alert[]): Promise<number> {
     return settle(() => {
       checkAlerts(alerts);
+      for (const a of alerts) this.alertRaised.set(a.id, Math.max(a.startsAt, this.alertRaised.get(a.id) ?? -Infinity));
       return setNew(this.alertRecords, alerts);
     });
   }
@@ -320,7 +329,10 @@ export class MemoryStore implements Store {
   }
 
   getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
-    return settle(() => read<SendLogRecord>(this.sendLogs, pairField(groupKey, receiver)));
+    return settle(() => {
+      const log = this.sendLogs.get(pairField(groupKey, receiver));
+      return log && parseJson<SendLogRecord>(log.json, 'send-log');
+    });
   }
 
   recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {
@@ -329,8 +341,13 @@ export class MemoryStore implements Store {
       const field = pairField(receiver, notificationId);
       if (this.sent.has(field)) return false;
       const sent: SentRecord = { groupKey, lastSentAt: log.lastSentAt };
-      this.sent.set(field, JSON.stringify(sent));
-      this.sendLogs.set(pairField(groupKey, receiver), JSON.stringify(log));
+      this.sent.set(field, { json: JSON.stringify(sent), at: log.lastSentAt });
+      const logField = pairField(groupKey, receiver);
+      const previous = this.sendLogs.get(logField)?.at;
+      // Dated by the latest send, as ZADD GT keeps it; a send without a time leaves the date as it was.
+      const at = log.lastSentAt === undefined ? previous : Math.max(log.lastSentAt, previous ?? -Infinity);
+      this.sendLogs.set(logField, { json: JSON.stringify(log), at });
+      this.attempts.delete(field);
       return true;
     });
   }
@@ -349,13 +366,22 @@ export class MemoryStore implements Store {
     return claim;
   }
 
-  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult> {
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number, now: number): Promise<ClaimResult> {
     return settle(() => {
       checkTtl(ttlMs);
+      checkTime('claimSend: now', now);
       const field = pairField(receiver, notificationId);
       if (this.sent.has(field)) return 'sent';
       if (this.liveClaim(field)) return 'busy';
+      const attempt = this.attempts.get(field);
+      if (attempt) {
+        const sent: SentRecord = { inDoubt: { at: now, owner: attempt.owner } };
+        this.sent.set(field, { json: JSON.stringify(sent), at: now });
+        this.attempts.delete(field);
+        return 'in-doubt';
+      }
       this.claims.set(field, { owner, expiresAt: Date.now() + ttlMs });
+      this.attempts.set(field, { owner, at: now });
       return 'claimed';
     });
   }
@@ -363,7 +389,43 @@ export class MemoryStore implements Store {
   releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean> {
     return settle(() => {
       const field = pairField(receiver, notificationId);
+      if (this.attempts.get(field)?.owner === owner) this.attempts.delete(field);
       return this.liveClaim(field)?.owner === owner && this.claims.delete(field);
+    });
+  }
+
+  pruneAlerts(now: number, stoppedAt: StoppedAt = resolvedAt): Promise<AlertPrune> {
+    return settle(() => {
+      checkTime('pruneAlerts: now', now);
+      const alertsBefore = now - this.retention.alertTtlMs;
+      const sentBefore = now - this.retention.sentTtlMs;
+      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 };
+      const held = new Set<string>();
+      for (const [key, json] of [...this.groups]) {
+        const stored = parseJson<StoredGroup>(json, key);
+        const kept = withoutStale(stored.group, alertsBefore, stoppedAt);
+        if (kept) {
+          out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
+          if (kept.alerts.length) this.groups.set(key, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup));
+          else if (this.groups.delete(key)) out.groups++;
+        }
+        for (const a of (kept ?? stored.group).alerts) held.add(a.id);
+      }
+      for (const [id, raised] of [...this.alertRaised]) {
+        if (raised < alertsBefore && !held.has(id)) {
+          this.alertRaised.delete(id);
+          this.alertRecords.delete(id);
+          out.alerts++;
+        }
+      }
+      const old = (at: number | undefined): boolean => at !== undefined && at < sentBefore;
+      for (const [field, { at }] of [...this.sent]) if (old(at) && this.sent.delete(field)) out.sent++;
+      for (const [field, { at }] of [...this.attempts]) if (old(at) && this.attempts.delete(field)) out.attempts++;
+      for (const [field, { at }] of [...this.sendLogs]) {
+        const [groupKey] = JSON.parse(field) as [string, string];
+        if (old(at) && !this.groups.has(groupKey) && this.sendLogs.delete(field)) out.sendLogs++;
+      }
+      return out;
     });
   }
 

@@ -18,17 +18,35 @@ export interface StoreOptions {
   historyLimit?: number;
   /** Near-duplicate fingerprints kept, the newest. Default 50 000. */
   fingerprintLimit?: number;
+  /**
+   * How long an alert is kept (pruneAlerts) once it no longer matters: a group forgets an alert this long
+   * after it stopped firing, and the alert itself goes this long after it was last raised, once no group
+   * holds it. Default 7 days.
+   */
+  alertTtlMs?: number;
+  /**
+   * How long what was sent is remembered (pruneAlerts): a recorded send, in doubt or not, and a started
+   * attempt, this long after they were written; a send-log this long after its last send, once its group is
+   * gone. Longer than a delivery can still be retried (15 attempts over about 17 h, and a failed job kept 7
+   * days on the job board, where an admin may retry it; test/queue checks this against queues.ts), so a
+   * retry never finds the record of what it sent gone. Default 8 days.
+   */
+  sentTtlMs?: number;
 }
 
 export interface Retention {
   seenTtlMs: number;
   historyLimit: number;
   fingerprintLimit: number;
+  alertTtlMs: number;
+  sentTtlMs: number;
 }
 
 export const DEFAULT_SEEN_TTL_MS = 180 * DAY_MS;
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 export const DEFAULT_FINGERPRINT_LIMIT = 50_000;
+export const DEFAULT_ALERT_TTL_MS = 7 * DAY_MS;
+export const DEFAULT_SENT_TTL_MS = 8 * DAY_MS;
 
 function positive(name: string, value: number, integer: boolean): number {
   if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {
@@ -49,6 +67,8 @@ export function retention(opts: StoreOptions = {}): Retention {
     seenTtlMs,
     historyLimit: positive('historyLimit', opts.historyLimit ?? DEFAULT_HISTORY_LIMIT, true),
     fingerprintLimit: positive('fingerprintLimit', opts.fingerprintLimit ?? DEFAULT_FINGERPRINT_LIMIT, true),
+    alertTtlMs: positive('alertTtlMs', opts.alertTtlMs ?? DEFAULT_ALERT_TTL_MS, false),
+    sentTtlMs: positive('sentTtlMs', opts.sentTtlMs ?? DEFAULT_SENT_TTL_MS, false),
   };
 }
 

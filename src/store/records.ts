@@ -40,8 +40,12 @@ export interface DigestMark {
   probabilities: Record<string, number>;
 }
 
-/** Send claims: `claimed` (send now), `sent` (it went out already), `busy` (another worker holds a live claim). */
-export type ClaimResult = 'claimed' | 'sent' | 'busy';
+/**
+ * Send claims: `claimed` (send now), `sent` (it went out already, or was recorded in doubt), `busy` (a live
+ * claim is held), `in-doubt` (an earlier attempt started and never finished: its sender died mid-send or
+ * right after, so the message may have gone; it is now recorded as sent in doubt and must not be sent again).
+ */
+export type ClaimResult = 'claimed' | 'sent' | 'busy' | 'in-doubt';
 
 export function checkGroup(key: string, group: AlertGroupRecord): void {
   checkTime(`alert group ${key}: firstSeenAt`, group.firstSeenAt);
@@ -89,10 +93,45 @@ export const byAlertStart = byScoreThenMember<Alert>(
   (a) => a.id,
 );
 
-/** What the store remembers of a recorded send, beside the send-log. */
+/**
+ * What the store remembers of a recorded send, beside the send-log: the group and time recordSend gave, or,
+ * for a send claimSend found in doubt, when that was found and who had started the attempt.
+ */
 export interface SentRecord {
-  groupKey: string;
+  groupKey?: string;
   lastSentAt?: number;
+  inDoubt?: { at: number; owner: string };
+}
+
+/** How many records pruneAlerts dropped, by kind. */
+export interface AlertPrune {
+  /** Alerts a group forgot, and groups deleted because none was left. */
+  groupAlerts: number;
+  groups: number;
+  /** Alert records. */
+  alerts: number;
+  /** Sent records (in doubt or not), started attempts, send-logs. */
+  sent: number;
+  attempts: number;
+  sendLogs: number;
+}
+
+/** When a group's alert stopped firing, or undefined while it fires; pruneAlerts takes the caller's rule. */
+export type StoppedAt = (alert: GroupAlertRecord) => number | undefined;
+
+/** The stored rule: an alert stopped firing when it was resolved (`at`), and fires until then. */
+export const resolvedAt: StoppedAt = (a) => (a.firing ? undefined : a.at);
+
+/**
+ * A group without the alerts that stopped firing before `before`; undefined when it keeps them all. Both
+ * stores prune with this.
+ */
+export function withoutStale(group: AlertGroupRecord, before: number, stoppedAt: StoppedAt): AlertGroupRecord | undefined {
+  const alerts = group.alerts.filter((a) => {
+    const stopped = stoppedAt(a);
+    return stopped === undefined || !(stopped < before);
+  });
+  return alerts.length === group.alerts.length ? undefined : { ...group, alerts };
 }
 
 /** An alert group as kept: with the receiver its route sends it to. */

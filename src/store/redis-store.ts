@@ -10,6 +10,7 @@ import { limitCount, type Retention, retention, type StoreOptions } from './opti
 import { compareCodePoints } from './order.js';
 import {
   type AlertGroupRecord,
+  type AlertPrune,
   byAlertStart,
   bySilenceAge,
   checkAlerts,
@@ -24,18 +25,24 @@ import {
   type DigestMark,
   expiredSilence,
   readCounters,
+  resolvedAt,
   type SendLogRecord,
   type SentRecord,
   type SilenceRecord,
+  type StoppedAt,
   type StoredGroup,
+  withoutStale,
 } from './records.js';
 import {
   ADD_EVIDENCE,
   CLAIM_SEND,
+  COMPARE_AND_DELETE,
   COMPARE_AND_SET,
   INCREMENT_COUNTERS,
   MARK_SEEN,
-  PURGE_EVIDENCE,
+  PURGE_ALERTS,
+  PURGE_BY_TIME,
+  PURGE_SEND_LOGS,
   RECORD_SEND,
   type RedisClient,
   RELEASE_SEND,
@@ -177,7 +184,7 @@ export class RedisStore implements Store {
   purgeEvidence(before: number): Promise<number> {
     return this.op('purgeEvidence', async () => {
       checkBound('purgeEvidence: before', before);
-      return (await PURGE_EVIDENCE.run(this.client, [this.keys.evidence, this.keys.evidenceByTime], [before])) as number;
+      return (await PURGE_BY_TIME.run(this.client, [this.keys.evidence, this.keys.evidenceByTime], [before])) as number;
     });
   }
 
@@ -360,17 +367,22 @@ export class RedisStore implements Store {
   putAlerts(alerts: readonly Alert[]): Promise<number> {
     return this.op('putAlerts', () => {
       checkAlerts(alerts);
-      return this.setNew(this.keys.alerts, alerts);
+      return this.setNew(this.keys.alerts, alerts, this.keys.alertsByTime);
     });
   }
 
-  /** HSETNX each alert under its id, in MULTIs of BATCH; how many were new. */
-  private async setNew(key: string, alerts: readonly Alert[]): Promise<number> {
+  /**
+   * HSETNX each alert under its id, in MULTIs of BATCH; how many were new. With `byTime`, each alert's
+   * startsAt also goes there, the latest kept (GT), new or not.
+   */
+  private async setNew(key: string, alerts: readonly Alert[], byTime?: string): Promise<number> {
     let added = 0;
     for (const batch of chunks(alerts, BATCH)) {
       const multi = this.client.multi();
       for (const a of batch) multi.hsetnx(key, a.id, JSON.stringify(a));
-      for (const reply of await this.exec(multi)) if (reply === 1) added++;
+      if (byTime && batch.length) multi.zadd(byTime, 'GT', ...batch.flatMap((a) => [a.startsAt, a.id]));
+      const replies = await this.exec(multi);
+      for (const reply of replies.slice(0, batch.length)) if (reply === 1) added++;
     }
     return added;
   }
@@ -394,10 +406,11 @@ export class RedisStore implements Store {
     return this.op('recordSend', async () => {
       if (log.lastSentAt !== undefined) checkTime(`recordSend ${notificationId}: lastSentAt`, log.lastSentAt);
       const sent: SentRecord = { groupKey, lastSentAt: log.lastSentAt };
+      const k = this.keys;
       const reply = await RECORD_SEND.run(
         this.client,
-        [this.keys.sent, this.keys.sendLog],
-        [pairField(receiver, notificationId), JSON.stringify(sent), pairField(groupKey, receiver), JSON.stringify(log)],
+        [k.sent, k.sendLog, k.sentByTime, k.sendLogByTime, k.attempts, k.attemptsByTime],
+        [pairField(receiver, notificationId), JSON.stringify(sent), pairField(groupKey, receiver), JSON.stringify(log), log.lastSentAt ?? ''],
       );
       return reply === 1;
     });
@@ -407,17 +420,48 @@ export class RedisStore implements Store {
     return this.op('wasSent', async () => (await this.client.hexists(this.keys.sent, pairField(receiver, notificationId))) === 1);
   }
 
-  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult> {
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number, now: number): Promise<ClaimResult> {
     return this.op('claimSend', async () => {
       checkTtl(ttlMs);
-      const keys = [this.keys.sent, sendClaimKey(this.keys, receiver, notificationId)];
-      return (await CLAIM_SEND.run(this.client, keys, [pairField(receiver, notificationId), owner, ttlMs])) as ClaimResult;
+      checkTime('claimSend: now', now);
+      const k = this.keys;
+      const keys = [k.sent, sendClaimKey(k, receiver, notificationId), k.attempts, k.attemptsByTime, k.sentByTime];
+      return (await CLAIM_SEND.run(this.client, keys, [pairField(receiver, notificationId), owner, ttlMs, now])) as ClaimResult;
     });
   }
 
   releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean> {
     return this.op('releaseSend', async () => {
-      return (await RELEASE_SEND.run(this.client, [sendClaimKey(this.keys, receiver, notificationId)], [owner])) === 1;
+      const keys = [sendClaimKey(this.keys, receiver, notificationId), this.keys.attempts, this.keys.attemptsByTime];
+      return (await RELEASE_SEND.run(this.client, keys, [owner, pairField(receiver, notificationId)])) === 1;
+    });
+  }
+
+  pruneAlerts(now: number, stoppedAt: StoppedAt = resolvedAt): Promise<AlertPrune> {
+    return this.op('pruneAlerts', async () => {
+      checkTime('pruneAlerts: now', now);
+      const k = this.keys;
+      const alertsBefore = now - this.retention.alertTtlMs;
+      const sentBefore = now - this.retention.sentTtlMs;
+      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 };
+      // Groups first, each by compare-and-set on the JSON read, so an alert a dispatch adds meanwhile is
+      // never lost: a group written in between is left as it is, for the next prune.
+      for (const [key, json] of Object.entries(await this.client.hgetall(k.alertGroups))) {
+        const stored = parseJson<StoredGroup>(json, `${k.alertGroups} ${key}`);
+        const kept = withoutStale(stored.group, alertsBefore, stoppedAt);
+        if (!kept) continue;
+        const done = kept.alerts.length
+          ? await COMPARE_AND_SET.run(this.client, [k.alertGroups], [key, json, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup)])
+          : await COMPARE_AND_DELETE.run(this.client, [k.alertGroups], [key, json]);
+        if (done !== 1) continue;
+        out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
+        if (!kept.alerts.length) out.groups++;
+      }
+      out.alerts = (await PURGE_ALERTS.run(this.client, [k.alerts, k.alertsByTime, k.alertGroups], [alertsBefore])) as number;
+      out.sent = (await PURGE_BY_TIME.run(this.client, [k.sent, k.sentByTime], [sentBefore])) as number;
+      out.attempts = (await PURGE_BY_TIME.run(this.client, [k.attempts, k.attemptsByTime], [sentBefore])) as number;
+      out.sendLogs = (await PURGE_SEND_LOGS.run(this.client, [k.sendLog, k.sendLogByTime, k.alertGroups], [sentBefore])) as number;
+      return out;
     });
   }
 

@@ -1,15 +1,15 @@
 import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
-import type { AlertGroupRecord, ClaimResult, CounterIncrement, CounterValue, DigestMark, SendLogRecord, SilenceRecord } from './records.js';
+import type { AlertGroupRecord, AlertPrune, ClaimResult, CounterIncrement, CounterValue, DigestMark, SendLogRecord, SilenceRecord, StoppedAt } from './records.js';
 
 export type { CounterIncrement, CounterValue } from './records.js';
 
 // Everything Signpost keeps between polls, behind one interface with two implementations: RedisStore for
 // the worker (shared by every process) and MemoryStore for backtests and tests of the pipeline. Every
 // write is idempotent, so a job BullMQ runs twice changes nothing the second time (a send claim aside: it
-// is there to tell racing attempts apart, and a second attempt gets `busy` or `sent`; takeDigestAlerts
-// hands each alert out once). Times are epoch ms; times written must be finite (they are sorted-set scores
+// is there to tell racing attempts apart, and a second attempt gets `busy`, `in-doubt` or `sent`;
+// takeDigestAlerts hands each alert out once). Times are epoch ms; times written must be finite (they are sorted-set scores
 // or JSON), bounds read may be ±Infinity. Lists with equal times come in the order of their ids (by code
 // point), the order Redis keeps, in both implementations.
 
@@ -92,7 +92,8 @@ export interface Store {
   /**
    * Keep alerts by id; returns how many ids were new. First write wins: an id already present keeps its
    * first content (an alert id names what fired, so a rerun brings the same alert), as does an id
-   * repeated within one call.
+   * repeated within one call. Each put counts as the alert raised at its startsAt, the latest kept, which
+   * pruneAlerts goes by.
    */
   putAlerts(alerts: readonly Alert[]): Promise<number>;
   /** The alerts of these ids, in the order asked; ids not kept are skipped. */
@@ -102,23 +103,46 @@ export interface Store {
   getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined>;
   /**
    * After a send succeeded: record notification `notificationId` as sent to `receiver` and write the
-   * group's send-log, in one step. Idempotent: false, and nothing written, when that notification was
-   * recorded for that receiver already (a notification id belongs to one group).
+   * group's send-log, in one step, dropping the attempt claimSend started. Idempotent: false, and nothing
+   * written, when that notification was recorded for that receiver already, in doubt or not (a notification
+   * id belongs to one group). `log.lastSentAt` dates both records for pruneAlerts; without it they are kept.
    */
   recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean>;
-  /** Whether recordSend recorded this notification for this receiver. */
+  /** Whether this notification is recorded as sent to this receiver (by recordSend, or in doubt by claimSend). */
   wasSent(notificationId: string, receiver: string): Promise<boolean>;
   /**
-   * Before a send (DESIGN.md: the send-log is written around each send, so a retried job never resends):
-   * `sent` when recordSend recorded it already (skip it); else `busy` when a claim is live, whoever holds
-   * it, the same owner included (retry later); else `claimed`: this owner holds it for `ttlMs` (a positive
-   * integer), sends, calls recordSend, then releaseSend. Atomic across workers: of many racing for a
-   * notification, one gets `claimed`. Owners should be unique per attempt (job id and attempt), and
-   * `ttlMs` longer than a send may take: a claim that lapses mid-send lets another worker send again.
+   * Before a send (DESIGN.md: the send-log is written around each send, so a retried job never resends),
+   * at most once:
+   * - `sent` when it is recorded already (skip it);
+   * - else `busy` when a claim is live, whoever holds it, the same owner included (retry later);
+   * - else `in-doubt` when an attempt was started (claimed) and neither recorded nor released: its sender
+   *   died during the send or right after it, so the message may have gone. It is recorded as sent, in
+   *   doubt, at `now` (the attempt is dropped), and not sent again; the caller says so to on-call;
+   * - else `claimed`: this owner holds the claim for `ttlMs` (a positive integer), and an attempt is
+   *   recorded as started at `now` and kept beyond the claim. The owner sends, then calls recordSend; if the
+   *   send failed, releaseSend, and a retry sends again.
+   * Atomic across workers: of many racing for a notification, one gets `claimed` (or `in-doubt`). Owners
+   * should be unique per attempt (job id and attempt), and `ttlMs` longer than a send may take.
    */
-  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number): Promise<ClaimResult>;
-  /** Drop the claim if `owner` holds it (a lapsed or foreign claim is left alone); true when it did. */
+  claimSend(notificationId: string, receiver: string, owner: string, ttlMs: number, now: number): Promise<ClaimResult>;
+  /**
+   * After a send failed: drop the attempt `owner` started, so a retry sends again, and its claim if it still
+   * holds it (a lapsed or foreign claim, or another owner's attempt, is left alone); true when it dropped a
+   * claim.
+   */
   releaseSend(notificationId: string, receiver: string, owner: string): Promise<boolean>;
+
+  /**
+   * Forget what the alerts stage no longer needs, by age as of `now` (StoreOptions.alertTtlMs, sentTtlMs):
+   * - from each group, the alerts that stopped firing before now − alertTtlMs (`stoppedAt` says when; by
+   *   default a resolved alert's `at`, never while it fires), and the group when none is left;
+   * - an alert last raised (putAlerts: its latest startsAt) before now − alertTtlMs that no group holds;
+   * - a recorded send, in doubt or not, and a started attempt, written before now − sentTtlMs;
+   * - a send-log whose last send was before now − sentTtlMs and whose group is gone.
+   * What decides the next send (a group's firing alerts, their send-log) is never dropped. A group written by
+   * another worker meanwhile is left for the next call. Returns how many of each went.
+   */
+  pruneAlerts(now: number, stoppedAt?: StoppedAt): Promise<AlertPrune>;
 
   /** Keep a runtime silence; true when new. Idempotent by id: an id already kept is left as it is. */
   addSilence(silence: SilenceRecord): Promise<boolean>;

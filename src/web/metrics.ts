@@ -19,7 +19,8 @@ import { lastTickAt, type WebContext } from './context.js';
 //   signpost_items_total{source,kind}                  items a fetch handed to scoring (kind="new")
 //   signpost_items_scored_total{source,kind}           items scored: kind="new" or "duplicate" (seen already)
 //   signpost_matches_total{rule}                       rule matches on new items
-//   signpost_notifications_total{receiver,channel,result,reason}  sends: result="sent" or "failed" (with its reason)
+//   signpost_notifications_total{receiver,channel,result,reason}  sends: result="sent", "failed" (with its reason),
+//                                                      or "in-doubt" (cut off between send and record; not resent)
 //   signpost_job_seconds_sum{queue}, signpost_job_seconds_count{queue}  time spent in jobs, and jobs run
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;

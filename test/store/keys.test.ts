@@ -17,9 +17,14 @@ describe('storeKeys', () => {
       validators: '{signpost}:validators',
       schedule: '{signpost}:schedule',
       alerts: '{signpost}:alerts',
+      alertsByTime: '{signpost}:alerts:by-time',
       alertGroups: '{signpost}:alert:groups',
       sendLog: '{signpost}:send:log',
+      sendLogByTime: '{signpost}:send:log:by-time',
       sent: '{signpost}:send:sent',
+      sentByTime: '{signpost}:send:sent:by-time',
+      attempts: '{signpost}:send:attempt',
+      attemptsByTime: '{signpost}:send:attempt:by-time',
       silences: '{signpost}:silences',
       digestMarks: '{signpost}:digest:mark',
       counters: '{signpost}:metrics:counters',
@@ -43,7 +48,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(17);
+      expect(new Set(keyList(keys)).size).toBe(22);
     },
   );
 });

@@ -28,7 +28,7 @@ describe('RedisStore', () => {
     await store.putAlerts([alert('a1', T0)]);
     await store.setAlertGroup('root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
     await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
-    await store.claimSend('n2', 'on-call', 'w1', 60_000);
+    await store.claimSend('n2', 'on-call', 'w1', 60_000, T0);
     await store.addSilence({ id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' });
     await store.appendDigestAlerts('analysts', [alert('a1', T0)]);
     await store.setDigestMark('analysts', { at: T0, probabilities: {} });
@@ -57,13 +57,64 @@ describe('RedisStore', () => {
   it('keeps a send claim as a key that expires after ttlMs, and drops it on release', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix });
     const key = sendClaimKey(store.keys, 'on-call', 'n1');
-    await store.claimSend('n1', 'on-call', 'w1', 60_000);
+    await store.claimSend('n1', 'on-call', 'w1', 60_000, T0);
     expect(await client().get(key)).toBe('w1');
     const ttl = await client().pttl(key);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
     await store.releaseSend('n1', 'on-call', 'w1');
     expect(await client().exists(key)).toBe(0);
+  });
+
+  it('keeps an attempt beyond its claim, owner and start time, and turns it into a sent record in doubt naming that owner', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const field = JSON.stringify(['on-call', 'n1']);
+    expect(await store.claimSend('n1', 'on-call', 'w/1', 50, T0)).toBe('claimed');
+    expect(await client().hget(store.keys.attempts, field)).toBe('w/1');
+    expect(await client().zscore(store.keys.attemptsByTime, field)).toBe(String(T0));
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await client().exists(sendClaimKey(store.keys, 'on-call', 'n1'))).toBe(0);
+    expect(await store.claimSend('n1', 'on-call', 'w2', 60_000, T0 + MIN)).toBe('in-doubt');
+    expect(JSON.parse((await client().hget(store.keys.sent, field))!)).toStrictEqual({ inDoubt: { at: T0 + MIN, owner: 'w/1' } });
+    expect(await client().zscore(store.keys.sentByTime, field)).toBe(String(T0 + MIN));
+    expect(await client().hlen(store.keys.attempts)).toBe(0);
+    expect(await client().zcard(store.keys.attemptsByTime)).toBe(0);
+    // No claim is left behind by the in-doubt path.
+    expect(await client().exists(sendClaimKey(store.keys, 'on-call', 'n1'))).toBe(0);
+  });
+
+  it('leaves a group written by another worker during a prune for the next one, losing nothing of it', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
+    const stale = { firstSeenAt: T0, alerts: [{ id: 'old', firing: false, at: T0 }] };
+    await store.setAlertGroup('g', stale, 'desk');
+    await store.putAlerts([alert('old', T0)]);
+    // A dispatch adds an alert between the prune's read and its compare-and-set.
+    const hgetall = client().hgetall.bind(client());
+    const grown = { firstSeenAt: T0, alerts: [...stale.alerts, { id: 'new', firing: true, at: T0 + 2 * DAY }] };
+    const spy = vi.spyOn(client(), 'hgetall').mockImplementation(async (key) => {
+      const value = await hgetall(key);
+      if (key === store.keys.alertGroups) await new RedisStore(backend.clients()[1], { prefix: backend.prefix }).setAlertGroup('g', grown, 'desk');
+      return value;
+    });
+    try {
+      expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ groupAlerts: 0, groups: 0, alerts: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.getAlertGroup('g')).toStrictEqual(grown);
+    expect(await store.getAlerts(['old'])).toStrictEqual([alert('old', T0)]); // still held by the group
+    expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ groupAlerts: 1, groups: 0, alerts: 1 });
+    expect(await store.getAlertGroup('g')).toStrictEqual({ firstSeenAt: T0, alerts: [grown.alerts[1]] });
+  });
+
+  it('drops the time index entries with the records it prunes', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY, sentTtlMs: DAY });
+    await store.putAlerts([alert('a1', T0)]);
+    await store.recordSend('g', 'desk', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
+    await store.claimSend('n2', 'desk', 'w1', 60_000, T0);
+    await store.pruneAlerts(T0 + 2 * DAY);
+    const k = store.keys;
+    for (const key of [k.alerts, k.alertsByTime, k.sent, k.sentByTime, k.attempts, k.attemptsByTime, k.sendLog, k.sendLogByTime]) expect(await client().exists(key), key).toBe(0);
   });
 
   it('deletes the digest key of a receiver when its alerts are taken', async () => {

@@ -447,51 +447,206 @@ describe.each(backends)('$name', (backend) => {
 
     it('gives exactly one claim when 20 workers claim the same send at once over two connections; sent once recorded', async () => {
       const { store, peer } = backend.open();
-      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000)));
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0)));
       expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c === 'busy')).toHaveLength(19);
       const winner = `w${claims.indexOf('claimed')}`;
       expect(await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1')).toBe(true);
       // Recorded: `sent` for everyone, the claim still live or not.
-      expect(await peer.claimSend('n1', 'on-call', 'late', 10_000)).toBe('sent');
-      expect(await store.claimSend('n1', 'on-call', winner, 10_000)).toBe('sent');
+      expect(await peer.claimSend('n1', 'on-call', 'late', 10_000, T0)).toBe('sent');
+      expect(await store.claimSend('n1', 'on-call', winner, 10_000, T0)).toBe('sent');
       expect(await store.releaseSend('n1', 'on-call', winner)).toBe(true);
-      expect(await store.claimSend('n1', 'on-call', 'later', 10_000)).toBe('sent');
+      expect(await store.claimSend('n1', 'on-call', 'later', 10_000, T0)).toBe('sent');
     });
 
     it('claims per notification and receiver; the same owner claiming again finds it busy', async () => {
       const store = open();
-      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('claimed');
-      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('busy');
-      expect(await store.claimSend('n1', 'analysts', 'w1', 10_000)).toBe('claimed');
-      expect(await store.claimSend('n2', 'on-call', 'w1', 10_000)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000, T0)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000, T0)).toBe('busy');
+      expect(await store.claimSend('n1', 'analysts', 'w1', 10_000, T0)).toBe('claimed');
+      expect(await store.claimSend('n2', 'on-call', 'w1', 10_000, T0)).toBe('claimed');
     });
 
     it('releases a claim for its owner only', async () => {
       const store = open();
       expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(false); // nothing to release
-      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000, T0)).toBe('claimed');
       expect(await store.releaseSend('n1', 'on-call', 'w2')).toBe(false);
-      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('busy');
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000, T0)).toBe('busy');
       expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(true);
       expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(false);
-      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000, T0)).toBe('claimed');
     });
 
-    it('lets a claim lapse after ttlMs, so a crashed worker does not block the send for ever', async () => {
+    it('lets a claim lapse after ttlMs, so a crashed worker does not block the send for ever, and never sends it twice: the retry finds it in doubt', async () => {
       const store = open();
-      expect(await store.claimSend('n1', 'on-call', 'crashed', 60)).toBe('claimed');
-      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('busy');
+      expect(await store.claimSend('n1', 'on-call', 'crashed', 60, T0)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0)).toBe('busy');
       await sleep(150);
-      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('claimed');
-      expect(await store.releaseSend('n1', 'on-call', 'crashed')).toBe(false); // its claim is gone, w2's stays
-      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000)).toBe('busy');
+      // The claim lapsed, the attempt neither recorded nor released: the crashed worker may have sent it.
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0 + MIN)).toBe('in-doubt');
+      expect(await store.wasSent('n1', 'on-call')).toBe(true);
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000, T0 + MIN)).toBe('sent');
+      expect(await store.releaseSend('n1', 'on-call', 'crashed')).toBe(false); // its claim is gone
+      expect(await store.releaseSend('n1', 'on-call', 'w2')).toBe(false); // w2 never held one
+      expect(await store.claimSend('n1', 'on-call', 'w4', 10_000, T0 + 2 * MIN)).toBe('sent');
+    });
+
+    it('sends again after a send that failed and was released, its claim live or lapsed', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'w1', 10_000, T0)).toBe('claimed');
+      expect(await store.releaseSend('n1', 'on-call', 'w1')).toBe(true);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 60, T0 + MIN)).toBe('claimed');
+      await sleep(150);
+      // w2's claim lapsed before its send failed: releasing still drops its attempt, so the retry sends.
+      expect(await store.releaseSend('n1', 'on-call', 'w2')).toBe(false);
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000, T0 + 2 * MIN)).toBe('claimed');
+      expect(await store.wasSent('n1', 'on-call')).toBe(false);
+    });
+
+    it('leaves an attempt for its owner to release: another owner releasing drops nothing', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'w1', 60, T0)).toBe('claimed');
+      expect(await store.releaseSend('n1', 'on-call', 'w2')).toBe(false);
+      await sleep(150);
+      expect(await store.claimSend('n1', 'on-call', 'w3', 10_000, T0 + MIN)).toBe('in-doubt');
+    });
+
+    it('finds an attempt in doubt once when 20 workers retry it at once over two connections', async () => {
+      const { store, peer } = backend.open();
+      expect(await store.claimSend('n1', 'on-call', 'crashed', 60, T0)).toBe('claimed');
+      await sleep(150);
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0 + MIN)));
+      expect(claims.filter((c) => c === 'in-doubt')).toHaveLength(1);
+      expect(claims.filter((c) => c === 'sent')).toHaveLength(19);
+    });
+
+    it('keeps attempts apart per notification and receiver', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'crashed', 60, T0)).toBe('claimed');
+      await sleep(150);
+      expect(await store.claimSend('n1', 'analysts', 'w2', 10_000, T0)).toBe('claimed');
+      expect(await store.claimSend('n2', 'on-call', 'w2', 10_000, T0)).toBe('claimed');
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0)).toBe('in-doubt');
+    });
+
+    it('takes a send recorded by its attempt as done: the attempt is dropped, and a late record after an in-doubt changes nothing', async () => {
+      const store = open();
+      expect(await store.claimSend('n1', 'on-call', 'w1', 60, T0)).toBe('claimed');
+      expect(await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1')).toBe(true);
+      await sleep(150);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0 + MIN)).toBe('sent');
+      // A sender slower than its claim: found in doubt first, its own record comes too late.
+      expect(await store.claimSend('n2', 'on-call', 'slow', 60, T0)).toBe('claimed');
+      await sleep(150);
+      expect(await store.claimSend('n2', 'on-call', 'w2', 10_000, T0 + MIN)).toBe('in-doubt');
+      expect(await store.recordSend('g', 'on-call', log(T0 + 2 * MIN, ['a2']), 'n2')).toBe(false);
+      expect(await store.getSendLog('g', 'on-call')).toStrictEqual(log(T0, ['a1']));
+    });
+
+    it('refuses a claim at a time that is not finite, writing nothing', async () => {
+      const store = open();
+      await expect(store.claimSend('n1', 'on-call', 'w1', 60, Number.NaN)).rejects.toThrow(StoreError);
+      await sleep(150);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0)).toBe('claimed');
     });
 
     it.each([0, -1, 1.5, Number.NaN, Infinity])('refuses a claim ttl of %s', async (ttl) => {
       const store = open();
-      await expect(store.claimSend('n1', 'on-call', 'w1', ttl)).rejects.toThrow(StoreError);
-      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000)).toBe('claimed');
+      await expect(store.claimSend('n1', 'on-call', 'w1', ttl, T0)).rejects.toThrow(StoreError);
+      expect(await store.claimSend('n1', 'on-call', 'w2', 10_000, T0)).toBe('claimed');
+    });
+  });
+
+  describe('pruneAlerts', () => {
+    const log = (at: number, ids: string[]) => ({ lastSentAt: at, lastSentIds: ids });
+    const ga = (id: string, firing: boolean, at: number) => ({ id, firing, at });
+    const ALERT_TTL = 7 * DAY;
+    const SENT_TTL = 8 * DAY;
+    const opts = { alertTtlMs: ALERT_TTL, sentTtlMs: SENT_TTL };
+
+    it('forgets the alerts of a group that stopped firing before alertTtlMs, keeps firing and recent ones, and deletes a group left empty', async () => {
+      const store = open(opts);
+      await store.setAlertGroup('g', { firstSeenAt: T0, alerts: [ga('old', false, T0), ga('firing', true, T0), ga('recent', false, T0 + DAY)] }, 'desk');
+      await store.setAlertGroup('h', { firstSeenAt: T0, alerts: [ga('old-h', false, T0)] }, 'desk');
+      const counts = await store.pruneAlerts(T0 + DAY + ALERT_TTL);
+      expect(counts).toMatchObject({ groupAlerts: 2, groups: 1 });
+      // The alert resolved exactly alertTtlMs ago stays; one resolved before goes.
+      expect(await store.alertGroups()).toStrictEqual([{ key: 'g', receiver: 'desk', group: { firstSeenAt: T0, alerts: [ga('firing', true, T0), ga('recent', false, T0 + DAY)] } }]);
+      expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL)).toMatchObject({ groupAlerts: 0, groups: 0 });
+    });
+
+    it("goes by the caller's rule for when an alert stopped firing", async () => {
+      const store = open(opts);
+      await store.setAlertGroup('g', { firstSeenAt: T0, alerts: [ga('once', true, T0), ga('keeps-firing', true, T0)] }, 'desk');
+      // As notificationsDue sees them: a one-off alert resolves a day after it fired; the other fires on.
+      const stoppedAt = (a: { id: string; firing: boolean; at: number }) => (a.id === 'keeps-firing' ? undefined : a.at + DAY);
+      expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL, stoppedAt)).toMatchObject({ groupAlerts: 0 });
+      expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL + 1, stoppedAt)).toMatchObject({ groupAlerts: 1, groups: 0 });
+      expect((await store.getAlertGroup('g'))?.alerts).toStrictEqual([ga('keeps-firing', true, T0)]);
+    });
+
+    it('drops alert records last raised before alertTtlMs that no group holds; keeps held ones and ones raised again since', async () => {
+      const store = open(opts);
+      await store.putAlerts([alert('old', T0), alert('held', T0), alert('again', T0), alert('new', T0 + 6 * DAY)]);
+      // Raised again (an outage checked again): the first content stays, the time it was raised moves on.
+      expect(await store.putAlerts([alert('again', T0 + 6 * DAY, { summary: 'later' })])).toBe(0);
+      await store.setAlertGroup('g', { firstSeenAt: T0, alerts: [ga('held', true, T0)] }, 'desk');
+      expect(await store.pruneAlerts(T0 + ALERT_TTL + 1)).toMatchObject({ alerts: 1 });
+      expect(await store.getAlerts(['old', 'held', 'again', 'new'])).toStrictEqual([alert('held', T0), alert('again', T0), alert('new', T0 + 6 * DAY)]);
+      // Once the group forgets it, the held alert goes too; a purged id put again is kept again.
+      await store.setAlertGroup('g', { firstSeenAt: T0, alerts: [ga('held', false, T0)] }, 'desk');
+      expect(await store.pruneAlerts(T0 + ALERT_TTL + 1)).toMatchObject({ groupAlerts: 1, groups: 1, alerts: 1 });
+      expect(await store.getAlerts(['held'])).toEqual([]);
+      expect(await store.putAlerts([alert('old', T0)])).toBe(1);
+    });
+
+    it('drops sends, in doubt or not, and attempts written before sentTtlMs; a retry within sentTtlMs never sends again', async () => {
+      const store = open(opts);
+      await store.recordSend('g', 'desk#email', log(T0, ['a']), 'n-old');
+      await store.recordSend('g', 'desk#email', log(T0 + DAY, ['a']), 'n-recent');
+      expect(await store.claimSend('n-doubt', 'desk#slack', 'crashed', 60, T0)).toBe('claimed');
+      expect(await store.claimSend('n-attempt', 'desk#slack', 'crashed', 60, T0)).toBe('claimed');
+      await sleep(150);
+      expect(await store.claimSend('n-doubt', 'desk#slack', 'retry', 10_000, T0 + MIN)).toBe('in-doubt');
+      expect(await store.pruneAlerts(T0 + SENT_TTL)).toMatchObject({ sent: 0, attempts: 0 }); // exactly sentTtlMs: kept
+      expect(await store.pruneAlerts(T0 + SENT_TTL + 1)).toMatchObject({ sent: 1, attempts: 1 });
+      expect(await store.wasSent('n-old', 'desk#email')).toBe(false);
+      expect(await store.wasSent('n-recent', 'desk#email')).toBe(true);
+      expect(await store.claimSend('n-doubt', 'desk#slack', 'late', 10_000, T0 + SENT_TTL + 1)).toBe('sent');
+      // The attempt dropped: sentTtlMs after it started, a claim starts afresh.
+      expect(await store.claimSend('n-attempt', 'desk#slack', 'late', 10_000, T0 + SENT_TTL + 1)).toBe('claimed');
+      expect(await store.pruneAlerts(T0 + MIN + SENT_TTL + 1)).toMatchObject({ sent: 1 });
+      expect(await store.wasSent('n-doubt', 'desk#slack')).toBe(false);
+    });
+
+    it("keeps a live group's send-log however old, so its firing alerts wait for repeat_interval; drops an old one whose group is gone", async () => {
+      const store = open(opts);
+      await store.setAlertGroup('live', { firstSeenAt: T0, alerts: [ga('a', true, T0)] }, 'desk');
+      await store.recordSend('live', 'desk', log(T0, ['a']), 'n1');
+      await store.recordSend('live', 'desk#email', log(T0, ['a']), 'n1');
+      await store.recordSend('gone', 'desk', log(T0, ['b']), 'n2');
+      await store.recordSend('gone-lately', 'desk', log(T0 + 7 * DAY, ['c']), 'n3');
+      await store.recordSend('dated-later', 'desk', log(T0, ['d']), 'n4');
+      await store.recordSend('dated-later', 'desk', log(T0 + 7 * DAY, ['d']), 'n5');
+      expect(await store.pruneAlerts(T0 + SENT_TTL + 1)).toMatchObject({ sendLogs: 1, groups: 0 });
+      expect(await store.getSendLog('live', 'desk')).toStrictEqual(log(T0, ['a']));
+      expect(await store.getSendLog('live', 'desk#email')).toStrictEqual(log(T0, ['a']));
+      expect(await store.getSendLog('gone', 'desk')).toBeUndefined();
+      expect(await store.getSendLog('gone-lately', 'desk')).toStrictEqual(log(T0 + 7 * DAY, ['c']));
+      expect(await store.getSendLog('dated-later', 'desk')).toStrictEqual(log(T0 + 7 * DAY, ['d']));
+    });
+
+    it('keeps a send recorded without a time', async () => {
+      const store = open(opts);
+      await store.recordSend('g', 'r', {}, 'n1');
+      expect(await store.pruneAlerts(T0 + 365 * DAY)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 });
+      expect(await store.wasSent('n1', 'r')).toBe(true);
+      expect(await store.getSendLog('g', 'r')).toStrictEqual({});
+    });
+
+    it('refuses a now that is not finite', async () => {
+      await expect(open(opts).pruneAlerts(Number.NaN)).rejects.toThrow(StoreError);
     });
   });
 
@@ -732,7 +887,7 @@ describe.each(backends)('$name', (backend) => {
       expect(() => open({ seenTtlMs: 30 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs/);
     });
 
-    it.each([['historyLimit', 0], ['fingerprintLimit', 1.5], ['seenTtlMs', -1]])('refuses %s = %s', (name, value) => {
+    it.each([['historyLimit', 0], ['fingerprintLimit', 1.5], ['seenTtlMs', -1], ['alertTtlMs', 0], ['sentTtlMs', Number.NaN]])('refuses %s = %s', (name, value) => {
       expect(() => open({ [name]: value })).toThrow(StoreError);
     });
   });
