@@ -1,5 +1,5 @@
 import { cronDueBetween } from '../src/alerts/index.js';
-import { notificationsDue } from '../src/pipeline/dispatch.js';
+import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 
@@ -12,9 +12,17 @@ const TICK_LOOKBACK_MS = 60_000;
 /** Sources enqueued per tick at most; the rest wait for the next tick (seconds away). */
 const DUE_PER_TICK = 200;
 
+/** How often a tick also prunes what alerting no longer needs (retention is counted in days). */
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** Whether the tick of `slot` is the first at or after a multiple of PRUNE_EVERY_MS: one tick an hour. */
+export function prunesAt(slot: number, everyMs = 5_000): boolean {
+  return Math.floor(slot / PRUNE_EVERY_MS) !== Math.floor((slot - everyMs) / PRUNE_EVERY_MS);
+}
+
 /**
  * The tick: enqueue a fetch for every source whose time has come, and a delivery for every alert group
- * whose time has come. A fetch job carries a deduplication id per source, so a source already waiting or
+ * whose time has come; once an hour, prune what alerting no longer needs. A fetch job carries a deduplication id per source, so a source already waiting or
  * being fetched is not enqueued again; a delivery's job id is its notification's.
  */
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
@@ -37,6 +45,15 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
     if (fired === undefined) continue;
     await ctx.queues.digest.add('digest', { receiver: receiver.id, due: fired }, { jobId: jobId('digest', receiver.id, fired) });
     digests++;
+  }
+  // Once an hour, what alerting no longer needs goes; a failure here never holds back the tick's work.
+  if (prunesAt(job.data.slot, job.data.everyMs)) {
+    try {
+      const pruned = await pruneAlerts(ctx.store, ctx.now());
+      ctx.log.info({ slot: job.data.slot, ...pruned }, 'Alert records pruned');
+    } catch (err) {
+      ctx.log.warn({ slot: job.data.slot, err: (err as Error).message }, 'Alert records not pruned; the next hour tries again');
+    }
   }
   return { enqueued: due.length, notifications: notifications.length, digests };
 }

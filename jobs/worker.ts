@@ -93,7 +93,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const fireTick = async () => {
     const slot = Math.floor(Date.now() / tickMs) * tickMs;
     try {
-      await queues.tick.add('tick', { slot }, { jobId: jobId('tick', slot) });
+      await queues.tick.add('tick', { slot, everyMs: tickMs }, { jobId: jobId('tick', slot) });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'Could not add the tick; Redis may be away');
     }

@@ -2,14 +2,18 @@ import { createHash } from 'node:crypto';
 import { decide, groupKey, groupLabels, isSilenced, resolveStale, routeAlert, updateGroup } from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
-import type { Store } from '../store/index.js';
+import type { AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
 
 // dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
 // and either collected for a receiver's digest or added to their aggregation group. notificationsDue() is the
 // other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver.
+// pruneAlerts(), also from the tick, forgets what no decision needs any more.
 
 /** Alerts that fire once (everything but a firing scenario) stop repeating this long after they fired. */
 const RESOLVE_AFTER_MS = 24 * 3_600_000;
+
+/** A firing scenario fires until it is cleared; every other alert fires once. */
+const firesUntilCleared = (id: string): boolean => id.startsWith('scenario:') && id.includes(':fire:');
 
 export interface DispatchResult {
   routed: number;
@@ -58,7 +62,7 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
 export async function notificationsDue(watchbook: Watchbook, store: Store, now: number): Promise<Notification[]> {
   const due: Notification[] = [];
   for (const { key, receiver, group: stored } of await store.alertGroups()) {
-    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, (id) => id.startsWith('scenario:') && id.includes(':fire:'));
+    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, firesUntilCleared);
     const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
     const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
     if (!first || !route) continue; // the route or receiver was removed from the watchbook
@@ -73,4 +77,20 @@ export async function notificationsDue(watchbook: Watchbook, store: Store, now: 
     due.push({ receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, id });
   }
   return due;
+}
+
+/** When a group's alert stopped firing as notificationsDue sees it at `now`; undefined while it fires. */
+export function stoppedFiringAt(alert: GroupAlertRecord, now: number): number | undefined {
+  const [seen] = resolveStale({ firstSeenAt: alert.at, alerts: [alert] }, now, RESOLVE_AFTER_MS, firesUntilCleared).alerts;
+  return seen?.firing === false ? seen.at : undefined;
+}
+
+/**
+ * Forget what no "send now?" decision and no retried delivery needs any more (Store.pruneAlerts, by the
+ * store's retention): alerts that stopped firing as notificationsDue sees them, groups left empty, alerts
+ * no group holds, old sends and the send-logs of groups gone. A group's firing alerts and its send-log stay,
+ * so nothing is sent again before its repeat_interval.
+ */
+export function pruneAlerts(store: Store, now: number): Promise<AlertPrune> {
+  return store.pruneAlerts(now, (alert) => stoppedFiringAt(alert, now));
 }

@@ -15,6 +15,8 @@ export const QUEUE = {
 export interface TickJob {
   /** The tick's time slot (epoch ms, a multiple of the tick interval): also its job id, so replicas run it once. */
   slot: number;
+  /** The tick interval (ms) the slot is a multiple of; 5 s when absent. */
+  everyMs?: number;
 }
 
 export interface FetchJob {
