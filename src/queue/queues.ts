@@ -39,11 +39,17 @@ export interface DigestJob {
   due: number;
 }
 
+/** How long a failed job stays on the job board, where an admin may retry it. */
+export const FAILED_KEPT_MS = 7 * 24 * 3_600_000;
+
 // Jobs are kept long enough to look at on the job board and to dedupe, and no longer.
 const KEEP: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnComplete: { age: 24 * 3600, count: 2_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+  removeOnFail: { age: FAILED_KEPT_MS / 1000, count: 5_000 },
 };
+
+/** Attempts of a delivery or a digest before it fails for good. */
+export const DELIVER_ATTEMPTS = 15;
 
 const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   tick: { ...KEEP, attempts: 1 },
@@ -51,17 +57,37 @@ const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   // a retry here is for what went wrong around it (Redis, a bug), with jittered exponential backoff.
   fetch: { ...KEEP, attempts: 3, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 } },
   score: { ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
-  // A receiver that is down for a while (an SMTP outage) still gets its message: ~17 h of retries, each
-  // waiting at least what the server's Retry-After asked (see deliverBackoff).
-  deliver: { ...KEEP, attempts: 15, backoff: { type: 'deliver', delay: 2_000 } },
-  digest: { ...KEEP, attempts: 15, backoff: { type: 'deliver', delay: 2_000 } },
+  // A receiver that is down for a while (an SMTP outage) still gets its message: about 4 h of retries
+  // (3.1 to 5.2 h with jitter; deliverSchedule), each waiting at least what the server's Retry-After asked
+  // (see deliverBackoff). test/queue/queues.test.ts holds the figures.
+  deliver: { ...KEEP, attempts: DELIVER_ATTEMPTS, backoff: { type: 'deliver', delay: 2_000 } },
+  digest: { ...KEEP, attempts: DELIVER_ATTEMPTS, backoff: { type: 'deliver', delay: 2_000 } },
 };
 
-/** Exponential backoff with jitter, never shorter than a Retry-After the failure carries. */
+/** The wait before retry `attemptsMade` (1 after the first failure), without jitter: 2 s doubling, at most an hour. */
+function deliverDelayMs(attemptsMade: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 3_600_000);
+}
+
+/** Exponential backoff with jitter (×0.75 to ×1.25), never shorter than a Retry-After the failure carries. */
 export function deliverBackoff(attemptsMade: number, _type: string | undefined, err: Error | undefined): number {
-  const exponential = Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) * (0.75 + Math.random() / 2);
+  const exponential = deliverDelayMs(attemptsMade) * (0.75 + Math.random() / 2);
   const retryAfter = (err as { retryAfterMs?: number } | undefined)?.retryAfterMs;
   return Math.max(exponential, retryAfter ?? 0);
+}
+
+/** The waits between a delivery's attempts, without Retry-After, at one jitter factor (0.75 to 1.25). */
+export function deliverSchedule(jitter = 1): number[] {
+  return Array.from({ length: DELIVER_ATTEMPTS - 1 }, (_, i) => deliverDelayMs(i + 1) * jitter);
+}
+
+/**
+ * The longest a delivery can still be retried after its first attempt: every wait at its longest, then the
+ * time a failed job stays on the job board. (A server's Retry-After can stretch a wait beyond this.) The
+ * store keeps what was sent longer (StoreOptions.sentTtlMs), so no retry finds its record gone.
+ */
+export function deliverRetryWindowMs(): number {
+  return deliverSchedule(1.25).reduce((a, b) => a + b, 0) + FAILED_KEPT_MS;
 }
 
 export interface Queues {

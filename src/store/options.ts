@@ -27,9 +27,9 @@ export interface StoreOptions {
   /**
    * How long what was sent is remembered (pruneAlerts): a recorded send, in doubt or not, and a started
    * attempt, this long after they were written; a send-log this long after its last send, once its group is
-   * gone. Longer than a delivery can still be retried (15 attempts over about 17 h, and a failed job kept 7
-   * days on the job board, where an admin may retry it; test/queue checks this against queues.ts), so a
-   * retry never finds the record of what it sent gone. Default 8 days.
+   * gone. Longer than a delivery can still be retried (15 attempts over at most 5.2 h, then a failed job
+   * kept 7 days on the job board, where an admin may retry it; test/queue checks this against queues.ts),
+   * so a retry never finds the record of what it sent gone. Default 8 days.
    */
   sentTtlMs?: number;
 }

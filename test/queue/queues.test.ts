@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DELIVER_ATTEMPTS, deliverBackoff, deliverRetryWindowMs, deliverSchedule, FAILED_KEPT_MS } from '../../src/queue/index.js';
+import { DEFAULT_SENT_TTL_MS } from '../../src/store/index.js';
+
+// The delivery backoff as BullMQ calls it (attemptsMade is 1 after the first failure), at the ends of its
+// jitter: Math.random pinned to 0 gives the shortest waits (×0.75), to just under 1 the longest (×1.25).
+
+const S = 1000;
+const H = 3_600_000;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function pinRandom(value: number): void {
+  vi.spyOn(Math, 'random').mockReturnValue(value);
+}
+
+/** When each attempt starts, from the first at 0, given the waits between them. */
+function attemptTimes(waits: readonly number[]): number[] {
+  const times = [0];
+  for (const w of waits) times.push(times.at(-1)! + w);
+  return times;
+}
+
+describe('deliverBackoff', () => {
+  it('waits 2 s doubling, capped at an hour, within ×0.75 and ×1.25', () => {
+    pinRandom(0);
+    expect([1, 2, 3, 11, 12, 14].map((n) => deliverBackoff(n, 'deliver', undefined))).toEqual([1.5 * S, 3 * S, 6 * S, 1536 * S, 0.75 * H, 0.75 * H]);
+    pinRandom(0.999_999);
+    for (const [n, base] of [[1, 2 * S], [5, 32 * S], [13, H]] as const) {
+      expect(deliverBackoff(n, 'deliver', undefined)).toBeCloseTo(1.25 * base, -1);
+    }
+  });
+
+  it('never waits less than the Retry-After the failure carries', () => {
+    pinRandom(0.5);
+    const err = Object.assign(new Error('rate limited'), { retryAfterMs: 90 * S });
+    expect(deliverBackoff(1, 'deliver', err)).toBe(90 * S);
+    expect(deliverBackoff(12, 'deliver', err)).toBe(H);
+  });
+
+  it('matches the schedule it publishes, attempt by attempt', () => {
+    pinRandom(0);
+    expect(Array.from({ length: DELIVER_ATTEMPTS - 1 }, (_, i) => deliverBackoff(i + 1, 'deliver', undefined))).toEqual(deliverSchedule(0.75));
+  });
+
+  it('gets through a minute-long outage without giving up: at most 7 of its 15 attempts, whatever the jitter', () => {
+    for (const jitter of [0.75, 1, 1.25]) {
+      const times = attemptTimes(deliverSchedule(jitter));
+      const during = times.filter((t) => t < 60 * S).length;
+      const deliveredBy = times.findIndex((t) => t >= 60 * S) + 1;
+      console.info(`deliverBackoff ×${jitter}: ${during} attempts within a 60 s outage, delivered by attempt ${deliveredBy} at ${times[deliveredBy - 1]! / S} s; ${DELIVER_ATTEMPTS - deliveredBy} to spare`);
+      expect(during).toBeLessThanOrEqual(6);
+      expect(deliveredBy).toBeLessThanOrEqual(7);
+      expect(times[deliveredBy - 1]).toBeLessThanOrEqual(158 * S);
+    }
+  });
+
+  it('retries for about 4 hours in all: 3.1 h at the shortest, 5.2 h at the longest', () => {
+    const total = (jitter: number) => deliverSchedule(jitter).reduce((a, b) => a + b, 0);
+    expect(deliverSchedule()).toHaveLength(DELIVER_ATTEMPTS - 1);
+    expect(total(1) / H).toBeCloseTo(4.14, 2);
+    expect(total(0.75) / H).toBeCloseTo(3.10, 2);
+    expect(total(1.25) / H).toBeCloseTo(5.17, 2);
+  });
+});
+
+describe('the retry window and the sent records', () => {
+  it('keeps what was sent longer than a delivery can still be retried, by the queue or by an admin from the job board', () => {
+    expect(deliverRetryWindowMs()).toBe(deliverSchedule(1.25).reduce((a, b) => a + b, 0) + FAILED_KEPT_MS);
+    expect(DEFAULT_SENT_TTL_MS).toBeGreaterThan(deliverRetryWindowMs());
+  });
+});
