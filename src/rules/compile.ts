@@ -14,6 +14,9 @@ export interface CompiledRule {
   groupCount: number;
 }
 
+/** A group with a term that more groups than this hold is broad: see compileRules. */
+const BROAD_GROUP = 48;
+
 /** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
 export interface Packed {
   start: Int32Array;
@@ -72,30 +75,43 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   // Groups are shared between rules: many rules need the same words (Ukraine, Україн*, Украин*), and a
   // shared group is checked once per item, however many rules need it.
   const groupIds = new Map<string, number>();
-  const rulesOfGroup: number[][] = [];
-  const groupsByTerm: number[][] = table.terms.map(() => []);
-  compiled.forEach((c, r) => {
+  const termsOfGroup: number[][] = [];
+  const groupsOfRule = compiled.map((c) => {
     const mine = new Set<number>();
     for (const group of requiredGroups(c.node, table.terms)) {
       const ids = [...new Set(group)].sort((a, b) => a - b);
       const key = ids.join(',');
       let g = groupIds.get(key);
       if (g === undefined) {
-        g = rulesOfGroup.length;
+        g = termsOfGroup.length;
         groupIds.set(key, g);
-        rulesOfGroup.push([]);
-        for (const id of ids) groupsByTerm[id]!.push(g);
+        termsOfGroup.push(ids);
       }
       mine.add(g);
     }
-    for (const g of mine) rulesOfGroup[g]!.push(r);
-    c.groupCount = mine.size;
+    return [...mine];
   });
+
+  // A group holding a term that many groups hold (the Ukraine, Kremlin, Київ* of a rule's context) is
+  // met by nearly every item, so counting it filters nothing and costs a step per rule that needs it. Each
+  // rule counts only its narrow groups (at least its narrowest); the evaluation checks the rest anyway.
+  const groupsByTerm: number[][] = table.terms.map(() => []);
+  termsOfGroup.forEach((ids, g) => ids.forEach((id) => groupsByTerm[id]!.push(g)));
+  const breadth = termsOfGroup.map((ids) => Math.max(...ids.map((id) => groupsByTerm[id]!.length)));
+  const rulesOfGroup: number[][] = termsOfGroup.map(() => []);
+  compiled.forEach((c, r) => {
+    const narrowFirst = groupsOfRule[r]!.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
+    const counted = narrowFirst.filter((g, k) => k === 0 || breadth[g]! <= BROAD_GROUP);
+    for (const g of counted) rulesOfGroup[g]!.push(r);
+    c.groupCount = counted.length;
+  });
+  // Terms only in groups no rule counts need not be looked at while reading the words.
+  const countedGroupsByTerm = groupsByTerm.map((gs) => gs.filter((g) => rulesOfGroup[g]!.length > 0));
   const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
   return {
     terms: table.terms,
     firstWords,
-    groupsOfTerm: pack(groupsByTerm),
+    groupsOfTerm: pack(countedGroupsByTerm),
     rulesOfGroup: pack(rulesOfGroup),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     rules: compiled,

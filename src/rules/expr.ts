@@ -6,6 +6,11 @@ import { parseTerm, type Term } from './term.js';
 /** A compiled match expression. Field masks are bit sets over FIELDS (title = 1, summary = 2, content = 4). */
 export type Node =
   | { t: 'term'; id: number; mask: number }
+  /**
+   * A list of terms only (the common case: `any: [poll, survey, опитуван*]`), kept flat so the matcher
+   * checks it in one loop; `plain` when every term is words (no regex) and every field counts.
+   */
+  | { t: 'terms'; all: boolean; ids: Int32Array; mask: number; plain: boolean }
   | { t: 'all'; parts: Node[] }
   | { t: 'any'; parts: Node[] }
   | { t: 'object'; positive: Node[]; none?: Node; near?: Near };
@@ -85,7 +90,13 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
       return undefined;
     }
     const parts = items.map((item, i) => visit(item, [...path, i], m, isPositive));
-    return parts.every((p): p is Node => p !== undefined) ? { t, parts } : undefined;
+    if (!parts.every((p): p is Node => p !== undefined)) return undefined;
+    if (parts.length > 1 && parts.every((p) => p.t === 'term')) {
+      const ids = Int32Array.from(parts, (p) => (p as { id: number }).id);
+      const plain = m === ALL_FIELDS && ids.every((id) => table.terms[id]!.kind === 'words');
+      return { t: 'terms', all: t === 'all', ids, mask: m, plain };
+    }
+    return { t, parts };
   };
 
   const object = (o: MatchNode, path: (string | number)[], outer: number, isPositive: boolean): Node | undefined => {

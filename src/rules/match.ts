@@ -145,6 +145,16 @@ export class Matcher {
         return node.mask === ALL_FIELDS && this.index.terms[node.id]!.kind === 'words'
           ? state.hits(node.id) !== undefined
           : this.termPositions(node.id, node.mask, state) !== null;
+      case 'terms': {
+        const { ids, all } = node;
+        if (node.plain) {
+          const { termStamp, epoch } = state;
+          for (let k = 0; k < ids.length; k++) if ((termStamp[ids[k]!] === epoch) !== all) return !all;
+        } else {
+          for (let k = 0; k < ids.length; k++) if ((this.termPositions(ids[k]!, node.mask, state) !== null) !== all) return !all;
+        }
+        return all;
+      }
       case 'all':
         for (const part of node.parts) if (!this.holds(part, state)) return false;
         return true;
@@ -167,6 +177,20 @@ export class Matcher {
         if (!positions) return false;
         for (const pos of positions) uses.push(node.id, pos);
         return true;
+      }
+      case 'terms': {
+        let found = 0;
+        for (const id of node.ids) {
+          const positions = this.termPositions(id, node.mask, state);
+          if (!positions) {
+            if (!node.all) continue;
+            uses.length = mark;
+            return false;
+          }
+          for (const pos of positions) uses.push(id, pos);
+          found++;
+        }
+        return found > 0;
       }
       case 'all':
         for (const part of node.parts) {

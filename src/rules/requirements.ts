@@ -11,6 +11,11 @@ export function requiredGroups(node: Node, terms: readonly Term[]): number[][] {
   switch (node.t) {
     case 'term':
       return terms[node.id]!.kind === 'regex' ? [] : [[node.id]];
+    case 'terms': {
+      const words = [...node.ids].filter((id) => terms[id]!.kind === 'words');
+      if (node.all) return words.map((id) => [id]);
+      return words.length === node.ids.length ? [words] : [];
+    }
     case 'all':
       return node.parts.flatMap((p) => requiredGroups(p, terms));
     case 'any':
