@@ -8,6 +8,8 @@ export interface WebhookRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The client's port: with the server's, it names the TCP connection (and so the process) that sent it. */
+  clientPort: number;
 }
 
 export interface WebhookServer extends TestServer {
@@ -21,7 +23,7 @@ export async function startWebhookServer(answer: (req: WebhookRequest, res: http
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), clientPort: req.socket.remotePort ?? 0 };
       requests.push(request);
       answer(request, res);
     });
