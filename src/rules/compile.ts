@@ -14,7 +14,7 @@ export interface CompiledRule {
   groupCount: number;
 }
 
-/** A group with a term that more groups than this hold is broad: see compileRules. */
+/** A group with a term that more rules than this need (through any of their groups) is broad: see compileRules. */
 const BROAD_GROUP = 48;
 
 /** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
@@ -92,12 +92,15 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     return [...mine];
   });
 
-  // A group holding a term that many groups hold (the Ukraine, Kremlin, Київ* of a rule's context) is
-  // met by nearly every item, so counting it filters nothing and costs a step per rule that needs it. Each
+  // A group holding a term that many rules need (the Ukraine, Kremlin, Київ* of a rule's context) is met
+  // by nearly every item, so counting it filters nothing and costs a step per rule that needs it. Each
   // rule counts only its narrow groups (at least its narrowest); the evaluation checks the rest anyway.
   const groupsByTerm: number[][] = table.terms.map(() => []);
   termsOfGroup.forEach((ids, g) => ids.forEach((id) => groupsByTerm[id]!.push(g)));
-  const breadth = termsOfGroup.map((ids) => Math.max(...ids.map((id) => groupsByTerm[id]!.length)));
+  const needs = new Int32Array(termsOfGroup.length);
+  for (const groups of groupsOfRule) for (const g of groups) needs[g]!++;
+  const reach = groupsByTerm.map((groups) => groups.reduce((sum, g) => sum + needs[g]!, 0));
+  const breadth = termsOfGroup.map((ids) => Math.max(...ids.map((id) => reach[id]!)));
   const rulesOfGroup: number[][] = termsOfGroup.map(() => []);
   compiled.forEach((c, r) => {
     const narrowFirst = groupsOfRule[r]!.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
