@@ -14,6 +14,9 @@ export interface CompiledRule {
   groupCount: number;
 }
 
+/** Distinct terms a watchbook may use, so the matcher can pack a term id and a position in one number. */
+export const MAX_TERMS = 2 ** 21;
+
 /** A group with a term that more rules than this need (through any of their groups) is broad: see compileRules. */
 const BROAD_GROUP = 48;
 
@@ -66,6 +69,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     return { rule, node: expr.node, positive: expr.positive, groupCount: 0 };
   });
 
+  if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
   const firstWords = new WordTrie();
   table.terms.forEach((term, id) => {
     if (term.kind === 'words') firstWords.add(term.words[0]!.text, term.words[0]!.prefix, id);

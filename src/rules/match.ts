@@ -2,7 +2,7 @@ import type { Hit, Match, MatchInput } from '../model/item.js';
 import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
 import { ALL_FIELDS, type Near, type Node } from './expr.js';
-import { compileRules, type CompiledRule, type WordIndex } from './compile.js';
+import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
 import { normalizeText } from './normalize.js';
 import type { Term } from './term.js';
 import { scanWords, WordSpans } from './tokenize.js';
@@ -11,6 +11,8 @@ import { scanWords, WordSpans } from './tokenize.js';
 // reaches across fields: words of different fields are FIELD_SPAN apart.
 const FIELD_SPAN = 1 << 24;
 const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
+/** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
+const TERM_SPAN = MAX_TERMS;
 
 /**
  * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
@@ -23,46 +25,87 @@ class Scratch {
   readonly spans: WordSpans[] = FIELDS.map(() => new WordSpans());
   /** Indexes of the fields this item has. */
   readonly present: number[] = [];
+  /** Terms that occur in this item (stamp === epoch), each with its occurrences as a linked list in occ*. */
   readonly termStamp: Int32Array;
-  readonly termPos: number[][];
+  private readonly termFirst: Int32Array;
+  private readonly termLast: Int32Array;
+  private occPos = new Int32Array(256);
+  private occNext = new Int32Array(256);
+  private occCount = 0;
+  /** A term's positions as an array, made when evaluation first asks for them. */
+  private readonly termPos: number[][];
+  private readonly termPosStamp: Int32Array;
   readonly groupStamp: Int32Array;
   readonly ruleStamp: Int32Array;
   readonly ruleSatisfied: Int32Array;
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
-  readonly candidates: number[] = [];
+  /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
+  readonly candidates: Int32Array;
+  candidateCount = 0;
 
   constructor(terms: number, groups: number, rules: number) {
     this.termStamp = new Int32Array(terms);
+    this.termFirst = new Int32Array(terms);
+    this.termLast = new Int32Array(terms);
     this.termPos = Array.from({ length: terms }, () => []);
+    this.termPosStamp = new Int32Array(terms);
     this.groupStamp = new Int32Array(groups);
     this.ruleStamp = new Int32Array(rules);
     this.ruleSatisfied = new Int32Array(rules);
     this.regexStamp = new Int32Array(terms);
+    this.candidates = new Int32Array(rules);
   }
 
   next(): void {
     this.epoch++;
     this.present.length = 0;
-    this.candidates.length = 0;
+    this.occCount = 0;
+    this.candidateCount = 0;
     if (this.regexText.size) this.regexText.clear();
   }
 
+  has(termId: number): boolean {
+    return this.termStamp[termId] === this.epoch;
+  }
+
+  /** The term's positions in this item, in order, or undefined if it does not occur. */
   hits(termId: number): number[] | undefined {
-    return this.termStamp[termId] === this.epoch ? this.termPos[termId] : undefined;
+    if (this.termStamp[termId] !== this.epoch) return undefined;
+    if (this.termPosStamp[termId] === this.epoch) return this.termPos[termId];
+    const positions: number[] = [];
+    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) positions.push(this.occPos[o]!);
+    this.termPos[termId] = positions;
+    this.termPosStamp[termId] = this.epoch;
+    return positions;
   }
 
   /** Record an occurrence; true when it is the term's first in this item. */
   add(termId: number, pos: number): boolean {
+    if (this.occCount === this.occPos.length) this.grow();
+    const o = this.occCount++;
+    this.occPos[o] = pos;
+    this.occNext[o] = -1;
+    this.termPosStamp[termId] = 0;
     if (this.termStamp[termId] !== this.epoch) {
       this.termStamp[termId] = this.epoch;
-      // A fresh small array is cheaper than truncating the old one, and leaves no stale positions behind.
-      this.termPos[termId] = [pos];
+      this.termFirst[termId] = o;
+      this.termLast[termId] = o;
       return true;
     }
-    this.termPos[termId]!.push(pos);
+    this.occNext[this.termLast[termId]!] = o;
+    this.termLast[termId] = o;
     return false;
+  }
+
+  private grow(): void {
+    const pos = new Int32Array(this.occPos.length * 2);
+    pos.set(this.occPos);
+    const next = new Int32Array(this.occNext.length * 2);
+    next.set(this.occNext);
+    this.occPos = pos;
+    this.occNext = next;
   }
 }
 
@@ -90,10 +133,10 @@ export class Matcher {
       this.scanField(scanWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f * FIELD_SPAN, state);
     }
 
-    const { alwaysRules } = this.index;
-    if (state.candidates.length === 0 && alwaysRules.length === 0) return [];
-    const candidates = alwaysRules.length ? [...new Set([...state.candidates, ...alwaysRules])] : state.candidates;
-    candidates.sort((a, b) => a - b);
+    // Rules evaluated on every item have no counted group, so they are never candidates already.
+    for (const r of this.index.alwaysRules) state.candidates[state.candidateCount++] = r;
+    if (state.candidateCount === 0) return [];
+    const candidates = state.candidates.subarray(0, state.candidateCount).sort();
     const matches: Match[] = [];
     for (const r of candidates) {
       const compiled = this.index.rules[r]!;
@@ -127,7 +170,7 @@ export class Matcher {
               ruleStamp[r] = epoch;
               ruleSatisfied[r] = 0;
             }
-            if (++ruleSatisfied[r]! === groupCount[r]) state.candidates.push(r);
+            if (++ruleSatisfied[r]! === groupCount[r]) state.candidates[state.candidateCount++] = r;
           }
         }
       }
@@ -143,7 +186,7 @@ export class Matcher {
     switch (node.t) {
       case 'term':
         return node.mask === ALL_FIELDS && this.index.terms[node.id]!.kind === 'words'
-          ? state.hits(node.id) !== undefined
+          ? state.has(node.id)
           : this.termPositions(node.id, node.mask, state) !== null;
       case 'terms': {
         const { ids, all } = node;
@@ -164,9 +207,26 @@ export class Matcher {
       case 'object':
         for (const part of node.positive) if (!this.holds(part, state)) return false;
         if (node.none && this.holds(node.none, state)) return false;
-        // near needs positions: the explaining evaluation decides it.
-        return node.near ? this.evaluate(node, state, []) : true;
+        if (!node.near) return true;
+        // Near to what the siblings matched needs their positions: the explaining evaluation decides it.
+        if (!node.near.of) return this.evaluate(node, state, []);
+        return this.nearHolds(node.near, node.near.of, state);
     }
+  }
+
+  /** Whether some occurrence of near.terms is within near.within words of one of `of`. */
+  private nearHolds(near: Near, of: Node, state: Scratch): boolean {
+    if (!this.holds(near.terms, state) || !this.holds(of, state)) return false;
+    const terms: number[] = [];
+    const anchors: number[] = [];
+    this.evaluate(near.terms, state, terms);
+    this.evaluate(of, state, anchors);
+    for (let t = 0; t < terms.length; t += 2) {
+      for (let a = 0; a < anchors.length; a += 2) {
+        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= near.within) return true;
+      }
+    }
+    return false;
   }
 
   private evaluate(node: Node, state: Scratch, uses: number[]): boolean {
@@ -281,19 +341,24 @@ export class Matcher {
 
   private explain(compiled: CompiledRule, state: Scratch, uses: number[]): Match {
     const { rule } = compiled;
-    // One entry per (term, position), whichever branches reached it; positions stay below 2^26.
-    const used = new Map<number, [number, number]>();
-    for (let u = 0; u < uses.length; u += 2) used.set(uses[u]! * 2 ** 26 + uses[u + 1]!, [uses[u]!, uses[u + 1]!]);
-    const ordered = [...used.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-    const hits: Hit[] = ordered.map(([id, pos]) => {
+    // One hit per (position, term), whichever branches reached it, in text order: both in one number.
+    const keys: number[] = [];
+    for (let u = 0; u < uses.length; u += 2) keys.push(uses[u + 1]! * TERM_SPAN + uses[u]!);
+    keys.sort((a, b) => a - b);
+    const hits: Hit[] = [];
+    const used = new Set<number>();
+    for (let k = 0; k < keys.length; k++) {
+      if (k > 0 && keys[k] === keys[k - 1]) continue;
+      const id = keys[k]! % TERM_SPAN;
+      const pos = (keys[k]! - id) / TERM_SPAN;
       const f = fieldOf(pos);
-      const field = FIELDS[f]!;
       const word = pos % FIELD_SPAN;
       const text = state.regexText.get(`${id}:${pos}`) ?? wordsAt(state.spans[f]!, word, this.wordLength(id));
-      return { term: compiled.positive.get(id)!, field, word, text };
-    });
-    const usedIds = new Set(ordered.map(([id]) => id));
-    const terms = [...compiled.positive].filter(([id]) => usedIds.has(id)).map(([, written]) => written);
+      hits.push({ term: compiled.positive.get(id)!, field: FIELDS[f]!, word, text });
+      used.add(id);
+    }
+    const terms: string[] = [];
+    for (const [id, written] of compiled.positive) if (used.has(id)) terms.push(written);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
 }
