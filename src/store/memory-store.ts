@@ -403,7 +403,7 @@ export class MemoryStore implements Store {
       const held = new Set<string>();
       for (const [key, json] of [...this.groups]) {
         const stored = parseJson<StoredGroup>(json, key);
-        const kept = withoutStale(stored.group, alertsBefore, stoppedAt);
+        const kept = withoutStale(stored.group, alertsBefore, stoppedAt, (id) => this.alertRaised.get(id));
         if (kept) {
           out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
           if (kept.alerts.length) this.groups.set(key, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup));

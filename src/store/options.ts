@@ -20,8 +20,8 @@ export interface StoreOptions {
   fingerprintLimit?: number;
   /**
    * How long an alert is kept (pruneAlerts) once it no longer matters: a group forgets an alert this long
-   * after it stopped firing, and the alert itself goes this long after it was last raised, once no group
-   * holds it. Default 7 days.
+   * after it stopped firing and was last raised, and the alert itself goes this long after it was last
+   * raised, once no group holds it. Default 7 days.
    */
   alertTtlMs?: number;
   /**

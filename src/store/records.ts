@@ -123,15 +123,22 @@ export type StoppedAt = (alert: GroupAlertRecord) => number | undefined;
 export const resolvedAt: StoppedAt = (a) => (a.firing ? undefined : a.at);
 
 /**
- * A group without the alerts that stopped firing before `before`; undefined when it keeps them all. Both
- * stores prune with this.
+ * A group without the alerts that stopped firing before `before` and were last raised before it too
+ * (`raisedAt`: undefined for an alert never put); undefined when it keeps them all. An alert raised again
+ * and again (a source outage, checked at every fetch) so stays, and is not announced anew when raised
+ * next. Both stores prune with this.
  */
-export function withoutStale(group: AlertGroupRecord, before: number, stoppedAt: StoppedAt): AlertGroupRecord | undefined {
+export function withoutStale(group: AlertGroupRecord, before: number, stoppedAt: StoppedAt, raisedAt: (id: string) => number | undefined): AlertGroupRecord | undefined {
   const alerts = group.alerts.filter((a) => {
     const stopped = stoppedAt(a);
-    return stopped === undefined || !(stopped < before);
+    return stopped === undefined || !(stopped < before) || !((raisedAt(a.id) ?? -Infinity) < before);
   });
   return alerts.length === group.alerts.length ? undefined : { ...group, alerts };
+}
+
+/** The alerts of a group that stopped firing before `before`: the ones whose last raise pruning must look up. */
+export function stoppedBefore(group: AlertGroupRecord, before: number, stoppedAt: StoppedAt): string[] {
+  return group.alerts.filter((a) => (stoppedAt(a) ?? Infinity) < before).map((a) => a.id);
 }
 
 /** An alert group as kept: with the receiver its route sends it to. */

@@ -30,19 +30,20 @@ import {
   type SentRecord,
   type SilenceRecord,
   type StoppedAt,
+  stoppedBefore,
   type StoredGroup,
   withoutStale,
 } from './records.js';
 import {
   ADD_EVIDENCE,
   CLAIM_SEND,
-  COMPARE_AND_DELETE,
   COMPARE_AND_SET,
   INCREMENT_COUNTERS,
   MARK_SEEN,
   PURGE_ALERTS,
   PURGE_BY_TIME,
   PURGE_SEND_LOGS,
+  PRUNE_GROUP,
   RECORD_SEND,
   type RedisClient,
   RELEASE_SEND,
@@ -444,16 +445,22 @@ export class RedisStore implements Store {
       const alertsBefore = now - this.retention.alertTtlMs;
       const sentBefore = now - this.retention.sentTtlMs;
       const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 };
-      // Groups first, each by compare-and-set on the JSON read, so an alert a dispatch adds meanwhile is
-      // never lost: a group written in between is left as it is, for the next prune.
+      // Groups first, each by compare-and-set on the JSON read, so an alert a dispatch adds (or raises
+      // again) meanwhile is never lost: a group written in between is left as it is, for the next prune.
       for (const [key, json] of Object.entries(await this.client.hgetall(k.alertGroups))) {
         const stored = parseJson<StoredGroup>(json, `${k.alertGroups} ${key}`);
-        const kept = withoutStale(stored.group, alertsBefore, stoppedAt);
+        const stopped = stoppedBefore(stored.group, alertsBefore, stoppedAt);
+        if (!stopped.length) continue;
+        const scores = await this.client.zmscore(k.alertsByTime, ...stopped);
+        const raised = new Map(stopped.map((id, i) => [id, scores[i]]));
+        const kept = withoutStale(stored.group, alertsBefore, stoppedAt, (id) => {
+          const score = raised.get(id);
+          return typeof score === 'string' ? Number(score) : undefined;
+        });
         if (!kept) continue;
-        const done = kept.alerts.length
-          ? await COMPARE_AND_SET.run(this.client, [k.alertGroups], [key, json, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup)])
-          : await COMPARE_AND_DELETE.run(this.client, [k.alertGroups], [key, json]);
-        if (done !== 1) continue;
+        const forgotten = stored.group.alerts.filter((a) => !kept.alerts.includes(a)).map((a) => a.id);
+        const next = kept.alerts.length ? JSON.stringify({ ...stored, group: kept } satisfies StoredGroup) : '';
+        if ((await PRUNE_GROUP.run(this.client, [k.alertGroups, k.alertsByTime], [key, json, next, alertsBefore, ...forgotten])) !== 1) continue;
         out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
         if (!kept.alerts.length) out.groups++;
       }

@@ -189,10 +189,20 @@ end
 return removed
 `);
 
-/** KEYS[1] hash; ARGV: field, the value expected. Deletes the field only if it holds the value expected; 1 if it did. */
-export const COMPARE_AND_DELETE = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0
+/**
+ * KEYS[1] alert groups hash, KEYS[2] alerts by-time; ARGV: group key, the JSON expected, the JSON to write
+ * ('' to delete the group), before, then the ids of the alerts it forgets. Writes only if the group still
+ * holds the JSON expected and none of those alerts was raised at or after `before` meanwhile; 1 if it did.
+ */
+export const PRUNE_GROUP = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+local before = tonumber(ARGV[4])
+for i = 5, #ARGV do
+  local raised = redis.call('ZSCORE', KEYS[2], ARGV[i])
+  if raised and tonumber(raised) >= before then return 0 end
+end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
 `);
 
 /** KEYS[1] hash; ARGV: field, the value expected, the new value. Writes only over the value expected; 1 if it did. */

@@ -135,7 +135,9 @@ export interface Store {
   /**
    * Forget what the alerts stage no longer needs, by age as of `now` (StoreOptions.alertTtlMs, sentTtlMs):
    * - from each group, the alerts that stopped firing before now − alertTtlMs (`stoppedAt` says when; by
-   *   default a resolved alert's `at`, never while it fires), and the group when none is left;
+   *   default a resolved alert's `at`, never while it fires) and were last raised (putAlerts) before it
+   *   too, so one still raised (an ongoing source outage) is not announced anew; and the group when none is
+   *   left;
    * - an alert last raised (putAlerts: its latest startsAt) before now − alertTtlMs that no group holds;
    * - a recorded send, in doubt or not, and a started attempt, written before now − sentTtlMs;
    * - a send-log whose last send was before now − sentTtlMs and whose group is gone.

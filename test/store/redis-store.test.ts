@@ -107,6 +107,28 @@ describe('RedisStore', () => {
     expect(await store.getAlertGroup('g')).toStrictEqual({ firstSeenAt: T0, alerts: [grown.alerts[1]] });
   });
 
+  it('leaves an alert raised again during a prune in its group', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
+    const group = { firstSeenAt: T0, alerts: [{ id: 'outage', firing: false, at: T0 }] };
+    await store.setAlertGroup('g', group, 'on-call');
+    await store.putAlerts([alert('outage', T0)]);
+    // A fetch raises the outage again between the prune's look at when it was raised and its write.
+    const zmscore = client().zmscore.bind(client());
+    const spy = vi.spyOn(client(), 'zmscore').mockImplementation(async (...args: Parameters<typeof zmscore>) => {
+      const value = await zmscore(...args);
+      await new RedisStore(backend.clients()[1], { prefix: backend.prefix }).putAlerts([alert('outage', T0 + 2 * DAY)]);
+      return value;
+    });
+    try {
+      expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ groupAlerts: 0, groups: 0, alerts: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.getAlertGroup('g')).toStrictEqual(group);
+    expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ groupAlerts: 0, groups: 0 });
+    expect(await store.pruneAlerts(T0 + 3 * DAY + 1)).toMatchObject({ groupAlerts: 1, groups: 1, alerts: 1 });
+  });
+
   it('drops the time index entries with the records it prunes', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY, sentTtlMs: DAY });
     await store.putAlerts([alert('a1', T0)]);

@@ -561,6 +561,7 @@ describe.each(backends)('$name', (backend) => {
   describe('pruneAlerts', () => {
     const log = (at: number, ids: string[]) => ({ lastSentAt: at, lastSentIds: ids });
     const ga = (id: string, firing: boolean, at: number) => ({ id, firing, at });
+    const HOUR = MIN * 60;
     const ALERT_TTL = 7 * DAY;
     const SENT_TTL = 8 * DAY;
     const opts = { alertTtlMs: ALERT_TTL, sentTtlMs: SENT_TTL };
@@ -584,6 +585,22 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL, stoppedAt)).toMatchObject({ groupAlerts: 0 });
       expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL + 1, stoppedAt)).toMatchObject({ groupAlerts: 1, groups: 0 });
       expect((await store.getAlertGroup('g'))?.alerts).toStrictEqual([ga('keeps-firing', true, T0)]);
+    });
+
+    it('keeps an alert a group still has raised (an outage checked at every fetch), however long ago it stopped firing', async () => {
+      const store = open(opts);
+      const outage = (at: number) => alert('source-health:kiis:never', at, { kind: 'source-health', labels: { kind: 'source-health', source: 'kiis', severity: 'low' } });
+      await store.putAlerts([outage(T0)]);
+      await store.setAlertGroup('g', { firstSeenAt: T0, alerts: [ga(outage(T0).id, true, T0)] }, 'on-call');
+      const stoppedAt = (a: { firing: boolean; at: number }) => a.at + DAY; // resolved a day after it fired
+      for (let day = 1; day <= 20; day++) {
+        await store.putAlerts([outage(T0 + day * DAY)]); // still failing: raised again
+        expect(await store.pruneAlerts(T0 + day * DAY + HOUR, stoppedAt)).toMatchObject({ groupAlerts: 0, alerts: 0 });
+      }
+      expect(await store.getAlerts([outage(T0).id])).toStrictEqual([outage(T0)]);
+      // Raised no more (the source came back): forgotten a week after the last raise, not before.
+      expect(await store.pruneAlerts(T0 + 27 * DAY, stoppedAt)).toMatchObject({ groupAlerts: 0, alerts: 0 });
+      expect(await store.pruneAlerts(T0 + 27 * DAY + 1, stoppedAt)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0 });
     });
 
     it('drops alert records last raised before alertTtlMs that no group holds; keeps held ones and ones raised again since', async () => {
