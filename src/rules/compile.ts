@@ -10,6 +10,9 @@ export interface CompiledRule {
   node: Node;
   /** Positive term ids and their text as written in this rule, for explanations. */
   positive: Map<number, string>;
+  /** The same, as two arrays in the same order, for the explanation's loop. */
+  positiveIds: Int32Array;
+  positiveText: string[];
   /** How many required term groups (see requirements.ts) an item must satisfy; 0: evaluate on every item. */
   groupCount: number;
 }
@@ -18,7 +21,7 @@ export interface CompiledRule {
 export const MAX_TERMS = 2 ** 21;
 
 /** A group with a term that more rules than this need (through any of their groups) is broad: see compileRules. */
-const BROAD_GROUP = 48;
+const BROAD_GROUP = 96;
 
 /** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
 export interface Packed {
@@ -41,6 +44,8 @@ function pack(lists: readonly (readonly number[])[]): Packed {
  */
 export interface WordIndex {
   terms: Term[];
+  /** Per term id: how many words it spans, 0 for a regex (whose matches are not runs of words). */
+  termWords: Int32Array;
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
   /** Required groups a term belongs to, by term id; and the rules that need each group. */
@@ -66,7 +71,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     const problems: ExprProblem[] = [];
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
-    return { rule, node: expr.node, positive: expr.positive, groupCount: 0 };
+    return { rule, node: expr.node, positive: expr.positive, positiveIds: Int32Array.from(expr.positive.keys()), positiveText: [...expr.positive.values()], groupCount: 0 };
   });
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
@@ -117,6 +122,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
   return {
     terms: table.terms,
+    termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
     firstWords,
     groupsOfTerm: pack(countedGroupsByTerm),
     rulesOfGroup: pack(rulesOfGroup),

@@ -41,6 +41,9 @@ class Scratch {
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
+  /** Terms marked (with the value nextMark gave) while explaining one match. */
+  readonly termMark: Int32Array;
+  private mark = 0;
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
   readonly candidates: Int32Array;
   candidateCount = 0;
@@ -56,6 +59,11 @@ class Scratch {
     this.ruleSatisfied = new Int32Array(rules);
     this.regexStamp = new Int32Array(terms);
     this.candidates = new Int32Array(rules);
+    this.termMark = new Int32Array(terms);
+  }
+
+  nextMark(): number {
+    return ++this.mark;
   }
 
   next(): void {
@@ -185,7 +193,7 @@ export class Matcher {
   private holds(node: Node, state: Scratch): boolean {
     switch (node.t) {
       case 'term':
-        return node.mask === ALL_FIELDS && this.index.terms[node.id]!.kind === 'words'
+        return node.mask === ALL_FIELDS && this.index.termWords[node.id]! > 0
           ? state.has(node.id)
           : this.termPositions(node.id, node.mask, state) !== null;
       case 'terms': {
@@ -314,14 +322,14 @@ export class Matcher {
     return Math.max(0, posB - endA, posA - endB);
   }
 
+  /** Words a term's occurrence covers; a regex match is placed at its first word. */
   private wordLength(id: number): number {
-    const term = this.index.terms[id]!;
-    return term.kind === 'words' ? term.words.length : 1;
+    return this.index.termWords[id] || 1;
   }
 
   private termPositions(id: number, mask: number, state: Scratch): number[] | null {
-    const term = this.index.terms[id]!;
-    if (term.kind === 'regex' && state.regexStamp[id] !== state.epoch) {
+    if (this.index.termWords[id] === 0 && state.regexStamp[id] !== state.epoch) {
+      const term = this.index.terms[id] as Extract<Term, { kind: 'regex' }>;
       state.regexStamp[id] = state.epoch;
       for (const f of state.present) {
         const spans = state.spans[f]!;
@@ -346,19 +354,21 @@ export class Matcher {
     for (let u = 0; u < uses.length; u += 2) keys.push(uses[u + 1]! * TERM_SPAN + uses[u]!);
     keys.sort((a, b) => a - b);
     const hits: Hit[] = [];
-    const used = new Set<number>();
+    const { termWords } = this.index;
+    const used = state.nextMark();
     for (let k = 0; k < keys.length; k++) {
       if (k > 0 && keys[k] === keys[k - 1]) continue;
       const id = keys[k]! % TERM_SPAN;
       const pos = (keys[k]! - id) / TERM_SPAN;
       const f = fieldOf(pos);
       const word = pos % FIELD_SPAN;
-      const text = state.regexText.get(`${id}:${pos}`) ?? wordsAt(state.spans[f]!, word, this.wordLength(id));
+      const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : wordsAt(state.spans[f]!, word, termWords[id]!);
       hits.push({ term: compiled.positive.get(id)!, field: FIELDS[f]!, word, text });
-      used.add(id);
+      state.termMark[id] = used;
     }
     const terms: string[] = [];
-    for (const [id, written] of compiled.positive) if (used.has(id)) terms.push(written);
+    const { positiveIds, positiveText } = compiled;
+    for (let k = 0; k < positiveIds.length; k++) if (state.termMark[positiveIds[k]!] === used) terms.push(positiveText[k]!);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
 }
