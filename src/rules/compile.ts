@@ -1,7 +1,8 @@
 import type { Rule } from '../model/watchbook.js';
+import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { ALL_FIELDS, compileExpr, fieldMask, TermTable, type ExprProblem, type Node } from './expr.js';
-import { requiredGroups } from './requirements.js';
+import { maskOf, requiredGroups, termOf } from './requirements.js';
 import type { Term } from './term.js';
 import { WordTrie } from './word-trie.js';
 
@@ -48,8 +49,8 @@ export interface WordIndex {
   termWords: Int32Array;
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
-  /** Required groups a term belongs to, by term id; and the rules that need each group. */
-  groupsOfTerm: Packed;
+  /** Counted groups an occurrence satisfies, by term id * FIELDS.length + field index; the rules that count each group. */
+  groupsOfTermInField: Packed;
   rulesOfGroup: Packed;
   /** Required groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
@@ -84,17 +85,17 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   // Groups are shared between rules: many rules need the same words (Ukraine, Україн*, Украин*), and a
   // shared group is checked once per item, however many rules need it.
   const groupIds = new Map<string, number>();
-  const termsOfGroup: number[][] = [];
+  const altsOfGroup: number[][] = [];
   const groupsOfRule = compiled.map((c) => {
     const mine = new Set<number>();
     for (const group of requiredGroups(c.node, table.terms)) {
-      const ids = [...new Set(group)].sort((a, b) => a - b);
-      const key = ids.join(',');
+      const alts = [...new Set(group)].sort((a, b) => a - b);
+      const key = alts.join(',');
       let g = groupIds.get(key);
       if (g === undefined) {
-        g = termsOfGroup.length;
+        g = altsOfGroup.length;
         groupIds.set(key, g);
-        termsOfGroup.push(ids);
+        altsOfGroup.push(alts);
       }
       mine.add(g);
     }
@@ -104,27 +105,37 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   // A group holding a term that many rules need (the Ukraine, Kremlin, Київ* of a rule's context) is met
   // by nearly every item, so counting it filters nothing and costs a step per rule that needs it. Each
   // rule counts only its narrow groups (at least its narrowest); the evaluation checks the rest anyway.
-  const groupsByTerm: number[][] = table.terms.map(() => []);
-  termsOfGroup.forEach((ids, g) => ids.forEach((id) => groupsByTerm[id]!.push(g)));
-  const needs = new Int32Array(termsOfGroup.length);
+  const groupsByTerm: Set<number>[] = table.terms.map(() => new Set());
+  altsOfGroup.forEach((alts, g) => alts.forEach((alt) => groupsByTerm[termOf(alt)]!.add(g)));
+  const needs = new Int32Array(altsOfGroup.length);
   for (const groups of groupsOfRule) for (const g of groups) needs[g]!++;
-  const reach = groupsByTerm.map((groups) => groups.reduce((sum, g) => sum + needs[g]!, 0));
-  const breadth = termsOfGroup.map((ids) => Math.max(...ids.map((id) => reach[id]!)));
-  const rulesOfGroup: number[][] = termsOfGroup.map(() => []);
+  const reach = groupsByTerm.map((groups) => [...groups].reduce((sum, g) => sum + needs[g]!, 0));
+  const breadth = altsOfGroup.map((alts) => Math.max(...alts.map((alt) => reach[termOf(alt)]!)));
+  const rulesOfGroup: number[][] = altsOfGroup.map(() => []);
   compiled.forEach((c, r) => {
     const narrowFirst = groupsOfRule[r]!.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
     const counted = narrowFirst.filter((g, k) => k === 0 || breadth[g]! <= BROAD_GROUP);
     for (const g of counted) rulesOfGroup[g]!.push(r);
     c.groupCount = counted.length;
   });
-  // Terms only in groups no rule counts need not be looked at while reading the words.
-  const countedGroupsByTerm = groupsByTerm.map((gs) => gs.filter((g) => rulesOfGroup[g]!.length > 0));
+  // Per term and field, the counted groups an occurrence there satisfies (`title: [concession*]` is not
+  // met by a concession in the content). Terms only in groups no rule counts are not looked at.
+  const groupsOfTermInField: number[][] = Array.from({ length: table.terms.length * FIELDS.length }, () => []);
+  altsOfGroup.forEach((alts, g) => {
+    if (rulesOfGroup[g]!.length === 0) return;
+    for (const alt of alts) {
+      for (let f = 0; f < FIELDS.length; f++) {
+        const list = groupsOfTermInField[termOf(alt) * FIELDS.length + f]!;
+        if (maskOf(alt) & (1 << f) && list[list.length - 1] !== g) list.push(g);
+      }
+    }
+  });
   const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
   return {
     terms: table.terms,
     termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
     firstWords,
-    groupsOfTerm: pack(countedGroupsByTerm),
+    groupsOfTermInField: pack(groupsOfTermInField),
     rulesOfGroup: pack(rulesOfGroup),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     rules: compiled,

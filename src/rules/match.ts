@@ -35,6 +35,8 @@ class Scratch {
   /** A term's positions as an array, made when evaluation first asks for them. */
   private readonly termPos: number[][];
   private readonly termPosStamp: Int32Array;
+  /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
+  readonly termInField: Int32Array;
   readonly groupStamp: Int32Array;
   readonly ruleStamp: Int32Array;
   readonly ruleSatisfied: Int32Array;
@@ -54,6 +56,7 @@ class Scratch {
     this.termLast = new Int32Array(terms);
     this.termPos = Array.from({ length: terms }, () => []);
     this.termPosStamp = new Int32Array(terms);
+    this.termInField = new Int32Array(terms * FIELDS.length);
     this.groupStamp = new Int32Array(groups);
     this.ruleStamp = new Int32Array(rules);
     this.ruleSatisfied = new Int32Array(rules);
@@ -89,8 +92,8 @@ class Scratch {
     return positions;
   }
 
-  /** Record an occurrence; true when it is the term's first in this item. */
-  add(termId: number, pos: number): boolean {
+  /** Record an occurrence. */
+  add(termId: number, pos: number): void {
     if (this.occCount === this.occPos.length) this.grow();
     const o = this.occCount++;
     this.occPos[o] = pos;
@@ -100,11 +103,10 @@ class Scratch {
       this.termStamp[termId] = this.epoch;
       this.termFirst[termId] = o;
       this.termLast[termId] = o;
-      return true;
+      return;
     }
     this.occNext[this.termLast[termId]!] = o;
     this.termLast[termId] = o;
-    return false;
   }
 
   private grow(): void {
@@ -138,7 +140,7 @@ export class Matcher {
       const text = input[FIELDS[f]!];
       if (!text) continue;
       state.present.push(f);
-      this.scanField(scanWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f * FIELD_SPAN, state);
+      this.scanField(scanWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f, state);
     }
 
     // Rules evaluated on every item have no counted group, so they are never candidates already.
@@ -157,9 +159,10 @@ export class Matcher {
   }
 
   /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
-  private scanField(spans: WordSpans, base: number, state: Scratch): void {
-    const { terms, groupsOfTerm, rulesOfGroup, groupCount, firstWords } = this.index;
-    const { epoch, groupStamp, ruleStamp, ruleSatisfied } = state;
+  private scanField(spans: WordSpans, field: number, state: Scratch): void {
+    const { terms, groupsOfTermInField: groupsOf, rulesOfGroup, groupCount, firstWords } = this.index;
+    const base = field * FIELD_SPAN;
+    const { epoch, groupStamp, ruleStamp, ruleSatisfied, termInField } = state;
     const { walks, count } = spans;
     for (let i = 0; i < count; i++) {
       const ids = firstWords.terms(walks[i]!);
@@ -167,9 +170,13 @@ export class Matcher {
         const id = ids[k]!;
         const term = terms[id]! as Extract<Term, { kind: 'words' }>;
         if (term.words.length > 1 && !phraseAt(term, spans, i)) continue;
-        if (!state.add(id, base + i)) continue;
-        for (let g = groupsOfTerm.start[id]!, gEnd = groupsOfTerm.start[id + 1]!; g < gEnd; g++) {
-          const group = groupsOfTerm.items[g]!;
+        state.add(id, base + i);
+        // Groups once per term and field: a field-bound group may need the term where it occurs again.
+        const at = id * FIELDS.length + field;
+        if (termInField[at] === epoch) continue;
+        termInField[at] = epoch;
+        for (let g = groupsOf.start[at]!, gEnd = groupsOf.start[at + 1]!; g < gEnd; g++) {
+          const group = groupsOf.items[g]!;
           if (groupStamp[group] === epoch) continue;
           groupStamp[group] = epoch;
           for (let n = rulesOfGroup.start[group]!, nEnd = rulesOfGroup.start[group + 1]!; n < nEnd; n++) {
