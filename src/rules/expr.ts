@@ -15,6 +15,28 @@ export type Node =
   | { t: 'any'; parts: Node[] }
   | { t: 'object'; positive: Node[]; none?: Node; near?: Near };
 
+const NO_IDS = new Int32Array(0);
+const NO_NODES: Node[] = [];
+
+/**
+ * Every node is made with every field, in one order, so all nodes share one hidden class: the matcher's
+ * recursive checks then read node fields at monomorphic sites instead of megamorphic ones.
+ */
+function make(n: Partial<Record<'id' | 'mask', number> & Record<'all' | 'plain', boolean>> & { t: Node['t']; ids?: Int32Array; parts?: Node[]; positive?: Node[]; none?: Node | undefined; near?: Near | undefined }): Node {
+  return {
+    t: n.t,
+    id: n.id ?? -1,
+    mask: n.mask ?? 0,
+    all: n.all ?? false,
+    plain: n.plain ?? false,
+    ids: n.ids ?? NO_IDS,
+    parts: n.parts ?? NO_NODES,
+    positive: n.positive ?? NO_NODES,
+    none: n.none,
+    near: n.near,
+  } as Node;
+}
+
 export interface Near {
   terms: Node;
   within: number;
@@ -73,7 +95,7 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
         const id = table.intern(parseTerm(e));
         written.set(id, e);
         if (isPositive && !positive.has(id)) positive.set(id, e);
-        return { t: 'term', id, mask: m };
+        return make({ t: 'term', id, mask: m });
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
         problems.push({ path, message: err.message.replace(/^rules: /, '') });
@@ -94,9 +116,9 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
     if (parts.length > 1 && parts.every((p) => p.t === 'term')) {
       const ids = Int32Array.from(parts, (p) => (p as { id: number }).id);
       const plain = m === ALL_FIELDS && ids.every((id) => table.terms[id]!.kind === 'words');
-      return { t: 'terms', all: t === 'all', ids, mask: m, plain };
+      return make({ t: 'terms', all: t === 'all', ids, mask: m, plain });
     }
-    return { t, parts };
+    return make({ t, parts });
   };
 
   const object = (o: MatchNode, path: (string | number)[], outer: number, isPositive: boolean): Node | undefined => {
@@ -120,7 +142,7 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
       if (terms) near = { terms, within: o.near.within, ...(of ? { of } : {}) };
     }
     if (positiveParts.some((p) => p === undefined)) return undefined;
-    return { t: 'object', positive: positiveParts, ...(none ? { none } : {}), ...(near ? { near } : {}) };
+    return make({ t: 'object', positive: positiveParts, none, near });
   };
 
   const node = visit(expr, [], mask, true);
