@@ -48,8 +48,14 @@ const KEEP: Pick<DefaultJobOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnFail: { age: FAILED_KEPT_MS / 1000, count: 5_000 },
 };
 
-/** Attempts of a delivery or a digest before it fails for good. */
-export const DELIVER_ATTEMPTS = 15;
+/**
+ * Attempts of a delivery or a digest before it fails for good: 35, so the retries span a day (24.1 h; 18.1 h
+ * at the shortest jitter, 30.2 h at the longest). A mail server down overnight, or for a working day, still
+ * gets every message once it is back, with no one retrying by hand; past that an admin can, from the job
+ * board. After the first eleven waits (2 s doubling, 1.1 h in all) every wait is an hour, so each attempt
+ * more adds an hour to the span for one more connection to the server.
+ */
+export const DELIVER_ATTEMPTS = 35;
 
 const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   tick: { ...KEEP, attempts: 1 },
@@ -57,8 +63,8 @@ const JOB_OPTIONS: Record<keyof typeof QUEUE, DefaultJobOptions> = {
   // a retry here is for what went wrong around it (Redis, a bug), with jittered exponential backoff.
   fetch: { ...KEEP, attempts: 3, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 } },
   score: { ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
-  // A receiver that is down for a while (an SMTP outage) still gets its message: about 4 h of retries
-  // (3.1 to 5.2 h with jitter; deliverSchedule), each waiting at least what the server's Retry-After asked
+  // A receiver that is down for a while (an SMTP outage) still gets its message: about a day of retries
+  // (18.1 to 30.2 h with jitter; deliverSchedule), each waiting at least what the server's Retry-After asked
   // (see deliverBackoff). test/queue/queues.test.ts holds the figures.
   deliver: { ...KEEP, attempts: DELIVER_ATTEMPTS, backoff: { type: 'deliver', delay: 2_000 } },
   digest: { ...KEEP, attempts: DELIVER_ATTEMPTS, backoff: { type: 'deliver', delay: 2_000 } },

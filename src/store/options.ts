@@ -27,9 +27,9 @@ export interface StoreOptions {
   /**
    * How long what was sent is remembered (pruneAlerts): a recorded send, in doubt or not, and a started
    * attempt, this long after they were written; a send-log this long after its last send, once its group is
-   * gone. Longer than a delivery can still be retried (15 attempts over at most 5.2 h, then a failed job
-   * kept 7 days on the job board, where an admin may retry it; test/queue checks this against queues.ts),
-   * so a retry never finds the record of what it sent gone. Default 8 days.
+   * gone. Longer than a delivery can still be retried (35 attempts over at most 30.2 h, then a failed job
+   * kept 7 days on the job board, where an admin may retry it: 8.3 days; test/queue checks this against
+   * queues.ts), so a retry never finds the record of what it sent gone. Default 9 days.
    */
   sentTtlMs?: number;
 }
@@ -46,7 +46,7 @@ export const DEFAULT_SEEN_TTL_MS = 180 * DAY_MS;
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 export const DEFAULT_FINGERPRINT_LIMIT = 50_000;
 export const DEFAULT_ALERT_TTL_MS = 7 * DAY_MS;
-export const DEFAULT_SENT_TTL_MS = 8 * DAY_MS;
+export const DEFAULT_SENT_TTL_MS = 9 * DAY_MS;
 
 function positive(name: string, value: number, integer: boolean): number {
   if (!(Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value)))) {

@@ -3,11 +3,11 @@ import { prunesAt } from '../../jobs/tick.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import type { Alert, Notification } from '../../src/model/alert.js';
 import { dispatchAlerts, notificationsDue, pruneAlerts } from '../../src/pipeline/dispatch.js';
-import type { Store } from '../../src/store/index.js';
+import { DEFAULT_SENT_TTL_MS, type Store } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from '../store/backends.js';
 
 // pruneAlerts on the shipped routes (desk-slack: group_wait 30s, group_interval 5m, repeat_interval 4h) and
-// the default retention (alerts 7 days after they stopped firing, sends 8 days), on both stores, with an
+// the default retention (alerts 7 days after they stopped firing, sends 9 days), on both stores, with an
 // injected clock: old records go, and nothing a "send now?" decision needs goes with them.
 const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
 const MIN = 60_000;
@@ -63,8 +63,8 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     expect(repeat.map((n) => n.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
     await delivered(store, repeat, tp - HOUR);
 
-    // The match alert's group, its record, its old sends and its send-log go; the first sends (8 days old) too.
-    expect(await pruneAlerts(store, tp)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 2, attempts: 0, sendLogs: 1 });
+    // The match alert's group and its record go; the first sends are younger than sentTtlMs (9 days) and stay.
+    expect(await pruneAlerts(store, tp)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0 });
     const groups = await store.alertGroups();
     expect(groups.map((g) => g.group.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
     expect((await store.getAlerts([match.id, scenario.id])).map((a) => a.id)).toEqual([scenario.id]);
@@ -76,6 +76,13 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     expect(await notificationsDue(wb, store, tp - HOUR + 4 * HOUR - MIN)).toEqual([]);
     const next = await notificationsDue(wb, store, tp - HOUR + 4 * HOUR + 5 * MIN);
     expect(next.map((n) => n.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
+
+    // sentTtlMs after the first sends, they go, with the send-log of the match alert's group, now gone; the
+    // repeat's record stays.
+    const sentGone = T0 + 30_000 + DEFAULT_SENT_TTL_MS + 1;
+    expect(await pruneAlerts(store, sentGone)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 2, attempts: 0, sendLogs: 1 });
+    expect(await Promise.all(first.map((n) => store.wasSent(n.id, n.receiver)))).toEqual([false, false]);
+    expect(await store.wasSent(repeat[0]!.id, 'desk-slack')).toBe(true);
   });
 
   it('keeps a retried delivery from sending again for as long as the sent record is kept', async () => {
@@ -84,8 +91,9 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     const [n] = await notificationsDue(wb, store, T0 + 30_000);
     expect(await store.claimSend(n!.id, 'desk-slack#slack', 'w1', 10_000, T0 + 30_000)).toBe('claimed');
     await store.recordSend(n!.groupKey, 'desk-slack#slack', { lastSentAt: T0 + 30_000, lastSentIds: [match.id] }, n!.id);
-    // A retry 17 hours on (the deliver queue's last attempt), or 7 days on (an admin retrying a failed job).
-    for (const at of [T0 + 17 * HOUR, T0 + 7 * DAY + HOUR]) {
+    // A retry 31 hours on (past the deliver queue's last attempt, 30.2 h at the longest), or 7 days after
+    // that (an admin retrying a failed job from the job board).
+    for (const at of [T0 + 31 * HOUR, T0 + 31 * HOUR + 7 * DAY]) {
       await pruneAlerts(store, at);
       expect(await store.claimSend(n!.id, 'desk-slack#slack', 'retry', 10_000, at)).toBe('sent');
     }

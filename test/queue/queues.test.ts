@@ -45,7 +45,7 @@ describe('deliverBackoff', () => {
     expect(Array.from({ length: DELIVER_ATTEMPTS - 1 }, (_, i) => deliverBackoff(i + 1, 'deliver', undefined))).toEqual(deliverSchedule(0.75));
   });
 
-  it('gets through a minute-long outage without giving up: at most 7 of its 15 attempts, whatever the jitter', () => {
+  it(`gets through a minute-long outage without giving up: at most 7 of its ${DELIVER_ATTEMPTS} attempts, whatever the jitter`, () => {
     for (const jitter of [0.75, 1, 1.25]) {
       const times = attemptTimes(deliverSchedule(jitter));
       const during = times.filter((t) => t < 60 * S).length;
@@ -57,12 +57,27 @@ describe('deliverBackoff', () => {
     }
   });
 
-  it('retries for about 4 hours in all: 3.1 h at the shortest, 5.2 h at the longest', () => {
+  it('retries for about a day in all: 18.1 h at the shortest, 30.2 h at the longest', () => {
     const total = (jitter: number) => deliverSchedule(jitter).reduce((a, b) => a + b, 0);
+    expect(DELIVER_ATTEMPTS).toBe(35);
     expect(deliverSchedule()).toHaveLength(DELIVER_ATTEMPTS - 1);
-    expect(total(1) / H).toBeCloseTo(4.14, 2);
-    expect(total(0.75) / H).toBeCloseTo(3.10, 2);
-    expect(total(1.25) / H).toBeCloseTo(5.17, 2);
+    // 2 s doubling for eleven waits (4,094 s), then 23 waits of an hour: 86,894 s.
+    expect(total(1)).toBe(4_094 * S + 23 * H);
+    expect(total(1) / H).toBeCloseTo(24.14, 2);
+    expect(total(0.75) / H).toBeCloseTo(18.10, 2);
+    expect(total(1.25) / H).toBeCloseTo(30.17, 2);
+    console.info(`deliverSchedule: ${DELIVER_ATTEMPTS} attempts over ${(total(1) / H).toFixed(2)} h (${(total(0.75) / H).toFixed(2)} h at ×0.75, ${(total(1.25) / H).toFixed(2)} h at ×1.25)`);
+  });
+
+  it.each([6, 12, 18])('rides out an outage of %i hours, whatever the jitter: some attempt comes after it ends', (hours) => {
+    for (const jitter of [0.75, 1, 1.25]) {
+      const times = attemptTimes(deliverSchedule(jitter));
+      const after = times.findIndex((t) => t >= hours * H);
+      console.info(`deliverBackoff ×${jitter}: a ${hours} h outage is over by attempt ${after + 1} of ${DELIVER_ATTEMPTS}, at ${(times[after]! / H).toFixed(2)} h`);
+      expect(after).toBeGreaterThan(0);
+      // Delivered within an hour and a quarter of the server's return: the longest wait, at the longest jitter.
+      expect(times[after]! - hours * H).toBeLessThanOrEqual(1.25 * H);
+    }
   });
 });
 
@@ -70,5 +85,7 @@ describe('the retry window and the sent records', () => {
   it('keeps what was sent longer than a delivery can still be retried, by the queue or by an admin from the job board', () => {
     expect(deliverRetryWindowMs()).toBe(deliverSchedule(1.25).reduce((a, b) => a + b, 0) + FAILED_KEPT_MS);
     expect(DEFAULT_SENT_TTL_MS).toBeGreaterThan(deliverRetryWindowMs());
+    const D = 24 * H;
+    console.info(`retry window ${(deliverRetryWindowMs() / D).toFixed(2)} days (retries, then ${FAILED_KEPT_MS / D} days on the job board); sent records kept ${DEFAULT_SENT_TTL_MS / D} days`);
   });
 });

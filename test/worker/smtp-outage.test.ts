@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
-import type { DeliverJob } from '../../src/queue/index.js';
+import { DELIVER_ATTEMPTS, type DeliverJob } from '../../src/queue/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { startServer } from '../helpers/server.js';
 import { startWebhookServer } from '../helpers/slack.js';
@@ -137,7 +137,7 @@ describe('an SMTP outage of a minute', () => {
       `smtp-outage: ${groups.length} groups (${expected.allEvidence.size} alerts) pending through a ${OUTAGE_MS / 1000} s outage (alerts from ${ALERTS_AFTER_MS / 1000} s in, first RCPT refused at ${(firstRefused / 1000).toFixed(1)} s, ${refused.length} refused); ` +
         `emails expected ${groups.length}, delivered ${smtp.received.length}, duplicated ${duplicated.email} by Message-ID and ${duplicated.subject} by subject; ` +
         `Slack expected ${groups.length}, delivered ${slack.requests.length}, duplicated ${Math.max(0, duplicated.slack)}; ` +
-        `attempts per delivery ${Math.min(...attempts)} to ${Math.max(...attempts)} of 15; all delivered ${(back / 1000).toFixed(1)} s after the server came back`,
+        `attempts per delivery ${Math.min(...attempts)} to ${Math.max(...attempts)} of ${DELIVER_ATTEMPTS}; all delivered ${(back / 1000).toFixed(1)} s after the server came back`,
     );
     expect(await deliver.getJobCounts('completed', 'failed')).toEqual({ completed: groups.length, failed: 0 });
     expect(smtp.received).toHaveLength(groups.length);
