@@ -34,7 +34,7 @@ function make(n: Partial<Record<'id' | 'mask', number> & Record<'all' | 'plain',
     positive: n.positive ?? NO_NODES,
     none: n.none,
     near: n.near,
-  } as Node;
+  };
 }
 
 export interface Near {

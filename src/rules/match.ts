@@ -43,6 +43,8 @@ class Scratch {
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
+  /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
+  readonly uses: number[] = [];
   /** Terms marked (with the value nextMark gave) while explaining one match. */
   readonly termMark: Int32Array;
   private mark = 0;
@@ -146,13 +148,15 @@ export class Matcher {
     // Rules evaluated on every item have no counted group, so they are never candidates already.
     for (const r of this.index.alwaysRules) state.candidates[state.candidateCount++] = r;
     if (state.candidateCount === 0) return [];
-    const candidates = state.candidates.subarray(0, state.candidateCount).sort();
+    const { candidates, candidateCount } = state;
+    sortPrefix(candidates, candidateCount);
     const matches: Match[] = [];
-    for (const r of candidates) {
-      const compiled = this.index.rules[r]!;
+    const uses = state.uses;
+    for (let c = 0; c < candidateCount; c++) {
+      const compiled = this.index.rules[candidates[c]!]!;
       if (!passesFilter(compiled.rule, input)) continue;
       if (!this.holds(compiled.node, state)) continue;
-      const uses: number[] = [];
+      uses.length = 0;
       if (this.evaluate(compiled.node, state, uses)) matches.push(this.explain(compiled, state, uses));
     }
     return matches;
@@ -160,7 +164,7 @@ export class Matcher {
 
   /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
   private scanField(spans: WordSpans, field: number, state: Scratch): void {
-    const { terms, groupsOfTermInField: groupsOf, rulesOfGroup, groupCount, firstWords } = this.index;
+    const { terms, termWords, groupsOfTermInField: groupsOf, rulesOfGroup, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
     const { epoch, groupStamp, ruleStamp, ruleSatisfied, termInField } = state;
     const { walks, count } = spans;
@@ -168,8 +172,7 @@ export class Matcher {
       const ids = firstWords.terms(walks[i]!);
       for (let k = 0; k < ids.length; k++) {
         const id = ids[k]!;
-        const term = terms[id]! as Extract<Term, { kind: 'words' }>;
-        if (term.words.length > 1 && !phraseAt(term, spans, i)) continue;
+        if (termWords[id]! > 1 && !phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
         state.add(id, base + i);
         // Groups once per term and field: a field-bound group may need the term where it occurs again.
         const at = id * FIELDS.length + field;
@@ -377,6 +380,23 @@ export class Matcher {
     const { positiveIds, positiveText } = compiled;
     for (let k = 0; k < positiveIds.length; k++) if (state.termMark[positiveIds[k]!] === used) terms.push(positiveText[k]!);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
+  }
+}
+
+/** Sort the first n entries in place: insertion sort for the usual handful, the built-in sort beyond. */
+function sortPrefix(a: Int32Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
   }
 }
 
