@@ -22,7 +22,20 @@ const NO_NODES: Node[] = [];
  * Every node is made with every field, in one order, so all nodes share one hidden class: the matcher's
  * recursive checks then read node fields at monomorphic sites instead of megamorphic ones.
  */
-function make(n: Partial<Record<'id' | 'mask', number> & Record<'all' | 'plain', boolean>> & { t: Node['t']; ids?: Int32Array; parts?: Node[]; positive?: Node[]; none?: Node | undefined; near?: Near | undefined }): Node {
+interface NodeFields {
+  t: Node['t'];
+  id?: number;
+  mask?: number;
+  all?: boolean;
+  plain?: boolean;
+  ids?: Int32Array;
+  parts?: Node[];
+  positive?: Node[];
+  none?: Node | undefined;
+  near?: Near | undefined;
+}
+
+function make(n: NodeFields): Node {
   return {
     t: n.t,
     id: n.id ?? -1,
