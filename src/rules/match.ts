@@ -32,9 +32,6 @@ class Scratch {
   private occPos = new Int32Array(256);
   private occNext = new Int32Array(256);
   private occCount = 0;
-  /** A term's positions as an array, made when evaluation first asks for them. */
-  private readonly termPos: number[][];
-  private readonly termPosStamp: Int32Array;
   /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
   readonly termInField: Int32Array;
   readonly groupStamp: Int32Array;
@@ -56,8 +53,6 @@ class Scratch {
     this.termStamp = new Int32Array(terms);
     this.termFirst = new Int32Array(terms);
     this.termLast = new Int32Array(terms);
-    this.termPos = Array.from({ length: terms }, () => []);
-    this.termPosStamp = new Int32Array(terms);
     this.termInField = new Int32Array(terms * FIELDS.length);
     this.groupStamp = new Int32Array(groups);
     this.ruleStamp = new Int32Array(rules);
@@ -83,15 +78,26 @@ class Scratch {
     return this.termStamp[termId] === this.epoch;
   }
 
-  /** The term's positions in this item, in order, or undefined if it does not occur. */
-  hits(termId: number): number[] | undefined {
-    if (this.termStamp[termId] !== this.epoch) return undefined;
-    if (this.termPosStamp[termId] === this.epoch) return this.termPos[termId];
-    const positions: number[] = [];
-    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) positions.push(this.occPos[o]!);
-    this.termPos[termId] = positions;
-    this.termPosStamp[termId] = this.epoch;
-    return positions;
+  /** Whether the term occurs in a field of `mask`. */
+  occursIn(termId: number, mask: number): boolean {
+    if (this.termStamp[termId] !== this.epoch) return false;
+    if (mask === ALL_FIELDS) return true;
+    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) if ((mask & (1 << fieldOf(this.occPos[o]!))) !== 0) return true;
+    return false;
+  }
+
+  /** Push (term, position) for each occurrence in a field of `mask`, in order; how many were pushed. */
+  pushOccurrences(termId: number, mask: number, uses: number[]): number {
+    if (this.termStamp[termId] !== this.epoch) return 0;
+    let n = 0;
+    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) {
+      const pos = this.occPos[o]!;
+      if (mask === ALL_FIELDS || (mask & (1 << fieldOf(pos))) !== 0) {
+        uses.push(termId, pos);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Record an occurrence. */
@@ -100,7 +106,6 @@ class Scratch {
     const o = this.occCount++;
     this.occPos[o] = pos;
     this.occNext[o] = -1;
-    this.termPosStamp[termId] = 0;
     if (this.termStamp[termId] !== this.epoch) {
       this.termStamp[termId] = this.epoch;
       this.termFirst[termId] = o;
@@ -205,14 +210,14 @@ export class Matcher {
       case 'term':
         return node.mask === ALL_FIELDS && this.index.termWords[node.id]! > 0
           ? state.has(node.id)
-          : this.termPositions(node.id, node.mask, state) !== null;
+          : this.occurs(node.id, node.mask, state);
       case 'terms': {
         const { ids, all } = node;
         if (node.plain) {
           const { termStamp, epoch } = state;
           for (let k = 0; k < ids.length; k++) if ((termStamp[ids[k]!] === epoch) !== all) return !all;
         } else {
-          for (let k = 0; k < ids.length; k++) if ((this.termPositions(ids[k]!, node.mask, state) !== null) !== all) return !all;
+          for (let k = 0; k < ids.length; k++) if (this.occurs(ids[k]!, node.mask, state) !== all) return !all;
         }
         return all;
       }
@@ -250,23 +255,16 @@ export class Matcher {
   private evaluate(node: Node, state: Scratch, uses: number[]): boolean {
     const mark = uses.length;
     switch (node.t) {
-      case 'term': {
-        const positions = this.termPositions(node.id, node.mask, state);
-        if (!positions) return false;
-        for (const pos of positions) uses.push(node.id, pos);
-        return true;
-      }
+      case 'term':
+        return this.occurrences(node.id, node.mask, state, uses) > 0;
       case 'terms': {
         let found = 0;
         for (const id of node.ids) {
-          const positions = this.termPositions(id, node.mask, state);
-          if (!positions) {
-            if (!node.all) continue;
+          if (this.occurrences(id, node.mask, state, uses) > 0) found++;
+          else if (node.all) {
             uses.length = mark;
             return false;
           }
-          for (const pos of positions) uses.push(id, pos);
-          found++;
         }
         return found > 0;
       }
@@ -337,24 +335,30 @@ export class Matcher {
     return this.index.termWords[id] || 1;
   }
 
-  private termPositions(id: number, mask: number, state: Scratch): number[] | null {
-    if (this.index.termWords[id] === 0 && state.regexStamp[id] !== state.epoch) {
-      const term = this.index.terms[id] as Extract<Term, { kind: 'regex' }>;
-      state.regexStamp[id] = state.epoch;
-      for (const f of state.present) {
-        const spans = state.spans[f]!;
-        for (const m of spans.text.matchAll(term.regex)) {
-          const pos = f * FIELD_SPAN + wordAt(spans, m.index);
-          state.add(id, pos);
-          state.regexText.set(`${id}:${pos}`, m[0]);
-        }
+  /** Whether the term occurs in a field of `mask` (a regex term is run on the item the first time it is asked about). */
+  private occurs(id: number, mask: number, state: Scratch): boolean {
+    if (this.index.termWords[id] === 0) this.runRegex(id, state);
+    return state.occursIn(id, mask);
+  }
+
+  /** Push the term's occurrences in fields of `mask` onto `uses`; how many there were. */
+  private occurrences(id: number, mask: number, state: Scratch, uses: number[]): number {
+    if (this.index.termWords[id] === 0) this.runRegex(id, state);
+    return state.pushOccurrences(id, mask, uses);
+  }
+
+  private runRegex(id: number, state: Scratch): void {
+    if (state.regexStamp[id] === state.epoch) return;
+    state.regexStamp[id] = state.epoch;
+    const term = this.index.terms[id] as Extract<Term, { kind: 'regex' }>;
+    for (const f of state.present) {
+      const spans = state.spans[f]!;
+      for (const m of spans.text.matchAll(term.regex)) {
+        const pos = f * FIELD_SPAN + wordAt(spans, m.index);
+        state.add(id, pos);
+        state.regexText.set(`${id}:${pos}`, m[0]);
       }
     }
-    const all = state.hits(id);
-    if (!all) return null;
-    if (mask === ALL_FIELDS) return all;
-    const some = all.filter((p) => (mask & (1 << fieldOf(p))) !== 0);
-    return some.length ? some : null;
   }
 
   private explain(compiled: CompiledRule, state: Scratch, uses: number[]): Match {
