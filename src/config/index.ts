@@ -1,6 +1,7 @@
 export { loadWatchbook, loadWatchbookOrThrow, DEFAULT_CONFIG, type LoadResult } from './load.js';
 export { ConfigError, formatProblem, type Problem } from './problem.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { MAX_HALF_LIFE_MS } from './references.js';
 export { WatchbookFileSchema } from './schema.js';
 export { EVIDENCE_WORDS } from './weights.js';
 export { watchbookJsonSchema } from './json-schema.js';

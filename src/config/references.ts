@@ -1,6 +1,7 @@
 import { checkRule } from '../rules/index.js';
 import { FIELDS, type Field } from '../model/watchbook.js';
 import { isCron } from './cron.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { problemAt, where, type Draft, type Located } from './merge.js';
 import type { Problem } from './problem.js';
 import type { RouteIn, TestItemIn } from './schema.js';
@@ -8,6 +9,14 @@ import { didYouMean } from './suggest.js';
 
 // Checks that need the whole watchbook: ids unique, names that point somewhere real, values that make
 // sense together. Runs after every file passed the schema.
+
+/**
+ * The longest half_life. Scoring reads evidence ten half-lives back, so the worker keeps it that long (1,000
+ * days at most), and the seen-set must remember item keys longer still, so that an item whose evidence was
+ * purged never comes back as new: it keeps them three years (store/options.ts DEFAULT_SEEN_TTL_MS;
+ * test/pipeline/prune-evidence.test.ts checks the three figures together).
+ */
+export const MAX_HALF_LIFE_MS = 100 * 86_400_000;
 
 export function checkReferences(d: Draft, problems: Problem[], warnings: Problem[]): void {
   const need = (what: string, present: boolean) => {
@@ -34,6 +43,10 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
   }
   for (const [, { value: ind, at }] of d.indicators) {
     if (ind.window && Date.parse(ind.window.from) >= Date.parse(ind.window.to)) problems.push(problemAt(at, ['window', 'to'], 'window.to must be after window.from'));
+    const halfLife = ind.half_life === undefined ? undefined : parseDuration(ind.half_life);
+    if (halfLife !== undefined && halfLife > MAX_HALF_LIFE_MS) {
+      problems.push(problemAt(at, ['half_life'], `half_life must be at most ${formatDuration(MAX_HALF_LIFE_MS)} (evidence is scored, and kept, for ten half-lives), got ${ind.half_life}`));
+    }
   }
   for (const { value: s, at } of d.sources) {
     if (s.type === 'html' && !s.select) problems.push(problemAt(at, ['type'], `source "${s.id}" is an html page: it needs "select" with the CSS selectors of its items`));

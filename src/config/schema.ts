@@ -82,7 +82,7 @@ const indicator = z.strictObject({
     .optional()
     .describe('When the indicator is expected to move'),
   expect: z.strictObject({ every: duration }).optional().describe('Evidence expected at least this often, else the indicator is overdue'),
-  half_life: duration.optional().describe('Evidence weight halves every half_life (default 30d)'),
+  half_life: duration.optional().describe('Evidence weight halves every half_life (default 30d, at most 100d)'),
   cap: z.number().positive().optional().describe("The most this indicator's evidence moves a scenario's log-odds, in nats (default 3)"),
 });
 

@@ -6,12 +6,15 @@ const DAY_MS = 24 * 60 * 60_000;
 export interface StoreOptions {
   /**
    * How long an item key is remembered after it was last marked seen. Longer than evidence is kept, so an
-   * item still in a feed after its evidence was purged is not taken for new. Default 180 days.
+   * item still in a feed after its evidence was purged is not taken for new. Default three years: the worker
+   * keeps evidence ten half-lives of the longest indicator, at most 1,000 days (config MAX_HALF_LIFE_MS).
    */
   seenTtlMs?: number;
   /**
-   * How long the caller keeps evidence (it calls purgeEvidence(now − evidenceTtlMs)). The store only checks
-   * it against `seenTtlMs`: a seen-set that forgets first would let purged items come back as new.
+   * The longest the caller keeps evidence (it calls purgeEvidence(now − at most this)). The store only
+   * checks it against `seenTtlMs`: a seen-set that forgets first would let purged items come back as new.
+   * Evidence goes by its publication date, seen keys by when they were seen, and an item may be dated up to
+   * a day after it was seen (items/normalize.ts), so the seen-set must remember that day longer too.
    */
   evidenceTtlMs?: number;
   /** Scenario states kept, the newest. Default 10 000. */
@@ -42,7 +45,9 @@ export interface Retention {
   sentTtlMs: number;
 }
 
-export const DEFAULT_SEEN_TTL_MS = 180 * DAY_MS;
+export const DEFAULT_SEEN_TTL_MS = 3 * 365 * DAY_MS;
+/** How far ahead of its fetch an item may be dated (items/normalize.ts FUTURE_TOLERANCE_MS). */
+export const DATED_AHEAD_MS = DAY_MS;
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 export const DEFAULT_FINGERPRINT_LIMIT = 50_000;
 export const DEFAULT_ALERT_TTL_MS = 7 * DAY_MS;
@@ -58,9 +63,9 @@ function positive(name: string, value: number, integer: boolean): number {
 /** Options with defaults filled in; a bad value is an error here, not a surprise in Redis later. */
 export function retention(opts: StoreOptions = {}): Retention {
   const seenTtlMs = positive('seenTtlMs', opts.seenTtlMs ?? DEFAULT_SEEN_TTL_MS, false);
-  if (opts.evidenceTtlMs !== undefined && positive('evidenceTtlMs', opts.evidenceTtlMs, false) >= seenTtlMs) {
+  if (opts.evidenceTtlMs !== undefined && positive('evidenceTtlMs', opts.evidenceTtlMs, false) + DATED_AHEAD_MS >= seenTtlMs) {
     throw new StoreError(
-      `seenTtlMs (${seenTtlMs}) must be longer than evidenceTtlMs (${opts.evidenceTtlMs}), or purged items come back as new`,
+      `seenTtlMs (${seenTtlMs}) must be longer than evidenceTtlMs (${opts.evidenceTtlMs}) by more than a day, or purged items come back as new`,
     );
   }
   return {

@@ -72,6 +72,10 @@ const CASES: Case[] = [
   },
   { fixture: 'window-to-before-from.yaml', expected: [`${B}window-to-before-from.yaml:21:37: window.to must be after window.from`] },
   {
+    fixture: 'half-life-too-long.yaml',
+    expected: [`${B}half-life-too-long.yaml:23:16: half_life must be at most 100d (evidence is scored, and kept, for ten half-lives), got 120d`],
+  },
+  {
     fixture: 'evidence-unknown-word.yaml',
     expected: [
       `${B}evidence-unknown-word.yaml:66:23: rules[1].evidence.risk: expected one of strong, moderate, weak, against-weak, against-moderate, against-strong`,

@@ -904,6 +904,11 @@ describe.each(backends)('$name', (backend) => {
       expect(() => open({ seenTtlMs: 30 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs/);
     });
 
+    it('refuses a seen-set that outlives evidence by a day or less: an item may be dated a day after it was seen', () => {
+      expect(() => open({ seenTtlMs: 91 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs .* by more than a day/);
+      expect(() => open({ seenTtlMs: 91 * DAY + 1, evidenceTtlMs: 90 * DAY })).not.toThrow();
+    });
+
     it.each([['historyLimit', 0], ['fingerprintLimit', 1.5], ['seenTtlMs', -1], ['alertTtlMs', 0], ['sentTtlMs', Number.NaN]])('refuses %s = %s', (name, value) => {
       expect(() => open({ [name]: value })).toThrow(StoreError);
     });
