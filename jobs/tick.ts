@@ -1,5 +1,6 @@
 import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
+import { pruneEvidence } from '../src/pipeline/evaluate.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 
@@ -12,7 +13,7 @@ const TICK_LOOKBACK_MS = 60_000;
 /** Sources enqueued per tick at most; the rest wait for the next tick (seconds away). */
 const DUE_PER_TICK = 200;
 
-/** How often a tick also prunes what alerting no longer needs (retention is counted in days). */
+/** How often a tick also prunes what alerting and scoring no longer need (retention is counted in days). */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** Whether the tick of `slot` is the first at or after a multiple of PRUNE_EVERY_MS: one tick an hour. */
@@ -22,8 +23,9 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
 
 /**
  * The tick: enqueue a fetch for every source whose time has come, and a delivery for every alert group
- * whose time has come; once an hour, prune what alerting no longer needs. A fetch job carries a deduplication id per source, so a source already waiting or
- * being fetched is not enqueued again; a delivery's job id is its notification's.
+ * whose time has come; once an hour, prune what alerting and scoring no longer need. A fetch job carries a
+ * deduplication id per source, so a source already waiting or being fetched is not enqueued again; a
+ * delivery's job id is its notification's.
  */
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
   const due = await ctx.store.dueSources(ctx.now(), DUE_PER_TICK);
@@ -46,14 +48,25 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
     await ctx.queues.digest.add('digest', { receiver: receiver.id, due: fired }, { jobId: jobId('digest', receiver.id, fired) });
     digests++;
   }
-  // Once an hour, what alerting no longer needs goes; a failure here never holds back the tick's work.
-  if (prunesAt(job.data.slot, job.data.everyMs)) {
-    try {
-      const pruned = await pruneAlerts(ctx.store, ctx.now());
-      ctx.log.info({ slot: job.data.slot, ...pruned }, 'Alert records pruned');
-    } catch (err) {
-      ctx.log.warn({ slot: job.data.slot, err: (err as Error).message }, 'Alert records not pruned; the next hour tries again');
-    }
-  }
+  if (prunesAt(job.data.slot, job.data.everyMs)) await prune(ctx, job.data.slot);
   return { enqueued: due.length, notifications: notifications.length, digests };
+}
+
+/**
+ * Once an hour: what alerting no longer needs (pruneAlerts), and the evidence scoring no longer reads
+ * (pruneEvidence). A failure of one never holds back the other, nor the tick's work.
+ */
+async function prune(ctx: JobContext, slot: number): Promise<void> {
+  try {
+    const pruned = await pruneAlerts(ctx.store, ctx.now());
+    ctx.log.info({ slot, ...pruned }, 'Alert records pruned');
+  } catch (err) {
+    ctx.log.warn({ slot, err: (err as Error).message }, 'Alert records not pruned; the next hour tries again');
+  }
+  try {
+    const evidence = await pruneEvidence(ctx.live.watchbook, ctx.store, ctx.now());
+    ctx.log.info({ slot, evidence }, 'Evidence pruned');
+  } catch (err) {
+    ctx.log.warn({ slot, err: (err as Error).message }, 'Evidence not pruned; the next hour tries again');
+  }
 }

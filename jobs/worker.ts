@@ -1,10 +1,11 @@
 import os from 'node:os';
 import cron from 'node-cron';
 import { pino, type Logger } from 'pino';
-import { formatProblem } from '../src/config/index.js';
+import { formatProblem, MAX_HALF_LIFE_MS } from '../src/config/index.js';
 import { Fetcher } from '../src/fetch/index.js';
 import type { Watchbook } from '../src/model/watchbook.js';
 import { createEmailTransportFromEnv } from '../src/notify/index.js';
+import { scoredSpanMs } from '../src/pipeline/evaluate.js';
 import { connectRedis, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type DeliverJob, type DigestJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
 import { normalizePrefix, RedisStore } from '../src/store/index.js';
 import { deliverAlert, type DeliverContext } from './deliver-alert.js';
@@ -55,7 +56,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const warning = await evictionWarning(redis);
   if (warning) log.warn(warning);
 
-  const store = new RedisStore(redis, { prefix });
+  // The longest any valid watchbook keeps evidence: the store refuses a seen-set that would forget first.
+  const store = new RedisStore(redis, { prefix, evidenceTtlMs: scoredSpanMs([{ halfLifeMs: MAX_HALF_LIFE_MS }]) });
   const queues = openQueues(redis, prefix);
   const live = new Live(opts.watchbook);
   const email = process.env.SMTP_URL ? createEmailTransportFromEnv() : undefined;

@@ -1,7 +1,7 @@
 import { NEAR_DUPLICATE_BITS } from '../items/index.js';
 import type { Evidence, IndicatorStatus, ScenarioState } from '../model/evidence.js';
 import type { Item } from '../model/item.js';
-import type { Watchbook } from '../model/watchbook.js';
+import type { Indicator, Watchbook } from '../model/watchbook.js';
 import type { Matcher } from '../rules/index.js';
 import { assignCluster, indicatorStatus, scoreScenarios } from '../scoring/index.js';
 import type { Store } from '../store/index.js';
@@ -14,7 +14,15 @@ import type { Store } from '../store/index.js';
 const CLUSTER_LOOKBACK_MS = 7 * 86_400_000;
 const CLUSTER_CANDIDATES = 5_000;
 /** Evidence older than this many half-lives weighs under 0.1% and is left out of the score. */
-const HALF_LIVES_SCORED = 10;
+export const HALF_LIVES_SCORED = 10;
+
+/**
+ * How far back scoring reads evidence: HALF_LIVES_SCORED half-lives of the longest indicator. Evidence is
+ * kept exactly that long (pruneEvidence), so what scoring reads is always there.
+ */
+export function scoredSpanMs(indicators: readonly Pick<Indicator, 'halfLifeMs'>[]): number {
+  return HALF_LIVES_SCORED * Math.max(0, ...indicators.map((i) => i.halfLifeMs));
+}
 
 export interface EvaluateResult {
   /** Items not seen before, in input order. */
@@ -69,8 +77,7 @@ export async function evaluateItems(items: readonly Item[], watchbook: Watchbook
     now,
   );
 
-  const longest = Math.max(0, ...watchbook.indicators.map((i) => i.halfLifeMs));
-  const scored = await store.listEvidence(now - HALF_LIVES_SCORED * longest, now);
+  const scored = await store.listEvidence(now - scoredSpanMs(watchbook.indicators), now);
   const state = scoreScenarios(scored, watchbook, now);
   await store.appendScenarioState(state);
 
@@ -85,4 +92,16 @@ export async function evaluateItems(items: readonly Item[], watchbook: Watchbook
     await store.setIndicatorStatus(indicator.id, status, now);
   }
   return { fresh, evidence, state, statuses };
+}
+
+/**
+ * Drop the evidence scoring no longer reads: published more than scoredSpanMs before `now`, by the running
+ * watchbook's indicators (so a half-life lengthened on reload finds what an earlier prune dropped gone; it
+ * weighed under 0.1% then). Returns how many records went. A watchbook without indicators scores nothing,
+ * and purges nothing. Item keys stay in the seen-set longer (StoreOptions.seenTtlMs), so a purged item never
+ * comes back as new.
+ */
+export async function pruneEvidence(watchbook: Pick<Watchbook, 'indicators'>, store: Store, now: number): Promise<number> {
+  if (watchbook.indicators.length === 0) return 0;
+  return store.purgeEvidence(now - scoredSpanMs(watchbook.indicators));
 }
