@@ -62,6 +62,14 @@ class Scratch {
     this.termMark = new Int32Array(terms);
   }
 
+  private keys = new Float64Array(64);
+
+  /** A buffer of at least n numbers, reused from match to match. */
+  keyBuffer(n: number): Float64Array {
+    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
+    return this.keys;
+  }
+
   nextMark(): number {
     return ++this.mark;
   }
@@ -364,13 +372,14 @@ export class Matcher {
   private explain(compiled: CompiledRule, state: Scratch, uses: number[]): Match {
     const { rule } = compiled;
     // One hit per (position, term), whichever branches reached it, in text order: both in one number.
-    const keys: number[] = [];
-    for (let u = 0; u < uses.length; u += 2) keys.push(uses[u + 1]! * TERM_SPAN + uses[u]!);
-    keys.sort((a, b) => a - b);
+    const n = uses.length / 2;
+    const keys = state.keyBuffer(n);
+    for (let u = 0; u < n; u++) keys[u] = uses[2 * u + 1]! * TERM_SPAN + uses[2 * u]!;
+    sortPrefix(keys, n);
     const hits: Hit[] = [];
     const { termWords } = this.index;
     const used = state.nextMark();
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; k < n; k++) {
       if (k > 0 && keys[k] === keys[k - 1]) continue;
       const id = keys[k]! % TERM_SPAN;
       const pos = (keys[k]! - id) / TERM_SPAN;
@@ -388,7 +397,7 @@ export class Matcher {
 }
 
 /** Sort the first n entries in place: insertion sort for the usual handful, the built-in sort beyond. */
-function sortPrefix(a: Int32Array, n: number): void {
+function sortPrefix(a: Int32Array | Float64Array, n: number): void {
   if (n > 32) {
     a.subarray(0, n).sort();
     return;
