@@ -52,8 +52,7 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
   }
   for (const [receiver, collected] of digests) await store.appendDigestAlerts(receiver, collected);
   for (const [key, { receiver, ids }] of groups) {
-    const group = updateGroup(await store.getAlertGroup(key), ids.map((id) => ({ id, firing: true, at: now })), now);
-    await store.setAlertGroup(key, group, receiver);
+    await store.updateAlertGroup(key, receiver, (group) => updateGroup(group, ids.map((id) => ({ id, firing: true, at: now })), now));
   }
   return result;
 }

@@ -308,6 +308,17 @@ export class MemoryStore implements Store {
     });
   }
 
+  updateAlertGroup(key: string, receiver: string, update: (group: AlertGroupRecord | undefined) => AlertGroupRecord | undefined): Promise<AlertGroupRecord | undefined> {
+    return settle(() => {
+      // One synchronous step: nothing can write the group in between.
+      const next = update(read<StoredGroup>(this.groups, key)?.group);
+      if (!next) return undefined;
+      checkGroup(key, next);
+      this.groups.set(key, JSON.stringify({ receiver, group: next } satisfies StoredGroup));
+      return parseJson<AlertGroupRecord>(JSON.stringify(next), key);
+    });
+  }
+
   alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
     return settle(() => readAll<StoredGroup>(this.groups).map(([key, { receiver, group }]) => ({ key, receiver, group })));
   }

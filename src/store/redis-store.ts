@@ -65,6 +65,12 @@ const BATCH = 1000;
 /** Tries of expireSilence's compare-and-set before it gives up: only a storm of writes to one silence loses them all. */
 const CAS_TRIES = 16;
 
+/**
+ * Tries of updateAlertGroup's compare-and-set: a try lost is one another writer won, and every fetch job of
+ * every worker may raise a source outage into one on-call group at once (a network outage fails them all).
+ */
+const GROUP_CAS_TRIES = 100;
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -351,6 +357,20 @@ export class RedisStore implements Store {
     return this.op('setAlertGroup', async () => {
       checkGroup(key, group);
       await this.client.hset(this.keys.alertGroups, key, JSON.stringify({ receiver, group } satisfies StoredGroup));
+    });
+  }
+
+  updateAlertGroup(key: string, receiver: string, update: (group: AlertGroupRecord | undefined) => AlertGroupRecord | undefined): Promise<AlertGroupRecord | undefined> {
+    return this.op('updateAlertGroup', async () => {
+      for (let i = 0; i < GROUP_CAS_TRIES; i++) {
+        const json = await this.client.hget(this.keys.alertGroups, key);
+        const next = update(json === null ? undefined : parseJson<StoredGroup>(json, `${this.keys.alertGroups} ${key}`).group);
+        if (!next) return undefined;
+        checkGroup(key, next);
+        const written = JSON.stringify({ receiver, group: next } satisfies StoredGroup);
+        if ((await COMPARE_AND_SET.run(this.client, [this.keys.alertGroups], [key, json ?? '', written])) === 1) return parseJson<StoredGroup>(written, key).group;
+      }
+      throw new StoreError(`alert group ${key} kept changing under ${GROUP_CAS_TRIES} tries to update it`);
     });
   }
 

@@ -205,9 +205,13 @@ if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET
 return 1
 `);
 
-/** KEYS[1] hash; ARGV: field, the value expected, the new value. Writes only over the value expected; 1 if it did. */
+/**
+ * KEYS[1] hash; ARGV: field, the value expected ('' for none: the field is absent), the new value. Writes
+ * only over the value expected; 1 if it did.
+ */
 export const COMPARE_AND_SET = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == ARGV[2] or (current == false and ARGV[2] == '') then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
   return 1
 end

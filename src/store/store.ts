@@ -82,6 +82,13 @@ export interface Store {
   getAlertGroup(key: string): Promise<AlertGroupRecord | undefined>;
   /** Write a group (replacing what the key held) with the receiver its route sends it to. */
   setAlertGroup(key: string, group: AlertGroupRecord, receiver: string): Promise<void>;
+  /**
+   * Change a group by compare-and-set, so two jobs changing one group at once (a dispatch adding an alert, a
+   * resolution) both land: `update` gets the group under `key` (undefined when there is none) and returns
+   * what to write with `receiver`, or undefined to leave it as it is. If another writer changed the group
+   * in between, `update` runs again on what is there now. Returns what was written, or undefined.
+   */
+  updateAlertGroup(key: string, receiver: string, update: (group: AlertGroupRecord | undefined) => AlertGroupRecord | undefined): Promise<AlertGroupRecord | undefined>;
   /** Every group with its key and receiver, by key. */
   alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]>;
   /**

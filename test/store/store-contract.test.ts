@@ -353,10 +353,31 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.wasSent('n1', 'on-call')).toBe(true);
     });
 
+    it('updates a group from what it holds, creating it when there is none, or leaves it when told to', async () => {
+      const store = open();
+      const add = (id: string, at: number) => (group: AlertGroup | undefined) => updateGroup(group, [{ id, firing: true, at }], at);
+      expect(await store.updateAlertGroup('root:{}', 'desk', add('a1', T0))).toStrictEqual(groupA());
+      const grown = await store.updateAlertGroup('root:{}', 'desk', add('a2', T0 + MIN));
+      expect(grown?.alerts.map((a) => a.id)).toEqual(['a1', 'a2']);
+      expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'desk', group: grown }]);
+      expect(await store.updateAlertGroup('root:{}', 'desk', () => undefined)).toBeUndefined();
+      expect(await store.updateAlertGroup('other', 'desk', () => undefined)).toBeUndefined();
+      expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'desk', group: grown }]);
+    });
+
+    it('loses no update when workers change one group at once', async () => {
+      const { store, peer } = backend.open();
+      const writers = Array.from({ length: 12 }, (_, n) => (n % 2 ? peer : store).updateAlertGroup('root:{}', 'on-call', (group) => updateGroup(group, [{ id: `a${n}`, firing: true, at: T0 + n }], T0 + n)));
+      await Promise.all(writers);
+      const group = await store.getAlertGroup('root:{}');
+      expect(group?.alerts.map((a) => a.id).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `a${n}`).sort());
+    });
+
     it('refuses a group holding a time that is not finite', async () => {
       const store = open();
       await expect(store.setAlertGroup('g', { firstSeenAt: Number.NaN, alerts: [] }, 'r')).rejects.toThrow(StoreError);
       await expect(store.setAlertGroup('g', { firstSeenAt: T0, alerts: [{ id: 'a', firing: true, at: Infinity }] }, 'r')).rejects.toThrow(StoreError);
+      await expect(store.updateAlertGroup('g', 'r', () => ({ firstSeenAt: Number.NaN, alerts: [] }))).rejects.toThrow(StoreError);
       expect(await store.alertGroups()).toEqual([]);
     });
   });
