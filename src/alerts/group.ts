@@ -12,7 +12,7 @@ import { GROUP_BY_ALL, type MatchedRoute, type RouteTimers } from './route.js';
 //   (and after the last send): never between ticks, so a burst of alerts makes one message.
 // - Nothing new: send again once repeat_interval has passed since the last send, rounded up to a tick as
 //   Alertmanager does (its #3370); nothing at all when nothing is firing.
-// Only firing alerts notify; resolved ones are not announced (no send_resolved).
+// Only firing alerts notify; resolved ones are not announced (no send_resolved) and stop the repeats.
 
 /** One alert as its group sees it. `at`: when it last fired or resolved. */
 export interface GroupAlert {
@@ -77,9 +77,19 @@ export function updateGroup(group: AlertGroup | undefined, changes: readonly Gro
 }
 
 /**
- * Alerts that fire once (a match, an overdue indicator, a source outage) resolve `resolveAfterMs` after they
- * fired, as an Alertmanager alert without `endsAt` does after `resolve_timeout`, so they are not repeated
- * every repeat_interval for ever. `keep` names the ones that stay firing until told (a firing scenario).
+ * The group with the firing alerts `cleared` selects resolved at `now`, as Alertmanager takes an alert
+ * pushed again with endsAt: it stops repeating and is not announced (no send_resolved); an alert that fires
+ * again later is new again. Undefined when the group holds no such alert.
+ */
+export function resolveInGroup(group: AlertGroup, cleared: (id: string) => boolean, now: number): AlertGroup | undefined {
+  const changes = group.alerts.filter((a) => a.firing && cleared(a.id)).map((a) => ({ id: a.id, firing: false, at: now }));
+  return changes.length ? updateGroup(group, changes, now) : undefined;
+}
+
+/**
+ * Alerts that fire once (a match, a scenario clearing) resolve `resolveAfterMs` after they fired, as an
+ * Alertmanager alert without `endsAt` does after `resolve_timeout`, so they are not repeated every
+ * repeat_interval for ever. `keep` names the ones that fire until their condition clears (clear.ts).
  */
 export function resolveStale(group: AlertGroup, now: number, resolveAfterMs: number, keep: (id: string) => boolean = () => false): AlertGroup {
   return {

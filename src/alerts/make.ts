@@ -12,6 +12,9 @@ import { formatMs, iso } from './format.js';
 //   indicator      indicator:<id>:<status>:<at>               one per notable status change
 //   source-health  source-health:<source>:<last success>      one per outage, however often it is checked
 //
+// Scenario firings, overdue or in-window indicators and source outages fire until their condition clears,
+// the others once (clear.ts).
+//
 // Labels are those of docs/watchbook.md (kind, indicator, scenario, severity, source, rule), only the ones
 // that apply. Every alert has a severity, so routes and silences on it see every kind: a scenario firing is
 // `high`, its clearing `info`; an overdue indicator `low`, other indicator changes `info`; a source outage
@@ -71,8 +74,7 @@ export function scenarioAlertId(scenario: string, transition: 'fire' | 'clear', 
  * A `scenario` alert for a transition of scenarioAlertState (scoring/hysteresis.ts); `state` is the state it
  * returned, whose `since` is when the firing (or the clearing) began. Hovering around a threshold is damped
  * upstream, by the dwell and the exit threshold, so each transition here is one alert. A clear is an alert
- * of its own (the picture moved back); the caller resolves the fire alert, whose id is
- * `scenarioAlertId(id, 'fire', previous.since)`.
+ * of its own (the picture moved back), and resolves the fire alert (clear.ts clearedByScenario).
  */
 export function scenarioAlert(
   scenario: Scenario,

@@ -3,6 +3,7 @@ import {
   decide,
   groupKey,
   groupLabels,
+  resolveInGroup,
   resolveStale,
   scenarioAlert,
   updateGroup,
@@ -70,6 +71,18 @@ describe('group timelines (group_wait 30s, group_interval 5m, repeat_interval 4h
     ['a group whose alerts all resolved is not repeated', [[0, 'a'], [60, 'a', false]], FOUR_H + 600, [[30, 'first', ['a']]]],
     ['an alert that resolved and fired again after a send is new again', [[0, 'a'], [60, 'a', false], [400, 'a']], 1000, [[30, 'first', ['a']], [630, 'new-alerts', ['a']]]],
     ['the same alert pushed again and again is one alert: one message', [[0, 'a'], [10, 'a'], [100, 'a'], [400, 'a'], [4000, 'a']], 5000, [[30, 'first', ['a']]]],
+    [
+      'an alert firing until its condition clears repeats every repeat_interval, and never once resolved',
+      [[0, 'a'], [9 * 3600, 'a', false]],
+      3 * FOUR_H,
+      [[30, 'first', ['a']], [30 + FOUR_H, 'repeat', ['a']], [30 + 2 * FOUR_H, 'repeat', ['a']]],
+    ],
+    [
+      'a resolved alert leaves the repeats to the ones still firing',
+      [[0, 'a'], [0, 'b'], [5 * 3600, 'a', false]],
+      2 * FOUR_H + 600,
+      [[30, 'first', ['a', 'b']], [30 + FOUR_H, 'repeat', ['a', 'b']], [30 + 2 * FOUR_H, 'repeat', ['b']]],
+    ],
   ])('%s', (_, pushes, until, want) => {
     expect(timeline(pushes, until)).toEqual(want);
   });
@@ -191,6 +204,24 @@ describe('updateGroup', () => {
     expect(g.alerts).toEqual([{ id: 'a', firing: false, at: 10 }, { id: 'b', firing: true, at: 0 }]);
     g = updateGroup(g, [{ id: 'a', firing: true, at: 20 }], 20);
     expect(g.alerts[0]).toEqual({ id: 'a', firing: true, at: 20 });
+  });
+});
+
+describe('resolveInGroup', () => {
+  const g: AlertGroup = { firstSeenAt: 0, alerts: [{ id: 'scenario:risk:fire:x', firing: true, at: 0 }, { id: 'match:m', firing: true, at: 0 }, { id: 'scenario:risk:fire:old', firing: false, at: 5 }] };
+  const scenarios = (id: string) => id.startsWith('scenario:');
+
+  it('resolves the firing alerts it is told of at now, leaving the others and those resolved already', () => {
+    expect(resolveInGroup(g, scenarios, 10 * M)?.alerts).toEqual([
+      { id: 'scenario:risk:fire:x', firing: false, at: 10 * M },
+      { id: 'match:m', firing: true, at: 0 },
+      { id: 'scenario:risk:fire:old', firing: false, at: 5 },
+    ]);
+  });
+
+  it('is undefined when the group holds no firing alert it is told of', () => {
+    expect(resolveInGroup(g, (id) => id === 'scenario:risk:fire:old', 10 * M)).toBeUndefined();
+    expect(resolveInGroup(g, () => false, 10 * M)).toBeUndefined();
   });
 });
 
