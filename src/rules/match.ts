@@ -3,145 +3,22 @@ import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
 import { ALL_FIELDS, type Near, type Node } from './expr.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
+import { FIELD_SPAN, fieldOf, ItemState, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
 import type { Term } from './term.js';
-import { scanWords, WordSpans } from './tokenize.js';
+import { scanWords, type WordSpans } from './tokenize.js';
 
-// A position is a field and a word index in one number, so `near` compares positions directly and never
-// reaches across fields: words of different fields are FIELD_SPAN apart.
-const FIELD_SPAN = 1 << 24;
-const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
 /** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
 const TERM_SPAN = MAX_TERMS;
-
-/**
- * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
- * term, group and rule whose entries count only when their stamp equals the current item's epoch, so
- * nothing is cleared or allocated per item in proportion to the number of rules.
- */
-class Scratch {
-  epoch = 0;
-  /** Per field (in FIELDS order): its words, valid for this item when the field is in `present`. */
-  readonly spans: WordSpans[] = FIELDS.map(() => new WordSpans());
-  /** Indexes of the fields this item has. */
-  readonly present: number[] = [];
-  /** Terms that occur in this item (stamp === epoch), each with its occurrences as a linked list in occ*. */
-  readonly termStamp: Int32Array;
-  private readonly termFirst: Int32Array;
-  private readonly termLast: Int32Array;
-  private occPos = new Int32Array(256);
-  private occNext = new Int32Array(256);
-  private occCount = 0;
-  /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
-  readonly termInField: Int32Array;
-  readonly groupStamp: Int32Array;
-  readonly ruleStamp: Int32Array;
-  readonly ruleSatisfied: Int32Array;
-  readonly regexStamp: Int32Array;
-  /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
-  readonly regexText = new Map<string, string>();
-  /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
-  readonly uses: number[] = [];
-  /** Terms marked (with the value nextMark gave) while explaining one match. */
-  readonly termMark: Int32Array;
-  private mark = 0;
-  /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
-  readonly candidates: Int32Array;
-  candidateCount = 0;
-
-  constructor(terms: number, groups: number, rules: number) {
-    this.termStamp = new Int32Array(terms);
-    this.termFirst = new Int32Array(terms);
-    this.termLast = new Int32Array(terms);
-    this.termInField = new Int32Array(terms * FIELDS.length);
-    this.groupStamp = new Int32Array(groups);
-    this.ruleStamp = new Int32Array(rules);
-    this.ruleSatisfied = new Int32Array(rules);
-    this.regexStamp = new Int32Array(terms);
-    this.candidates = new Int32Array(rules);
-    this.termMark = new Int32Array(terms);
-  }
-
-  private keys = new Float64Array(64);
-
-  /** A buffer of at least n numbers, reused from match to match. */
-  keyBuffer(n: number): Float64Array {
-    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
-    return this.keys;
-  }
-
-  nextMark(): number {
-    return ++this.mark;
-  }
-
-  next(): void {
-    this.epoch++;
-    this.present.length = 0;
-    this.occCount = 0;
-    this.candidateCount = 0;
-    if (this.regexText.size) this.regexText.clear();
-  }
-
-  has(termId: number): boolean {
-    return this.termStamp[termId] === this.epoch;
-  }
-
-  /** Whether the term occurs in a field of `mask`. */
-  occursIn(termId: number, mask: number): boolean {
-    if (this.termStamp[termId] !== this.epoch) return false;
-    if (mask === ALL_FIELDS) return true;
-    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) if ((mask & (1 << fieldOf(this.occPos[o]!))) !== 0) return true;
-    return false;
-  }
-
-  /** Push (term, position) for each occurrence in a field of `mask`, in order; how many were pushed. */
-  pushOccurrences(termId: number, mask: number, uses: number[]): number {
-    if (this.termStamp[termId] !== this.epoch) return 0;
-    let n = 0;
-    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) {
-      const pos = this.occPos[o]!;
-      if (mask === ALL_FIELDS || (mask & (1 << fieldOf(pos))) !== 0) {
-        uses.push(termId, pos);
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Record an occurrence. */
-  add(termId: number, pos: number): void {
-    if (this.occCount === this.occPos.length) this.grow();
-    const o = this.occCount++;
-    this.occPos[o] = pos;
-    this.occNext[o] = -1;
-    if (this.termStamp[termId] !== this.epoch) {
-      this.termStamp[termId] = this.epoch;
-      this.termFirst[termId] = o;
-      this.termLast[termId] = o;
-      return;
-    }
-    this.occNext[this.termLast[termId]!] = o;
-    this.termLast[termId] = o;
-  }
-
-  private grow(): void {
-    const pos = new Int32Array(this.occPos.length * 2);
-    pos.set(this.occPos);
-    const next = new Int32Array(this.occNext.length * 2);
-    next.set(this.occNext);
-    this.occPos = pos;
-    this.occNext = next;
-  }
-}
 
 /** All rules of a watchbook compiled once; `match` reads an item and says which rules matched and why. */
 export class Matcher {
   private readonly index: WordIndex;
-  private readonly scratch: Scratch;
+  private readonly scratch: ItemState;
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
-    this.scratch = new Scratch(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
+    this.scratch = new ItemState(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -176,7 +53,7 @@ export class Matcher {
   }
 
   /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
-  private scanField(spans: WordSpans, field: number, state: Scratch): void {
+  private scanField(spans: WordSpans, field: number, state: ItemState): void {
     const { terms, termWords, groupsOfTermInField: groupsOf, rulesOfGroup, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
     const { epoch, groupStamp, ruleStamp, ruleSatisfied, termInField } = state;
@@ -213,7 +90,7 @@ export class Matcher {
   // left when a rule matches is exactly its explanation.
 
   /** Whether a node holds: the quick test every candidate rule gets, short-circuiting, allocating nothing. */
-  private holds(node: Node, state: Scratch): boolean {
+  private holds(node: Node, state: ItemState): boolean {
     switch (node.t) {
       case 'term':
         return node.mask === ALL_FIELDS && this.index.termWords[node.id]! > 0
@@ -246,7 +123,7 @@ export class Matcher {
   }
 
   /** Whether some occurrence of near.terms is within near.within words of one of `of`. */
-  private nearHolds(near: Near, of: Node, state: Scratch): boolean {
+  private nearHolds(near: Near, of: Node, state: ItemState): boolean {
     if (!this.holds(near.terms, state) || !this.holds(of, state)) return false;
     const terms: number[] = [];
     const anchors: number[] = [];
@@ -260,7 +137,7 @@ export class Matcher {
     return false;
   }
 
-  private evaluate(node: Node, state: Scratch, uses: number[]): boolean {
+  private evaluate(node: Node, state: ItemState, uses: number[]): boolean {
     const mark = uses.length;
     switch (node.t) {
       case 'term':
@@ -306,7 +183,7 @@ export class Matcher {
   }
 
   /** One of near.terms within near.within words of an anchor: near.of, or what the siblings used. */
-  private evaluateNear(near: Near, state: Scratch, uses: number[], siblingsFrom: number): boolean {
+  private evaluateNear(near: Near, state: ItemState, uses: number[], siblingsFrom: number): boolean {
     const terms: number[] = [];
     if (!this.evaluate(near.terms, state, terms)) return false;
     const anchors: number[] = near.of ? [] : uses.slice(siblingsFrom);
@@ -344,32 +221,32 @@ export class Matcher {
   }
 
   /** Whether the term occurs in a field of `mask` (a regex term is run on the item the first time it is asked about). */
-  private occurs(id: number, mask: number, state: Scratch): boolean {
+  private occurs(id: number, mask: number, state: ItemState): boolean {
     if (this.index.termWords[id] === 0) this.runRegex(id, state);
     return state.occursIn(id, mask);
   }
 
   /** Push the term's occurrences in fields of `mask` onto `uses`; how many there were. */
-  private occurrences(id: number, mask: number, state: Scratch, uses: number[]): number {
+  private occurrences(id: number, mask: number, state: ItemState, uses: number[]): number {
     if (this.index.termWords[id] === 0) this.runRegex(id, state);
     return state.pushOccurrences(id, mask, uses);
   }
 
-  private runRegex(id: number, state: Scratch): void {
+  private runRegex(id: number, state: ItemState): void {
     if (state.regexStamp[id] === state.epoch) return;
     state.regexStamp[id] = state.epoch;
     const term = this.index.terms[id] as Extract<Term, { kind: 'regex' }>;
     for (const f of state.present) {
       const spans = state.spans[f]!;
       for (const m of spans.text.matchAll(term.regex)) {
-        const pos = f * FIELD_SPAN + wordAt(spans, m.index);
+        const pos = f * FIELD_SPAN + spans.wordAt(m.index);
         state.add(id, pos);
         state.regexText.set(`${id}:${pos}`, m[0]);
       }
     }
   }
 
-  private explain(compiled: CompiledRule, state: Scratch, uses: number[]): Match {
+  private explain(compiled: CompiledRule, state: ItemState, uses: number[]): Match {
     const { rule } = compiled;
     // One hit per (position, term), whichever branches reached it, in text order: both in one number.
     const n = uses.length / 2;
@@ -385,7 +262,7 @@ export class Matcher {
       const pos = (keys[k]! - id) / TERM_SPAN;
       const f = fieldOf(pos);
       const word = pos % FIELD_SPAN;
-      const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : wordsAt(state.spans[f]!, word, termWords[id]!);
+      const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : state.spans[f]!.phrase(word, termWords[id]!);
       hits.push({ term: compiled.positive.get(id)!, field: FIELDS[f]!, word, text });
       state.termMark[id] = used;
     }
@@ -396,23 +273,6 @@ export class Matcher {
   }
 }
 
-/** Sort the first n entries in place: insertion sort for the usual handful, the built-in sort beyond. */
-function sortPrefix(a: Int32Array | Float64Array, n: number): void {
-  if (n > 32) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
 function phraseAt(term: Extract<Term, { kind: 'words' }>, spans: WordSpans, at: number): boolean {
   if (at + term.words.length > spans.count) return false;
   for (let j = 1; j < term.words.length; j++) {
@@ -420,26 +280,6 @@ function phraseAt(term: Extract<Term, { kind: 'words' }>, spans: WordSpans, at: 
     if (!spans.is(at + j, want.text, want.prefix)) return false;
   }
   return true;
-}
-
-/** The text of `length` words from word `at`, joined by single spaces. */
-function wordsAt(spans: WordSpans, at: number, length: number): string {
-  let text = spans.word(at);
-  for (let j = 1; j < length; j++) text += ` ${spans.word(at + j)}`;
-  return text;
-}
-
-/** Index of the word that contains a character offset, or of the next word when it falls between words. */
-function wordAt({ starts, ends, count }: WordSpans, offset: number): number {
-  let lo = 0;
-  let hi = count - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  const betweenWords = count > 0 && offset >= ends[lo]! && lo + 1 < count;
-  return betweenWords ? lo + 1 : lo;
 }
 
 function passesFilter(rule: Rule, input: MatchInput): boolean {

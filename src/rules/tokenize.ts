@@ -42,6 +42,26 @@ export class WordSpans implements WordSink {
     return (prefix ? length >= text.length : length === text.length) && this.text.startsWith(text, this.starts[i]);
   }
 
+  /** The text of `length` words from word `at`, joined by single spaces. */
+  phrase(at: number, length: number): string {
+    let text = this.word(at);
+    for (let j = 1; j < length; j++) text += ` ${this.word(at + j)}`;
+    return text;
+  }
+
+  /** Index of the word that contains a character offset, or of the next word when it falls between words. */
+  wordAt(offset: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const betweenWords = this.count > 0 && offset >= this.ends[lo]! && lo + 1 < this.count;
+    return betweenWords ? lo + 1 : lo;
+  }
+
   push(start: number, end: number, walk: number): void {
     if (this.count === this.starts.length) this.grow();
     this.starts[this.count] = start;

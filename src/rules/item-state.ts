@@ -1,0 +1,146 @@
+import { FIELDS } from '../model/watchbook.js';
+import { ALL_FIELDS } from './expr.js';
+import { WordSpans } from './tokenize.js';
+
+// A position is a field and a word index in one number, so `near` compares positions directly and never
+// reaches across fields: words of different fields are FIELD_SPAN apart.
+export const FIELD_SPAN = 1 << 24;
+export const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
+
+/**
+ * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
+ * term, group and rule whose entries count only when their stamp equals the current item's epoch, so
+ * nothing is cleared or allocated per item in proportion to the number of rules.
+ */
+export class ItemState {
+  epoch = 0;
+  /** Per field (in FIELDS order): its words, valid for this item when the field is in `present`. */
+  readonly spans: WordSpans[] = FIELDS.map(() => new WordSpans());
+  /** Indexes of the fields this item has. */
+  readonly present: number[] = [];
+  /** Terms that occur in this item (stamp === epoch), each with its occurrences as a linked list in occ*. */
+  readonly termStamp: Int32Array;
+  private readonly termFirst: Int32Array;
+  private readonly termLast: Int32Array;
+  private occPos = new Int32Array(256);
+  private occNext = new Int32Array(256);
+  private occCount = 0;
+  /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
+  readonly termInField: Int32Array;
+  readonly groupStamp: Int32Array;
+  readonly ruleStamp: Int32Array;
+  readonly ruleSatisfied: Int32Array;
+  readonly regexStamp: Int32Array;
+  /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
+  readonly regexText = new Map<string, string>();
+  /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
+  readonly uses: number[] = [];
+  /** Terms marked (with the value nextMark gave) while explaining one match. */
+  readonly termMark: Int32Array;
+  private mark = 0;
+  /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
+  readonly candidates: Int32Array;
+  candidateCount = 0;
+
+  constructor(terms: number, groups: number, rules: number) {
+    this.termStamp = new Int32Array(terms);
+    this.termFirst = new Int32Array(terms);
+    this.termLast = new Int32Array(terms);
+    this.termInField = new Int32Array(terms * FIELDS.length);
+    this.groupStamp = new Int32Array(groups);
+    this.ruleStamp = new Int32Array(rules);
+    this.ruleSatisfied = new Int32Array(rules);
+    this.regexStamp = new Int32Array(terms);
+    this.candidates = new Int32Array(rules);
+    this.termMark = new Int32Array(terms);
+  }
+
+  private keys = new Float64Array(64);
+
+  /** A buffer of at least n numbers, reused from match to match. */
+  keyBuffer(n: number): Float64Array {
+    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
+    return this.keys;
+  }
+
+  nextMark(): number {
+    return ++this.mark;
+  }
+
+  next(): void {
+    this.epoch++;
+    this.present.length = 0;
+    this.occCount = 0;
+    this.candidateCount = 0;
+    if (this.regexText.size) this.regexText.clear();
+  }
+
+  has(termId: number): boolean {
+    return this.termStamp[termId] === this.epoch;
+  }
+
+  /** Whether the term occurs in a field of `mask`. */
+  occursIn(termId: number, mask: number): boolean {
+    if (this.termStamp[termId] !== this.epoch) return false;
+    if (mask === ALL_FIELDS) return true;
+    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) if ((mask & (1 << fieldOf(this.occPos[o]!))) !== 0) return true;
+    return false;
+  }
+
+  /** Push (term, position) for each occurrence in a field of `mask`, in order; how many were pushed. */
+  pushOccurrences(termId: number, mask: number, uses: number[]): number {
+    if (this.termStamp[termId] !== this.epoch) return 0;
+    let n = 0;
+    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) {
+      const pos = this.occPos[o]!;
+      if (mask === ALL_FIELDS || (mask & (1 << fieldOf(pos))) !== 0) {
+        uses.push(termId, pos);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Record an occurrence. */
+  add(termId: number, pos: number): void {
+    if (this.occCount === this.occPos.length) this.grow();
+    const o = this.occCount++;
+    this.occPos[o] = pos;
+    this.occNext[o] = -1;
+    if (this.termStamp[termId] !== this.epoch) {
+      this.termStamp[termId] = this.epoch;
+      this.termFirst[termId] = o;
+      this.termLast[termId] = o;
+      return;
+    }
+    this.occNext[this.termLast[termId]!] = o;
+    this.termLast[termId] = o;
+  }
+
+  private grow(): void {
+    const pos = new Int32Array(this.occPos.length * 2);
+    pos.set(this.occPos);
+    const next = new Int32Array(this.occNext.length * 2);
+    next.set(this.occNext);
+    this.occPos = pos;
+    this.occNext = next;
+  }
+}
+
+/** Sort the first n entries in place: insertion sort for the usual handful, the built-in sort beyond. */
+export function sortPrefix(a: Int32Array | Float64Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
