@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
-import { dispatchAlerts } from '../src/pipeline/dispatch.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
-import { alertsAfterFetch } from '../src/pipeline/raise.js';
+import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
 import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
@@ -50,11 +49,10 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
       const batch = createHash('sha256').update(items.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
       await ctx.queues.score.add('score', { source: id, items }, { jobId: jobId('score', id, batch) });
     }
-    await Promise.all([
-      ctx.store.setValidators(id, result.validators),
-      ctx.store.setHealth(recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every })),
-      ctx.store.schedule(id, now + every),
-    ]);
+    const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every });
+    await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, now + every)]);
+    // Fetched well: an outage alert of this source is resolved.
+    await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     for (const w of result.status === 'ok' ? result.warnings : []) log.warn({ warning: w }, 'Source fetched with a warning');
     log.info({ status: result.status, items: items.length }, 'Source fetched');
     counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: result.status } });
@@ -66,7 +64,7 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     const now = ctx.now();
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
-    await dispatchAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
+    await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } });
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };

@@ -1,6 +1,5 @@
-import { dispatchAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems } from '../src/pipeline/evaluate.js';
-import { alertsAfterScoring, pictureBefore } from '../src/pipeline/raise.js';
+import { alertsAfterScoring, pictureBefore, raiseAlerts } from '../src/pipeline/raise.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
 import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
@@ -24,7 +23,7 @@ async function score(job: Job<ScoreJob>, ctx: JobContext, counts: CounterIncreme
   const now = ctx.now();
   const before = await pictureBefore(watchbook, ctx.store);
   const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, now);
-  await dispatchAlerts(await alertsAfterScoring(result, before, watchbook, ctx.store, now), watchbook, ctx.store, now);
+  await raiseAlerts(await alertsAfterScoring(result, before, watchbook, ctx.store, now), watchbook, ctx.store, now);
   const source = String(job.data.source);
   counts.push(
     { name: COUNTER.itemsScored.name, labels: { source, kind: 'new' }, by: result.fresh.length },

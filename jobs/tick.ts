@@ -58,7 +58,7 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
  */
 async function prune(ctx: JobContext, slot: number): Promise<void> {
   try {
-    const pruned = await pruneAlerts(ctx.store, ctx.now());
+    const pruned = await pruneAlerts(ctx.live.watchbook, ctx.store, ctx.now());
     ctx.log.info({ slot, ...pruned }, 'Alert records pruned');
   } catch (err) {
     ctx.log.warn({ slot, err: (err as Error).message }, 'Alert records not pruned; the next hour tries again');

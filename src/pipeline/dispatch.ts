@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
-import { decide, groupKey, groupLabels, isSilenced, resolveStale, routeAlert, updateGroup } from '../alerts/index.js';
+import { type Cleared, decide, firesUntilCleared, groupKey, groupLabels, isSilenced, resolveInGroup, resolveStale, routeAlert, updateGroup } from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
 import type { AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
 
 // dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
-// and either collected for a receiver's digest or added to their aggregation group. notificationsDue() is the
-// other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver.
-// pruneAlerts(), also from the tick, forgets what no decision needs any more.
+// and either collected for a receiver's digest or added to their aggregation group. resolveAlerts() resolves
+// the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the other half, run by the tick:
+// the groups whose "send now?" decision says yes, as notifications to deliver. pruneAlerts(), also from the
+// tick, forgets what no decision needs any more.
 
-/** Alerts that fire once (everything but a firing scenario) stop repeating this long after they fired. */
+/** Alerts that fire once (a match, a scenario clearing, ...) stop repeating this long after they fired. */
 const RESOLVE_AFTER_MS = 24 * 3_600_000;
-
-/** A firing scenario fires until it is cleared; every other alert fires once. */
-const firesUntilCleared = (id: string): boolean => id.startsWith('scenario:') && id.includes(':fire:');
 
 export interface DispatchResult {
   routed: number;
@@ -57,11 +55,32 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
   return result;
 }
 
+/**
+ * Resolve, at `now`, the firing alerts `cleared` selects (their condition is over) in every group that holds
+ * one: they stop repeating and, once old, are pruned; a resolved alert is not announced. Returns how many
+ * group entries it resolved. A digest keeps what it collected: it tells what happened.
+ */
+export async function resolveAlerts(cleared: Cleared, store: Store, now: number): Promise<number> {
+  let resolved = 0;
+  for (const { key, receiver, group } of await store.alertGroups()) {
+    if (!group.alerts.some((a) => a.firing && cleared(a.id))) continue;
+    let count = 0;
+    await store.updateAlertGroup(key, receiver, (current) => {
+      // Rerun on what is there now when another writer came in between: count that run's.
+      const next = current && resolveInGroup(current, cleared, now);
+      count = next ? current.alerts.filter((a) => a.firing && cleared(a.id)).length : 0;
+      return next;
+    });
+    resolved += count;
+  }
+  return resolved;
+}
+
 /** Notifications whose time has come: one per (group, receiver) that decide() says to send now. */
 export async function notificationsDue(watchbook: Watchbook, store: Store, now: number): Promise<Notification[]> {
   const due: Notification[] = [];
   for (const { key, receiver, group: stored } of await store.alertGroups()) {
-    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, firesUntilCleared);
+    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook));
     const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
     const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
     if (!first || !route) continue; // the route or receiver was removed from the watchbook
@@ -79,17 +98,17 @@ export async function notificationsDue(watchbook: Watchbook, store: Store, now: 
 }
 
 /** When a group's alert stopped firing as notificationsDue sees it at `now`; undefined while it fires. */
-export function stoppedFiringAt(alert: GroupAlertRecord, now: number): number | undefined {
-  const [seen] = resolveStale({ firstSeenAt: alert.at, alerts: [alert] }, now, RESOLVE_AFTER_MS, firesUntilCleared).alerts;
+export function stoppedFiringAt(alert: GroupAlertRecord, now: number, watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>): number | undefined {
+  const [seen] = resolveStale({ firstSeenAt: alert.at, alerts: [alert] }, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook)).alerts;
   return seen?.firing === false ? seen.at : undefined;
 }
 
 /**
  * Forget what no "send now?" decision and no retried delivery needs any more (Store.pruneAlerts, by the
- * store's retention): alerts that stopped firing as notificationsDue sees them, groups left empty, alerts
- * no group holds, old sends and the send-logs of groups gone. A group's firing alerts and its send-log stay,
- * so nothing is sent again before its repeat_interval.
+ * store's retention): alerts that stopped firing as notificationsDue sees them with this watchbook (resolved,
+ * or fired once a day ago), groups left empty, alerts no group holds, old sends and the send-logs of groups
+ * gone. A group's firing alerts and its send-log stay, so nothing is sent again before its repeat_interval.
  */
-export function pruneAlerts(store: Store, now: number): Promise<AlertPrune> {
-  return store.pruneAlerts(now, (alert) => stoppedFiringAt(alert, now));
+export function pruneAlerts(watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>, store: Store, now: number): Promise<AlertPrune> {
+  return store.pruneAlerts(now, (alert) => stoppedFiringAt(alert, now, watchbook));
 }
