@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import { classifyError, type EmailTransport } from '../src/notify/index.js';
+import { UnrecoverableError } from '../src/queue/index.js';
+import { COUNTER, type CounterIncrement } from '../src/store/index.js';
+import type { JobContext } from './context.js';
+
+export const SEND_TIMEOUT_MS = 20_000;
+/** A claim outlives the send timeout, so a live sender is never taken for a dead one. */
+const CLAIM_MS = 60_000;
+/** The warning for a channel found in doubt: on-call searches the logs for it. */
+export const IN_DOUBT = 'Notification in doubt, not sent again: an earlier attempt was cut off between its send and its record';
+
+export interface DeliverContext extends JobContext {
+  /** The SMTP transport, when SMTP_URL is set. */
+  email?: EmailTransport;
+  emailFrom: string;
+}
+
+/** A receiver's channel: `prepare` renders the message (and checks what sending needs) and returns the send. */
+export interface Channel {
+  name: 'email' | 'slack';
+  prepare: () => () => Promise<unknown>;
+}
+
+/** One message to one receiver: what the send-log keys it by, and what the record says went. */
+export interface Message {
+  /** Stable across retries: the notification or digest id. */
+  id: string;
+  receiver: string;
+  /** The send-log entry a sent channel updates (the alert group, or the receiver's digest). */
+  logKey: string;
+  sentIds: string[];
+  /** Who is sending: process, job and attempt. */
+  owner: string;
+}
+
+/** The channels sent now, skipped (recorded already) and found in doubt. */
+export interface Sent {
+  sent: string[];
+  skipped: string[];
+  inDoubt: string[];
+}
+
+/**
+ * Send a message on each channel at most once. Each channel is claimed before and recorded after its send,
+ * so a retry after the Slack webhook failed does not send the email again, and two workers never send the
+ * same message. A worker killed between a send and its record leaves an attempt behind (store.claimSend):
+ * the retry, finding it, does not send again but records the channel as sent in doubt, warns and counts it
+ * (signpost_notifications_total{result="in-doubt"}). The message is rendered before the claim, so that
+ * window holds the transmission only. A send that failed with an error is released, and retried.
+ *
+ * Every channel is tried, so an SMTP outage does not hold back the Slack message; then, if any failed, this
+ * throws: a retryable failure first, so the job is retried (with backoff, honouring Retry-After), else the
+ * permanent one (a 4xx other than 429, a rejected address, missing configuration), which stops the job.
+ */
+export async function sendOnce(ctx: DeliverContext, message: Message, channels: readonly Channel[], log: Logger, counts: CounterIncrement[]): Promise<Sent> {
+  const out: Sent = { sent: [], skipped: [], inDoubt: [] };
+  const count = (channel: string, result: string, reason = '') =>
+    counts.push({ name: COUNTER.notifications.name, labels: { receiver: message.receiver, channel, result, reason } });
+  const failures: Error[] = [];
+  const fail = (channel: string, err: unknown): void => {
+    if (err instanceof UnrecoverableError) {
+      count(channel, 'failed', 'config');
+      log.warn({ channel }, err.message);
+      failures.push(err);
+      return;
+    }
+    const failure = classifyError(err);
+    count(channel, 'failed', failure.reason);
+    log.warn({ channel, reason: failure.reason, permanent: failure.permanent }, failure.message);
+    failures.push(failure.permanent ? new UnrecoverableError(failure.message) : failure);
+  };
+
+  for (const { name: channel, prepare } of channels) {
+    const who = `${message.receiver}#${channel}`;
+    let send: () => Promise<unknown>;
+    try {
+      send = prepare();
+    } catch (err) {
+      fail(channel, err);
+      continue;
+    }
+    const claim = await ctx.store.claimSend(message.id, who, message.owner, CLAIM_MS, ctx.now());
+    if (claim === 'sent') {
+      out.skipped.push(channel);
+      continue;
+    }
+    if (claim === 'busy') {
+      failures.push(new Error(`notify: ${message.id} to ${who} is being sent by another worker`));
+      continue;
+    }
+    if (claim === 'in-doubt') {
+      out.inDoubt.push(channel);
+      count(channel, 'in-doubt');
+      log.warn({ channel }, IN_DOUBT);
+      continue;
+    }
+    try {
+      await send();
+    } catch (err) {
+      await ctx.store.releaseSend(message.id, who, message.owner);
+      fail(channel, err);
+      continue;
+    }
+    // It went: from here a failure must not release the attempt, or a retry would send it again.
+    await ctx.store.recordSend(message.logKey, who, { lastSentAt: ctx.now(), lastSentIds: message.sentIds }, message.id);
+    out.sent.push(channel);
+    count(channel, 'sent');
+    log.info({ channel }, 'Notification sent');
+  }
+  const retryable = failures.find((f) => !(f instanceof UnrecoverableError));
+  if (retryable) throw retryable;
+  if (failures.length) throw failures[0]!;
+  return out;
+}
