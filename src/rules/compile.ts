@@ -11,9 +11,6 @@ export interface CompiledRule {
   node: Node;
   /** Positive term ids and their text as written in this rule, for explanations. */
   positive: Map<number, string>;
-  /** The same, as two arrays in the same order, for the explanation's loop. */
-  positiveIds: Int32Array;
-  positiveText: string[];
   /** How many required term groups (see requirements.ts) an item must satisfy; 0: evaluate on every item. */
   groupCount: number;
 }
@@ -72,7 +69,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     const problems: ExprProblem[] = [];
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
-    return { rule, node: expr.node, positive: expr.positive, positiveIds: Int32Array.from(expr.positive.keys()), positiveText: [...expr.positive.values()], groupCount: 0 };
+    return { rule, node: expr.node, positive: expr.positive, groupCount: 0 };
   });
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);

@@ -75,10 +75,6 @@ export class ItemState {
     if (this.regexText.size) this.regexText.clear();
   }
 
-  has(termId: number): boolean {
-    return this.termStamp[termId] === this.epoch;
-  }
-
   /** Whether the term occurs in a field of `mask`. */
   occursIn(termId: number, mask: number): boolean {
     if (this.termStamp[termId] !== this.epoch) return false;

@@ -1,7 +1,7 @@
 import type { Hit, Match, MatchInput } from '../model/item.js';
 import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
-import { ALL_FIELDS, type Near, type Node } from './expr.js';
+import type { Near, Node } from './expr.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
 import { FIELD_SPAN, fieldOf, ItemState, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
@@ -14,11 +14,11 @@ const TERM_SPAN = MAX_TERMS;
 /** All rules of a watchbook compiled once; `match` reads an item and says which rules matched and why. */
 export class Matcher {
   private readonly index: WordIndex;
-  private readonly scratch: ItemState;
+  private readonly state: ItemState;
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
-    this.scratch = new ItemState(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
+    this.state = new ItemState(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -26,7 +26,7 @@ export class Matcher {
   }
 
   match(input: MatchInput): Match[] {
-    const state = this.scratch;
+    const state = this.state;
     state.next();
     for (let f = 0; f < FIELDS.length; f++) {
       const text = input[FIELDS[f]!];
@@ -93,9 +93,7 @@ export class Matcher {
   private holds(node: Node, state: ItemState): boolean {
     switch (node.t) {
       case 'term':
-        return node.mask === ALL_FIELDS && this.index.termWords[node.id]! > 0
-          ? state.has(node.id)
-          : this.occurs(node.id, node.mask, state);
+        return this.occurs(node.id, node.mask, state);
       case 'terms': {
         const { ids, all } = node;
         if (node.plain) {
@@ -267,8 +265,7 @@ export class Matcher {
       state.termMark[id] = used;
     }
     const terms: string[] = [];
-    const { positiveIds, positiveText } = compiled;
-    for (let k = 0; k < positiveIds.length; k++) if (state.termMark[positiveIds[k]!] === used) terms.push(positiveText[k]!);
+    for (const [id, written] of compiled.positive) if (state.termMark[id] === used) terms.push(written);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
 }
