@@ -1,7 +1,7 @@
-import { renderNotificationEmail, renderNotificationSlack, sendEmail, sendSlack } from '../src/notify/index.js';
-import { QUEUE, UnrecoverableError, type DeliverJob, type Job } from '../src/queue/index.js';
+import { renderNotificationEmail, renderNotificationSlack } from '../src/notify/index.js';
+import { QUEUE, type DeliverJob, type Job } from '../src/queue/index.js';
 import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
-import { SEND_TIMEOUT_MS, sendOnce, type Channel, type DeliverContext, type Sent } from './send-once.js';
+import { channelsFor, sendOnce, type DeliverContext, type Sent } from './send-once.js';
 
 export { IN_DOUBT, type DeliverContext } from './send-once.js';
 
@@ -31,29 +31,11 @@ async function deliver(job: Job<DeliverJob>, ctx: DeliverContext, counts: Counte
   if (!receiver) return { sent: [], skipped: ['receiver removed'], inDoubt: [] };
   const log = ctx.log.child({ receiver: n.receiver, job_id: job.id, notification: n.id, alerts: n.alerts.length, attempt: job.attemptsMade + 1 });
   const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;
-  const channels: Channel[] = [];
-  if (receiver.email) {
-    const to = receiver.email.to;
-    channels.push({
-      name: 'email',
-      prepare: () => {
-        const transport = ctx.email;
-        if (!transport) throw new UnrecoverableError('notify: SMTP_URL is not set, so email receivers cannot be sent to');
-        const email = renderNotificationEmail(n, { watchTitle: watchbook.watch.title, from: ctx.emailFrom, timeZone: watchbook.watch.timezone });
-        return () => sendEmail(transport, to, email, { timeoutMs: SEND_TIMEOUT_MS });
-      },
-    });
-  }
-  if (receiver.slack?.webhook) {
-    const webhook = receiver.slack.webhook;
-    channels.push({
-      name: 'slack',
-      prepare: () => {
-        const payload = renderNotificationSlack(n, { watchTitle: watchbook.watch.title, timeZone: watchbook.watch.timezone });
-        return () => sendSlack(webhook, payload, { timeoutMs: SEND_TIMEOUT_MS });
-      },
-    });
-  }
+  const { title: watchTitle, timezone: timeZone } = watchbook.watch;
+  const channels = channelsFor(receiver, ctx, {
+    email: (from) => renderNotificationEmail(n, { watchTitle, from, timeZone }),
+    slack: () => renderNotificationSlack(n, { watchTitle, timeZone }),
+  });
   const message = { id: n.id, receiver: n.receiver, logKey: n.groupKey, sentIds: n.alerts.map((a) => a.id), owner };
   const out = await sendOnce(ctx, message, channels, log, counts);
   // The group's own send-log, which the "send now?" decision reads: all channels went (or may have).

@@ -1,8 +1,8 @@
 import { buildDigest } from '../src/pipeline/digest.js';
-import { renderDigestEmail, renderDigestSlack, sendEmail, sendSlack } from '../src/notify/index.js';
-import { QUEUE, UnrecoverableError, type DigestJob, type Job } from '../src/queue/index.js';
+import { renderDigestEmail, renderDigestSlack } from '../src/notify/index.js';
+import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';
 import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
-import { SEND_TIMEOUT_MS, sendOnce, type Channel, type DeliverContext } from './send-once.js';
+import { channelsFor, sendOnce, type DeliverContext } from './send-once.js';
 
 /**
  * Send a receiver's digest: what it collected since the last one, the picture and its change, source
@@ -30,29 +30,11 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext, counts: C
   const digest = await buildDigest(id, alerts, watchbook, ctx.store, due);
   const sendId = `digest-${id}-${due}`;
   const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;
-  const channels: Channel[] = [];
-  if (receiver.email) {
-    const to = receiver.email.to;
-    channels.push({
-      name: 'email',
-      prepare: () => {
-        const transport = ctx.email;
-        if (!transport) throw new UnrecoverableError('notify: SMTP_URL is not set, so email digests cannot be sent');
-        const email = renderDigestEmail(digest, { from: ctx.emailFrom, timeZone: watchbook.watch.timezone });
-        return () => sendEmail(transport, to, email, { timeoutMs: SEND_TIMEOUT_MS });
-      },
-    });
-  }
-  if (receiver.slack?.webhook) {
-    const webhook = receiver.slack.webhook;
-    channels.push({
-      name: 'slack',
-      prepare: () => {
-        const payload = renderDigestSlack(digest, { timeZone: watchbook.watch.timezone });
-        return () => sendSlack(webhook, payload, { timeoutMs: SEND_TIMEOUT_MS });
-      },
-    });
-  }
+  const timeZone = watchbook.watch.timezone;
+  const channels = channelsFor(receiver, ctx, {
+    email: (from) => renderDigestEmail(digest, { from, timeZone }),
+    slack: () => renderDigestSlack(digest, { timeZone }),
+  });
   const log = ctx.log.child({ receiver: id, job_id: job.id, digest: sendId, attempt: job.attemptsMade + 1 });
   const message = { id: sendId, receiver: id, logKey: `digest:${id}`, sentIds: alerts.map((a) => a.id), owner };
   const { sent } = await sendOnce(ctx, message, channels, log, counts);

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { classifyError, type EmailTransport } from '../src/notify/index.js';
+import type { Receiver } from '../src/model/watchbook.js';
+import { classifyError, sendEmail, sendSlack, type EmailTransport, type RenderedEmail, type SlackPayload } from '../src/notify/index.js';
 import { UnrecoverableError } from '../src/queue/index.js';
 import { COUNTER, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 
-export const SEND_TIMEOUT_MS = 20_000;
+const SEND_TIMEOUT_MS = 20_000;
 /** A claim outlives the send timeout, so a live sender is never taken for a dead one. */
 const CLAIM_MS = 60_000;
 /** The warning for a channel found in doubt: on-call searches the logs for it. */
@@ -20,6 +21,37 @@ export interface DeliverContext extends JobContext {
 export interface Channel {
   name: 'email' | 'slack';
   prepare: () => () => Promise<unknown>;
+}
+
+/**
+ * A receiver's channels for one message, given how to render it for each. Rendering waits for `prepare`,
+ * so a receiver without Slack never renders Block Kit; a missing SMTP_URL is a permanent failure there.
+ */
+export function channelsFor(receiver: Receiver, ctx: DeliverContext, render: { email(from: string): RenderedEmail; slack(): SlackPayload }): Channel[] {
+  const channels: Channel[] = [];
+  if (receiver.email) {
+    const to = receiver.email.to;
+    channels.push({
+      name: 'email',
+      prepare: () => {
+        const transport = ctx.email;
+        if (!transport) throw new UnrecoverableError('notify: SMTP_URL is not set, so email receivers cannot be sent to');
+        const email = render.email(ctx.emailFrom);
+        return () => sendEmail(transport, to, email, { timeoutMs: SEND_TIMEOUT_MS });
+      },
+    });
+  }
+  if (receiver.slack?.webhook) {
+    const webhook = receiver.slack.webhook;
+    channels.push({
+      name: 'slack',
+      prepare: () => {
+        const payload = render.slack();
+        return () => sendSlack(webhook, payload, { timeoutMs: SEND_TIMEOUT_MS });
+      },
+    });
+  }
+  return channels;
 }
 
 /** One message to one receiver: what the send-log keys it by, and what the record says went. */
