@@ -98,6 +98,22 @@ async function evidenceIds(store: RedisStore): Promise<string[]> {
   return (await store.listEvidence(-Infinity, Infinity)).map((e) => e.id);
 }
 
+/**
+ * Once the score queue has drained: every expected evidence recorded once, and each item new exactly once
+ * across the processes (their logs) and in the seen-set.
+ */
+async function expectEachRecordedOnce(score: Queue, store: RedisStore, expected: Expected, workers: WorkerProcess[], redis: Redis, prefix: string): Promise<void> {
+  await until('the score queue to drain', async () => {
+    const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(c).every((n) => n === 0) ? true : undefined;
+  }, 15_000);
+  const recorded = await evidenceIds(store);
+  expect(new Set(recorded).size, 'evidence ids are unique').toBe(recorded.length);
+  expect(new Set(recorded)).toEqual(expected.allEvidence);
+  expect(scored(workers, 'fresh')).toBe(expected.allItems);
+  expect(await redis.zcard(storeKeys(prefix).seen)).toBe(expected.allItems);
+}
+
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const scored = (ws: WorkerProcess[], field: 'fresh' | 'evidence') => sum(ws.flatMap((w) => logsWith(w, 'Items scored').map((l) => Number(l[field]))));
 const fetched = (w: WorkerProcess, source?: string) => logsWith(w, 'Source fetched', source ? { source_id: source } : {}).length;
@@ -134,18 +150,9 @@ describe('two signpost worker processes on one Redis', () => {
     const score = new Queue('score', { connection: redis, prefix: r.prefix });
     const tickQueue = new Queue('tick', { connection: redis, prefix: r.prefix });
     try {
-      await until('the score queue to drain', async () => {
-        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        return Object.values(c).every((n) => n === 0) ? true : undefined;
-      }, 15_000);
-
-      const recorded = await evidenceIds(store);
-      expect(new Set(recorded).size, 'evidence ids are unique').toBe(recorded.length);
-      expect(new Set(recorded)).toEqual(expected.allEvidence);
-      // Each item was new exactly once across both processes, and its evidence written by that one run.
-      expect(scored([a, b], 'fresh')).toBe(expected.allItems);
+      await expectEachRecordedOnce(score, store, expected, [a, b], redis, r.prefix);
+      // Each item's evidence was written by the one run that found it new.
       expect(scored([a, b], 'evidence')).toBe(expected.allEvidence.size);
-      expect(await redis.zcard(storeKeys(r.prefix).seen)).toBe(expected.allItems);
       // A source is never fetched by both at once (the fetch job's deduplication id), and both did work.
       for (const id of ids()) expect(r.fixture!.maxInFlight(id), id).toBe(1);
       const split = { a: fetched(a), b: fetched(b), scoredByA: logsWith(a, 'Items scored').length, scoredByB: logsWith(b, 'Items scored').length };
@@ -230,16 +237,8 @@ describe('two signpost worker processes on one Redis', () => {
     const score = new Queue('score', { connection: redis, prefix: r.prefix });
     const fetch = new Queue('fetch', { connection: redis, prefix: r.prefix });
     try {
-      await until('the score queue to drain', async () => {
-        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        return Object.values(c).every((n) => n === 0) ? true : undefined;
-      }, 15_000);
-      const recorded = await evidenceIds(store);
-      expect(new Set(recorded).size, 'evidence ids are unique').toBe(recorded.length);
-      expect(new Set(recorded)).toEqual(expected.allEvidence);
-      expect(scored([a, b], 'fresh')).toBe(expected.allItems);
+      await expectEachRecordedOnce(score, store, expected, [a, b], redis, r.prefix);
       expect(scored([survivor], 'fresh')).toBeGreaterThanOrEqual(slowItems);
-      expect(await redis.zcard(storeKeys(r.prefix).seen)).toBe(expected.allItems);
       // The stalled fetch went back to wait and ran again; it did not fail.
       expect((await fetch.getJobCounts('failed')).failed).toBe(0);
       expect((await score.getJobCounts('failed')).failed).toBe(0);
