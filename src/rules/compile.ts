@@ -21,6 +21,9 @@ export const MAX_TERMS = 2 ** 21;
 /** A group with a term that more rules than this need (through any of their groups) is broad: see compileRules. */
 const BROAD_GROUP = 96;
 
+/** A rule counts at most this many groups (its narrowest), one bit each in the matcher's per-rule mask. */
+export const MAX_COUNTED = 30;
+
 /** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
 export interface Packed {
   start: Int32Array;
@@ -46,10 +49,12 @@ export interface WordIndex {
   termWords: Int32Array;
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
-  /** Counted groups an occurrence satisfies, by term id * FIELDS.length + field index; the rules that count each group. */
-  groupsOfTermInField: Packed;
-  rulesOfGroup: Packed;
-  /** Required groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
+  /**
+   * What an occurrence satisfies, by term id * FIELDS.length + field index: per counted group that the term
+   * is an alternative of there, rule index * 32 + the group's number among that rule's counted groups.
+   */
+  countsOfTermInField: Packed;
+  /** Counted groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
   rules: CompiledRule[];
   /** Indexes of rules with no required group, evaluated on every item. */
@@ -108,22 +113,22 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   for (const groups of groupsOfRule) for (const g of groups) needs[g]!++;
   const reach = groupsByTerm.map((groups) => [...groups].reduce((sum, g) => sum + needs[g]!, 0));
   const breadth = altsOfGroup.map((alts) => Math.max(...alts.map((alt) => reach[termOf(alt)]!)));
-  const rulesOfGroup: number[][] = altsOfGroup.map(() => []);
+  const countedBy: [rule: number, bit: number][][] = altsOfGroup.map(() => []);
   compiled.forEach((c, r) => {
     const narrowFirst = groupsOfRule[r]!.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
-    const counted = narrowFirst.filter((g, k) => k === 0 || breadth[g]! <= BROAD_GROUP);
-    for (const g of counted) rulesOfGroup[g]!.push(r);
+    const counted = narrowFirst.filter((g, k) => k === 0 || breadth[g]! <= BROAD_GROUP).slice(0, MAX_COUNTED);
+    counted.forEach((g, bit) => countedBy[g]!.push([r, bit]));
     c.groupCount = counted.length;
   });
   // Per term and field, the counted groups an occurrence there satisfies (`title: [concession*]` is not
-  // met by a concession in the content). Terms only in groups no rule counts are not looked at.
-  const groupsOfTermInField: number[][] = Array.from({ length: table.terms.length * FIELDS.length }, () => []);
+  // met by a concession in the content), straight as (rule, bit): most groups are counted by one rule, so
+  // going through the group would double the steps. Terms only in groups no rule counts are not looked at.
+  const countsOfTermInField: Set<number>[] = Array.from({ length: table.terms.length * FIELDS.length }, () => new Set());
   altsOfGroup.forEach((alts, g) => {
-    if (rulesOfGroup[g]!.length === 0) return;
     for (const alt of alts) {
       for (let f = 0; f < FIELDS.length; f++) {
-        const list = groupsOfTermInField[termOf(alt) * FIELDS.length + f]!;
-        if (maskOf(alt) & (1 << f) && list[list.length - 1] !== g) list.push(g);
+        if (!(maskOf(alt) & (1 << f))) continue;
+        for (const [r, bit] of countedBy[g]!) countsOfTermInField[termOf(alt) * FIELDS.length + f]!.add(r * 32 + bit);
       }
     }
   });
@@ -132,8 +137,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     terms: table.terms,
     termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
     firstWords,
-    groupsOfTermInField: pack(groupsOfTermInField),
-    rulesOfGroup: pack(rulesOfGroup),
+    countsOfTermInField: pack(countsOfTermInField.map((entries) => [...entries])),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     rules: compiled,
     alwaysRules,

@@ -27,9 +27,9 @@ export class ItemState {
   private occCount = 0;
   /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
   readonly termInField: Int32Array;
-  readonly groupStamp: Int32Array;
   readonly ruleStamp: Int32Array;
-  readonly ruleSatisfied: Int32Array;
+  /** Per rule (stamp === epoch): one bit per counted group that occurred. */
+  readonly ruleGroups: Int32Array;
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
@@ -42,14 +42,13 @@ export class ItemState {
   readonly candidates: Int32Array;
   candidateCount = 0;
 
-  constructor(terms: number, groups: number, rules: number) {
+  constructor(terms: number, rules: number) {
     this.termStamp = new Int32Array(terms);
     this.termFirst = new Int32Array(terms);
     this.termLast = new Int32Array(terms);
     this.termInField = new Int32Array(terms * FIELDS.length);
-    this.groupStamp = new Int32Array(groups);
     this.ruleStamp = new Int32Array(rules);
-    this.ruleSatisfied = new Int32Array(rules);
+    this.ruleGroups = new Int32Array(rules);
     this.regexStamp = new Int32Array(terms);
     this.candidates = new Int32Array(rules);
     this.termMark = new Int32Array(terms);

@@ -18,7 +18,7 @@ export class Matcher {
 
   constructor(rules: readonly Rule[]) {
     this.index = compileRules(rules);
-    this.state = new ItemState(this.index.terms.length, this.index.rulesOfGroup.start.length - 1, this.index.rules.length);
+    this.state = new ItemState(this.index.terms.length, this.index.rules.length);
   }
 
   get ruleCount(): number {
@@ -52,11 +52,11 @@ export class Matcher {
     return matches;
   }
 
-  /** Record every term occurrence in one field, and count the rule groups each new term satisfies. */
+  /** Record every term occurrence in one field, and mark the rule groups each new term satisfies. */
   private scanField(spans: WordSpans, field: number, state: ItemState): void {
-    const { terms, termWords, groupsOfTermInField: groupsOf, rulesOfGroup, groupCount, firstWords } = this.index;
+    const { terms, termWords, countsOfTermInField: counts, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
-    const { epoch, groupStamp, ruleStamp, ruleSatisfied, termInField } = state;
+    const { epoch, ruleStamp, ruleGroups, termInField } = state;
     const { walks, count } = spans;
     for (let i = 0; i < count; i++) {
       const ids = firstWords.terms(walks[i]!);
@@ -68,18 +68,15 @@ export class Matcher {
         const at = id * FIELDS.length + field;
         if (termInField[at] === epoch) continue;
         termInField[at] = epoch;
-        for (let g = groupsOf.start[at]!, gEnd = groupsOf.start[at + 1]!; g < gEnd; g++) {
-          const group = groupsOf.items[g]!;
-          if (groupStamp[group] === epoch) continue;
-          groupStamp[group] = epoch;
-          for (let n = rulesOfGroup.start[group]!, nEnd = rulesOfGroup.start[group + 1]!; n < nEnd; n++) {
-            const r = rulesOfGroup.items[n]!;
-            if (ruleStamp[r] !== epoch) {
-              ruleStamp[r] = epoch;
-              ruleSatisfied[r] = 0;
-            }
-            if (++ruleSatisfied[r]! === groupCount[r]) state.candidates[state.candidateCount++] = r;
-          }
+        for (let e = counts.start[at]!, eEnd = counts.start[at + 1]!; e < eEnd; e++) {
+          const entry = counts.items[e]!;
+          const r = entry >> 5;
+          const bit = 1 << (entry & 31);
+          const had = ruleStamp[r] === epoch ? ruleGroups[r]! : 0;
+          if (had & bit) continue;
+          ruleStamp[r] = epoch;
+          ruleGroups[r] = had | bit;
+          if ((had | bit) === (1 << groupCount[r]!) - 1) state.candidates[state.candidateCount++] = r;
         }
       }
     }
