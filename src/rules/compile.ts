@@ -2,6 +2,7 @@ import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { ALL_FIELDS, compileExpr, fieldMask, TermTable, type ExprProblem, type Node } from './expr.js';
+import { pack, type Packed } from './packed.js';
 import { maskOf, requiredGroups, termOf } from './requirements.js';
 import type { Term } from './term.js';
 import { WordTrie } from './word-trie.js';
@@ -23,20 +24,6 @@ const BROAD_GROUP = 96;
 
 /** A rule counts at most this many groups (its narrowest), one bit each in the matcher's per-rule mask. */
 export const MAX_COUNTED = 30;
-
-/** Lists of numbers by id, packed: the list of id i is items[start[i]] up to items[start[i + 1]]. */
-export interface Packed {
-  start: Int32Array;
-  items: Int32Array;
-}
-
-function pack(lists: readonly (readonly number[])[]): Packed {
-  const start = new Int32Array(lists.length + 1);
-  lists.forEach((list, i) => (start[i + 1] = start[i]! + list.length));
-  const items = new Int32Array(start[lists.length]!);
-  lists.forEach((list, i) => items.set(list, start[i]));
-  return { start, items };
-}
 
 /**
  * Every rule of a watchbook folded into one index: the first word of every term is looked up once per

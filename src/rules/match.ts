@@ -58,10 +58,11 @@ export class Matcher {
     const base = field * FIELD_SPAN;
     const { epoch, ruleStamp, ruleGroups, termInField } = state;
     const { walks, count } = spans;
+    const termIds = firstWords.termIds;
     for (let i = 0; i < count; i++) {
-      const ids = firstWords.terms(walks[i]!);
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
+      const walk = walks[i]!;
+      for (let k = firstWords.first(walk), kEnd = firstWords.first(walk + 1); k < kEnd; k++) {
+        const id = termIds[k]!;
         if (termWords[id]! > 1 && !phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
         state.add(id, base + i);
         // Groups once per term and field: a field-bound group may need the term where it occurs again.

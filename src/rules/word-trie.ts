@@ -5,6 +5,8 @@
 // parent. A step is three typed-array reads, with no hashing: the walk runs on every character of every
 // item, so this is the matcher's hottest loop after tokenizing itself.
 
+import { pack, type Packed } from './packed.js';
+
 const NONE: readonly number[] = [];
 const ROOT = 0;
 /** How many slots a node tries before it goes past the last used one. */
@@ -24,9 +26,12 @@ export class WordTrie {
   private code = new Uint16Array(0x10000);
   private base = new Int32Array(1);
   private check = new Int32Array(1).fill(-1);
-  /** Per node: ids of the prefix terms along its path (`partial`), and those plus its exact terms (`full`). */
-  private partial: (readonly number[])[] = [];
-  private full: (readonly number[])[] = [];
+  /**
+   * Term ids by walk state (see terms()): for node n, list 2n holds the prefix terms along its path, and
+   * list 2n + 1 those plus the node's exact terms. Packed flat, so a word costs two reads of `start`
+   * whether or not it starts a term, and no pointer is followed.
+   */
+  private lists: Packed = pack([]);
 
   add(word: string, isPrefix: boolean, termId: number): void {
     if (!this.root) throw new Error('WordTrie: add after freeze');
@@ -116,9 +121,7 @@ export class WordTrie {
     ensure(size);
     this.base = base.slice(0, size);
     this.check = check.slice(0, size);
-    // Dense arrays (holes would make V8 keep them as dictionaries).
-    this.partial = Array.from({ length: size }, (_, i) => partial[i] ?? NONE);
-    this.full = Array.from({ length: size }, (_, i) => full[i] ?? NONE);
+    this.lists = pack(Array.from({ length: size * 2 }, (_, s) => ((s & 1 ? full : partial)[s >> 1] ?? NONE)));
     return this;
   }
 
@@ -132,9 +135,19 @@ export class WordTrie {
 
   /**
    * Term ids for a word the tokenizer walked: `state` is (deepest node reached) * 2, plus 1 when the walk
-   * covered the whole word, as tokenize() reports it.
+   * covered the whole word, as tokenize() reports it. The ids are termIds[first(state)] up to
+   * termIds[first(state + 1)]; the matcher reads them in place.
    */
+  first(state: number): number {
+    return this.lists.start[state]!;
+  }
+
+  get termIds(): Int32Array {
+    return this.lists.items;
+  }
+
+  /** The same ids as a list (for tests and tools; the matcher reads them in place). */
   terms(state: number): readonly number[] {
-    return (state & 1 ? this.full : this.partial)[state >> 1] ?? NONE;
+    return [...this.lists.items.subarray(this.first(state), this.first(state + 1))];
   }
 }
