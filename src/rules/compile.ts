@@ -3,6 +3,7 @@ import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { ALL_FIELDS, compileExpr, fieldMask, TermTable, type ExprProblem, type Node } from './expr.js';
 import { pack, type Packed } from './packed.js';
+import { emit } from './program.js';
 import { maskOf, requiredGroups, termOf } from './requirements.js';
 import type { Term } from './term.js';
 import { WordTrie } from './word-trie.js';
@@ -43,6 +44,9 @@ export interface WordIndex {
   countsOfTermInField: Packed;
   /** Counted groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
+  /** Every rule's expression as instructions (see program.ts), and where each rule's start. */
+  program: Int32Array;
+  programAt: Int32Array;
   rules: CompiledRule[];
   /** Indexes of rules with no required group, evaluated on every item. */
   alwaysRules: number[];
@@ -119,6 +123,8 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
       }
     }
   });
+  const code: number[] = [];
+  const programAt = Int32Array.from(compiled, (c) => emit(c.node, code));
   const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
   return {
     terms: table.terms,
@@ -126,6 +132,8 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     firstWords,
     countsOfTermInField: pack(countsOfTermInField.map((entries) => [...entries])),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
+    program: Int32Array.from(code),
+    programAt,
     rules: compiled,
     alwaysRules,
   };

@@ -7,6 +7,10 @@ import { WordSpans } from './tokenize.js';
 export const FIELD_SPAN = 1 << 24;
 export const fieldOf = (pos: number) => Math.floor(pos / FIELD_SPAN);
 
+const TERM_SLOT = 4;
+/** Numbers per rule in ItemState.ruleSlots: epoch, then the bits of its counted groups that occurred. */
+export const RULE_SLOT = 2;
+
 /**
  * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
  * term, group and rule whose entries count only when their stamp equals the current item's epoch, so
@@ -18,18 +22,17 @@ export class ItemState {
   readonly spans: WordSpans[] = FIELDS.map(() => new WordSpans());
   /** Indexes of the fields this item has. */
   readonly present: number[] = [];
-  /** Terms that occur in this item (stamp === epoch), each with its occurrences as a linked list in occ*. */
-  readonly termStamp: Int32Array;
-  private readonly termFirst: Int32Array;
-  private readonly termLast: Int32Array;
+  /**
+   * Per term, four numbers side by side (one cache line holds four terms): the epoch of the item it last
+   * occurred in, its first and last occurrence (a linked list in occPos/occNext), and a bit per field it
+   * occurred in. The rest count only when the epoch is the current item's.
+   */
+  private readonly termSlots: Int32Array;
   private occPos = new Int32Array(256);
   private occNext = new Int32Array(256);
   private occCount = 0;
-  /** Per term id * FIELDS.length + field: whether the term occurred in that field (stamp === epoch). */
-  readonly termInField: Int32Array;
-  readonly ruleStamp: Int32Array;
-  /** Per rule (stamp === epoch): one bit per counted group that occurred. */
-  readonly ruleGroups: Int32Array;
+  /** Per rule, side by side: the epoch it was last touched in, and a bit per counted group that occurred. */
+  readonly ruleSlots: Int32Array;
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
@@ -43,12 +46,8 @@ export class ItemState {
   candidateCount = 0;
 
   constructor(terms: number, rules: number) {
-    this.termStamp = new Int32Array(terms);
-    this.termFirst = new Int32Array(terms);
-    this.termLast = new Int32Array(terms);
-    this.termInField = new Int32Array(terms * FIELDS.length);
-    this.ruleStamp = new Int32Array(rules);
-    this.ruleGroups = new Int32Array(rules);
+    this.termSlots = new Int32Array(terms * TERM_SLOT);
+    this.ruleSlots = new Int32Array(rules * RULE_SLOT);
     this.regexStamp = new Int32Array(terms);
     this.candidates = new Int32Array(rules);
     this.termMark = new Int32Array(terms);
@@ -74,19 +73,23 @@ export class ItemState {
     if (this.regexText.size) this.regexText.clear();
   }
 
+  /** Whether the term occurs in this item. */
+  occurs(termId: number): boolean {
+    return this.termSlots[termId * TERM_SLOT] === this.epoch;
+  }
+
   /** Whether the term occurs in a field of `mask`. */
   occursIn(termId: number, mask: number): boolean {
-    if (this.termStamp[termId] !== this.epoch) return false;
-    if (mask === ALL_FIELDS) return true;
-    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) if ((mask & (1 << fieldOf(this.occPos[o]!))) !== 0) return true;
-    return false;
+    const t = termId * TERM_SLOT;
+    return this.termSlots[t] === this.epoch && (this.termSlots[t + 3]! & mask) !== 0;
   }
 
   /** Push (term, position) for each occurrence in a field of `mask`, in order; how many were pushed. */
   pushOccurrences(termId: number, mask: number, uses: number[]): number {
-    if (this.termStamp[termId] !== this.epoch) return 0;
+    const t = termId * TERM_SLOT;
+    if (this.termSlots[t] !== this.epoch) return 0;
     let n = 0;
-    for (let o = this.termFirst[termId]!; o >= 0; o = this.occNext[o]!) {
+    for (let o = this.termSlots[t + 1]!; o >= 0; o = this.occNext[o]!) {
       const pos = this.occPos[o]!;
       if (mask === ALL_FIELDS || (mask & (1 << fieldOf(pos))) !== 0) {
         uses.push(termId, pos);
@@ -96,20 +99,27 @@ export class ItemState {
     return n;
   }
 
-  /** Record an occurrence. */
-  add(termId: number, pos: number): void {
+  /** Record an occurrence at pos, in field `field`; whether it is the term's first in that field. */
+  add(termId: number, field: number, pos: number): boolean {
     if (this.occCount === this.occPos.length) this.grow();
     const o = this.occCount++;
     this.occPos[o] = pos;
     this.occNext[o] = -1;
-    if (this.termStamp[termId] !== this.epoch) {
-      this.termStamp[termId] = this.epoch;
-      this.termFirst[termId] = o;
-      this.termLast[termId] = o;
-      return;
+    const slots = this.termSlots;
+    const t = termId * TERM_SLOT;
+    const bit = 1 << field;
+    if (slots[t] !== this.epoch) {
+      slots[t] = this.epoch;
+      slots[t + 1] = o;
+      slots[t + 2] = o;
+      slots[t + 3] = bit;
+      return true;
     }
-    this.occNext[this.termLast[termId]!] = o;
-    this.termLast[termId] = o;
+    this.occNext[slots[t + 2]!] = o;
+    slots[t + 2] = o;
+    const fields = slots[t + 3]!;
+    slots[t + 3] = fields | bit;
+    return (fields & bit) === 0;
   }
 
   private grow(): void {

@@ -1,10 +1,10 @@
 import type { Hit, Match, MatchInput } from '../model/item.js';
 import type { Rule } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
-import type { Near, Node } from './expr.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
-import { FIELD_SPAN, fieldOf, ItemState, sortPrefix } from './item-state.js';
+import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
+import { NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, WITHIN } from './program.js';
 import type { Term } from './term.js';
 import { scanWords, type WordSpans } from './tokenize.js';
 
@@ -45,9 +45,10 @@ export class Matcher {
     for (let c = 0; c < candidateCount; c++) {
       const compiled = this.index.rules[candidates[c]!]!;
       if (!passesFilter(compiled.rule, input)) continue;
-      if (!this.holds(compiled.node, state)) continue;
+      const pc = this.index.programAt[candidates[c]!]!;
+      if (!this.holds(pc, state)) continue;
       uses.length = 0;
-      if (this.evaluate(compiled.node, state, uses)) matches.push(this.explain(compiled, state, uses));
+      if (this.evaluate(pc, state, uses)) matches.push(this.explain(compiled, state, uses));
     }
     return matches;
   }
@@ -56,7 +57,7 @@ export class Matcher {
   private scanField(spans: WordSpans, field: number, state: ItemState): void {
     const { terms, termWords, countsOfTermInField: counts, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
-    const { epoch, ruleStamp, ruleGroups, termInField } = state;
+    const { epoch, ruleSlots } = state;
     const { walks, count } = spans;
     const termIds = firstWords.termIds;
     for (let i = 0; i < count; i++) {
@@ -64,20 +65,18 @@ export class Matcher {
       for (let k = firstWords.first(walk), kEnd = firstWords.first(walk + 1); k < kEnd; k++) {
         const id = termIds[k]!;
         if (termWords[id]! > 1 && !phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
-        state.add(id, base + i);
         // Groups once per term and field: a field-bound group may need the term where it occurs again.
+        if (!state.add(id, field, base + i)) continue;
         const at = id * FIELDS.length + field;
-        if (termInField[at] === epoch) continue;
-        termInField[at] = epoch;
         for (let e = counts.start[at]!, eEnd = counts.start[at + 1]!; e < eEnd; e++) {
           const entry = counts.items[e]!;
-          const r = entry >> 5;
+          const r = (entry >> 5) * RULE_SLOT;
           const bit = 1 << (entry & 31);
-          const had = ruleStamp[r] === epoch ? ruleGroups[r]! : 0;
+          const had = ruleSlots[r] === epoch ? ruleSlots[r + 1]! : 0;
           if (had & bit) continue;
-          ruleStamp[r] = epoch;
-          ruleGroups[r] = had | bit;
-          if ((had | bit) === (1 << groupCount[r]!) - 1) state.candidates[state.candidateCount++] = r;
+          ruleSlots[r] = epoch;
+          ruleSlots[r + 1] = had | bit;
+          if ((had | bit) === (1 << groupCount[entry >> 5]!) - 1) state.candidates[state.candidateCount++] = entry >> 5;
         }
       }
     }
@@ -87,109 +86,119 @@ export class Matcher {
   // (term id, position) pairs; a node that fails takes its own back off (uses.length = mark), so what is
   // left when a rule matches is exactly its explanation.
 
-  /** Whether a node holds: the quick test every candidate rule gets, short-circuiting, allocating nothing. */
-  private holds(node: Node, state: ItemState): boolean {
-    switch (node.t) {
-      case 'term':
-        return this.occurs(node.id, node.mask, state);
-      case 'terms': {
-        const { ids, all } = node;
-        if (node.plain) {
-          const { termStamp, epoch } = state;
-          for (let k = 0; k < ids.length; k++) if ((termStamp[ids[k]!] === epoch) !== all) return !all;
-        } else {
-          for (let k = 0; k < ids.length; k++) if (this.occurs(ids[k]!, node.mask, state) !== all) return !all;
-        }
-        return all;
-      }
-      case 'all':
-        for (const part of node.parts) if (!this.holds(part, state)) return false;
-        return true;
-      case 'any':
-        for (const part of node.parts) if (this.holds(part, state)) return true;
+  /**
+   * Whether the instructions from pc hold: the quick test every candidate rule gets, short-circuiting and
+   * allocating nothing (see program.ts for the layout).
+   */
+  private holds(pc: number, state: ItemState): boolean {
+    const code = this.index.program;
+    const end = code[pc + 1]!;
+    switch (code[pc]) {
+      case OP_ANY_PLAIN:
+        for (let k = pc + 3; k < end; k++) if (state.occurs(code[k]!)) return true;
         return false;
-      case 'object':
-        for (const part of node.positive) if (!this.holds(part, state)) return false;
-        if (node.none && this.holds(node.none, state)) return false;
-        if (!node.near) return true;
+      case OP_ALL_PLAIN:
+        for (let k = pc + 3; k < end; k++) if (!state.occurs(code[k]!)) return false;
+        return true;
+      case OP_ANY_TERMS:
+        for (let k = pc + 3; k < end; k++) if (this.occurs(code[k]!, code[pc + 2]!, state)) return true;
+        return false;
+      case OP_ALL_TERMS:
+        for (let k = pc + 3; k < end; k++) if (!this.occurs(code[k]!, code[pc + 2]!, state)) return false;
+        return true;
+      case OP_ALL:
+        for (let c = pc + 2; c < end; c = code[c + 1]!) if (!this.holds(c, state)) return false;
+        return true;
+      case OP_ANY:
+        for (let c = pc + 2; c < end; c = code[c + 1]!) if (this.holds(c, state)) return true;
+        return false;
+      default: {
+        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); c < cEnd; c = code[c + 1]!) if (!this.holds(c, state)) return false;
+        if (code[pc + NONE_AT]! > 0 && this.holds(code[pc + NONE_AT]!, state)) return false;
+        const nearAt = code[pc + NEAR_AT]!;
+        const ofAt = code[pc + OF_AT]!;
+        if (nearAt === 0) return true;
         // Near to what the siblings matched needs their positions: the explaining evaluation decides it.
-        if (!node.near.of) return this.evaluate(node, state, []);
-        return this.nearHolds(node.near, node.near.of, state);
+        if (ofAt === 0) return this.evaluate(pc, state, []);
+        return this.holds(nearAt, state) && this.holds(ofAt, state) && this.nearHolds(nearAt, ofAt, code[pc + WITHIN]!, state);
+      }
     }
   }
 
-  /** Whether some occurrence of near.terms is within near.within words of one of `of`. */
-  private nearHolds(near: Near, of: Node, state: ItemState): boolean {
-    if (!this.holds(near.terms, state) || !this.holds(of, state)) return false;
+  /** Whether some occurrence from `nearAt` is within `within` words of one from `ofAt`. */
+  private nearHolds(nearAt: number, ofAt: number, within: number, state: ItemState): boolean {
     const terms: number[] = [];
     const anchors: number[] = [];
-    this.evaluate(near.terms, state, terms);
-    this.evaluate(of, state, anchors);
+    this.evaluate(nearAt, state, terms);
+    this.evaluate(ofAt, state, anchors);
     for (let t = 0; t < terms.length; t += 2) {
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= near.within) return true;
+        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) return true;
       }
     }
     return false;
   }
 
-  private evaluate(node: Node, state: ItemState, uses: number[]): boolean {
+  private evaluate(pc: number, state: ItemState, uses: number[]): boolean {
+    const code = this.index.program;
+    const end = code[pc + 1]!;
     const mark = uses.length;
-    switch (node.t) {
-      case 'term':
-        return this.occurrences(node.id, node.mask, state, uses) > 0;
-      case 'terms': {
-        let found = 0;
-        for (const id of node.ids) {
-          if (this.occurrences(id, node.mask, state, uses) > 0) found++;
-          else if (node.all) {
-            uses.length = mark;
-            return false;
-          }
-        }
-        return found > 0;
+    switch (code[pc]) {
+      case OP_ANY_PLAIN:
+      case OP_ANY_TERMS: {
+        let found = false;
+        for (let k = pc + 3; k < end; k++) if (this.occurrences(code[k]!, code[pc + 2]!, state, uses) > 0) found = true;
+        return found;
       }
-      case 'all':
-        for (const part of node.parts) {
-          if (!this.evaluate(part, state, uses)) {
+      case OP_ALL_PLAIN:
+      case OP_ALL_TERMS:
+        for (let k = pc + 3; k < end; k++) {
+          if (this.occurrences(code[k]!, code[pc + 2]!, state, uses) === 0) {
             uses.length = mark;
             return false;
           }
         }
         return true;
-      case 'any': {
-        let any = false;
-        for (const part of node.parts) if (this.evaluate(part, state, uses)) any = true;
-        return any;
-      }
-      case 'object': {
-        let holds = true;
-        for (const part of node.positive) {
-          if (!this.evaluate(part, state, uses)) {
-            holds = false;
-            break;
+      case OP_ALL:
+        for (let c = pc + 2; c < end; c = code[c + 1]!) {
+          if (!this.evaluate(c, state, uses)) {
+            uses.length = mark;
+            return false;
           }
         }
-        if (holds && node.near) holds = this.evaluateNear(node.near, state, uses, mark);
-        if (holds && node.none) holds = !this.holds(node.none, state);
+        return true;
+      case OP_ANY: {
+        let any = false;
+        for (let c = pc + 2; c < end; c = code[c + 1]!) if (this.evaluate(c, state, uses)) any = true;
+        return any;
+      }
+      default: {
+        let holds = true;
+        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); holds && c < cEnd; c = code[c + 1]!) holds = this.evaluate(c, state, uses);
+        if (holds && code[pc + NEAR_AT]! > 0) holds = this.evaluateNear(pc, state, uses, mark);
+        // A `none` that holds fails the node (which takes back all it pushed); one that fails pushes nothing.
+        if (holds && code[pc + NONE_AT]! > 0) holds = !this.evaluate(code[pc + NONE_AT]!, state, uses);
         if (!holds) uses.length = mark;
         return holds;
       }
     }
   }
 
-  /** One of near.terms within near.within words of an anchor: near.of, or what the siblings used. */
-  private evaluateNear(near: Near, state: ItemState, uses: number[], siblingsFrom: number): boolean {
+  /** One of the object's near terms within its `within` words of an anchor: its `of`, or what the siblings used. */
+  private evaluateNear(pc: number, state: ItemState, uses: number[], siblingsFrom: number): boolean {
+    const code = this.index.program;
+    const ofAt = code[pc + OF_AT]!;
+    const within = code[pc + WITHIN]!;
     const terms: number[] = [];
-    if (!this.evaluate(near.terms, state, terms)) return false;
-    const anchors: number[] = near.of ? [] : uses.slice(siblingsFrom);
-    if (near.of && !this.evaluate(near.of, state, anchors)) return false;
+    if (!this.evaluate(code[pc + NEAR_AT]!, state, terms)) return false;
+    const anchors: number[] = ofAt ? [] : uses.slice(siblingsFrom);
+    if (ofAt && !this.evaluate(ofAt, state, anchors)) return false;
     const closeAnchors = new Set<number>();
     let found = false;
     for (let t = 0; t < terms.length; t += 2) {
       let close = false;
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= near.within) {
+        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) {
           close = true;
           closeAnchors.add(a);
         }
@@ -199,7 +208,7 @@ export class Matcher {
         found = true;
       }
     }
-    if (near.of) for (const a of closeAnchors) uses.push(anchors[a]!, anchors[a + 1]!);
+    if (ofAt) for (const a of closeAnchors) uses.push(anchors[a]!, anchors[a + 1]!);
     return found;
   }
 
@@ -236,7 +245,7 @@ export class Matcher {
       const spans = state.spans[f]!;
       for (const m of spans.text.matchAll(term.regex)) {
         const pos = f * FIELD_SPAN + spans.wordAt(m.index);
-        state.add(id, pos);
+        state.add(id, f, pos);
         state.regexText.set(`${id}:${pos}`, m[0]);
       }
     }
