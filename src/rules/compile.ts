@@ -11,8 +11,8 @@ import { WordTrie } from './word-trie.js';
 export interface CompiledRule {
   rule: Rule;
   node: Node;
-  /** Positive term ids and their text as written in this rule, for explanations. */
-  positive: Map<number, string>;
+  /** Positive term ids, with their text as written in this rule and their place among its terms, for explanations. */
+  positive: Map<number, { written: string; rank: number }>;
   /** How many required term groups (see requirements.ts) an item must satisfy; 0: evaluate on every item. */
   groupCount: number;
 }
@@ -44,6 +44,8 @@ export interface WordIndex {
   countsOfTermInField: Packed;
   /** Counted groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
   groupCount: Int32Array;
+  /** Per rule: whether it has a `when` filter (most have none, and then the rule object is not read). */
+  filtered: Uint8Array;
   /** Every rule's expression as instructions (see program.ts), and where each rule's start. */
   program: Int32Array;
   programAt: Int32Array;
@@ -65,7 +67,8 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     const problems: ExprProblem[] = [];
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
-    return { rule, node: expr.node, positive: expr.positive, groupCount: 0 };
+    const positive = new Map([...expr.positive].map(([id, written], rank) => [id, { written, rank }]));
+    return { rule, node: expr.node, positive, groupCount: 0 };
   });
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
@@ -134,6 +137,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),
     program: Int32Array.from(code),
     programAt,
+    filtered: Uint8Array.from(compiled, (c) => (c.rule.when ? 1 : 0)),
     rules: compiled,
     alwaysRules,
   };

@@ -36,6 +36,9 @@ export class ItemState {
   readonly regexStamp: Int32Array;
   /** The text a regex matched, by `${termId}:${position}`: a regex hit is not a run of whole words. */
   readonly regexText = new Map<string, string>();
+  /** Buffers for the quick check of a `near` (Matcher.nearHolds). */
+  readonly nearTerms: number[] = [];
+  readonly nearAnchors: number[] = [];
   /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
   readonly uses: number[] = [];
   /** Terms marked (with the value nextMark gave) while explaining one match. */

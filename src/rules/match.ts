@@ -42,13 +42,13 @@ export class Matcher {
     sortPrefix(candidates, candidateCount);
     const matches: Match[] = [];
     const uses = state.uses;
+    const { filtered, programAt, rules } = this.index;
     for (let c = 0; c < candidateCount; c++) {
-      const compiled = this.index.rules[candidates[c]!]!;
-      if (!passesFilter(compiled.rule, input)) continue;
-      const pc = this.index.programAt[candidates[c]!]!;
-      if (!this.holds(pc, state)) continue;
+      const r = candidates[c]!;
+      if (filtered[r] && !passesFilter(rules[r]!.rule, input)) continue;
+      if (!this.holds(programAt[r]!, state)) continue;
       uses.length = 0;
-      if (this.evaluate(pc, state, uses)) matches.push(this.explain(compiled, state, uses));
+      if (this.evaluate(programAt[r]!, state, uses)) matches.push(this.explain(rules[r]!, state, uses));
     }
     return matches;
   }
@@ -127,8 +127,10 @@ export class Matcher {
 
   /** Whether some occurrence from `nearAt` is within `within` words of one from `ofAt`. */
   private nearHolds(nearAt: number, ofAt: number, within: number, state: ItemState): boolean {
-    const terms: number[] = [];
-    const anchors: number[] = [];
+    // The quick check never runs inside an evaluation, so one pair of buffers serves every call.
+    const { nearTerms: terms, nearAnchors: anchors } = state;
+    terms.length = 0;
+    anchors.length = 0;
     this.evaluate(nearAt, state, terms);
     this.evaluate(ofAt, state, anchors);
     for (let t = 0; t < terms.length; t += 2) {
@@ -252,13 +254,14 @@ export class Matcher {
   }
 
   private explain(compiled: CompiledRule, state: ItemState, uses: number[]): Match {
-    const { rule } = compiled;
+    const { rule, positive } = compiled;
     // One hit per (position, term), whichever branches reached it, in text order: both in one number.
     const n = uses.length / 2;
     const keys = state.keyBuffer(n);
     for (let u = 0; u < n; u++) keys[u] = uses[2 * u + 1]! * TERM_SPAN + uses[2 * u]!;
     sortPrefix(keys, n);
     const hits: Hit[] = [];
+    const terms: { written: string; rank: number }[] = [];
     const { termWords } = this.index;
     const used = state.nextMark();
     for (let k = 0; k < n; k++) {
@@ -268,12 +271,16 @@ export class Matcher {
       const f = fieldOf(pos);
       const word = pos % FIELD_SPAN;
       const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : state.spans[f]!.phrase(word, termWords[id]!);
-      hits.push({ term: compiled.positive.get(id)!, field: FIELDS[f]!, word, text });
-      state.termMark[id] = used;
+      const term = positive.get(id)!;
+      hits.push({ term: term.written, field: FIELDS[f]!, word, text });
+      if (state.termMark[id] !== used) {
+        state.termMark[id] = used;
+        terms.push(term);
+      }
     }
-    const terms: string[] = [];
-    for (const [id, written] of compiled.positive) if (state.termMark[id] === used) terms.push(written);
-    return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
+    // The terms in the order the rule writes them.
+    terms.sort((a, b) => a.rank - b.rank);
+    return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms: terms.map((t) => t.written), hits };
   }
 }
 
