@@ -6,7 +6,7 @@ import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-st
 import { normalizeText } from './normalize.js';
 import { NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, WITHIN } from './program.js';
 import type { Term } from './term.js';
-import { scanWords, type WordSpans } from './tokenize.js';
+import { scanTermWords, type WordSpans } from './tokenize.js';
 
 /** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
 const TERM_SPAN = MAX_TERMS;
@@ -32,7 +32,7 @@ export class Matcher {
       const text = input[FIELDS[f]!];
       if (!text) continue;
       state.present.push(f);
-      this.scanField(scanWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f, state);
+      this.scanField(scanTermWords(normalizeText(text), this.index.firstWords, state.spans[f]!), f, state);
     }
 
     // Rules evaluated on every item have no counted group, so they are never candidates already.

@@ -8,11 +8,43 @@
 import type { WordTrie } from './word-trie.js';
 
 const IS_WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/** Per BMP code unit: 1 for a word character (surrogates are 0: see wordCharAt). */
 const BMP_WORD = new Uint8Array(0x10000);
 for (let c = 0; c < 0x10000; c++) {
   if (c < 0xd800 || c > 0xdfff) BMP_WORD[c] = IS_WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
 }
+
 const APOSTROPHE = 0x27;
+
+
+// A trie's character classes (WordTrie.classes, see charClass). Constants of this module, not exported:
+// V8 folds a module's own constants into the hot loop, but reads an exported binding each time.
+/** A surrogate, to be looked at with wordCharAt. */
+const SURROGATE = 0xffff;
+/** A word character that no term has at this point. */
+const OUTSIDE_TRIE = 1;
+
+/**
+ * The class of code unit c for the tokenizer's trie walk (scanTermWords), given its number in the trie's
+ * alphabet (0 if no term has it): 0 if it is not part of a word, SURROGATE for half of a pair,
+ * OUTSIDE_TRIE for a word character no term has, else its number + 1. The apostrophe is in the alphabet
+ * (п'ять) but not a word character: the walk steps it itself.
+ */
+export function charClass(c: number, letter: number): number {
+  if (letter + 1 >= SURROGATE) throw new Error(`WordTrie: too many distinct characters in first words (${letter})`);
+  if (c >= 0xd800 && c <= 0xdfff) return SURROGATE;
+  if (!BMP_WORD[c]) return 0;
+  return letter ? letter + 1 : OUTSIDE_TRIE;
+}
+
+/** Length in code units of the word character at i, or 0 if there is none. */
+function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) return BMP_WORD[c]!;
+  const cp = text.codePointAt(i)!;
+  return cp > 0xffff && IS_WORD_CHAR.test(String.fromCodePoint(cp)) ? 2 : 0;
+}
 
 export interface Tokens {
   words: string[];
@@ -82,14 +114,6 @@ export class WordSpans implements WordSink {
   }
 }
 
-/** Length in code units of the word character at i, or 0 if there is none. */
-function wordCharAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 0xd800 || c > 0xdfff) return BMP_WORD[c]!;
-  const cp = text.codePointAt(i)!;
-  return cp > 0xffff && IS_WORD_CHAR.test(String.fromCodePoint(cp)) ? 2 : 0;
-}
-
 /** Where scanWords puts each word it finds: spans for the matcher, strings for everyone else. */
 interface WordSink {
   text: string;
@@ -112,18 +136,54 @@ class WordList implements WordSink, Tokens {
 
 /** Split normalized text (see normalizeText) into words. */
 export function tokenize(normalized: string): Tokens {
-  const { words, starts } = scanWords(normalized, undefined, new WordList(normalized));
+  const { words, starts } = scanWords(normalized, new WordList(normalized));
   return { words, starts };
 }
 
-/**
- * Find the words of normalized text into `out` (emptied first). Given the matcher's trie of term first
- * words, it walks each word through it as it reads it, so the lookup costs no second pass over the
- * characters.
- */
-export function scanWords<Sink extends WordSink>(normalized: string, trie: WordTrie | undefined, out: Sink): Sink {
+/** Find the words of normalized text into `out` (emptied first). */
+function scanWords<Sink extends WordSink>(normalized: string, out: Sink): Sink {
   out.text = normalized;
   out.count = 0;
+  const n = normalized.length;
+  let start = -1;
+  let i = 0;
+  while (i <= n) {
+    const step = i < n ? wordCharAt(normalized, i) : 0;
+    if (step > 0) {
+      if (start < 0) start = i;
+      i += step;
+      continue;
+    }
+    if (start >= 0) {
+      const c = i < n ? normalized.charCodeAt(i) : 0;
+      if (c === APOSTROPHE && i + 1 < n && wordCharAt(normalized, i + 1) > 0) {
+        i++;
+        continue;
+      }
+      let end = i;
+      if (end - start > 2 && normalized.charCodeAt(end - 1) === 0x73 && normalized.charCodeAt(end - 2) === APOSTROPHE) end -= 2;
+      out.push(start, end, 0);
+      start = -1;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** Where a word that ends at `end` ends without an English possessive "'s". */
+function possessiveEnd(text: string, start: number, end: number): number {
+  return end - start > 2 && text.charCodeAt(end - 1) === 0x73 && text.charCodeAt(end - 2) === APOSTROPHE ? end - 2 : end;
+}
+
+/**
+ * Find the words of normalized text into `out` (emptied first), walking each through the matcher's trie of
+ * term first words as it reads it, so the lookup costs no second pass over the characters. The trie's
+ * character classes say in one read whether a code unit is part of a word and where it leads in the trie.
+ */
+export function scanTermWords(normalized: string, trie: WordTrie, out: WordSpans): WordSpans {
+  out.text = normalized;
+  out.count = 0;
+  const { classes, base, check } = trie;
   const n = normalized.length;
   let start = -1;
   // The trie walk: current node (-1 once no term continues), the deepest node reached, and the same
@@ -133,41 +193,41 @@ export function scanWords<Sink extends WordSink>(normalized: string, trie: WordT
   let atApostrophe = 0;
   let i = 0;
   while (i <= n) {
-    const step = i < n ? wordCharAt(normalized, i) : 0;
+    const c = i < n ? normalized.charCodeAt(i) : 0;
+    const k = classes[c]!;
+    const step = k === SURROGATE ? wordCharAt(normalized, i) : k === 0 ? 0 : 1;
     if (step > 0) {
       if (start < 0) {
         start = i;
         node = 0;
         deepest = 0;
       }
-      if (trie !== undefined && node >= 0) {
-        node = trie.step(node, normalized.charCodeAt(i));
-        if (node >= 0 && step === 2) node = trie.step(node, normalized.charCodeAt(i + 1));
+      if (node >= 0) {
+        if (k === SURROGATE) {
+          node = trie.step(node, c);
+          if (node >= 0 && step === 2) node = trie.step(node, normalized.charCodeAt(i + 1));
+        } else {
+          // A letter of the trie's alphabet is class code + 1, so its slot under `node` is base + class - 1.
+          const t = base[node]! + k - 1;
+          node = k !== OUTSIDE_TRIE && check[t] === node ? t : -1;
+        }
         if (node >= 0) deepest = node;
       }
       i += step;
       continue;
     }
     if (start >= 0) {
-      const c = i < n ? normalized.charCodeAt(i) : 0;
       if (c === APOSTROPHE && i + 1 < n && wordCharAt(normalized, i + 1) > 0) {
-        if (trie !== undefined) {
-          atApostrophe = node >= 0 ? node * 2 + 1 : deepest * 2;
-          if (node >= 0) {
-            node = trie.step(node, APOSTROPHE);
-            if (node >= 0) deepest = node;
-          }
+        atApostrophe = node >= 0 ? node * 2 + 1 : deepest * 2;
+        if (node >= 0) {
+          node = trie.step(node, APOSTROPHE);
+          if (node >= 0) deepest = node;
         }
         i++;
         continue;
       }
-      let end = i;
-      let walked = node >= 0 ? node * 2 + 1 : deepest * 2;
-      if (end - start > 2 && normalized.charCodeAt(end - 1) === 0x73 && normalized.charCodeAt(end - 2) === APOSTROPHE) {
-        end -= 2;
-        walked = atApostrophe;
-      }
-      out.push(start, end, trie === undefined ? 0 : walked);
+      const end = possessiveEnd(normalized, start, i);
+      out.push(start, end, end < i ? atApostrophe : node >= 0 ? node * 2 + 1 : deepest * 2);
       start = -1;
     }
     i++;

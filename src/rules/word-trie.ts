@@ -6,6 +6,7 @@
 // item, so this is the matcher's hottest loop after tokenizing itself.
 
 import { pack, type Packed } from './packed.js';
+import { charClass } from './tokenize.js';
 
 const NONE: readonly number[] = [];
 const ROOT = 0;
@@ -24,8 +25,10 @@ export class WordTrie {
   private root: BuildNode | undefined = newNode();
   /** Per code unit: its number in the trie's alphabet, 0 for a character no term uses. */
   private code = new Uint16Array(0x10000);
-  private base = new Int32Array(1);
-  private check = new Int32Array(1).fill(-1);
+  /** Per code unit, its class for the tokenizer's walk (see charClass in tokenize.ts). */
+  readonly classes = new Uint16Array(0x10000);
+  base = new Int32Array(1);
+  check = new Int32Array(1).fill(-1);
   /**
    * Term ids by walk state (see terms()): for node n, list 2n holds the prefix terms along its path, and
    * list 2n + 1 those plus the node's exact terms. Packed flat, so a word costs two reads of `start`
@@ -60,6 +63,7 @@ export class WordTrie {
       }
     };
     visit(root);
+    for (let c = 0; c < 0x10000; c++) this.classes[c] = charClass(c, this.code[c]!);
 
     // Place nodes breadth first; each node's children go at the first base where all their slots are free.
     let capacity = 1024;

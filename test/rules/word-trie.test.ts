@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scanTermWords, tokenize, WordSpans } from '../../src/rules/tokenize.js';
 import { WordTrie } from '../../src/rules/word-trie.js';
 
 // The trie is checked against the plain definition: the terms a word starts are the prefix terms it
@@ -53,6 +54,29 @@ describe('WordTrie', () => {
       found += got.length;
     }
     expect(found).toBeGreaterThan(queries.length / 2);
+  });
+
+  it('is walked by the tokenizer to the same place as word by word, apostrophes, possessives and astral letters included', () => {
+    const rnd = seeded(11);
+    const terms = ["п'ять", 'nato', 'don', "don't", 'ab', '\u{1D400}\u{1D401}', 'україн', 'x'];
+    for (let i = 0; i < 400; i++) terms.push(randomWord(rnd, 5));
+    const trie = new WordTrie();
+    terms.forEach((t, id) => trie.add(t, id % 3 === 0, id));
+    trie.freeze();
+    const pieces = [...terms, "nato's", "п'ятьох", "don't", "'s", "o'", 'ё', '\u{1D400}', ' ', ' ', ', ', '-', "'", '\uD800'];
+    let matched = 0;
+    for (let n = 0; n < 300; n++) {
+      let text = '';
+      for (let k = 0; k < 12; k++) text += pieces[Math.floor(rnd() * pieces.length)]! + (rnd() < 0.6 ? ' ' : '');
+      const spans = scanTermWords(text, trie, new WordSpans());
+      const { words } = tokenize(text);
+      expect(Array.from({ length: spans.count }, (_, i) => spans.word(i)), text).toEqual(words);
+      words.forEach((word, i) => {
+        expect(spans.walks[i], `${text}: ${word}`).toBe(walk(trie, word));
+        if (trie.terms(spans.walks[i]!).length) matched++;
+      });
+    }
+    expect(matched).toBeGreaterThan(300);
   });
 
   it('knows no term when empty, and refuses terms added after it is frozen', () => {
