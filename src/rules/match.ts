@@ -275,11 +275,12 @@ export class Matcher {
       hits.push({ term: term.written, field: FIELDS[f]!, word, text });
       if (state.termMark[id] !== used) {
         state.termMark[id] = used;
-        terms.push(term);
+        // Kept in the order the rule writes them: an insertion, as a match has a term or three.
+        let at = terms.length;
+        while (at > 0 && terms[at - 1]!.rank > term.rank) at--;
+        terms.splice(at, 0, term);
       }
     }
-    // The terms in the order the rule writes them.
-    terms.sort((a, b) => a.rank - b.rank);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms: terms.map((t) => t.written), hits };
   }
 }
