@@ -183,7 +183,7 @@ function possessiveEnd(text: string, start: number, end: number): number {
 export function scanTermWords(normalized: string, trie: WordTrie, out: WordSpans): WordSpans {
   out.text = normalized;
   out.count = 0;
-  const { classes, base, check } = trie;
+  const { classes, cells } = trie;
   const n = normalized.length;
   let start = -1;
   // The trie walk: current node (-1 once no term continues), the deepest node reached, and the same
@@ -208,8 +208,8 @@ export function scanTermWords(normalized: string, trie: WordTrie, out: WordSpans
           if (node >= 0 && step === 2) node = trie.step(node, normalized.charCodeAt(i + 1));
         } else {
           // A letter of the trie's alphabet is class code + 1, so its slot under `node` is base + class - 1.
-          const t = base[node]! + k - 1;
-          node = k !== OUTSIDE_TRIE && check[t] === node ? t : -1;
+          const t = cells[2 * node]! + k - 1;
+          node = k !== OUTSIDE_TRIE && cells[2 * t + 1] === node ? t : -1;
         }
         if (node >= 0) deepest = node;
       }

@@ -2,8 +2,8 @@
 // each word (see tokenize.ts), so finding the terms a word starts costs a step per character, and usually
 // stops after the first few. The frozen trie is a double array: the characters the terms use are numbered
 // 1..n, and the child of a node along character c sits at base[node] + code[c], where check[] confirms the
-// parent. A step is three typed-array reads, with no hashing: the walk runs on every character of every
-// item, so this is the matcher's hottest loop after tokenizing itself.
+// parent. A step is a read of the character's class and of one base/check pair, with no hashing: the walk
+// runs on every character of every item, so this is the matcher's hottest loop after tokenizing itself.
 
 import { pack, type Packed } from './packed.js';
 import { charClass } from './tokenize.js';
@@ -27,8 +27,11 @@ export class WordTrie {
   private code = new Uint16Array(0x10000);
   /** Per code unit, its class for the tokenizer's walk (see charClass in tokenize.ts). */
   readonly classes = new Uint16Array(0x10000);
-  base = new Int32Array(1);
-  check = new Int32Array(1).fill(-1);
+  /**
+   * base and check of node n side by side, at 2n and 2n + 1: a step reads the child's check and, for the
+   * next step, its base from one cache line.
+   */
+  cells = Int32Array.of(0, -1);
   /**
    * Term ids by walk state (see terms()): for node n, list 2n holds the prefix terms along its path, and
    * list 2n + 1 those plus the node's exact terms. Packed flat, so a word costs two reads of `start`
@@ -123,8 +126,11 @@ export class WordTrie {
     // Room for base + any code of the last node, so a step never reads past the end.
     const size = last + letters + 2;
     ensure(size);
-    this.base = base.slice(0, size);
-    this.check = check.slice(0, size);
+    this.cells = new Int32Array(size * 2);
+    for (let n = 0; n < size; n++) {
+      this.cells[2 * n] = base[n]!;
+      this.cells[2 * n + 1] = check[n]!;
+    }
     this.lists = pack(Array.from({ length: size * 2 }, (_, s) => ((s & 1 ? full : partial)[s >> 1] ?? NONE)));
     return this;
   }
@@ -133,8 +139,8 @@ export class WordTrie {
   step(node: number, c: number): number {
     const k = this.code[c]!;
     if (k === 0) return -1;
-    const t = this.base[node]! + k;
-    return this.check[t] === node ? t : -1;
+    const t = this.cells[2 * node]! + k;
+    return this.cells[2 * t + 1] === node ? t : -1;
   }
 
   /**
