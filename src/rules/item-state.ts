@@ -41,9 +41,6 @@ export class ItemState {
   readonly nearAnchors: number[] = [];
   /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
   readonly uses: number[] = [];
-  /** Terms marked (with the value nextMark gave) while explaining one match. */
-  readonly termMark: Int32Array;
-  private mark = 0;
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
   readonly candidates: Int32Array;
   candidateCount = 0;
@@ -53,7 +50,6 @@ export class ItemState {
     this.ruleSlots = new Int32Array(rules * RULE_SLOT);
     this.regexStamp = new Int32Array(terms);
     this.candidates = new Int32Array(rules);
-    this.termMark = new Int32Array(terms);
   }
 
   private keys = new Float64Array(64);
@@ -62,10 +58,6 @@ export class ItemState {
   keyBuffer(n: number): Float64Array {
     if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
     return this.keys;
-  }
-
-  nextMark(): number {
-    return ++this.mark;
   }
 
   next(): void {

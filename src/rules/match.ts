@@ -261,9 +261,9 @@ export class Matcher {
     for (let u = 0; u < n; u++) keys[u] = uses[2 * u + 1]! * TERM_SPAN + uses[2 * u]!;
     sortPrefix(keys, n);
     const hits: Hit[] = [];
-    const terms: { written: string; rank: number }[] = [];
+    /** Ranks (places in positive.ids) of the terms hit, kept in order: a match has a term or three. */
+    const ranks: number[] = [];
     const { termWords } = this.index;
-    const used = state.nextMark();
     for (let k = 0; k < n; k++) {
       if (k > 0 && keys[k] === keys[k - 1]) continue;
       const id = keys[k]! % TERM_SPAN;
@@ -271,17 +271,14 @@ export class Matcher {
       const f = fieldOf(pos);
       const word = pos % FIELD_SPAN;
       const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : state.spans[f]!.phrase(word, termWords[id]!);
-      const term = positive.get(id)!;
-      hits.push({ term: term.written, field: FIELDS[f]!, word, text });
-      if (state.termMark[id] !== used) {
-        state.termMark[id] = used;
-        // Kept in the order the rule writes them: an insertion, as a match has a term or three.
-        let at = terms.length;
-        while (at > 0 && terms[at - 1]!.rank > term.rank) at--;
-        terms.splice(at, 0, term);
-      }
+      const rank = positive.ids.indexOf(id);
+      hits.push({ term: positive.written[rank]!, field: FIELDS[f]!, word, text });
+      let at = ranks.length;
+      while (at > 0 && ranks[at - 1]! > rank) at--;
+      if (ranks[at - 1] !== rank) ranks.splice(at, 0, rank);
     }
-    return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms: terms.map((t) => t.written), hits };
+    const terms = ranks.map((rank) => positive.written[rank]!);
+    return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
 }
 
