@@ -6,6 +6,7 @@ import { pack, type Packed } from './packed.js';
 import { emit } from './program.js';
 import { maskOf, requiredGroups, termOf } from './requirements.js';
 import type { Term } from './term.js';
+import { charClass } from './tokenize.js';
 import { WordTrie } from './word-trie.js';
 
 /**
@@ -85,7 +86,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   table.terms.forEach((term, id) => {
     if (term.kind === 'words') firstWords.add(term.words[0]!.text, term.words[0]!.prefix, id);
   });
-  firstWords.freeze();
+  firstWords.freeze(charClass);
 
   // Groups are shared between rules: many rules need the same words (Ukraine, Україн*, Украин*), and a
   // shared group is checked once per item, however many rules need it.

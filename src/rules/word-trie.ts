@@ -6,7 +6,6 @@
 // runs on every character of every item, so this is the matcher's hottest loop after tokenizing itself.
 
 import { pack, type Packed } from './packed.js';
-import { charClass } from './tokenize.js';
 
 const NONE: readonly number[] = [];
 const ROOT = 0;
@@ -51,8 +50,12 @@ export class WordTrie {
     (isPrefix ? node.prefix : node.exact).push(termId);
   }
 
-  /** Call once after the last add: lay the trie out as a double array and fold each node's path into its lists. */
-  freeze(): this {
+  /**
+   * Call once after the last add: lay the trie out as a double array and fold each node's path into its
+   * lists. `classOf` gives the tokenizer's class of a code unit from its number in the alphabet (charClass
+   * in tokenize.ts, which knows what a word character is).
+   */
+  freeze(classOf: (c: number, letter: number) => number): this {
     const root = this.root;
     if (!root) return this;
     this.root = undefined;
@@ -66,7 +69,7 @@ export class WordTrie {
       }
     };
     visit(root);
-    for (let c = 0; c < 0x10000; c++) this.classes[c] = charClass(c, this.code[c]!);
+    for (let c = 0; c < 0x10000; c++) this.classes[c] = classOf(c, this.code[c]!);
 
     // Place nodes breadth first; each node's children go at the first base where all their slots are free.
     let capacity = 1024;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanTermWords, tokenize, WordSpans } from '../../src/rules/tokenize.js';
+import { charClass, scanTermWords, tokenize, WordSpans } from '../../src/rules/tokenize.js';
 import { WordTrie } from '../../src/rules/word-trie.js';
 
 // The trie is checked against the plain definition: the terms a word starts are the prefix terms it
@@ -42,7 +42,7 @@ describe('WordTrie', () => {
     }
     const trie = new WordTrie();
     terms.forEach((t, id) => trie.add(t.text, t.prefix, id));
-    trie.freeze();
+    trie.freeze(charClass);
 
     const queries = [...terms.map((t) => t.text), ...terms.map((t) => `${t.text}ing`), 'україна', 'украиной', 'x', 'ё'];
     for (let i = 0; i < 3000; i++) queries.push(randomWord(rnd, 8));
@@ -62,7 +62,7 @@ describe('WordTrie', () => {
     for (let i = 0; i < 400; i++) terms.push(randomWord(rnd, 5));
     const trie = new WordTrie();
     terms.forEach((t, id) => trie.add(t, id % 3 === 0, id));
-    trie.freeze();
+    trie.freeze(charClass);
     const pieces = [...terms, "nato's", "п'ятьох", "don't", "'s", "o'", 'ё', '\u{1D400}', ' ', ' ', ', ', '-', "'", '\uD800'];
     let matched = 0;
     for (let n = 0; n < 300; n++) {
@@ -80,7 +80,7 @@ describe('WordTrie', () => {
   });
 
   it('knows no term when empty, and refuses terms added after it is frozen', () => {
-    const trie = new WordTrie().freeze();
+    const trie = new WordTrie().freeze(charClass);
     expect(trie.terms(walk(trie, 'anything'))).toEqual([]);
     expect(() => trie.add('late', false, 0)).toThrow(/after freeze/);
   });
