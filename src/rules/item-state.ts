@@ -13,7 +13,7 @@ export const RULE_SLOT = 2;
 
 /**
  * Per-item state, allocated once per Matcher and reused: the words of each field, and arrays indexed by
- * term, group and rule whose entries count only when their stamp equals the current item's epoch, so
+ * term and rule whose entries count only when their stamp equals the current item's epoch, so
  * nothing is cleared or allocated per item in proportion to the number of rules.
  */
 export class ItemState {

@@ -70,13 +70,14 @@ export class Matcher {
         const at = id * FIELDS.length + field;
         for (let e = counts.start[at]!, eEnd = counts.start[at + 1]!; e < eEnd; e++) {
           const entry = counts.items[e]!;
-          const r = (entry >> 5) * RULE_SLOT;
+          const rule = entry >> 5;
+          const slot = rule * RULE_SLOT;
           const bit = 1 << (entry & 31);
-          const had = ruleSlots[r] === epoch ? ruleSlots[r + 1]! : 0;
+          const had = ruleSlots[slot] === epoch ? ruleSlots[slot + 1]! : 0;
           if (had & bit) continue;
-          ruleSlots[r] = epoch;
-          ruleSlots[r + 1] = had | bit;
-          if ((had | bit) === (1 << groupCount[entry >> 5]!) - 1) state.candidates[state.candidateCount++] = entry >> 5;
+          ruleSlots[slot] = epoch;
+          ruleSlots[slot + 1] = had | bit;
+          if ((had | bit) === (1 << groupCount[rule]!) - 1) state.candidates[state.candidateCount++] = rule;
         }
       }
     }
