@@ -56,7 +56,7 @@ export interface WordIndex {
   groupCount: Int32Array;
   /** Per rule: whether it has a `when` filter (most have none, and then the rule object is not read). */
   filtered: Uint8Array;
-  /** Every rule's expression as instructions (see program.ts), and where each rule's start. */
+  /** Every rule's expression as instructions (see program.ts), and where each rule's instructions begin. */
   program: Int32Array;
   programAt: Int32Array;
   rules: CompiledRule[];

@@ -248,6 +248,14 @@ describe('Matcher: all, any, none', () => {
     expect(matches(m, 'Miami Heat owners hold a meeting')).toBe(false);
     expect(matches(m, 'Heat win in Miami')).toBe(false);
   });
+
+  it('needs every term of an `all` longer than the groups the matcher counts for a rule', () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const m = { all: words };
+    expect(matches(m, words.join(' '))).toBe(true);
+    // Counted or not, any one missing term fails the rule: the first, one past the counted ones, the last.
+    for (const missing of [0, 30, 35, 39]) expect(matches(m, words.filter((_, i) => i !== missing).join(' ')), `without w${missing}`).toBe(false);
+  });
 });
 
 describe('Matcher: near', () => {
