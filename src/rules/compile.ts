@@ -45,6 +45,12 @@ export interface WordIndex {
   terms: Term[];
   /** Per term id: how many words it spans, 0 for a regex (whose matches are not runs of words). */
   termWords: Int32Array;
+  /**
+   * Per term id: the first code unit of a phrase's second word, -1 for a single word or a regex. Most
+   * phrases whose first word occurs fail at the next word's first letter, checked here without reading
+   * the term.
+   */
+  phraseNext: Int32Array;
   /** Term ids by first word (exact, or prefix for `word*`). */
   firstWords: WordTrie;
   /**
@@ -142,6 +148,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   return {
     terms: table.terms,
     termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
+    phraseNext: Int32Array.from(table.terms, (t) => (t.kind === 'words' && t.words.length > 1 ? t.words[1]!.text.charCodeAt(0) : -1)),
     firstWords,
     countsOfTermInField: pack(countsOfTermInField.map((entries) => [...entries])),
     groupCount: Int32Array.from(compiled, (c) => c.groupCount),

@@ -55,16 +55,19 @@ export class Matcher {
 
   /** Record every term occurrence in one field, and mark the rule groups each new term satisfies. */
   private scanField(spans: WordSpans, field: number, state: ItemState): void {
-    const { terms, termWords, countsOfTermInField: counts, groupCount, firstWords } = this.index;
+    const { terms, termWords, phraseNext, countsOfTermInField: counts, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
     const { epoch, ruleSlots } = state;
-    const { walks, count } = spans;
+    const { walks, count, text, starts } = spans;
     const termIds = firstWords.termIds;
     for (let i = 0; i < count; i++) {
       const walk = walks[i]!;
       for (let k = firstWords.first(walk), kEnd = firstWords.first(walk + 1); k < kEnd; k++) {
         const id = termIds[k]!;
-        if (termWords[id]! > 1 && !phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
+        if (termWords[id]! > 1) {
+          if (i + 1 === count || text.charCodeAt(starts[i + 1]!) !== phraseNext[id]) continue;
+          if (!phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
+        }
         // Groups once per term and field: a field-bound group may need the term where it occurs again.
         if (!state.add(id, field, base + i)) continue;
         const at = id * FIELDS.length + field;
