@@ -34,7 +34,7 @@ export const MAX_TERMS = 2 ** 21;
 const BROAD_GROUP = 96;
 
 /** A rule counts at most this many groups (its narrowest), one bit each in the matcher's per-rule mask. */
-export const MAX_COUNTED = 30;
+const MAX_COUNTED = 30;
 
 /**
  * Every rule of a watchbook folded into one index: the first word of every term is looked up once per

@@ -56,7 +56,7 @@ export interface Tokens {
  * Where the words of one text are, without making a string of each: the matcher needs a word's text only
  * to explain a match, so it reads spans into buffers that are reused from item to item.
  */
-export class WordSpans implements WordSink {
+export class WordSpans {
   text = '';
   count = 0;
   starts = new Int32Array(64);
@@ -114,36 +114,10 @@ export class WordSpans implements WordSink {
   }
 }
 
-/** Where scanWords puts each word it finds: spans for the matcher, strings for everyone else. */
-interface WordSink {
-  text: string;
-  count: number;
-  push(start: number, end: number, walk: number): void;
-}
-
-class WordList implements WordSink, Tokens {
-  count = 0;
-  readonly words: string[] = [];
-  readonly starts: number[] = [];
-
-  constructor(public text: string) {}
-
-  push(start: number, end: number): void {
-    this.words.push(this.text.slice(start, end));
-    this.starts.push(start);
-  }
-}
-
 /** Split normalized text (see normalizeText) into words. */
 export function tokenize(normalized: string): Tokens {
-  const { words, starts } = scanWords(normalized, new WordList(normalized));
-  return { words, starts };
-}
-
-/** Find the words of normalized text into `out` (emptied first). */
-function scanWords<Sink extends WordSink>(normalized: string, out: Sink): Sink {
-  out.text = normalized;
-  out.count = 0;
+  const words: string[] = [];
+  const starts: number[] = [];
   const n = normalized.length;
   let start = -1;
   let i = 0;
@@ -160,14 +134,14 @@ function scanWords<Sink extends WordSink>(normalized: string, out: Sink): Sink {
         i++;
         continue;
       }
-      let end = i;
-      if (end - start > 2 && normalized.charCodeAt(end - 1) === 0x73 && normalized.charCodeAt(end - 2) === APOSTROPHE) end -= 2;
-      out.push(start, end, 0);
+      const end = possessiveEnd(normalized, start, i);
+      words.push(normalized.slice(start, end));
+      starts.push(start);
       start = -1;
     }
     i++;
   }
-  return out;
+  return { words, starts };
 }
 
 /** Where a word that ends at `end` ends without an English possessive "'s". */
