@@ -48,11 +48,12 @@ export function emit(node: Node, code: number[]): number {
       for (const part of node.parts) emit(part, code);
       break;
     case 'object': {
+      // op, end, noneAt, nearAt, ofAt (filled in below), within
       code.push(OP_OBJECT, 0, 0, 0, 0, node.near?.within ?? 0);
       for (const part of node.positive) emit(part, code);
-      if (node.none) code[at + 2] = emit(node.none, code);
-      if (node.near) code[at + 3] = emit(node.near.terms, code);
-      if (node.near?.of) code[at + 4] = emit(node.near.of, code);
+      if (node.none) code[at + NONE_AT] = emit(node.none, code);
+      if (node.near) code[at + NEAR_AT] = emit(node.near.terms, code);
+      if (node.near?.of) code[at + OF_AT] = emit(node.near.of, code);
       break;
     }
   }

@@ -148,7 +148,7 @@ export class WordTrie {
 
   /**
    * Term ids for a word the tokenizer walked: `state` is (deepest node reached) * 2, plus 1 when the walk
-   * covered the whole word, as tokenize() reports it. The ids are termIds[first(state)] up to
+   * covered the whole word, as scanTermWords (tokenize.ts) reports it. The ids are termIds[first(state)] up to
    * termIds[first(state + 1)]; the matcher reads them in place.
    */
   first(state: number): number {
