@@ -4,7 +4,7 @@ import { FIELDS } from '../model/watchbook.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
 import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
-import { NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, WITHIN } from './program.js';
+import { CHILDREN, NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, TERM_IDS, TERMS_MASK, WITHIN } from './program.js';
 import type { Term } from './term.js';
 import { scanTermWords, type WordSpans } from './tokenize.js';
 
@@ -99,22 +99,22 @@ export class Matcher {
     const end = code[pc + 1]!;
     switch (code[pc]) {
       case OP_ANY_PLAIN:
-        for (let k = pc + 3; k < end; k++) if (state.occurs(code[k]!)) return true;
+        for (let k = pc + TERM_IDS; k < end; k++) if (state.occurs(code[k]!)) return true;
         return false;
       case OP_ALL_PLAIN:
-        for (let k = pc + 3; k < end; k++) if (!state.occurs(code[k]!)) return false;
+        for (let k = pc + TERM_IDS; k < end; k++) if (!state.occurs(code[k]!)) return false;
         return true;
       case OP_ANY_TERMS:
-        for (let k = pc + 3; k < end; k++) if (this.occurs(code[k]!, code[pc + 2]!, state)) return true;
+        for (let k = pc + TERM_IDS; k < end; k++) if (this.occurs(code[k]!, code[pc + TERMS_MASK]!, state)) return true;
         return false;
       case OP_ALL_TERMS:
-        for (let k = pc + 3; k < end; k++) if (!this.occurs(code[k]!, code[pc + 2]!, state)) return false;
+        for (let k = pc + TERM_IDS; k < end; k++) if (!this.occurs(code[k]!, code[pc + TERMS_MASK]!, state)) return false;
         return true;
       case OP_ALL:
-        for (let c = pc + 2; c < end; c = code[c + 1]!) if (!this.holds(c, state)) return false;
+        for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) if (!this.holds(c, state)) return false;
         return true;
       case OP_ANY:
-        for (let c = pc + 2; c < end; c = code[c + 1]!) if (this.holds(c, state)) return true;
+        for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) if (this.holds(c, state)) return true;
         return false;
       default: {
         for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); c < cEnd; c = code[c + 1]!) if (!this.holds(c, state)) return false;
@@ -153,20 +153,20 @@ export class Matcher {
       case OP_ANY_PLAIN:
       case OP_ANY_TERMS: {
         let found = false;
-        for (let k = pc + 3; k < end; k++) if (this.occurrences(code[k]!, code[pc + 2]!, state, uses) > 0) found = true;
+        for (let k = pc + TERM_IDS; k < end; k++) if (this.occurrences(code[k]!, code[pc + TERMS_MASK]!, state, uses) > 0) found = true;
         return found;
       }
       case OP_ALL_PLAIN:
       case OP_ALL_TERMS:
-        for (let k = pc + 3; k < end; k++) {
-          if (this.occurrences(code[k]!, code[pc + 2]!, state, uses) === 0) {
+        for (let k = pc + TERM_IDS; k < end; k++) {
+          if (this.occurrences(code[k]!, code[pc + TERMS_MASK]!, state, uses) === 0) {
             uses.length = mark;
             return false;
           }
         }
         return true;
       case OP_ALL:
-        for (let c = pc + 2; c < end; c = code[c + 1]!) {
+        for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) {
           if (!this.evaluate(c, state, uses)) {
             uses.length = mark;
             return false;
@@ -175,7 +175,7 @@ export class Matcher {
         return true;
       case OP_ANY: {
         let any = false;
-        for (let c = pc + 2; c < end; c = code[c + 1]!) if (this.evaluate(c, state, uses)) any = true;
+        for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) if (this.evaluate(c, state, uses)) any = true;
         return any;
       }
       default: {

@@ -20,6 +20,11 @@ export const OP_ALL = 4;
 export const OP_ANY = 5;
 export const OP_OBJECT = 6;
 
+/** Where a term list's mask and ids are, and where the children of ALL and ANY start. */
+export const TERMS_MASK = 2;
+export const TERM_IDS = 3;
+export const CHILDREN = 2;
+
 /** Where an object's positive parts start, and the offsets of its parts after them. */
 export const OBJECT_PARTS = 6;
 export const NONE_AT = 2;
