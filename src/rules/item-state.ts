@@ -39,6 +39,8 @@ export class ItemState {
   /** Buffers for the quick check of a `near` (Matcher.nearHolds). */
   readonly nearTerms: number[] = [];
   readonly nearAnchors: number[] = [];
+  /** The explanation's sorted ranks of the terms a match hit. */
+  readonly ranks: number[] = [];
   /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
   readonly uses: number[] = [];
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
