@@ -410,7 +410,7 @@ export class MemoryStore implements Store {
       checkTime('pruneAlerts: now', now);
       const alertsBefore = now - this.retention.alertTtlMs;
       const sentBefore = now - this.retention.sentTtlMs;
-      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 };
+      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 };
       const held = new Set<string>();
       for (const [key, json] of [...this.groups]) {
         const stored = parseJson<StoredGroup>(json, key);
@@ -435,6 +435,9 @@ export class MemoryStore implements Store {
       for (const [field, { at }] of [...this.sendLogs]) {
         const [groupKey] = JSON.parse(field) as [string, string];
         if (old(at) && !this.groups.has(groupKey) && this.sendLogs.delete(field)) out.sendLogs++;
+      }
+      for (const [id, json] of [...this.silenceRecords]) {
+        if (parseJson<SilenceRecord>(json, 'silences').ends < alertsBefore && this.silenceRecords.delete(id)) out.silences++;
       }
       return out;
     });

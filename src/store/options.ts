@@ -24,7 +24,7 @@ export interface StoreOptions {
   /**
    * How long an alert is kept (pruneAlerts) once it no longer matters: a group forgets an alert this long
    * after it stopped firing and was last raised, and the alert itself goes this long after it was last
-   * raised, once no group holds it. Default 7 days.
+   * raised, once no group holds it; a runtime silence this long after it ended. Default 7 days.
    */
   alertTtlMs?: number;
   /**

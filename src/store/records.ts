@@ -114,6 +114,8 @@ export interface AlertPrune {
   sent: number;
   attempts: number;
   sendLogs: number;
+  /** Runtime silences that ended before now − alertTtlMs. */
+  silences: number;
 }
 
 /** When a group's alert stopped firing, or undefined while it fires; pruneAlerts takes the caller's rule. */

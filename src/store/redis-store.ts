@@ -38,6 +38,7 @@ import {
   ADD_EVIDENCE,
   CLAIM_SEND,
   COMPARE_AND_SET,
+  DELETE_IF_SAME,
   INCREMENT_COUNTERS,
   MARK_SEEN,
   PURGE_ALERTS,
@@ -464,7 +465,7 @@ export class RedisStore implements Store {
       const k = this.keys;
       const alertsBefore = now - this.retention.alertTtlMs;
       const sentBefore = now - this.retention.sentTtlMs;
-      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 };
+      const out: AlertPrune = { groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 };
       // Groups first, each by compare-and-set on the JSON read, so an alert a dispatch adds (or raises
       // again) meanwhile is never lost: a group written in between is left as it is, for the next prune.
       for (const [key, json] of Object.entries(await this.client.hgetall(k.alertGroups))) {
@@ -488,6 +489,12 @@ export class RedisStore implements Store {
       out.sent = (await PURGE_BY_TIME.run(this.client, [k.sent, k.sentByTime], [sentBefore])) as number;
       out.attempts = (await PURGE_BY_TIME.run(this.client, [k.attempts, k.attemptsByTime], [sentBefore])) as number;
       out.sendLogs = (await PURGE_SEND_LOGS.run(this.client, [k.sendLog, k.sendLogByTime, k.alertGroups], [sentBefore])) as number;
+      // Silences are few (people add them by hand), so reading them all is cheap. Each goes only as read:
+      // one expired again meanwhile is left for the next prune.
+      for (const [id, json] of Object.entries(await this.client.hgetall(k.silences))) {
+        if (parseJson<SilenceRecord>(json, `${k.silences} ${id}`).ends >= alertsBefore) continue;
+        out.silences += (await DELETE_IF_SAME.run(this.client, [k.silences], [id, json])) as number;
+      }
       return out;
     });
   }

@@ -218,6 +218,13 @@ end
 return 0
 `);
 
+/** KEYS[1] hash; ARGV: field, the value expected. Deletes the field only if it holds that value; 1 if it did. */
+export const DELETE_IF_SAME = new LuaScript(`
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`);
+
 /**
  * KEYS[1] counters hash; ARGV: (field, by) pairs. An integer `by` goes by HINCRBY, and when the field holds
  * a float already (HINCRBY refuses it) by HINCRBYFLOAT; a fractional one by HINCRBYFLOAT. One script, so a

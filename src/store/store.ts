@@ -147,7 +147,9 @@ export interface Store {
    *   left;
    * - an alert last raised (putAlerts: its latest startsAt) before now − alertTtlMs that no group holds;
    * - a recorded send, in doubt or not, and a started attempt, written before now − sentTtlMs;
-   * - a send-log whose last send was before now − sentTtlMs and whose group is gone.
+   * - a send-log whose last send was before now − sentTtlMs and whose group is gone;
+   * - a runtime silence that ended (or was expired) before now − alertTtlMs, as Alertmanager forgets
+   *   expired silences after its retention: `silence list` shows the recent past, not all of it.
    * What decides the next send (a group's firing alerts, their send-log) is never dropped. A group written by
    * another worker meanwhile is left for the next call. Returns how many of each went.
    */

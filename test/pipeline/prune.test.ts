@@ -50,7 +50,7 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     await delivered(store, first, T0 + 30_000);
 
     // An hour on: everything is recent, nothing goes, nothing is due.
-    expect(await pruneAlerts(wb, store, T0 + HOUR)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 });
+    expect(await pruneAlerts(wb, store, T0 + HOUR)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
     expect(await notificationsDue(wb, store, T0 + HOUR)).toEqual([]);
 
     // The match alert stopped firing a day after it fired (T0 + 1 day); exactly a week after that, it stays.
@@ -64,7 +64,7 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     await delivered(store, repeat, tp - HOUR);
 
     // The match alert's group and its record go; the first sends are younger than sentTtlMs (9 days) and stay.
-    expect(await pruneAlerts(wb, store, tp)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0 });
+    expect(await pruneAlerts(wb, store, tp)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
     const groups = await store.alertGroups();
     expect(groups.map((g) => g.group.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
     expect((await store.getAlerts([match.id, scenario.id])).map((a) => a.id)).toEqual([scenario.id]);
@@ -80,7 +80,7 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     // sentTtlMs after the first sends, they go, with the send-log of the match alert's group, now gone; the
     // repeat's record stays.
     const sentGone = T0 + 30_000 + DEFAULT_SENT_TTL_MS + 1;
-    expect(await pruneAlerts(wb, store, sentGone)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 2, attempts: 0, sendLogs: 1 });
+    expect(await pruneAlerts(wb, store, sentGone)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 2, attempts: 0, sendLogs: 1, silences: 0 });
     expect(await Promise.all(first.map((n) => store.wasSent(n.id, n.receiver)))).toEqual([false, false]);
     expect(await store.wasSent(repeat[0]!.id, 'desk-slack')).toBe(true);
   });

@@ -170,6 +170,26 @@ describe('RedisStore', () => {
     expect(await store.silences()).toStrictEqual([{ ...s, comment: 'edited', ends: T0 + MIN }]);
   });
 
+  it('leaves for the next prune an old silence written again between its read and its delete', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
+    const s = { id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' };
+    await store.addSilence(s);
+    const hgetall = client().hgetall.bind(client());
+    const spy = vi.spyOn(client(), 'hgetall').mockImplementation(async (key) => {
+      const value = await hgetall(key);
+      if (key === store.keys.silences) await client().hset(key, 's1', JSON.stringify({ ...s, comment: 'edited' }));
+      return value;
+    });
+    try {
+      expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ silences: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.silences()).toStrictEqual([{ ...s, comment: 'edited' }]);
+    expect(await store.pruneAlerts(T0 + 2 * DAY)).toMatchObject({ silences: 1 });
+    expect(await store.silences()).toEqual([]);
+  });
+
   it('takes a prefix without braces and adds them', () => {
     expect(new RedisStore(client(), { prefix: 'test-abc' }).keys.seen).toBe('{test-abc}:seen');
   });

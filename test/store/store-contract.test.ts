@@ -621,7 +621,7 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.getAlerts([outage(T0).id])).toStrictEqual([outage(T0)]);
       // Raised no more (the source came back): forgotten a week after the last raise, not before.
       expect(await store.pruneAlerts(T0 + 27 * DAY, stoppedAt)).toMatchObject({ groupAlerts: 0, alerts: 0 });
-      expect(await store.pruneAlerts(T0 + 27 * DAY + 1, stoppedAt)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0 });
+      expect(await store.pruneAlerts(T0 + 27 * DAY + 1, stoppedAt)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
     });
 
     it('drops alert records last raised before alertTtlMs that no group holds; keeps held ones and ones raised again since', async () => {
@@ -678,7 +678,7 @@ describe.each(backends)('$name', (backend) => {
     it('keeps a send recorded without a time', async () => {
       const store = open(opts);
       await store.recordSend('g', 'r', {}, 'n1');
-      expect(await store.pruneAlerts(T0 + 365 * DAY)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0 });
+      expect(await store.pruneAlerts(T0 + 365 * DAY)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
       expect(await store.wasSent('n1', 'r')).toBe(true);
       expect(await store.getSendLog('g', 'r')).toStrictEqual({});
     });
@@ -744,6 +744,26 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.expireSilence(s.id, T0 + MIN)).toBe(true);
       expect(await store.expireSilence(s.id, T0 + 2 * MIN)).toBe(true); // a retried expire
       expect(await store.silences()).toStrictEqual([{ ...s, ends: T0 + MIN }]);
+    });
+
+    it('forgets a silence alertTtlMs after it ended, on its own or expired by hand; keeps active, pending and recent ones', async () => {
+      const store = open({ alertTtlMs: 7 * DAY, sentTtlMs: 8 * DAY });
+      const ended = silence('ended', T0, T0 + DAY);
+      const expired = silence('expired by hand', T0, T0 + 30 * DAY);
+      const active = silence('active', T0, T0 + 30 * DAY);
+      const pending = silence('pending', T0 + 20 * DAY, T0 + 30 * DAY);
+      const recent = silence('recent', T0, T0 + 5 * DAY);
+      for (const s of [ended, expired, active, pending, recent]) await store.addSilence(s);
+      await store.expireSilence(expired.id, T0 + MIN);
+      // Ended exactly alertTtlMs ago: kept; the one expired by hand went earlier.
+      expect(await store.pruneAlerts(T0 + DAY + 7 * DAY)).toMatchObject({ silences: 1 });
+      expect((await store.silences()).map((s) => s.comment).sort()).toEqual(['active', 'ended', 'pending', 'recent']);
+      expect(await store.pruneAlerts(T0 + DAY + 7 * DAY + 1)).toMatchObject({ silences: 1 });
+      expect(await store.pruneAlerts(T0 + DAY + 7 * DAY + 1)).toMatchObject({ silences: 0 });
+      expect((await store.silences()).map((s) => s.comment).sort()).toEqual(['active', 'pending', 'recent']);
+      expect(isSilenced({ indicator: 'ukraine-polling' }, await store.silences(), T0 + 8 * DAY + 1)?.id).toBe(active.id);
+      // A pruned silence's id is free again (ids are random; this is what a retried add after a prune meets).
+      expect(await store.addSilence(ended)).toBe(true);
     });
 
     it('answers false for a silence it does not know', async () => {
