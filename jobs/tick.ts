@@ -1,6 +1,7 @@
 import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
-import { pruneEvidence } from '../src/pipeline/evaluate.js';
+import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
+import { alertsAfterScoring, pictureBefore, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 
@@ -13,7 +14,10 @@ const TICK_LOOKBACK_MS = 60_000;
 /** Sources enqueued per tick at most; the rest wait for the next tick (seconds away). */
 const DUE_PER_TICK = 200;
 
-/** How often a tick also prunes what alerting and scoring no longer need (retention is counted in days). */
+/**
+ * How often a tick also prunes what alerting and scoring no longer need (retention is counted in days), and
+ * rescores the picture with no new items: evidence decays and an indicator goes overdue with time alone.
+ */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** Whether the tick of `slot` is the first at or after a multiple of PRUNE_EVERY_MS: one tick an hour. */
@@ -23,7 +27,7 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
 
 /**
  * The tick: enqueue a fetch for every source whose time has come, and a delivery for every alert group
- * whose time has come; once an hour, prune what alerting and scoring no longer need. A fetch job carries a
+ * whose time has come; once an hour, prune what alerting and scoring no longer need and rescore. A fetch job carries a
  * deduplication id per source, so a source already waiting or being fetched is not enqueued again; a
  * delivery's job id is its notification's.
  */
@@ -48,7 +52,10 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
     await ctx.queues.digest.add('digest', { receiver: receiver.id, due: fired }, { jobId: jobId('digest', receiver.id, fired) });
     digests++;
   }
-  if (prunesAt(job.data.slot, job.data.everyMs)) await prune(ctx, job.data.slot);
+  if (prunesAt(job.data.slot, job.data.everyMs)) {
+    await prune(ctx, job.data.slot);
+    await rescore(ctx, job.data.slot);
+  }
   return { enqueued: due.length, notifications: notifications.length, digests };
 }
 
@@ -68,5 +75,24 @@ async function prune(ctx: JobContext, slot: number): Promise<void> {
     ctx.log.info({ slot, evidence }, 'Evidence pruned');
   } catch (err) {
     ctx.log.warn({ slot, err: (err as Error).message }, 'Evidence not pruned; the next hour tries again');
+  }
+}
+
+/**
+ * Once an hour: score no new items, for the picture and statuses as of now and the alerts that time alone
+ * raises or clears (a scenario decaying below its threshold, an indicator silent past its `expect`), which
+ * otherwise wait for a source to bring something new. A failure waits for the next hour.
+ */
+async function rescore(ctx: JobContext, slot: number): Promise<void> {
+  try {
+    const { watchbook, matcher } = ctx.live.snapshot();
+    const now = ctx.now();
+    const before = await pictureBefore(watchbook, ctx.store);
+    const result = await evaluateItems([], watchbook, matcher, ctx.store, now);
+    await raiseAlerts(await alertsAfterScoring(result, before, watchbook, ctx.store, now), watchbook, ctx.store, now);
+    const probabilities = Object.fromEntries(Object.entries(result.state.probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
+    ctx.log.info({ slot, probabilities, statuses: result.statuses }, 'Picture rescored');
+  } catch (err) {
+    ctx.log.warn({ slot, err: (err as Error).message }, 'Picture not rescored; the next hour tries again');
   }
 }
