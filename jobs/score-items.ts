@@ -33,8 +33,12 @@ async function score(job: Job<ScoreJob>, ctx: JobContext, counts: CounterIncreme
   for (const e of result.evidence) byRule.set(e.rule, (byRule.get(e.rule) ?? 0) + 1);
   for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
   if (result.fresh.length) {
-    const picture = Object.fromEntries(Object.entries(result.state.probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
-    ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: picture }, 'Items scored');
+    ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: forLog(result.state.probabilities) }, 'Items scored');
   }
   return { fresh: result.fresh.length, evidence: result.evidence.length };
+}
+
+/** Scenario probabilities to three places, as the logs show them. */
+export function forLog(probabilities: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
 }

@@ -4,6 +4,7 @@ import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
 import { alertsAfterScoring, pictureBefore, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
+import { forLog } from './score-items.js';
 
 /**
  * How far back a tick looks for a digest's schedule firing: a few ticks, so a slot whose tick job ran late
@@ -27,9 +28,9 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
 
 /**
  * The tick: enqueue a fetch for every source whose time has come, and a delivery for every alert group
- * whose time has come; once an hour, prune what alerting and scoring no longer need and rescore. A fetch job carries a
- * deduplication id per source, so a source already waiting or being fetched is not enqueued again; a
- * delivery's job id is its notification's.
+ * whose time has come; once an hour, prune what alerting and scoring no longer need, and rescore. A fetch
+ * job carries a deduplication id per source, so a source already waiting or being fetched is not enqueued
+ * again; a delivery's job id is its notification's.
  */
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
   const due = await ctx.store.dueSources(ctx.now(), DUE_PER_TICK);
@@ -90,8 +91,7 @@ async function rescore(ctx: JobContext, slot: number): Promise<void> {
     const before = await pictureBefore(watchbook, ctx.store);
     const result = await evaluateItems([], watchbook, matcher, ctx.store, now);
     await raiseAlerts(await alertsAfterScoring(result, before, watchbook, ctx.store, now), watchbook, ctx.store, now);
-    const probabilities = Object.fromEntries(Object.entries(result.state.probabilities).map(([k, p]) => [k, Math.round(p * 1000) / 1000]));
-    ctx.log.info({ slot, probabilities, statuses: result.statuses }, 'Picture rescored');
+    ctx.log.info({ slot, probabilities: forLog(result.state.probabilities), statuses: result.statuses }, 'Picture rescored');
   } catch (err) {
     ctx.log.warn({ slot, err: (err as Error).message }, 'Picture not rescored; the next hour tries again');
   }
