@@ -1,37 +1,15 @@
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JobContext } from '../../jobs/context.js';
-import { Live } from '../../jobs/live.js';
-import { tick } from '../../jobs/tick.js';
-import { loadWatchbookOrThrow, MAX_HALF_LIFE_MS } from '../../src/config/index.js';
-import { Fetcher } from '../../src/fetch/index.js';
-import { toItem } from '../../src/items/index.js';
-import type { Item } from '../../src/model/item.js';
+import { MAX_HALF_LIFE_MS } from '../../src/config/index.js';
 import { evaluateItems, HALF_LIVES_SCORED, pruneEvidence, scoredSpanMs } from '../../src/pipeline/evaluate.js';
-import { jobId, openQueues } from '../../src/queue/index.js';
-import { Matcher } from '../../src/rules/index.js';
 import { DATED_AHEAD_MS, DEFAULT_SEEN_TTL_MS, MemoryStore, type Store } from '../../src/store/index.js';
-import { type Backend, memoryBackend, REDIS_URL, redisBackend } from '../store/backends.js';
+import { type Backend, memoryBackend, redisBackend } from '../store/backends.js';
+import { DAY, HOUR, matcher, poll, T0, wb } from './tick-harness.js';
 
 // Evidence retention: the worker keeps evidence exactly as far back as scoring reads it (ten half-lives of
 // the longest indicator; 900 days for the shipped watchbook, whose ukraine-polling halves every 90 days),
-// purges the rest in the tick's hourly prune, and remembers item keys longer, so an item whose evidence
+// purges the rest in the tick's hourly prune (hourly-tick.test.ts), and remembers item keys longer, so an item whose evidence
 // went is never taken for new. On the shipped watchbook and the default retention, with an injected clock.
-const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
-const matcher = new Matcher(wb.rules);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const T0 = Date.UTC(2026, 0, 10, 10);
 const SPAN = scoredSpanMs(wb.indicators);
-
-/** A KIIS release, published at `publishedAt` and fetched an hour later: poll-rejects-concessions matches it. */
-function poll(guid: string, publishedAt: number): Item {
-  const source = wb.sources.find((s) => s.id === 'kiis-reports')!;
-  const item = toItem({ guid, title: `KIIS poll ${guid}: most Ukrainians reject territorial concessions`, published: new Date(publishedAt).toISOString() }, source, new Date(publishedAt + HOUR));
-  if (!item) throw new Error(`no item for ${guid}`);
-  return item;
-}
 
 const ids = async (store: Store) => (await store.listEvidence(-Infinity, Infinity)).map((e) => e.itemKey);
 
@@ -93,45 +71,5 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneEvidence on $nam
     await evaluateItems([poll('old', T0)], wb, matcher, store, T0 + HOUR);
     expect(await pruneEvidence({ indicators: [] }, store, T0 + 10 * SPAN)).toBe(0);
     expect(await ids(store)).toHaveLength(1);
-  });
-});
-
-describe('the tick on Redis', () => {
-  const backend = redisBackend();
-  let redis: Redis;
-  beforeAll(async () => {
-    await backend.setup();
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    await backend.teardown();
-    redis.disconnect();
-  });
-
-  it('purges old evidence once an hour, at the first tick of the hour', async () => {
-    const store = backend.open().store;
-    await evaluateItems([poll('old', T0)], wb, matcher, store, T0 + HOUR);
-    await evaluateItems([poll('recent', T0 + 200 * DAY)], wb, matcher, store, T0 + 200 * DAY + HOUR);
-    const queues = openQueues(redis, backend.prefix);
-    try {
-      let clock = 0;
-      const ctx: JobContext = { live: new Live(wb), store, queues, fetcher: new Fetcher(), log: pino({ level: 'silent' }), now: () => clock };
-      const tickAt = async (slot: number) => {
-        clock = slot;
-        const job = await queues.tick.add('tick', { slot, everyMs: 5_000 }, { jobId: jobId('tick', slot) });
-        return tick(job, ctx);
-      };
-      // Two days past the old evidence's span, 10:00:05 UTC: not the hour's first tick, nothing is pruned.
-      const hour = T0 + SPAN + 2 * DAY;
-      await tickAt(hour + 5_000);
-      expect(await store.listEvidence(-Infinity, Infinity)).toHaveLength(2);
-      // 11:00:00: the hourly prune.
-      await tickAt(hour + HOUR);
-      const left = await store.listEvidence(-Infinity, Infinity);
-      expect(left.map((e) => e.publishedAt)).toEqual([T0 + 200 * DAY]);
-      expect(await store.isSeen([poll('old', T0).key], hour + HOUR)).toEqual([true]);
-    } finally {
-      await queues.close();
-    }
   });
 });
