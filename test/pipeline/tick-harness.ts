@@ -1,5 +1,5 @@
-// What the evidence retention and the tick's hourly work are tested with: the shipped watchbook, a KIIS release that its
-// poll-rejects-concessions rule matches, and the tick run on Redis queues with an injected clock.
+// What the evidence retention and the tick's hourly work are tested with: the shipped watchbook, a KIIS
+// release that its poll-rejects-concessions rule matches, and the tick run on Redis queues with a clock.
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { JobContext } from '../../jobs/context.js';
