@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateItems, scoredSpanMs } from '../../src/pipeline/evaluate.js';
+import type { Store } from '../../src/store/index.js';
 import { REDIS_URL, redisBackend } from '../store/backends.js';
 import { DAY, HOUR, matcher, poll, T0, wb, withTicks } from './tick-harness.js';
 
@@ -68,5 +69,24 @@ describe('the hourly tick on Redis', () => {
       // Routed as the shipped routes say: an indicator alert of low severity waits for the analysts' digest.
       expect((await store.peekDigestAlerts('analysts-digest')).map((a) => a.id)).toContain(overdue!.id);
     });
+  });
+
+  it('does the rest of the hourly work when one part fails, and tries that part again the next hour', async () => {
+    const store = backend.open().store;
+    await evaluateItems([poll('old', T0)], wb, matcher, store, T0 + HOUR);
+    await evaluateItems([poll('recent', T0 + 200 * DAY)], wb, matcher, store, T0 + 200 * DAY + HOUR);
+    // Redis refuses the alert prune and the picture's read (a failover, say); the rest of the store works.
+    const away = () => Promise.reject(new Error('redis away'));
+    const failing: Store = Object.create(store, { pruneAlerts: { value: away }, latestScenarioState: { value: away } }) as Store;
+    const hour = T0 + SPAN + 2 * DAY;
+    await withTicks(redis, backend.prefix, failing, async (tickAt) => {
+      await expect(tickAt(hour)).resolves.toEqual({ enqueued: 0, notifications: 0, digests: 0 });
+    });
+    expect((await store.listEvidence(-Infinity, Infinity)).map((e) => e.publishedAt)).toEqual([T0 + 200 * DAY]);
+    expect((await store.latestScenarioState())?.at).toBe(T0 + 200 * DAY + HOUR);
+    await withTicks(redis, backend.prefix, store, async (tickAt) => {
+      await tickAt(hour + HOUR);
+    });
+    expect((await store.latestScenarioState())?.at).toBe(hour + HOUR);
   });
 });
