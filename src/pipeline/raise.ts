@@ -2,11 +2,13 @@ import { type Cleared, clearedByAny, clearedByIndicator, clearedByScenario, clea
 import type { Alert } from '../model/alert.js';
 import type { IndicatorStatus } from '../model/evidence.js';
 import type { SourceHealth } from '../model/source-health.js';
+import type { Item } from '../model/item.js';
 import type { Source, Watchbook } from '../model/watchbook.js';
+import type { Matcher } from '../rules/index.js';
 import { scenarioAlertState } from '../scoring/index.js';
 import type { Store } from '../store/index.js';
 import { dispatchAlerts, type DispatchResult, resolveAlerts } from './dispatch.js';
-import type { EvaluateResult } from './evaluate.js';
+import { evaluateItems, type EvaluateResult } from './evaluate.js';
 
 // raise(): what an evaluation or a fetch means for alerts. Matches become `match` alerts, a scenario
 // crossing its thresholds (with hysteresis kept in the store) a `scenario` alert, an indicator changing
@@ -74,4 +76,15 @@ export async function raiseAlerts(raised: Raised, watchbook: Watchbook, store: S
   const dispatched = await dispatchAlerts(raised.alerts, watchbook, store, now);
   const resolved = await resolveAlerts(raised.cleared, store, now);
   return { dispatched, resolved };
+}
+
+/**
+ * Score items and raise what that means for alerts: the picture is read before the evaluation changes it.
+ * The score job runs this on a fetched batch, the tick's hourly rescore on none (the picture as time moved it).
+ */
+export async function scoreAndRaise(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<EvaluateResult> {
+  const before = await pictureBefore(watchbook, store);
+  const result = await evaluateItems(items, watchbook, matcher, store, now);
+  await raiseAlerts(await alertsAfterScoring(result, before, watchbook, store, now), watchbook, store, now);
+  return result;
 }
