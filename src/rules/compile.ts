@@ -23,8 +23,6 @@ export interface CompiledRule {
   node: Node;
   /** Positive terms, for explanations. */
   positive: PositiveTerms;
-  /** How many required term groups (see requirements.ts) an item must satisfy; 0: evaluate on every item. */
-  groupCount: number;
 }
 
 /** Distinct terms a watchbook may use, so the matcher can pack a term id and a position in one number. */
@@ -58,7 +56,10 @@ export interface WordIndex {
    * is an alternative of there, rule index * 32 + the group's number among that rule's counted groups.
    */
   countsOfTermInField: Packed;
-  /** Counted groups per rule (CompiledRule.groupCount, as an array for the hot loop). */
+  /**
+   * Per rule: how many of its required term groups (see requirements.ts) the matcher counts, all of which
+   * an item must meet before the rule is checked; 0: the rule is checked on every item.
+   */
   groupCount: Int32Array;
   /** Per rule: whether it has a `when` filter (most have none, and then the rule object is not read). */
   filtered: Uint8Array;
@@ -84,7 +85,7 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
     const positive = { ids: Int32Array.from(expr.positive.keys()), written: [...expr.positive.values()] };
-    return { rule, node: expr.node, positive, groupCount: 0 };
+    return { rule, node: expr.node, positive };
   });
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
@@ -124,11 +125,12 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   const reach = groupsByTerm.map((groups) => [...groups].reduce((sum, g) => sum + needs[g]!, 0));
   const breadth = altsOfGroup.map((alts) => Math.max(...alts.map((alt) => reach[termOf(alt)]!)));
   const countedBy: [rule: number, bit: number][][] = altsOfGroup.map(() => []);
-  compiled.forEach((c, r) => {
-    const narrowFirst = groupsOfRule[r]!.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
+  const groupCount = new Int32Array(compiled.length);
+  groupsOfRule.forEach((groups, r) => {
+    const narrowFirst = groups.sort((a, b) => breadth[a]! - breadth[b]! || a - b);
     const counted = narrowFirst.filter((g, k) => k === 0 || breadth[g]! <= BROAD_GROUP).slice(0, MAX_COUNTED);
     counted.forEach((g, bit) => countedBy[g]!.push([r, bit]));
-    c.groupCount = counted.length;
+    groupCount[r] = counted.length;
   });
   // Per term and field, the counted groups an occurrence there satisfies (`title: [concession*]` is not
   // met by a concession in the content), straight as (rule, bit): most groups are counted by one rule, so
@@ -144,14 +146,14 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
   });
   const code: number[] = [];
   const programAt = Int32Array.from(compiled, (c) => emit(c.node, code));
-  const alwaysRules = compiled.flatMap((c, r) => (c.groupCount === 0 ? [r] : []));
+  const alwaysRules = compiled.flatMap((_, r) => (groupCount[r] === 0 ? [r] : []));
   return {
     terms: table.terms,
     termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
     phraseNext: Int32Array.from(table.terms, (t) => (t.kind === 'words' && t.words.length > 1 ? t.words[1]!.text.charCodeAt(0) : -1)),
     firstWords,
     countsOfTermInField: pack(countsOfTermInField.map((entries) => [...entries])),
-    groupCount: Int32Array.from(compiled, (c) => c.groupCount),
+    groupCount,
     program: Int32Array.from(code),
     programAt,
     filtered: Uint8Array.from(compiled, (c) => (c.rule.when ? 1 : 0)),
