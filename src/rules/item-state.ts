@@ -1,5 +1,6 @@
 import { FIELDS } from '../model/watchbook.js';
 import { ALL_FIELDS } from './expr.js';
+import { doubled } from './packed.js';
 import { WordSpans } from './tokenize.js';
 
 // A position is a field and a word index in one number, so `near` compares positions directly and never
@@ -120,12 +121,8 @@ export class ItemState {
   }
 
   private grow(): void {
-    const pos = new Int32Array(this.occPos.length * 2);
-    pos.set(this.occPos);
-    const next = new Int32Array(this.occNext.length * 2);
-    next.set(this.occNext);
-    this.occPos = pos;
-    this.occNext = next;
+    this.occPos = doubled(this.occPos);
+    this.occNext = doubled(this.occNext);
   }
 }
 

@@ -11,3 +11,10 @@ export function pack(lists: readonly (readonly number[])[]): Packed {
   lists.forEach((list, i) => items.set(list, start[i]));
   return { start, items };
 }
+
+/** A copy of `a` twice as long: how the matcher's per-item buffers grow, on the rare item that outgrows them. */
+export function doubled(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

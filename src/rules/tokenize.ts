@@ -5,6 +5,7 @@
 // A Unicode property regex is ~5x slower than this loop on Cyrillic text, and tokenizing is most of the
 // cost of matching, so word characters of the Basic Multilingual Plane are looked up in a table built once.
 
+import { doubled } from './packed.js';
 import type { WordTrie } from './word-trie.js';
 
 const IS_WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
@@ -16,7 +17,6 @@ for (let c = 0; c < 0x10000; c++) {
 }
 
 const APOSTROPHE = 0x27;
-
 
 // A trie's character classes (WordTrie.classes, see charClass). Constants of this module, not exported:
 // V8 folds a module's own constants into the hot loop, but reads an exported binding each time.
@@ -103,14 +103,9 @@ export class WordSpans {
   }
 
   private grow(): void {
-    const double = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.starts = double(this.starts);
-    this.ends = double(this.ends);
-    this.walks = double(this.walks);
+    this.starts = doubled(this.starts);
+    this.ends = doubled(this.ends);
+    this.walks = doubled(this.walks);
   }
 }
 
