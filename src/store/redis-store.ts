@@ -38,7 +38,6 @@ import {
   ADD_EVIDENCE,
   CLAIM_SEND,
   COMPARE_AND_SET,
-  DELETE_IF_SAME,
   INCREMENT_COUNTERS,
   MARK_SEEN,
   PURGE_ALERTS,
@@ -493,7 +492,7 @@ export class RedisStore implements Store {
       // one expired again meanwhile is left for the next prune.
       for (const [id, json] of Object.entries(await this.client.hgetall(k.silences))) {
         if (parseJson<SilenceRecord>(json, `${k.silences} ${id}`).ends >= alertsBefore) continue;
-        out.silences += (await DELETE_IF_SAME.run(this.client, [k.silences], [id, json])) as number;
+        out.silences += (await COMPARE_AND_SET.run(this.client, [k.silences], [id, json, ''])) as number;
       }
       return out;
     });

@@ -206,23 +206,16 @@ return 1
 `);
 
 /**
- * KEYS[1] hash; ARGV: field, the value expected ('' for none: the field is absent), the new value. Writes
- * only over the value expected; 1 if it did.
+ * KEYS[1] hash; ARGV: field, the value expected ('' for none: the field is absent), the new value ('' to
+ * delete the field). Writes only over the value expected; 1 if it did.
  */
 export const COMPARE_AND_SET = new LuaScript(`
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current == ARGV[2] or (current == false and ARGV[2] == '') then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
   return 1
 end
 return 0
-`);
-
-/** KEYS[1] hash; ARGV: field, the value expected. Deletes the field only if it holds that value; 1 if it did. */
-export const DELETE_IF_SAME = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[1])
-return 1
 `);
 
 /**
