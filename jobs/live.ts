@@ -9,7 +9,7 @@ export class Live {
   private current: { watchbook: Watchbook; matcher: Matcher };
 
   constructor(watchbook: Watchbook) {
-    this.current = { watchbook, matcher: new Matcher(watchbook.rules) };
+    this.current = { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues) };
   }
 
   get watchbook(): Watchbook {
@@ -26,6 +26,6 @@ export class Live {
   }
 
   swap(watchbook: Watchbook): void {
-    this.current = { watchbook, matcher: new Matcher(watchbook.rules) };
+    this.current = { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues) };
   }
 }

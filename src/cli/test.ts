@@ -5,7 +5,7 @@ import { loadOrReport } from './load.js';
 export function runTest(path: string): number {
   const wb = loadOrReport(path);
   if (!wb) return 1;
-  const report = runRuleTests(wb, new Matcher(wb.rules));
+  const report = runRuleTests(wb, new Matcher(wb.rules, wb.cues));
   for (const { test, failures } of report.results) {
     if (failures.length === 0) continue;
     console.log(`FAIL ${test.name} (${test.at})`);

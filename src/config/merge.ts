@@ -23,6 +23,7 @@ export interface Draft {
   version?: Located<number>;
   watch?: Located<Section<'watch'>>;
   routes?: Located<RouteIn>;
+  cues?: Located<Section<'cues'>>;
   scenarios: Map<string, Located<Entry<'scenarios'>>>;
   indicators: Map<string, Located<Entry<'indicators'>>>;
   receivers: Map<string, Located<Entry<'receivers'>>>;
@@ -54,7 +55,7 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
   };
   for (const { file, data } of files) {
     const at = (path: Path): At => ({ file, path });
-    for (const key of ['version', 'watch', 'routes'] as const) {
+    for (const key of ['version', 'watch', 'routes', 'cues'] as const) {
       const value = data[key];
       if (value === undefined) continue;
       const existing = draft[key];

@@ -1,4 +1,4 @@
-import { checkRule } from '../rules/index.js';
+import { checkCue, checkRule } from '../rules/index.js';
 import { FIELDS, type Field } from '../model/watchbook.js';
 import { isCron } from './cron.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -63,6 +63,14 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
     r.tests?.match?.forEach((item, i) => checkTestItem(item, sourceIds, at, ['tests', 'match', i], problems));
     r.tests?.no_match?.forEach((item, i) => checkTestItem(item, sourceIds, at, ['tests', 'no_match', i], problems));
   });
+  for (const key of ['negators', 'hedges'] as const) {
+    for (const [lang, terms] of Object.entries(d.cues?.value[key] ?? {})) {
+      terms.forEach((term, i) => {
+        const problem = checkCue(term);
+        if (problem) problems.push(problemAt(d.cues!.at, [key, lang, i], problem));
+      });
+    }
+  }
   for (const { value: t, at } of d.tests) {
     if (t.item === undefined && t.items === undefined) problems.push(problemAt(at, [], `test "${t.name}" needs "item" or "items"`));
     if (t.item !== undefined && t.items !== undefined) problems.push(problemAt(at, ['items'], `test "${t.name}" has both "item" and "items"; use one`, { key: true }));

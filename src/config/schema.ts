@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { MatchExpr } from '../model/watchbook.js';
-import { FIELDS, SEVERITIES } from '../model/watchbook.js';
+import { FIELDS, HEDGED_ACTIONS, NEGATED_ACTIONS, SEVERITIES } from '../model/watchbook.js';
 import { DURATION_PATTERN } from './duration.js';
 import { EVIDENCE_WORDS } from './weights.js';
 
@@ -34,7 +34,9 @@ export const MatchExprSchema: z.ZodType<MatchExpr> = z.lazy(() =>
         near: z
           .strictObject({
             terms: z.array(MatchExprSchema).describe('One of these must occur ...'),
-            within: z.number().int().positive().describe('... within this many words ...'),
+            within: z
+              .union([z.number().int().positive(), z.literal('sentence')])
+              .describe('... within this many words, or `sentence`: in the same sentence ...'),
             of: z.array(MatchExprSchema).optional().describe('... of one of these (default: what the sibling all/any matched)'),
           })
           .optional(),
@@ -127,6 +129,14 @@ const rule = z.strictObject({
   match: MatchExprSchema,
   evidence: z.record(id, weight).describe('Per scenario: log-likelihood ratio in nats, or strong/moderate/weak/against-*'),
   severity: z.enum(SEVERITIES as [string, ...string[]]).optional().describe('Default low'),
+  negated: z
+    .enum(NEGATED_ACTIONS)
+    .optional()
+    .describe('When a negator governs a matched term ("fail to agree"): ignore the match (default), count it the opposite way, or count it'),
+  hedged: z
+    .enum(HEDGED_ACTIONS)
+    .optional()
+    .describe('When a hedge governs a matched term ("may agree"): reduce it to half weight (default), ignore it, or count it'),
   tests: z
     .strictObject({ match: z.array(testItem).optional(), no_match: z.array(testItem).optional() })
     .optional()
@@ -141,6 +151,14 @@ const ruleTest = z.strictObject({
   no_match: z.array(id).optional().describe('Rules that must not match any item'),
   scenario: id.optional().describe('The summed weights of the matches must favour this scenario'),
 });
+
+const cueList = z
+  .record(z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as en, uk, ru' }), z.array(z.string().min(1)))
+  .describe('Per language, terms (word, prefix*, or a phrase) to add to the built-in list');
+
+const cues = z
+  .strictObject({ negators: cueList.optional(), hedges: cueList.optional() })
+  .describe('Words that negate ("rejects", "відхилила") or hedge a matched term a few words after them in the same clause');
 
 const labelMatch = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -201,6 +219,7 @@ export const WatchbookFileSchema = z
     indicators: z.record(id, indicator).optional(),
     sources: z.array(source).optional(),
     rules: z.array(rule).optional(),
+    cues: cues.optional(),
     tests: z.array(ruleTest).optional(),
     routes: RouteSchema.optional(),
     receivers: z.record(id, receiver).optional(),

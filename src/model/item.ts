@@ -29,6 +29,15 @@ export interface Match {
   /** The rule's terms that matched, as written in the rule, in first-seen order. */
   terms: string[];
   hits: Hit[];
+  /** A negator or hedge that governed the match and changed its weights (and severity, to at most low). */
+  modifier?: Modifier;
+}
+
+/** The cue that negated or hedged a match, and the term it governed, as written in the rule. */
+export interface Modifier {
+  kind: 'negated' | 'hedged';
+  cue: string;
+  term: string;
 }
 
 /** An entry as a parser read it from a feed or page, before normalization. Text may still hold HTML. */

@@ -52,7 +52,8 @@ export interface MatchNode {
   all?: MatchExpr[];
   any?: MatchExpr[];
   none?: MatchExpr[];
-  near?: { terms: MatchExpr[]; within: number; of?: MatchExpr[] };
+  /** `within`: words apart, or `sentence`: anywhere in the same sentence. */
+  near?: { terms: MatchExpr[]; within: number | 'sentence'; of?: MatchExpr[] };
   fields?: Field[];
 }
 
@@ -73,7 +74,17 @@ export interface Rule {
   /** Log-likelihood ratio in nats for every scenario of the watchbook (0 where the rule says nothing). */
   evidence: Record<string, number>;
   severity: Severity;
+  /** What a match whose term a negator governs does (rules/cues.ts): dropped (the default), counted the other way, or as is. */
+  negated?: 'ignore' | 'opposite' | 'count';
+  /** What a hedged match does: dropped, counted at half weight (the default), or as is. */
+  hedged?: 'ignore' | 'reduce' | 'count';
 }
+
+export const NEGATED_ACTIONS = ['ignore', 'opposite', 'count'] as const;
+export const HEDGED_ACTIONS = ['ignore', 'reduce', 'count'] as const;
+
+/** Watchbook additions to the built-in negation and hedging cues, per language (rules/cues.ts). */
+export type Cues = Partial<Record<'negators' | 'hedges', Record<string, string[]>>>;
 
 /** An item as a rule test or `signpost score` gives it. */
 export interface TestItem {
@@ -128,6 +139,8 @@ export interface Watchbook {
   indicators: Indicator[];
   sources: Source[];
   rules: Rule[];
+  /** Additions to the built-in negation and hedging cues. */
+  cues?: Cues;
   tests: RuleTest[];
   routes: Route;
   receivers: Receiver[];

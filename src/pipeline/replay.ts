@@ -50,7 +50,7 @@ export interface ReplayResult {
 export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (step: ReplayStep) => void): Promise<ReplayResult> {
   const problems: string[] = [];
   const items = (await readInput(inputPath, watchbook, problems)).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
-  const matcher = new Matcher(watchbook.rules);
+  const matcher = new Matcher(watchbook.rules, watchbook.cues);
   const store = new MemoryStore();
   const alertStates = new Map<string, ScenarioAlertState>(watchbook.scenarios.map((s) => [s.id, { firing: false }]));
   const steps: ReplayStep[] = [];

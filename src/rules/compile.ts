@@ -1,8 +1,10 @@
-import type { Rule } from '../model/watchbook.js';
+import type { Cues, Rule } from '../model/watchbook.js';
+import { CUE_KINDS, cueTerms } from './cues.js';
 import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { ALL_FIELDS, compileExpr, fieldMask, TermTable, type ExprProblem, type Node } from './expr.js';
 import { pack, type Packed } from './packed.js';
+import { parseTerm } from './term.js';
 import { emit } from './program.js';
 import { maskOf, requiredGroups, termOf } from './requirements.js';
 import type { Term } from './term.js';
@@ -67,6 +69,10 @@ export interface WordIndex {
   program: Int32Array;
   programAt: Int32Array;
   rules: CompiledRule[];
+  /** Term ids below this are rules' terms; the rest are cues only, which no rule asks about. */
+  ruleTerms: number;
+  /** Per term id: 0, or 1 + its kind's index in CUE_KINDS when it is a negation or hedging cue. */
+  cueKind: Uint8Array;
   /** Indexes of rules with no required group, evaluated on every item. */
   alwaysRules: number[];
 }
@@ -78,7 +84,7 @@ export function checkRule(rule: Pick<Rule, 'match' | 'fields'>): ExprProblem[] {
   return problems;
 }
 
-export function compileRules(rules: readonly Rule[]): WordIndex {
+export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex {
   const table = new TermTable();
   const compiled: CompiledRule[] = rules.map((rule) => {
     const problems: ExprProblem[] = [];
@@ -87,6 +93,12 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     const positive = { ids: Int32Array.from(expr.positive.keys()), written: [...expr.positive.values()] };
     return { rule, node: expr.node, positive };
   });
+
+  // Cues are terms the scan finds like any other, so they cost no pass of their own over the text.
+  const ruleTerms = table.terms.length;
+  const kinds: number[] = [];
+  for (const { term, kind } of cueTerms(cues)) kinds[table.intern(parseTerm(term))] = CUE_KINDS.indexOf(kind) + 1;
+  const cueKind = Uint8Array.from(table.terms, (_, id) => kinds[id] ?? 0);
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
   const firstWords = new WordTrie();
@@ -158,6 +170,8 @@ export function compileRules(rules: readonly Rule[]): WordIndex {
     programAt,
     filtered: Uint8Array.from(compiled, (c) => (c.rule.when ? 1 : 0)),
     rules: compiled,
+    ruleTerms,
+    cueKind,
     alwaysRules,
   };
 }

@@ -50,8 +50,12 @@ function make(n: NodeFields): Node {
   };
 }
 
+/** A near's `within` for "in the same sentence". */
+export const SENTENCE = -1;
+
 export interface Near {
   terms: Node;
+  /** Words apart, or SENTENCE. */
   within: number;
   /** What `terms` must be near; without it, what the sibling positive parts matched. */
   of?: Node;
@@ -152,7 +156,7 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
       }
       const terms = list('any', o.near.terms, [...path, 'near', 'terms'], m, isPositive);
       const of = o.near.of ? list('any', o.near.of, [...path, 'near', 'of'], m, isPositive) : undefined;
-      if (terms) near = { terms, within: o.near.within, ...(of ? { of } : {}) };
+      if (terms) near = { terms, within: o.near.within === 'sentence' ? SENTENCE : o.near.within, ...(of ? { of } : {}) };
     }
     if (positiveParts.some((p) => p === undefined)) return undefined;
     return make({ t: 'object', positive: positiveParts, none, near });

@@ -1,5 +1,6 @@
 export { Matcher } from './match.js';
 export { checkRule } from './compile.js';
+export { checkCue } from './cues.js';
 export { RuleError } from './errors.js';
 export { normalizeText } from './normalize.js';
 export { tokenize } from './tokenize.js';

@@ -44,6 +44,15 @@ export class ItemState {
   readonly ranks: number[] = [];
   /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
   readonly uses: number[] = [];
+  /**
+   * Negation and hedging cues in text order: where each starts and ends (positions, as above), its term and
+   * its kind (see WordIndex.cueKind).
+   */
+  cueStart = new Int32Array(16);
+  cueEnd = new Int32Array(16);
+  cueTerm = new Int32Array(16);
+  cueKind = new Uint8Array(16);
+  cueCount = 0;
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
   readonly candidates: Int32Array;
   candidateCount = 0;
@@ -68,6 +77,7 @@ export class ItemState {
     this.present.length = 0;
     this.occCount = 0;
     this.candidateCount = 0;
+    this.cueCount = 0;
     if (this.regexText.size) this.regexText.clear();
   }
 
@@ -118,6 +128,20 @@ export class ItemState {
     const fields = slots[t + 3]!;
     slots[t + 3] = fields | bit;
     return (fields & bit) === 0;
+  }
+
+  addCue(termId: number, start: number, end: number, kind: number): void {
+    if (this.cueCount === this.cueStart.length) {
+      this.cueStart = doubled(this.cueStart);
+      this.cueEnd = doubled(this.cueEnd);
+      this.cueTerm = doubled(this.cueTerm);
+      this.cueKind = doubled(this.cueKind);
+    }
+    const c = this.cueCount++;
+    this.cueStart[c] = start;
+    this.cueEnd[c] = end;
+    this.cueTerm[c] = termId;
+    this.cueKind[c] = kind;
   }
 
   private grow(): void {

@@ -1,7 +1,9 @@
-import type { Hit, Match, MatchInput } from '../model/item.js';
-import type { Rule } from '../model/watchbook.js';
-import { FIELDS } from '../model/watchbook.js';
+import type { Hit, Match, MatchInput, Modifier } from '../model/item.js';
+import type { Cues, Rule, Severity } from '../model/watchbook.js';
+import { FIELDS, SEVERITIES } from '../model/watchbook.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
+import { CUE_KINDS, CUE_WINDOW, endsBetween } from './cues.js';
+import { SENTENCE } from './expr.js';
 import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
 import { CHILDREN, NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, TERM_IDS, TERMS_MASK, WITHIN } from './program.js';
@@ -11,13 +13,21 @@ import { scanTermWords, type WordSpans } from './tokenize.js';
 /** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
 const TERM_SPAN = MAX_TERMS;
 
+// Cue kinds as ItemState.cueKind holds them (WordIndex.cueKind).
+const NEGATOR = CUE_KINDS.indexOf('negator') + 1;
+const PSEUDO = CUE_KINDS.indexOf('pseudo') + 1;
+const STOP = CUE_KINDS.indexOf('stop') + 1;
+
+/** A modified match's severity is at most this: a denial or a maybe is not news to page anyone about. */
+const MODIFIED_SEVERITY = 'low';
+
 /** All rules of a watchbook compiled once; `match` reads an item and says which rules matched and why. */
 export class Matcher {
   private readonly index: WordIndex;
   private readonly state: ItemState;
 
-  constructor(rules: readonly Rule[]) {
-    this.index = compileRules(rules);
+  constructor(rules: readonly Rule[], cues: Cues = {}) {
+    this.index = compileRules(rules, cues);
     this.state = new ItemState(this.index.terms.length, this.index.rules.length);
   }
 
@@ -48,14 +58,23 @@ export class Matcher {
       if (filtered[r] && !passesFilter(rules[r]!.rule, input)) continue;
       if (!this.holds(programAt[r]!, state)) continue;
       uses.length = 0;
-      if (this.evaluate(programAt[r]!, state, uses)) matches.push(this.explain(rules[r]!, state, uses));
+      if (!this.evaluate(programAt[r]!, state, uses)) continue;
+      const { rule } = rules[r]!;
+      const cue = state.cueCount === 0 ? -1 : this.governingCue(state, uses);
+      const at = cue < 0 ? -1 : Math.floor(cue / TERM_SPAN);
+      const kind = cue < 0 ? undefined : state.cueKind[at] === NEGATOR ? 'negated' : 'hedged';
+      const action = kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
+      if (action === 'ignore') continue;
+      const match = this.explain(rules[r]!, state, uses);
+      if (kind) modify(match, action, { kind, cue: this.cueText(state, at), term: writtenTerm(rules[r]!, cue - at * TERM_SPAN, this.index.terms) });
+      matches.push(match);
     }
     return matches;
   }
 
   /** Record every term occurrence in one field, and mark the rule groups each new term satisfies. */
   private scanField(spans: WordSpans, field: number, state: ItemState): void {
-    const { terms, termWords, phraseNext, countsOfTermInField: counts, groupCount, firstWords } = this.index;
+    const { terms, termWords, phraseNext, countsOfTermInField: counts, groupCount, firstWords, cueKind, ruleTerms } = this.index;
     const base = field * FIELD_SPAN;
     const { epoch, ruleSlots } = state;
     const { walks, count, text, starts } = spans;
@@ -67,6 +86,10 @@ export class Matcher {
         if (termWords[id]! > 1) {
           if (i + 1 === count || text.charCodeAt(starts[i + 1]!) !== phraseNext[id]) continue;
           if (!phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
+        }
+        if (cueKind[id]) {
+          state.addCue(id, base + i, base + i + termWords[id]! - 1, cueKind[id]);
+          if (id >= ruleTerms) continue;
         }
         // Groups once per term and field: a field-bound group may need the term where it occurs again.
         if (!state.add(id, field, base + i)) continue;
@@ -139,7 +162,7 @@ export class Matcher {
     this.evaluate(ofAt, state, anchors);
     for (let t = 0; t < terms.length; t += 2) {
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) return true;
+        if (this.close(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, within, state)) return true;
       }
     }
     return false;
@@ -204,7 +227,7 @@ export class Matcher {
     for (let t = 0; t < terms.length; t += 2) {
       let close = false;
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) {
+        if (this.close(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, within, state)) {
           close = true;
           closeAnchors.add(a);
         }
@@ -216,6 +239,77 @@ export class Matcher {
     }
     if (ofAt) for (const a of closeAnchors) uses.push(anchors[a]!, anchors[a + 1]!);
     return found;
+  }
+
+  /** Whether two occurrences are at most `within` words apart, or in one sentence when `within` is SENTENCE. */
+  private close(idA: number, posA: number, idB: number, posB: number, within: number, state: ItemState): boolean {
+    const gap = this.gap(idA, posA, idB, posB);
+    if (within !== SENTENCE) return gap <= within;
+    if (gap === Infinity) return false;
+    const spans = state.spans[fieldOf(posA)]!;
+    const [first, last] = posA < posB ? [posA, posB] : [posB, posA];
+    return !endsBetween(spans.text, spans.ends[first % FIELD_SPAN]!, spans.starts[last % FIELD_SPAN]!, true);
+  }
+
+  /**
+   * The cue that governs a match, as cue index * TERM_SPAN + the id of the term it governs, or -1. A term is governed when every occurrence the match used has a cue (one plain
+   * occurrence is the event stated); a negator governing any term wins over a hedge. Cues the rule itself
+   * matched as terms are not cues for it: a rule that asks for "rejects" is about a rejection.
+   */
+  private governingCue(state: ItemState, uses: number[]): number {
+    let hedge = -1;
+    for (let u = 0; u < uses.length; u += 2) {
+      const id = uses[u]!;
+      let first = true;
+      let seen = false;
+      for (let v = 0; v < u; v += 2) if (uses[v] === id) seen = true;
+      if (seen) continue;
+      let strongest = -1;
+      for (let v = u; v < uses.length; v += 2) {
+        if (uses[v] !== id) continue;
+        const cue = this.cueBefore(state, uses[v + 1]!, uses);
+        if (cue < 0) {
+          strongest = -1;
+          break;
+        }
+        if (first || state.cueKind[cue] === NEGATOR) strongest = cue;
+        first = false;
+      }
+      if (strongest < 0) continue;
+      if (state.cueKind[strongest] === NEGATOR) return strongest * TERM_SPAN + id;
+      if (hedge < 0) hedge = strongest * TERM_SPAN + id;
+    }
+    return hedge;
+  }
+
+  /** The nearest negator or hedge before `pos` in its clause and within CUE_WINDOW words, or -1. */
+  private cueBefore(state: ItemState, pos: number, uses: number[]): number {
+    const { cueStart, cueEnd, cueKind } = state;
+    for (let c = state.cueCount - 1; c >= 0; c--) {
+      if (cueEnd[c]! >= pos) continue;
+      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || pos - cueEnd[c]! - 1 > CUE_WINDOW) return -1;
+      const kind = cueKind[c]!;
+      if (kind === STOP) return -1;
+      if (kind === PSEUDO || this.cancelled(state, c) || usedAt(uses, cueStart[c]!)) continue;
+      const spans = state.spans[fieldOf(pos)]!;
+      if (endsBetween(spans.text, spans.ends[cueEnd[c]! % FIELD_SPAN]!, spans.starts[pos % FIELD_SPAN]!)) return -1;
+      return c;
+    }
+    return -1;
+  }
+
+  /** Whether a pseudo-cue ("not only", "no later than") covers cue c's first word. */
+  private cancelled(state: ItemState, c: number): boolean {
+    const at = state.cueStart[c]!;
+    for (let p = 0; p < state.cueCount; p++) {
+      if (state.cueKind[p] === PSEUDO && state.cueStart[p]! <= at && state.cueEnd[p]! >= at) return true;
+    }
+    return false;
+  }
+
+  private cueText(state: ItemState, c: number): string {
+    const start = state.cueStart[c]!;
+    return state.spans[fieldOf(start)]!.phrase(start % FIELD_SPAN, state.cueEnd[c]! - start + 1);
   }
 
   /** Words between two occurrences (0 if they touch), Infinity across fields or for the same word. */
@@ -292,6 +386,28 @@ export class Matcher {
     for (let j = 0; j < ranks.length; j++) terms.push(written[ranks[j]!]!);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
+}
+
+/** Whether a match used an occurrence at `pos` (uses holds term, position pairs). */
+function usedAt(uses: number[], pos: number): boolean {
+  for (let u = 1; u < uses.length; u += 2) if (uses[u] === pos) return true;
+  return false;
+}
+
+/** The term as the rule writes it. */
+function writtenTerm(compiled: CompiledRule, id: number, terms: readonly Term[]): string {
+  const { ids, written } = compiled.positive;
+  for (let rank = 0; rank < ids.length; rank++) if (ids[rank] === id) return written[rank]!;
+  return terms[id]!.source;
+}
+
+/** Apply a negated or hedged match's action (`ignore` never gets here) and record the cue. */
+function modify(match: Match, action: 'opposite' | 'reduce' | 'count', modifier: Modifier): void {
+  match.modifier = modifier;
+  if (action === 'count') return;
+  const factor = action === 'opposite' ? -1 : 0.5;
+  for (const k of Object.keys(match.scenarios)) match.scenarios[k] = match.scenarios[k]! * factor || 0;
+  if (SEVERITIES.indexOf(match.severity as Severity) > SEVERITIES.indexOf(MODIFIED_SEVERITY)) match.severity = MODIFIED_SEVERITY;
 }
 
 function phraseAt(term: Extract<Term, { kind: 'words' }>, spans: WordSpans, at: number): boolean {

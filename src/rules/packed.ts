@@ -13,8 +13,8 @@ export function pack(lists: readonly (readonly number[])[]): Packed {
 }
 
 /** A copy of `a` twice as long: how the matcher's per-item buffers grow, on the rare item that outgrows them. */
-export function doubled(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+export function doubled<T extends Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
   return b;
 }

@@ -154,6 +154,7 @@ const CASES: Case[] = [
     cli: true,
   },
   { fixture: 'match-empty-any.yaml', expected: [`${B}match-empty-any.yaml:64:12: an empty list matches nothing; give at least one term`] },
+  { fixture: 'cue-regex.yaml', expected: [`${B}cue-regex.yaml:90:19: a cue is a word, a prefix* or a phrase, not a regular expression: "re:vetoe?s"`] },
   { fixture: 'match-lone-star.yaml', expected: [`${B}match-lone-star.yaml:52:11: a lone "*" matches every word, in "*"`] },
   { fixture: 'match-star-inside-word.yaml', expected: [`${B}match-star-inside-word.yaml:51:36: "*" is allowed only at the end of a word, in "meet*ing"`] },
 

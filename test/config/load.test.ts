@@ -273,6 +273,8 @@ describe('a folder watchbook', () => {
       match: { all: ['poll*', ['accept*', 'support*']], any: ['guarantee*'] },
       evidence: { baseline: 0.5, risk: 0 },
       severity: 'low',
+      negated: 'ignore',
+      hedged: 'reduce',
     });
   });
 

@@ -36,7 +36,7 @@ describe('the shipped watchbook (config/)', () => {
 
   it('passes its rule tests, with every rule tested both ways', () => {
     const wb = result.watchbook!;
-    const report = runRuleTests(wb, new Matcher(wb.rules));
+    const report = runRuleTests(wb, new Matcher(wb.rules, wb.cues));
     const failures = report.results.filter((r) => r.failures.length).map((r) => `${r.test.name}: ${r.failures.map((f) => f.message).join('; ')}`);
     expect(failures).toEqual([]);
     expect(report.untested).toEqual({ positive: [], negative: [] });

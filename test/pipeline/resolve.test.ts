@@ -25,7 +25,7 @@ const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 2, 2, 0, 0, 0); // outside every shipped indicator's window
 const REPEAT_MIN = 4 * 60;
 const shipped = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
-const matcher = new Matcher(shipped.rules);
+const matcher = new Matcher(shipped.rules, shipped.cues);
 const routes: Route = { receiver: 'desk', match: {}, continue: false, groupBy: ['...'], groupWaitMs: 30_000, groupIntervalMs: 5 * MIN, repeatIntervalMs: 4 * HOUR, routes: [] };
 
 /**

@@ -14,7 +14,7 @@ import { Matcher } from '../../src/rules/index.js';
 import type { Store } from '../../src/store/index.js';
 
 export const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
-export const matcher = new Matcher(wb.rules);
+export const matcher = new Matcher(wb.rules, wb.cues);
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 /** 10:00 UTC: a multiple of the hour, so T0 + n days + HOUR is the first tick of an hour. */

@@ -578,7 +578,8 @@ function genExpr(g: Gen, depth: number): MatchExpr {
 }
 
 function genRule(g: Gen, i: number): Rule {
-  const extra: Partial<Rule> = {};
+  // Negated and hedged matches count as they are here: the reference knows no cues (see cues.test.ts).
+  const extra: Partial<Rule> = { negated: 'count', hedged: 'count' };
   if (g.chance(0.25)) extra.fields = genFields(g);
   if (g.chance(0.25)) {
     const filter: RuleFilter = {};
@@ -704,7 +705,7 @@ function reference(rules: Rule[], item: MatchInput): RefResult[] {
         // counted between the nearest words of the two occurrences (a phrase spans several words).
         const anchors = e.near.of ? nearOf : out;
         if (!nearTerms || !anchors) return null;
-        const within = e.near.within;
+        const within = e.near.within as number;
         const gap = (a: Pos, b: Pos) =>
           Math.max(0, b.pos - (a.pos + lengthOf.get(a.key)! - 1), a.pos - (b.pos + lengthOf.get(b.key)! - 1));
         const close = nearTerms.filter((p) =>

@@ -126,7 +126,7 @@ afterAll(async () => {
 describe('the worker, twenty sources on real Redis', () => {
   it('scores every new item exactly once as the feeds grow, clusters syndicated copies, and moves the picture toward risk', async () => {
     const watchbook = loadWatchbookOrThrow(dir);
-    const matcher = new Matcher(watchbook.rules);
+    const matcher = new Matcher(watchbook.rules, watchbook.cues);
     // What must be recorded: every (item, rule) pair of the full feeds, computed in-process.
     const expected = new Set<string>();
     for (const source of watchbook.sources) {

@@ -20,7 +20,7 @@ export interface Expected {
 
 export async function expectedFor(configDir: string, feeds: ReadonlyMap<string, { url: string; entries: readonly FeedEntry[] }>): Promise<Expected> {
   const watchbook = loadWatchbookOrThrow(configDir, {});
-  const matcher = new Matcher(watchbook.rules);
+  const matcher = new Matcher(watchbook.rules, watchbook.cues);
   const items = new Map<string, Item[]>();
   const evidence = new Map<string, Set<string>>();
   const allEvidence = new Set<string>();
