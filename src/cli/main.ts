@@ -10,6 +10,8 @@ Commands:
         [--explain]                       add where each term matched
   backtest --input PATH [--config PATH] [--json]
                                           replay recorded feeds or item lines through the core
+  eval --input FILE [--config PATH] [--json]
+                                          measure the rules on labelled items: precision, recall, direction
   start [--config PATH]                   run Signpost: poll sources, score items, keep the picture, and serve
                                           the web role on $PORT (default 8080) (needs Redis)
   worker [--config PATH]                  the worker role only; run several to share the work
@@ -61,6 +63,10 @@ const commands: Record<string, Command> = {
   backtest: {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
     run: async (v, _p, config) => (await import('./backtest.js')).runBacktest(config, v.input as string | undefined, v.json === true),
+  },
+  eval: {
+    options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
+    run: async (v, _p, config) => (await import('./eval.js')).runEval(config, v.input as string | undefined, v.json === true),
   },
   fetch: {
     options: {
