@@ -1,5 +1,5 @@
 import type { Cues, Rule } from '../model/watchbook.js';
-import { CUE_KINDS, cueTerms } from './cues.js';
+import { CUE_BITS, cueTerms } from './cues.js';
 import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { ALL_FIELDS, compileExpr, fieldMask, TermTable, type ExprProblem, type Node } from './expr.js';
@@ -25,6 +25,12 @@ export interface CompiledRule {
   node: Node;
   /** Positive terms, for explanations. */
   positive: PositiveTerms;
+  /**
+   * The terms that state the rule's event, on which negation and hedging are read: what its `near`s look
+   * for (the rest is context: "ceasefire" near "agreed", "Russia" near "offensive"), or every positive
+   * term when it has no near. Sorted.
+   */
+  events: Int32Array;
 }
 
 /** Distinct terms a watchbook may use, so the matcher can pack a term id and a position in one number. */
@@ -71,7 +77,7 @@ export interface WordIndex {
   rules: CompiledRule[];
   /** Term ids below this are rules' terms; the rest are cues only, which no rule asks about. */
   ruleTerms: number;
-  /** Per term id: 0, or 1 + its kind's index in CUE_KINDS when it is a negation or hedging cue. */
+  /** Per term id: the CUE_BITS of the cue kinds it is, 0 for a term that is no cue. */
   cueKind: Uint8Array;
   /** Indexes of rules with no required group, evaluated on every item. */
   alwaysRules: number[];
@@ -91,13 +97,18 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
     const positive = { ids: Int32Array.from(expr.positive.keys()), written: [...expr.positive.values()] };
-    return { rule, node: expr.node, positive };
+    const near = nearTerms(expr.node);
+    const events = Int32Array.from(near.size ? near : positive.ids).sort();
+    return { rule, node: expr.node, positive, events };
   });
 
   // Cues are terms the scan finds like any other, so they cost no pass of their own over the text.
   const ruleTerms = table.terms.length;
   const kinds: number[] = [];
-  for (const { term, kind } of cueTerms(cues)) kinds[table.intern(parseTerm(term))] = CUE_KINDS.indexOf(kind) + 1;
+  for (const { term, kind } of cueTerms(cues)) {
+    const id = table.intern(parseTerm(term));
+    kinds[id] = (kinds[id] ?? 0) | CUE_BITS[kind];
+  }
   const cueKind = Uint8Array.from(table.terms, (_, id) => kinds[id] ?? 0);
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
@@ -174,4 +185,26 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
     cueKind,
     alwaysRules,
   };
+}
+
+/** The term ids under the `near.terms` of any object in the expression. */
+function nearTerms(node: Node, inNear = false, out = new Set<number>()): Set<number> {
+  switch (node.t) {
+    case 'term':
+      if (inNear) out.add(node.id);
+      break;
+    case 'terms':
+      if (inNear) for (const id of node.ids) out.add(id);
+      break;
+    case 'all':
+    case 'any':
+      for (const part of node.parts) nearTerms(part, inNear, out);
+      break;
+    case 'object':
+      for (const part of node.positive) nearTerms(part, inNear, out);
+      if (node.near) nearTerms(node.near.terms, true, out);
+      if (node.near?.of) nearTerms(node.near.of, inNear, out);
+      break;
+  }
+  return out;
 }

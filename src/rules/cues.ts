@@ -9,14 +9,20 @@ import type { Cues } from '../model/watchbook.js';
 import { RuleError } from './errors.js';
 import { parseTerm } from './term.js';
 
-/** What a cue does to a term after it. `pseudo` cancels a negator it contains ("not only"); `stop` ends a clause. */
-export type CueKind = 'negator' | 'hedge' | 'pseudo' | 'stop';
+/**
+ * What a cue does: a negator or a hedge modifies a term after it, a post-negator a term before it ("прогресу
+ * немає"); a pseudo-cue cancels a negator it contains ("not only"); a stop word ends a clause.
+ */
+export type CueKind = 'negator' | 'hedge' | 'post' | 'pseudo' | 'stop';
 
-export const CUE_KINDS: readonly CueKind[] = ['negator', 'hedge', 'pseudo', 'stop'];
+/** Each kind's bit: a word may be of several kinds ("немає" negates what follows and what precedes it). */
+export const CUE_BITS: Record<CueKind, number> = { negator: 1, hedge: 2, post: 4, pseudo: 8, stop: 16 };
+const CUE_KINDS = Object.keys(CUE_BITS) as CueKind[];
 
 
-/** How many words may stand between a cue's last word and the term it modifies. */
+/** How many words may stand between a cue and the term it modifies: before the term, and after it. */
 export const CUE_WINDOW = 5;
+export const POST_WINDOW = 2;
 
 const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
   negator: {
@@ -52,6 +58,11 @@ const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
       'рассматрива*', 'если', 'ли', 'готов*', 'предлага*', 'призыва*', 'призвал*', 'надеж*', 'надея*',
       'по данным', 'источники', 'потенциальн*',
     ],
+  },
+  post: {
+    en: ['ruled out', 'was denied', 'were denied', 'was rejected', 'were rejected', 'fell through', 'not found'],
+    uk: ['немає', 'нема', 'не було', 'не буде', 'не знайдено', 'не знайшли', 'не досягнуто', 'не відбул*', 'не вдалося'],
+    ru: ['нет', 'не было', 'не будет', 'не найден*', 'не нашли', 'не достигнут*', 'не состоял*', 'не удалось'],
   },
   pseudo: {
     en: [

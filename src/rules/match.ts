@@ -2,7 +2,7 @@ import type { Hit, Match, MatchInput, Modifier } from '../model/item.js';
 import type { Cues, Rule, Severity } from '../model/watchbook.js';
 import { FIELDS, SEVERITIES } from '../model/watchbook.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
-import { CUE_KINDS, CUE_WINDOW, endsBetween } from './cues.js';
+import { CUE_BITS, CUE_WINDOW, endsBetween, POST_WINDOW } from './cues.js';
 import { SENTENCE } from './expr.js';
 import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
@@ -13,10 +13,10 @@ import { scanTermWords, type WordSpans } from './tokenize.js';
 /** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
 const TERM_SPAN = MAX_TERMS;
 
-// Cue kinds as ItemState.cueKind holds them (WordIndex.cueKind).
-const NEGATOR = CUE_KINDS.indexOf('negator') + 1;
-const PSEUDO = CUE_KINDS.indexOf('pseudo') + 1;
-const STOP = CUE_KINDS.indexOf('stop') + 1;
+// Cue kinds as ItemState.cueKind holds them: bits, as WordIndex.cueKind.
+const NEGATES = CUE_BITS.negator | CUE_BITS.post;
+const BEFORE = CUE_BITS.negator | CUE_BITS.hedge;
+const { post: POST, pseudo: PSEUDO, stop: STOP } = CUE_BITS;
 
 /** A modified match's severity is at most this: a denial or a maybe is not news to page anyone about. */
 const MODIFIED_SEVERITY = 'low';
@@ -60,9 +60,9 @@ export class Matcher {
       uses.length = 0;
       if (!this.evaluate(programAt[r]!, state, uses)) continue;
       const { rule } = rules[r]!;
-      const cue = state.cueCount === 0 ? -1 : this.governingCue(state, uses);
+      const cue = state.cueCount === 0 ? -1 : this.governingCue(state, uses, rules[r]!.events);
       const at = cue < 0 ? -1 : Math.floor(cue / TERM_SPAN);
-      const kind = cue < 0 ? undefined : state.cueKind[at] === NEGATOR ? 'negated' : 'hedged';
+      const kind = cue < 0 ? undefined : state.cueKind[at]! & NEGATES ? 'negated' : 'hedged';
       const action = kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
       if (action === 'ignore') continue;
       const match = this.explain(rules[r]!, state, uses);
@@ -252,47 +252,53 @@ export class Matcher {
   }
 
   /**
-   * The cue that governs a match, as cue index * TERM_SPAN + the id of the term it governs, or -1. A term is governed when every occurrence the match used has a cue (one plain
-   * occurrence is the event stated); a negator governing any term wins over a hedge. Cues the rule itself
-   * matched as terms are not cues for it: a rule that asks for "rejects" is about a rejection.
+   * The cue that governs a match, as cue index * TERM_SPAN + the id of the event term it governs, or -1.
+   * A match is governed when every occurrence of its event terms (CompiledRule.events) that it used has a
+   * cue: one plain occurrence states the event. A negator on any of them wins over a hedge. Cues the rule
+   * itself matched as terms are not cues for it: a rule that asks for "rejects" is about a rejection.
    */
-  private governingCue(state: ItemState, uses: number[]): number {
-    let hedge = -1;
+  private governingCue(state: ItemState, uses: number[], events: Int32Array): number {
+    let found = -1;
+    let negated = false;
     for (let u = 0; u < uses.length; u += 2) {
       const id = uses[u]!;
-      let first = true;
-      let seen = false;
-      for (let v = 0; v < u; v += 2) if (uses[v] === id) seen = true;
-      if (seen) continue;
-      let strongest = -1;
-      for (let v = u; v < uses.length; v += 2) {
-        if (uses[v] !== id) continue;
-        const cue = this.cueBefore(state, uses[v + 1]!, uses);
-        if (cue < 0) {
-          strongest = -1;
-          break;
-        }
-        if (first || state.cueKind[cue] === NEGATOR) strongest = cue;
-        first = false;
+      if (!includes(events, id)) continue;
+      const cue = this.cueAround(state, id, uses[u + 1]!, uses);
+      if (cue < 0) return -1;
+      if (found < 0 || (!negated && state.cueKind[cue]! & NEGATES)) {
+        found = cue * TERM_SPAN + id;
+        negated = (state.cueKind[cue]! & NEGATES) !== 0;
       }
-      if (strongest < 0) continue;
-      if (state.cueKind[strongest] === NEGATOR) return strongest * TERM_SPAN + id;
-      if (hedge < 0) hedge = strongest * TERM_SPAN + id;
     }
-    return hedge;
+    return found;
   }
 
-  /** The nearest negator or hedge before `pos` in its clause and within CUE_WINDOW words, or -1. */
-  private cueBefore(state: ItemState, pos: number, uses: number[]): number {
-    const { cueStart, cueEnd, cueKind } = state;
-    for (let c = state.cueCount - 1; c >= 0; c--) {
+  /**
+   * The cue of an occurrence of term `id` at `pos`: the nearest negator or hedge before it within
+   * CUE_WINDOW words, else a post-negator right after it within POST_WINDOW words, in its clause; or -1.
+   */
+  private cueAround(state: ItemState, id: number, pos: number, uses: number[]): number {
+    const { cueStart, cueEnd, cueKind, cueCount } = state;
+    const spans = state.spans[fieldOf(pos)]!;
+    const end = pos + this.wordLength(id) - 1;
+    let c = cueCount - 1;
+    while (c >= 0 && cueStart[c]! > end) c--;
+    const firstAfter = c + 1;
+    for (; c >= 0; c--) {
       if (cueEnd[c]! >= pos) continue;
-      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || pos - cueEnd[c]! - 1 > CUE_WINDOW) return -1;
+      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || pos - cueEnd[c]! - 1 > CUE_WINDOW) break;
       const kind = cueKind[c]!;
-      if (kind === STOP) return -1;
-      if (kind === PSEUDO || this.cancelled(state, c) || usedAt(uses, cueStart[c]!)) continue;
-      const spans = state.spans[fieldOf(pos)]!;
-      if (endsBetween(spans.text, spans.ends[cueEnd[c]! % FIELD_SPAN]!, spans.starts[pos % FIELD_SPAN]!)) return -1;
+      if (kind & STOP) break;
+      if (!(kind & BEFORE) || this.cancelled(state, c) || usedAt(uses, cueStart[c]!)) continue;
+      if (endsBetween(spans.text, spans.ends[cueEnd[c]! % FIELD_SPAN]!, spans.starts[pos % FIELD_SPAN]!)) break;
+      return c;
+    }
+    for (c = firstAfter; c < cueCount; c++) {
+      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || cueStart[c]! - end - 1 > POST_WINDOW) break;
+      const kind = cueKind[c]!;
+      if (kind & STOP) break;
+      if (!(kind & POST) || usedAt(uses, cueStart[c]!)) continue;
+      if (endsBetween(spans.text, spans.ends[end % FIELD_SPAN]!, spans.starts[cueStart[c]! % FIELD_SPAN]!)) break;
       return c;
     }
     return -1;
@@ -302,7 +308,7 @@ export class Matcher {
   private cancelled(state: ItemState, c: number): boolean {
     const at = state.cueStart[c]!;
     for (let p = 0; p < state.cueCount; p++) {
-      if (state.cueKind[p] === PSEUDO && state.cueStart[p]! <= at && state.cueEnd[p]! >= at) return true;
+      if (state.cueKind[p]! & PSEUDO && state.cueStart[p]! <= at && state.cueEnd[p]! >= at) return true;
     }
     return false;
   }
@@ -386,6 +392,12 @@ export class Matcher {
     for (let j = 0; j < ranks.length; j++) terms.push(written[ranks[j]!]!);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
+}
+
+/** Whether a sorted list of ids has `id` (a rule's events are a handful). */
+function includes(ids: Int32Array, id: number): boolean {
+  for (let k = 0; k < ids.length && ids[k]! <= id; k++) if (ids[k] === id) return true;
+  return false;
 }
 
 /** Whether a match used an occurrence at `pos` (uses holds term, position pairs). */

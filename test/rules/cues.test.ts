@@ -14,6 +14,8 @@ function rule(id: string, match: MatchExpr, extra: Partial<Rule> = {}): Rule {
 const CEASEFIRE_AGREED: MatchExpr = { all: [['ceasefire', 'перемир*', 'truce']], near: { terms: ['agree*', 'домовил*', 'договорил*'], within: 8 } };
 const OFFENSIVE: MatchExpr = ['offensive', 'наступ*', 'наступлени*'];
 const WITHDRAW: MatchExpr = { all: [['withdraw*'], ['guarantee*']] };
+/** An event (near's terms) in its context: negation and hedging are read on the event only. */
+const PROGRESS: MatchExpr = { all: [['talks', 'переговор*', 'details']], near: { terms: ['progress', 'прогрес*', 'breakthrough'], within: 'sentence' } };
 
 type Case = [name: string, match: MatchExpr, title: string, expected: 'plain' | 'negated' | 'hedged' | 'nothing'];
 
@@ -39,6 +41,12 @@ const cases: Case[] = [
   ['a cue after the term does not negate it', OFFENSIVE, 'Russia launches an offensive, Kyiv does not confirm', 'plain'],
   ['a term with one plain occurrence is stated', OFFENSIVE, 'No new offensive in the north, but Russia opens an offensive in the south', 'plain'],
   ['a negator wins over a hedge', CEASEFIRE_AGREED, 'A ceasefire may not be agreed', 'negated'],
+  ['a post-negator negates the term before it (uk)', PROGRESS, 'Переговори в Маямі: прогресу немає', 'negated'],
+  ['a post-negator negates the term before it (ru)', PROGRESS, 'Переговоры в Майами: прогресса пока нет', 'negated'],
+  ['a post-negator does not reach back past a clause end', PROGRESS, 'Переговоры: прогресс. Вопросов нет', 'plain'],
+  ['negated context does not negate the event', PROGRESS, 'No details yet, but talks made progress', 'plain'],
+  ['a negated event with a plain one is stated', PROGRESS, 'Talks made progress, though no breakthrough', 'plain'],
+  ['the event negated, the context plain, is negated', PROGRESS, 'Talks in Miami end without progress', 'negated'],
   [
     'a word the rule asks for is not a cue for it',
     { all: [['reject*'], ['territorial concession*']] },
