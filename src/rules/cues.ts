@@ -29,7 +29,7 @@ const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
     en: [
       'not', 'no', 'never', 'nor', 'without', "don't", "doesn't", "didn't", "won't", "wouldn't", "isn't",
       "aren't", "wasn't", "weren't", "hasn't", "haven't", "cannot", "can't", 'fail*', 'unable', 'deny', 'denies',
-      'denied', 'denying', 'denial', 'rule out', 'rules out', 'ruled out', 'ruling out', 'refus*', 'reject*',
+      'denied', 'denying', 'denial', 'vote down', 'votes down', 'voted down', 'voting down', 'rule out', 'rules out', 'ruled out', 'ruling out', 'refus*', 'reject*',
       'dismiss*', 'nothing', 'neither', 'lack of', 'absence of', 'no intention', 'far from', 'instead of',
     ],
     uk: [

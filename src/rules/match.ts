@@ -289,7 +289,7 @@ export class Matcher {
       if (fieldOf(cueStart[c]!) !== fieldOf(pos) || pos - cueEnd[c]! - 1 > CUE_WINDOW) break;
       const kind = cueKind[c]!;
       if (kind & STOP) break;
-      if (!(kind & BEFORE) || this.cancelled(state, c) || usedAt(uses, cueStart[c]!)) continue;
+      if (!(kind & BEFORE) || this.cancelled(state, c) || this.usedAt(uses, cueStart[c]!)) continue;
       if (endsBetween(spans.text, spans.ends[cueEnd[c]! % FIELD_SPAN]!, spans.starts[pos % FIELD_SPAN]!)) break;
       return c;
     }
@@ -297,11 +297,20 @@ export class Matcher {
       if (fieldOf(cueStart[c]!) !== fieldOf(pos) || cueStart[c]! - end - 1 > POST_WINDOW) break;
       const kind = cueKind[c]!;
       if (kind & STOP) break;
-      if (!(kind & POST) || usedAt(uses, cueStart[c]!)) continue;
+      if (!(kind & POST) || this.usedAt(uses, cueStart[c]!)) continue;
       if (endsBetween(spans.text, spans.ends[end % FIELD_SPAN]!, spans.starts[cueStart[c]! % FIELD_SPAN]!)) break;
       return c;
     }
     return -1;
+  }
+
+  /** Whether an occurrence the match used (term, position pairs in `uses`) covers the word at `pos`. */
+  private usedAt(uses: number[], pos: number): boolean {
+    for (let u = 0; u < uses.length; u += 2) {
+      const start = uses[u + 1]!;
+      if (start <= pos && pos < start + this.wordLength(uses[u]!)) return true;
+    }
+    return false;
   }
 
   /** Whether a pseudo-cue ("not only", "no later than") covers cue c's first word. */
@@ -400,11 +409,6 @@ function includes(ids: Int32Array, id: number): boolean {
   return false;
 }
 
-/** Whether a match used an occurrence at `pos` (uses holds term, position pairs). */
-function usedAt(uses: number[], pos: number): boolean {
-  for (let u = 1; u < uses.length; u += 2) if (uses[u] === pos) return true;
-  return false;
-}
 
 /** The term as the rule writes it. */
 function writtenTerm(compiled: CompiledRule, id: number, terms: readonly Term[]): string {

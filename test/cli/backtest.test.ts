@@ -25,9 +25,10 @@ describe('signpost backtest', () => {
     // The recorded week points to risk: talks stall, polls reject concessions, guarantees withdrawn.
     expect(last.final.risk).toBeGreaterThan(0.6);
     expect(steps.find((s) => String(s.title).startsWith('Miami Heat'))?.matches).toEqual([]);
-    // risk enters at 0.55 and must hold 6 h: it fires when the dwell ends, between two items, once.
+    // risk enters at 0.55 with the second stalled-talks report (12:00) and must hold 6 h: it fires when the
+    // dwell ends, between two items, once.
     const scenario = last.alerts.filter((a) => a.kind === 'scenario');
-    expect(scenario).toEqual([expect.objectContaining({ at: '2026-01-25T16:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
+    expect(scenario).toEqual([expect.objectContaining({ at: '2026-01-25T18:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
     expect(scenario[0]!.receivers).toEqual(['desk-slack', 'analysts-digest']);
     // Every match is an alert routed by the shipped tree: high severity to the desk and the digest.
     const matches = last.alerts.filter((a) => a.kind === 'match');
