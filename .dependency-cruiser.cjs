@@ -15,7 +15,7 @@ const ALLOWED = {
   store: [],
   queue: [],
   pipeline: ['fetch', 'parse', 'items', 'rules', 'scoring', 'store', 'alerts'],
-  web: ['store', 'queue'],
+  web: ['store', 'queue', 'scoring'], // the overview groups evidence into events as scoring counts them
 };
 
 module.exports = {

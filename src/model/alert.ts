@@ -59,7 +59,16 @@ export interface Digest {
     id: string;
     title: string;
     status: string;
-    evidence: { title: string; url?: string; source: string; rule: string; terms: string[]; weights: Record<string, number> }[];
+    /** One entry per event (scoring/events.ts): its first report, and the others that told of it. */
+    evidence: {
+      title: string;
+      url?: string;
+      source: string;
+      rule: string;
+      terms: string[];
+      weights: Record<string, number>;
+      also?: { title: string; url?: string; source: string }[];
+    }[];
   }[];
   /** Source health in one line, e.g. "28 of 30 sources fine; failing: kiis-reports (timeout), ...". */
   sources: string;

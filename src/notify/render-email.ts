@@ -171,7 +171,14 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
       const link = href ?? (ev.url ? `${oneLine(ev.url, 300)} (not a web link, not opened)` : undefined);
       text.push(`    - ${headline}`, `      ${facts}`, ...(link ? [`      ${link}`] : []));
       const h = href ? `<a href="${escapeHtml(href)}">${escapeHtml(headline)}</a>` : escapeHtml(headline);
-      html.push(`<li>${h}<br><span style="color:#555;font-size:13px">${escapeHtml(facts)}</span>${!href && link ? `<br><span style="color:#555;font-size:13px">${escapeHtml(link)}</span>` : ''}</li>`);
+      const also = (ev.also ?? []).map((r) => {
+        const title = oneLine(r.title);
+        const source = oneLine(r.source, 100);
+        const url = webUrl(r.url);
+        text.push(`      also: ${title} (${source})${url ? ` ${url}` : ''}`);
+        return `<br><span style="color:#555;font-size:13px">also: ${url ? `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(title)} (${escapeHtml(source)})</span>`;
+      }).join('');
+      html.push(`<li>${h}<br><span style="color:#555;font-size:13px">${escapeHtml(facts)}</span>${!href && link ? `<br><span style="color:#555;font-size:13px">${escapeHtml(link)}</span>` : ''}${also}</li>`);
     }
     if (shown.length) html.push('</ul>');
     const hidden = ind.evidence.length - shown.length;

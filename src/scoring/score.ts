@@ -1,5 +1,6 @@
 import type { Evidence, ScenarioState, TrailEntry } from '../model/evidence.js';
 import type { Indicator, Watchbook } from '../model/watchbook.js';
+import { groupEvents } from './events.js';
 import { corroboration, credibilityOf, decay } from './factors.js';
 
 // Evidence to scenario probabilities: Bayesian log-odds with likelihood ratios (DESIGN.md, "Scoring";
@@ -7,21 +8,22 @@ import { corroboration, credibilityOf, decay } from './factors.js';
 //
 //   L_k = log(prior_k / prior_ref) + Σ_indicators clamp(Σ_stories w_k · q · d, −cap, +cap),  p = softmax(L)
 //
-// A story is one near-duplicate cluster as it bears on one indicator: the unit is (cluster, indicator).
-//   - w_k: the rules of that indicator that matched the story may be several (a "poll" rule and a
+// The unit is an event (events.ts): the reports of one indicator leaning the same way within two days,
+// whether copies of one article (a near-duplicate cluster) or the same news in other outlets' own words.
+//   - w_k: the rules of that indicator that matched the event may be several (a "poll" rule and a
 //     "poll rejects concessions" rule on one article); they describe one observation, so per scenario the
 //     weight of largest magnitude is taken, not the sum. On a tie in magnitude the rule first by id wins.
-//     A story that bears on two indicators counts once for each: the analyst named them as separate
+//     An event that bears on two indicators counts once for each: the analyst named them as separate
 //     signposts, and each indicator's total is capped on its own.
-//   - q: noisy-OR over the story's distinct sources (each source once, at its highest recorded
-//     credibility), so syndicated copies and reruns saturate instead of adding up.
-//   - d: 2^(−age / half_life) with age from the story's EARLIEST publication. Copies published later
-//     corroborate the story (q) but do not make it news again: otherwise an aggregator republishing an old
+//   - q: noisy-OR over the event's distinct sources (each source once, at its highest recorded
+//     credibility), so syndicated copies, reruns and other outlets' reports corroborate instead of adding up.
+//   - d: 2^(−age / half_life) with age from the event's EARLIEST publication. Reports published later
+//     corroborate the event (q) but do not make it news again: otherwise an aggregator republishing an old
 //     piece would keep it at full weight for ever.
 // Evidence published after `now` is left out (a backtest must not see the future, and a negative age would
 // weigh more than new), and so is evidence of an indicator no longer in the watchbook (it has no half-life
 // or cap). Records with the same id are one record written twice (at-least-once delivery); the first is
-// kept. Stories are summed in a fixed order, so the result does not depend on the order of `evidence`.
+// kept. Events are summed in a fixed order, so the result does not depend on the order of `evidence`.
 
 export interface ScoreOptions {
   /** How many stories the trail keeps (default 10). */
@@ -49,25 +51,18 @@ export function scoreScenarios(
 
   const unique = new Map<string, Evidence>();
   for (const e of evidence) if (!unique.has(e.id)) unique.set(e.id, e);
-  const stories = new Map<string, Evidence[]>();
+  const counted: Evidence[] = [];
   let ignored = 0;
   for (const e of unique.values()) {
-    if (!indicators.has(e.indicator) || !(e.publishedAt <= now)) {
-      ignored++;
-      continue;
-    }
-    const key = `${e.cluster}\u0000${e.indicator}`;
-    const group = stories.get(key);
-    if (group) group.push(e);
-    else stories.set(key, [e]);
+    if (!indicators.has(e.indicator) || !(e.publishedAt <= now)) ignored++;
+    else counted.push(e);
   }
 
   const uncapped = perIndicator(watchbook.indicators, scenarios);
   const entries: TrailEntry[] = [];
-  for (const key of [...stories.keys()].sort()) {
-    const group = stories.get(key)!;
+  for (const group of groupEvents(counted, scenarios)) {
     const indicator = indicators.get(group[0]!.indicator)!;
-    const entry = weighStory(group, indicator, scenarios, now);
+    const entry = weighEvent(group, indicator, scenarios, now);
     entries.push(entry);
     const sums = uncapped[indicator.id]!;
     for (const k of scenarios) sums[k] = sums[k]! + entry.nats[k]!;
@@ -105,8 +100,8 @@ export function scoreScenarios(
   };
 }
 
-/** One story's weight on one indicator: `group` is its evidence, all of one cluster and that indicator. */
-function weighStory(group: Evidence[], indicator: Indicator, scenarios: string[], now: number): TrailEntry {
+/** One event's weight on one indicator: `group` is its evidence, all of that indicator. */
+function weighEvent(group: Evidence[], indicator: Indicator, scenarios: string[], now: number): TrailEntry {
   const ordered = [...group].sort((a, b) => a.publishedAt - b.publishedAt || compare(a.id, b.id));
   const first = ordered[0]!;
   const rules = [...new Set(group.map((e) => e.rule))].sort(compare);

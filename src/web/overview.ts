@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Evidence } from '../model/evidence.js';
 import type { SourceHealth } from '../model/source-health.js';
+import { groupEvents, reportsOf, strongestOf } from '../scoring/index.js';
 import { trendSvg } from './chart.js';
 import type { WebContext } from './context.js';
 import { ago, CSP, duration, esc, isoDate, link, page } from './html.js';
 
-// The analysts' overview (/): scenarios with their trend, indicators, recent evidence with why it counted,
-// and sources with troubled ones first. Server-rendered, no script; every scraped string escaped.
+// The analysts' overview (/): scenarios with their trend, indicators, recent events (the reports of one
+// event on one row, as scoring counts them) with why they counted, and sources with troubled ones first.
+// Server-rendered, no script; every scraped string escaped.
 
 const DAY = 86_400_000;
 const TREND_DAYS = 30;
-const EVIDENCE_SHOWN = 50;
+const EVENTS_SHOWN = 50;
+/** Reports listed under an event's first one. */
+const ALSO_SHOWN = 4;
 
 function pct(p: number | undefined): string {
   return p === undefined ? '–' : `${(p * 100).toFixed(1)}%`;
@@ -56,11 +60,18 @@ export async function renderOverview(ctx: WebContext): Promise<string> {
       `<td>${window}</td><td>${i.expectEveryMs ? `every ${esc(duration(i.expectEveryMs))}` : '–'}</td></tr>`;
   }).join('');
 
-  const recent = evidence.slice(-EVIDENCE_SHOWN).reverse().map((e) =>
-    `<tr><td>${link(e.title, e.url)}<div class="muted">${esc(e.source)} · ${esc(ago(e.publishedAt, now))}</div></td>` +
-      `<td>${esc(e.indicator)}<div class="muted">rule ${esc(e.rule)} · ${esc(e.severity)}</div></td>` +
-      `<td>matched ${e.terms.map((t) => `“${esc(t)}”`).join(', ') || '–'}<div class="muted">${nats(e.scenarios)} · credibility ${esc(e.credibility)}</div></td></tr>`,
-  ).join('');
+  const events = groupEvents(evidence, wb.scenarios.map((s) => s.id)).slice(-EVENTS_SHOWN).reverse();
+  const recent = events.map((event) => {
+    const reports = reportsOf(event);
+    const first = reports[0]!;
+    const strongest = strongestOf(event);
+    const sources = [...new Set(reports.map((e) => e.source))];
+    const also = reports.slice(1, 1 + ALSO_SHOWN).map((e) => `<div class="muted">also ${link(e.title, e.url)} (${esc(e.source)})</div>`).join('');
+    return `<tr><td>${link(first.title, first.url)}<div class="muted">${sources.map(esc).join(', ')} · ${esc(ago(first.publishedAt, now))}` +
+      `${reports.length > 1 ? ` · ${reports.length} reports` : ''}</div>${also}</td>` +
+      `<td>${esc(first.indicator)}<div class="muted">rule ${[...new Set(event.map((e) => e.rule))].map(esc).join(', ')} · ${esc(strongest.severity)}</div></td>` +
+      `<td>matched ${[...new Set(event.flatMap((e) => e.terms))].map((t) => `“${esc(t)}”`).join(', ') || '–'}<div class="muted">${nats(strongest.scenarios)} · credibility ${esc(strongest.credibility)}</div></td></tr>`;
+  }).join('');
 
   const known = new Map(health.map((h) => [h.source, h]));
   const rows: SourceHealth[] = [...health, ...wb.sources.filter((s) => !known.has(s.id)).map((s) => ({ source: s.id, consecutiveFailures: 0, itemsLastFetch: 0, nextCheckAt: 0 }))];
@@ -77,7 +88,7 @@ export async function renderOverview(ctx: WebContext): Promise<string> {
     `<h1>${esc(wb.watch.title)}</h1><p class="muted">As of ${esc(isoDate(now))}${latest ? `; picture from ${esc(ago(latest.at, now))}` : '; no picture yet'}. <a href="queues">Job board</a></p>` +
     `<h2>Scenarios</h2><div class="scn">${scenarios}</div>` +
     `<h2>Indicators</h2>${table(['Indicator', 'Status', 'Last evidence', 'Window', 'Expect'], indicators, 'No indicators.')}` +
-    `<h2>Recent evidence</h2>${table(['Item', 'Indicator', 'Why'], recent, 'No evidence yet.')}` +
+    `<h2>Recent events</h2>${table(['Event', 'Indicator', 'Why'], recent, 'No evidence yet.')}` +
     `<h2>Sources</h2>${table(['Source', 'Failures in a row', 'Last error', 'Last success', 'Last attempt'], sources, 'No sources.')}`);
 }
 

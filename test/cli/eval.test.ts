@@ -75,3 +75,20 @@ describe('signpost eval', () => {
     expect(r.stderr).toMatch(/--input FILE is required/);
   });
 });
+
+// The floors the shipped watchbook must hold on real reporting (docs/eval-labels.md): what CI checks.
+const FLOORS = { precision: 0.85, recall: 0.75, direction: 0.75 };
+
+describe('the shipped watchbook on the labelled development set', () => {
+  it(`meets its floors: precision ${FLOORS.precision}, recall ${FLOORS.recall}, direction ${FLOORS.direction}, no wrong-way alert`, () => {
+    const r = cli(['eval', '--input', 'test/fixtures/eval/real-news.jsonl', '--json']);
+    expect(r.status).toBe(0);
+    console.info(`signpost eval on test/fixtures/eval/real-news.jsonl: ${r.out.at(-1)}`);
+    const summary = last(r.out);
+    expect(summary.items).toBeGreaterThanOrEqual(300);
+    expect(summary.precision).toBeGreaterThanOrEqual(FLOORS.precision);
+    expect(summary.recall).toBeGreaterThanOrEqual(FLOORS.recall);
+    expect(summary.direction).toBeGreaterThanOrEqual(FLOORS.direction);
+    expect(summary.wrong_way).toBe(0);
+  });
+});

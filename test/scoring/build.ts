@@ -14,6 +14,12 @@ export const risk: Scenario = { id: 'risk', title: 'Risk', prior: 0.4, alert: { 
 
 export const book: Pick<Watchbook, 'scenarios' | 'indicators'> = { scenarios: [baseline, risk], indicators: [polling, nato] };
 
+/** Reports this far apart are separate events (scoring/events.ts: two days) even when they lean one way. */
+export const APART = 3 * DAY;
+
+/** The decay of a report `i` events back, APART each, on a 30-day half-life. */
+export const decayApart = (i: number) => 2 ** (-(i * APART) / (30 * DAY));
+
 let n = 0;
 
 /** One evidence record: a fresh item from source `a` (credibility 0.9), rule `poll-rejects` favouring risk strongly. */

@@ -3,7 +3,7 @@ import { fingerprint, NEAR_DUPLICATE_BITS } from '../../src/items/index.js';
 import type { Evidence } from '../../src/model/evidence.js';
 import { assignCluster, scoreScenarios } from '../../src/scoring/index.js';
 import { asText, en } from '../items/news-stories.js';
-import { book, copies, DAY, ev, nato, NOW, polling } from './build.js';
+import { APART, book, copies, DAY, decayApart, ev, nato, NOW, polling } from './build.js';
 
 const PRIOR_RISK = Math.log(0.4 / 0.6);
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -138,11 +138,13 @@ describe('scoreScenarios: decay', () => {
 });
 
 describe('scoreScenarios: the per-indicator cap', () => {
-  const weakFlood = (scenarios: Record<string, number>) => Array.from({ length: 100 }, () => ev({ scenarios }));
+  // Separate events (APART), each decayed by its age: 100 small ones add up to about 4 nats uncapped.
+  const flood = (scenarios: Record<string, number>) => Array.from({ length: 100 }, (_, i) => ev({ scenarios, publishedAt: NOW - i * APART }));
+  const floodTotal = Array.from({ length: 100 }, (_, i) => 0.3 * 0.9 * decayApart(i)).reduce((a, b) => a + b, 0);
   const table: [name: string, evidence: Evidence[], capped: number, uncapped: number][] = [
-    ['a flood of 100 weak stories for risk stops at +cap', weakFlood({ baseline: 0, risk: 0.2 }), 3, 100 * 0.2 * 0.9],
-    ['a flood of 100 weak stories against risk stops at −cap', weakFlood({ baseline: 0, risk: -0.2 }), -3, -100 * 0.2 * 0.9],
-    ['a total under the cap passes unchanged', [ev(), ev()], 1.8, 1.8],
+    ['a flood of 100 small events for risk stops at +cap', flood({ baseline: 0, risk: 0.3 }), 3, floodTotal],
+    ['a flood of 100 small events against risk stops at −cap', flood({ baseline: 0, risk: -0.3 }), -3, -floodTotal],
+    ['a total under the cap passes unchanged', [ev(), ev({ publishedAt: NOW - APART })], 0.9 + 0.9 * decayApart(1), 0.9 + 0.9 * decayApart(1)],
   ];
   it.each(table)('%s', (_, evidence, capped, uncapped) => {
     const s = score(evidence);
@@ -152,7 +154,7 @@ describe('scoreScenarios: the per-indicator cap', () => {
   });
 
   it('caps each indicator on its own: two indicators can add up to twice the cap', () => {
-    const flood = (indicator: string) => Array.from({ length: 40 }, () => ev({ indicator }));
+    const flood = (indicator: string) => Array.from({ length: 40 }, (_, i) => ev({ indicator, publishedAt: NOW - i * APART }));
     const s = score([...flood(polling.id), ...flood(nato.id)]);
     expect(s.contributions[polling.id]!.risk).toBe(3);
     expect(s.contributions[nato.id]!.risk).toBe(3);
@@ -185,8 +187,12 @@ describe('scoreScenarios: one story, several rules', () => {
     expect(s.trail[0]!.weights).toEqual({ baseline: { rule: 'r1', nats: 0.3 }, risk: { rule: 'r2', nats: 1 } });
   });
 
-  it('counts two different stories matched by one rule twice', () => {
-    expect(riskNats([ev({ cluster: 'x' }), ev({ cluster: 'y' })])).toBeCloseTo(1.8, 12);
+  it('counts two different events matched by one rule twice', () => {
+    expect(riskNats([ev({ cluster: 'x' }), ev({ cluster: 'y', publishedAt: NOW - APART })])).toBeCloseTo(0.9 + 0.9 * decayApart(1), 12);
+  });
+
+  it('counts two outlets reporting one event in their own words once', () => {
+    expect(riskNats([ev({ cluster: 'x' }), ev({ cluster: 'y', source: 'b', credibility: 0.5 })])).toBeCloseTo(0.95, 12);
   });
 
   it('counts a story once for each indicator it bears on', () => {
@@ -222,7 +228,7 @@ describe('scoreScenarios: what is left out', () => {
 describe('scoreScenarios: explanation', () => {
   it('lists the stories that moved the picture most first, with rule, title, sources, q, d and nats', () => {
     const s = score([
-      ev({ cluster: 'small', scenarios: { baseline: 0, risk: 0.2 }, title: 'Small', terms: ['poll'] }),
+      ev({ cluster: 'small', scenarios: { baseline: 0, risk: 0.2 }, title: 'Small', terms: ['poll'], publishedAt: NOW - 2 * APART }),
       ev({ cluster: 'big', itemKey: 'big-1', rule: 'poll-rejects', title: 'Big', url: 'https://example.org/big', terms: ['poll', 'reject*'] }),
       ev({ cluster: 'big', itemKey: 'big-2', source: 'b', credibility: 0.5, publishedAt: NOW - DAY, title: 'Big (copy)', terms: ['survey'] }),
       ev({ cluster: 'against', scenarios: { baseline: 0, risk: -0.5 }, title: 'Against' }),
@@ -251,7 +257,7 @@ describe('scoreScenarios: explanation', () => {
   });
 
   it('keeps as many stories in the trail as asked', () => {
-    const evidence = Array.from({ length: 30 }, () => ev());
+    const evidence = Array.from({ length: 30 }, (_, i) => ev({ publishedAt: NOW - i * APART }));
     expect(scoreScenarios(evidence, book, NOW).trail).toHaveLength(10);
     expect(scoreScenarios(evidence, book, NOW, { trail: 3 }).trail).toHaveLength(3);
   });

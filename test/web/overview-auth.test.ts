@@ -66,6 +66,11 @@ describe('web role with credentials: auth, overview, job board', () => {
     expect(html).not.toContain('javascript:');
     expect(html).toContain('href="https://news.example/a?b=1&amp;c=2"');
     expect(html).toContain('Troops &quot;moved&quot;');
+    // Both reports lean the same way on one indicator ten minutes apart: one event, the earliest first.
+    const events = html.slice(html.indexOf('<h2>Recent events</h2>'), html.indexOf('<h2>Sources</h2>'));
+    expect(events.match(/<tr><td>/g)).toHaveLength(1);
+    expect(events).toContain('2 reports');
+    expect(events.indexOf('Troops &quot;moved&quot;')).toBeLessThan(events.indexOf('also '));
     expect(html).toContain('HTTP 503 &lt;b&gt;down&lt;/b&gt;');
     expect(html).toContain('Troop movements');
     expect(html).toContain('every 7 d');

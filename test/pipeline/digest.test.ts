@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadWatchbookOrThrow } from '../../src/config/index.js';
+import { buildDigest } from '../../src/pipeline/digest.js';
+import { MemoryStore } from '../../src/store/index.js';
+import { renderDigestEmail } from '../../src/notify/index.js';
+import { AT, matchAlert } from '../notify/build.js';
+
+// A digest lists an event once, as scoring counts it: the first report, then the others that told of it.
+
+const wb = loadWatchbookOrThrow('config');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const report = (item: string, source: string, title: string, at: number, weights = { baseline: 0, risk: 1 }) =>
+  matchAlert({ id: `match:${item}|guarantor-withdraws-guarantees`, startsAt: at, labels: { kind: 'match', indicator: 'guarantees-withdrawn', severity: 'high', source, rule: 'guarantor-withdraws-guarantees' } }, { title, source, url: `https://news.example/${item}`, rule: 'guarantor-withdraws-guarantees', weights });
+
+describe('buildDigest', () => {
+  it('lists the same withdrawal told by three outlets, in two languages, once with the others under it', async () => {
+    const alerts = [
+      report('uk-1', 'pravda-ua-uk', 'США відкликали гарантії безпеки для України', AT + 2 * HOUR),
+      report('en-1', 'nyt-world', 'US withdraws security guarantees for Ukraine', AT),
+      report('en-2', 'bbc-world', 'Washington pulls back its guarantees to Kyiv', AT + 5 * HOUR),
+      report('en-3', 'dw-en', 'Allies reaffirm guarantees for Ukraine', AT + 6 * HOUR, { baseline: 0.5, risk: 0 }),
+    ];
+    const digest = await buildDigest('analysts-digest', alerts, wb, new MemoryStore(), AT + DAY);
+    const guarantees = digest.indicators.find((i) => i.id === 'guarantees-withdrawn')!;
+    expect(guarantees.evidence.map((e) => e.title)).toEqual(['US withdraws security guarantees for Ukraine', 'Allies reaffirm guarantees for Ukraine']);
+    expect(guarantees.evidence[0]!.also).toEqual([
+      { title: 'США відкликали гарантії безпеки для України', url: 'https://news.example/uk-1', source: 'pravda-ua-uk' },
+      { title: 'Washington pulls back its guarantees to Kyiv', url: 'https://news.example/en-2', source: 'bbc-world' },
+    ]);
+    expect(guarantees.evidence[1]!.also).toBeUndefined();
+    const mail = renderDigestEmail(digest, { from: 'Signpost <signpost@example.org>' });
+    expect(mail.text).toContain('also: США відкликали гарантії безпеки для України (pravda-ua-uk) https://news.example/uk-1');
+    expect(mail.html).toContain('also: <a href="https://news.example/en-2">Washington pulls back its guarantees to Kyiv</a> (bbc-world)');
+  });
+});
