@@ -25,10 +25,11 @@ describe('signpost backtest', () => {
     // The recorded week points to risk: talks stall, polls reject concessions, guarantees withdrawn.
     expect(last.final.risk).toBeGreaterThan(0.6);
     expect(steps.find((s) => String(s.title).startsWith('Miami Heat'))?.matches).toEqual([]);
-    // risk enters at 0.55 with the second stalled-talks report (12:00) and must hold 6 h: it fires when the
-    // dwell ends, between two items, once.
+    // The two stalled-talks reports of 25 January are one event, and so are the two KIIS reports: risk
+    // enters 0.55 only with the withdrawal of guarantees (10 July, 10:00) and must hold 6 h: it fires when
+    // the dwell ends, after the last item, once.
     const scenario = last.alerts.filter((a) => a.kind === 'scenario');
-    expect(scenario).toEqual([expect.objectContaining({ at: '2026-01-25T18:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
+    expect(scenario).toEqual([expect.objectContaining({ at: '2026-07-10T16:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
     expect(scenario[0]!.receivers).toEqual(['desk-slack', 'analysts-digest']);
     // Every match is an alert routed by the shipped tree: high severity to the desk and the digest.
     const matches = last.alerts.filter((a) => a.kind === 'match');
