@@ -27,8 +27,8 @@ export interface CompiledRule {
   positive: PositiveTerms;
   /**
    * The terms that state the rule's event, on which negation and hedging are read: what its `near`s look
-   * for (the rest is context: "ceasefire" near "agreed", "Russia" near "offensive"), or every positive
-   * term when it has no near. Sorted.
+   * for (the rest is context: "ceasefire" near "agreed", "Russia" near "offensive"). Empty when the rule
+   * has no near: then every term it matched states the event.
    */
   events: Int32Array;
 }
@@ -75,8 +75,10 @@ export interface WordIndex {
   program: Int32Array;
   programAt: Int32Array;
   rules: CompiledRule[];
-  /** Term ids below this are rules' terms; the rest are cues only, which no rule asks about. */
-  ruleTerms: number;
+  /** Negation and hedging cues by first word, as firstWords holds the rules' terms. */
+  cueWords: WordTrie;
+  /** The most words a cue has ("no intention of": 3). */
+  maxCueWords: number;
   /** Per term id: the CUE_BITS of the cue kinds it is, 0 for a term that is no cue. */
   cueKind: Uint8Array;
   /** Indexes of rules with no required group, evaluated on every item. */
@@ -97,12 +99,13 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
     if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
     const positive = { ids: Int32Array.from(expr.positive.keys()), written: [...expr.positive.values()] };
-    const near = nearTerms(expr.node);
-    const events = Int32Array.from(near.size ? near : positive.ids).sort();
+    const events = Int32Array.from(nearTerms(expr.node));
     return { rule, node: expr.node, positive, events };
   });
 
-  // Cues are terms the scan finds like any other, so they cost no pass of their own over the text.
+  // Cues share the term table (a rule may ask for a word that is also a cue), but not the scan's trie:
+  // they are looked up in a trie of their own, only in the fields of an item where a match needs them, so
+  // the scan of every item costs what it cost without them.
   const ruleTerms = table.terms.length;
   const kinds: number[] = [];
   for (const { term, kind } of cueTerms(cues)) {
@@ -113,10 +116,14 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
 
   if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
   const firstWords = new WordTrie();
+  const cueWords = new WordTrie();
   table.terms.forEach((term, id) => {
-    if (term.kind === 'words') firstWords.add(term.words[0]!.text, term.words[0]!.prefix, id);
+    if (term.kind !== 'words') return;
+    if (id < ruleTerms) firstWords.add(term.words[0]!.text, term.words[0]!.prefix, id);
+    if (cueKind[id]) cueWords.add(term.words[0]!.text, term.words[0]!.prefix, id);
   });
   firstWords.freeze(charClass);
+  cueWords.freeze(charClass);
 
   // Groups are shared between rules: many rules need the same words (Ukraine, Україн*, Украин*), and a
   // shared group is checked once per item, however many rules need it.
@@ -181,7 +188,8 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
     programAt,
     filtered: Uint8Array.from(compiled, (c) => (c.rule.when ? 1 : 0)),
     rules: compiled,
-    ruleTerms,
+    cueWords,
+    maxCueWords: Math.max(1, ...table.terms.map((t, id) => (cueKind[id] && t.kind === 'words' ? t.words.length : 0))),
     cueKind,
     alwaysRules,
   };

@@ -45,14 +45,20 @@ export class ItemState {
   /** The (term, position) pairs of the rule being evaluated (one at a time; explain copies what it keeps). */
   readonly uses: number[] = [];
   /**
-   * Negation and hedging cues in text order: where each starts and ends (positions, as above), its term and
-   * its kind (see WordIndex.cueKind).
+   * The negation and hedging cues that governed this item's matches: where each starts and ends
+   * (positions, as above), its term and its kind (see WordIndex.cueKind).
    */
   cueStart = new Int32Array(16);
   cueEnd = new Int32Array(16);
   cueTerm = new Int32Array(16);
   cueKind = new Uint8Array(16);
   cueCount = 0;
+  /** Per term: the mark of the rule whose event terms it is among (Matcher.governingCue), and the last mark. */
+  readonly eventStamps: Int32Array;
+  eventMark = 0;
+  /** Buffers for the cues that start at one word (Matcher.cuesAt), and the pseudo-cues around one. */
+  readonly cueHits = new Int32Array(32);
+  readonly pseudoHits = new Int32Array(32);
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
   readonly candidates: Int32Array;
   candidateCount = 0;
@@ -61,6 +67,7 @@ export class ItemState {
     this.termSlots = new Int32Array(terms * TERM_SLOT);
     this.ruleSlots = new Int32Array(rules * RULE_SLOT);
     this.regexStamp = new Int32Array(terms);
+    this.eventStamps = new Int32Array(terms);
     this.candidates = new Int32Array(rules);
   }
 
@@ -130,7 +137,8 @@ export class ItemState {
     return (fields & bit) === 0;
   }
 
-  addCue(termId: number, start: number, end: number, kind: number): void {
+  /** Record a cue; its index. */
+  addCue(termId: number, start: number, end: number, kind: number): number {
     if (this.cueCount === this.cueStart.length) {
       this.cueStart = doubled(this.cueStart);
       this.cueEnd = doubled(this.cueEnd);
@@ -142,6 +150,7 @@ export class ItemState {
     this.cueEnd[c] = end;
     this.cueTerm[c] = termId;
     this.cueKind[c] = kind;
+    return c;
   }
 
   private grow(): void {

@@ -60,7 +60,7 @@ export class Matcher {
       uses.length = 0;
       if (!this.evaluate(programAt[r]!, state, uses)) continue;
       const { rule } = rules[r]!;
-      const cue = state.cueCount === 0 ? -1 : this.governingCue(state, uses, rules[r]!.events);
+      const cue = this.governingCue(state, uses, rules[r]!.events);
       const at = cue < 0 ? -1 : Math.floor(cue / TERM_SPAN);
       const kind = cue < 0 ? undefined : state.cueKind[at]! & NEGATES ? 'negated' : 'hedged';
       const action = kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
@@ -74,7 +74,7 @@ export class Matcher {
 
   /** Record every term occurrence in one field, and mark the rule groups each new term satisfies. */
   private scanField(spans: WordSpans, field: number, state: ItemState): void {
-    const { terms, termWords, phraseNext, countsOfTermInField: counts, groupCount, firstWords, cueKind, ruleTerms } = this.index;
+    const { terms, termWords, phraseNext, countsOfTermInField: counts, groupCount, firstWords } = this.index;
     const base = field * FIELD_SPAN;
     const { epoch, ruleSlots } = state;
     const { walks, count, text, starts } = spans;
@@ -86,10 +86,6 @@ export class Matcher {
         if (termWords[id]! > 1) {
           if (i + 1 === count || text.charCodeAt(starts[i + 1]!) !== phraseNext[id]) continue;
           if (!phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, i)) continue;
-        }
-        if (cueKind[id]) {
-          state.addCue(id, base + i, base + i + termWords[id]! - 1, cueKind[id]);
-          if (id >= ruleTerms) continue;
         }
         // Groups once per term and field: a field-bound group may need the term where it occurs again.
         if (!state.add(id, field, base + i)) continue;
@@ -258,11 +254,16 @@ export class Matcher {
    * itself matched as terms are not cues for it: a rule that asks for "rejects" is about a rejection.
    */
   private governingCue(state: ItemState, uses: number[], events: Int32Array): number {
+    // Mark the rule's event terms, so each of the many uses is checked in one read (no events: all are).
+    const mark = ++state.eventMark;
+    const stamps = state.eventStamps;
+    for (let k = 0; k < events.length; k++) stamps[events[k]!] = mark;
+    const all = events.length === 0;
     let found = -1;
     let negated = false;
     for (let u = 0; u < uses.length; u += 2) {
       const id = uses[u]!;
-      if (!includes(events, id)) continue;
+      if (!all && stamps[id] !== mark) continue;
       const cue = this.cueAround(state, id, uses[u + 1]!, uses);
       if (cue < 0) return -1;
       if (found < 0 || (!negated && state.cueKind[cue]! & NEGATES)) {
@@ -274,35 +275,64 @@ export class Matcher {
   }
 
   /**
-   * The cue of an occurrence of term `id` at `pos`: the nearest negator or hedge before it within
-   * CUE_WINDOW words, else a post-negator right after it within POST_WINDOW words, in its clause; or -1.
+   * The cue of an occurrence of term `id` at `pos`: the nearest negator or hedge starting before it whose
+   * last word is at most CUE_WINDOW words before it, else a post-negator at most POST_WINDOW words after
+   * it, in its clause; or -1. Cues are looked up here, in the few words around the occurrence, through the
+   * cues' own trie, so the scan of an item pays nothing for them and an item no rule matched pays nothing.
    */
   private cueAround(state: ItemState, id: number, pos: number, uses: number[]): number {
-    const { cueStart, cueEnd, cueKind, cueCount } = state;
+    const { cueKind, maxCueWords } = this.index;
+    const base = pos - (pos % FIELD_SPAN);
     const spans = state.spans[fieldOf(pos)]!;
-    const end = pos + this.wordLength(id) - 1;
-    let c = cueCount - 1;
-    while (c >= 0 && cueStart[c]! > end) c--;
-    const firstAfter = c + 1;
-    for (; c >= 0; c--) {
-      if (cueEnd[c]! >= pos) continue;
-      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || pos - cueEnd[c]! - 1 > CUE_WINDOW) break;
-      const kind = cueKind[c]!;
-      if (kind & STOP) break;
-      if (!(kind & BEFORE) || this.cancelled(state, c) || this.usedAt(uses, cueStart[c]!)) continue;
-      if (endsBetween(spans.text, spans.ends[cueEnd[c]! % FIELD_SPAN]!, spans.starts[pos % FIELD_SPAN]!)) break;
-      return c;
+    const i = pos - base;
+    const last = i + this.wordLength(id) - 1;
+    const found = state.cueHits;
+    for (let j = i - 1; j >= 0 && i - j - 1 <= CUE_WINDOW + maxCueWords - 1; j--) {
+      for (let q = 0, n = this.cuesAt(spans, j, found); q < n; q += 2) {
+        const cue = found[q]!;
+        const cueLast = j + found[q + 1]! - 1;
+        if (cueLast >= i) continue;
+        const kind = cueKind[cue]!;
+        if (i - cueLast - 1 > CUE_WINDOW || kind & STOP) return -1;
+        if (!(kind & BEFORE) || this.cancelled(state, spans, j) || this.usedAt(uses, base + j)) continue;
+        if (endsBetween(spans.text, spans.ends[cueLast]!, spans.starts[i]!)) return -1;
+        return state.addCue(cue, base + j, base + cueLast, kind);
+      }
+      // No cue before a clause end reaches past it.
+      if (j > 0 && endsBetween(spans.text, spans.ends[j - 1]!, spans.starts[j]!)) return -1;
     }
-    for (c = firstAfter; c < cueCount; c++) {
-      if (fieldOf(cueStart[c]!) !== fieldOf(pos) || cueStart[c]! - end - 1 > POST_WINDOW) break;
-      const kind = cueKind[c]!;
-      if (kind & STOP) break;
-      if (!(kind & POST) || this.usedAt(uses, cueStart[c]!)) continue;
-      if (endsBetween(spans.text, spans.ends[end % FIELD_SPAN]!, spans.starts[cueStart[c]! % FIELD_SPAN]!)) break;
-      return c;
+    for (let j = last + 1; j < spans.count && j - last - 1 <= POST_WINDOW; j++) {
+      for (let q = 0, n = this.cuesAt(spans, j, found); q < n; q += 2) {
+        const cue = found[q]!;
+        const kind = cueKind[cue]!;
+        if (kind & STOP) return -1;
+        if (!(kind & POST) || this.usedAt(uses, base + j)) continue;
+        if (endsBetween(spans.text, spans.ends[last]!, spans.starts[j]!)) return -1;
+        return state.addCue(cue, base + j, base + j + found[q + 1]! - 1, kind);
+      }
     }
     return -1;
   }
+
+  /** The cues that start at word j, as (term id, words) pairs at the start of `out`; how many numbers. */
+  private cuesAt(spans: WordSpans, j: number, out: Int32Array): number {
+    const { terms, termWords, phraseNext, cueWords } = this.index;
+    const walk = cueWords.walk(spans.text, spans.starts[j]!, spans.ends[j]!);
+    const termIds = cueWords.termIds;
+    let n = 0;
+    for (let k = cueWords.first(walk), kEnd = cueWords.first(walk + 1); k < kEnd && n < out.length; k++) {
+      const id = termIds[k]!;
+      const words = termWords[id]!;
+      if (words > 1) {
+        if (j + 1 === spans.count || spans.text.charCodeAt(spans.starts[j + 1]!) !== phraseNext[id]) continue;
+        if (!phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, j)) continue;
+      }
+      out[n++] = id;
+      out[n++] = words;
+    }
+    return n;
+  }
+
 
   /** Whether an occurrence the match used (term, position pairs in `uses`) covers the word at `pos`. */
   private usedAt(uses: number[], pos: number): boolean {
@@ -313,11 +343,11 @@ export class Matcher {
     return false;
   }
 
-  /** Whether a pseudo-cue ("not only", "no later than") covers cue c's first word. */
-  private cancelled(state: ItemState, c: number): boolean {
-    const at = state.cueStart[c]!;
-    for (let p = 0; p < state.cueCount; p++) {
-      if (state.cueKind[p]! & PSEUDO && state.cueStart[p]! <= at && state.cueEnd[p]! >= at) return true;
+  /** Whether a pseudo-cue ("not only", "no later than") covers word j. */
+  private cancelled(state: ItemState, spans: WordSpans, j: number): boolean {
+    const found = state.pseudoHits;
+    for (let k = j; k >= 0 && j - k < this.index.maxCueWords; k--) {
+      for (let q = 0, n = this.cuesAt(spans, k, found); q < n; q += 2) if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
     }
     return false;
   }
@@ -401,12 +431,6 @@ export class Matcher {
     for (let j = 0; j < ranks.length; j++) terms.push(written[ranks[j]!]!);
     return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
   }
-}
-
-/** Whether a sorted list of ids has `id` (a rule's events are a handful). */
-function includes(ids: Int32Array, id: number): boolean {
-  for (let k = 0; k < ids.length && ids[k]! <= id; k++) if (ids[k] === id) return true;
-  return false;
 }
 
 

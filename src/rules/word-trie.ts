@@ -138,6 +138,20 @@ export class WordTrie {
     return this;
   }
 
+  /**
+   * Walk the word text[start, end) (normalized, as the tokenizer found it) from the root: the state that
+   * first() and termIds read, as scanTermWords reports it for the words it walks.
+   */
+  walk(text: string, start: number, end: number): number {
+    let node = ROOT;
+    for (let i = start; i < end; i++) {
+      const next = this.step(node, text.charCodeAt(i));
+      if (next < 0) return node * 2;
+      node = next;
+    }
+    return node * 2 + 1;
+  }
+
   /** The child of `node` along code unit `c`, or -1. Node 0 is the root. */
   step(node: number, c: number): number {
     const k = this.code[c]!;
