@@ -55,6 +55,7 @@ export function matchAlerts(evidence: readonly Evidence[], watchbook: Pick<Watch
         rule: e.rule,
         ...(rule?.title !== undefined && { ruleTitle: rule.title }),
         terms: [...e.terms],
+        ...(e.modifier && { modifier: `${e.modifier.kind} by "${e.modifier.cue}" (${e.modifier.term})` }),
         source: e.source,
         credibility: e.credibility,
         weights: { ...e.scenarios },

@@ -11,6 +11,8 @@ export interface AlertExplanation {
   rule?: string;
   ruleTitle?: string;
   terms?: string[];
+  /** How a negator or hedge changed the match, e.g. `negated by "fail" (agree*)`. */
+  modifier?: string;
   context?: string;
   /** The source and how much it is trusted. */
   source?: string;

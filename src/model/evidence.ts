@@ -1,5 +1,7 @@
 // Evidence and the scenario picture scoring makes of it. Times are epoch milliseconds, weights nats.
 
+import type { Modifier } from './item.js';
+
 /**
  * One rule match on one item, as recorded in the evidence log: everything scoring needs, so a score can be
  * recomputed (and a backtest replayed) from the log alone, without the item or the watchbook of the day.
@@ -25,6 +27,8 @@ export interface Evidence {
   cluster: string;
   /** The rule's terms that matched, as written in the rule. */
   terms: string[];
+  /** The negator or hedge that changed the match's weights (already applied to `scenarios`). */
+  modifier?: Modifier;
   title: string;
   url?: string;
 }

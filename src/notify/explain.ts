@@ -99,6 +99,7 @@ export function viewAlert(alert: Alert, timeZone?: string): AlertView {
   add('Rule', ruleTitle && rule ? `${ruleTitle} (${rule})` : ruleTitle || rule);
   const terms = (e.terms ?? []).map((t) => oneLine(t, 100)).filter((t) => t.length > 0).slice(0, 20);
   if (terms.length) add('Matched', terms.flatMap((t, i): Part[] => (i ? [text(', '), { kind: 'term', text: t }] : [{ kind: 'term', text: t }])));
+  if (e.modifier) add('Read as', oneLine(e.modifier, 200));
   if (e.context) add('In context', highlight(oneLine(e.context, 500), terms));
   if (e.source) {
     const credibility = e.credibility !== undefined && Number.isFinite(e.credibility) ? `, credibility ${e.credibility.toFixed(2)}` : '';

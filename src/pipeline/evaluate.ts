@@ -65,6 +65,7 @@ export async function evaluateItems(items: readonly Item[], watchbook: Watchbook
         seenAt: now,
         cluster,
         terms: m.terms,
+        ...(m.modifier && { modifier: m.modifier }),
         title: item.title,
         ...(item.url !== undefined && { url: item.url }),
       });

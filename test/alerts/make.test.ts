@@ -88,6 +88,13 @@ describe('matchAlerts', () => {
     });
   });
 
+  it('says how a negator or hedge changed the match', () => {
+    const [alert] = matchAlerts([evidence({ modifier: { kind: 'negated', cue: 'fail to', term: 'agree*' } })], book, probabilities);
+    expect(alert?.explanation.modifier).toBe('negated by "fail to" (agree*)');
+    const [plain] = matchAlerts([evidence()], book, probabilities);
+    expect(plain?.explanation).not.toHaveProperty('modifier');
+  });
+
   it('sums up in one line: indicator, headline, source; and starts when the item was seen', () => {
     const [alert] = matchAlerts([evidence()], book, probabilities);
     expect(alert?.summary).toBe('Ukrainian opinion on concessions: KIIS: 75% reject territorial concessions (KIIS press releases)');

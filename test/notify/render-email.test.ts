@@ -47,6 +47,13 @@ describe('notification body carries the explanation in both parts', () => {
     expect(html).toContain(inHtml);
   });
 
+  it('says how a negator or hedge changed the match', () => {
+    const negated = render([matchAlert({}, { modifier: 'negated by "fail to" (agree*)' })]);
+    expect(negated.text).toMatch(/Read as: +negated by "fail to" \(agree\*\)/);
+    expect(negated.html).toContain('negated by &quot;fail to&quot; (agree*)');
+    expect(text).not.toContain('Read as');
+  });
+
   it('writes only our own markup', () => expect(foreignMarkup(html)).toEqual([]));
 
   it('shows times in the watch time zone when given', () => {
