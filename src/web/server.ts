@@ -58,7 +58,9 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
     opts.log.warn('Web: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set, so the overview (/) and the job board (/queues) are not served (404); /healthz, /readyz and /metrics are');
   } else {
     app.addHook('onRequest', async (req, reply) => {
-      const path = req.url.split('?')[0] ?? '';
+      // Decide on the route the router matched, not on the raw URL: the router decodes the path, so
+      // /queues/%61dmin/... reaches the admin board while its raw text does not start with /queues/admin.
+      const path = req.routeOptions.url ?? decodedPath(req.url);
       if (PUBLIC.has(path)) return;
       const role = authenticate(req.headers.authorization, auth);
       const needsAdmin = path === ADMIN_BOARD_PATH || path.startsWith(`${ADMIN_BOARD_PATH}/`);
@@ -83,4 +85,14 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
       await queues.close();
     },
   };
+}
+
+/** The path of a URL, percent-decoded (as it is when it cannot be decoded). */
+function decodedPath(url: string): string {
+  const raw = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
