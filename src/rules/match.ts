@@ -2,10 +2,12 @@ import type { Hit, Match, MatchInput, Modifier } from '../model/item.js';
 import type { Cues, Rule, Severity } from '../model/watchbook.js';
 import { FIELDS, SEVERITIES } from '../model/watchbook.js';
 import { compileRules, MAX_TERMS, type CompiledRule, type WordIndex } from './compile.js';
-import { CUE_BITS, CUE_WINDOW, endsBetween, POST_WINDOW } from './cues.js';
+import { CueReader } from './read-cues.js';
+import { CUE_BITS, endsBetween } from './cues.js';
 import { SENTENCE } from './expr.js';
 import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
+import { phraseAt } from './phrase.js';
 import { CHILDREN, NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, TERM_IDS, TERMS_MASK, WITHIN } from './program.js';
 import type { Term } from './term.js';
 import { scanTermWords, type WordSpans } from './tokenize.js';
@@ -13,10 +15,8 @@ import { scanTermWords, type WordSpans } from './tokenize.js';
 /** Term ids stay below this (compileRules checks), so a position and a term id fit in one number. */
 const TERM_SPAN = MAX_TERMS;
 
-// Cue kinds as ItemState.cueKind holds them: bits, as WordIndex.cueKind.
+/** Cue kinds that negate (ItemState.cueKind holds bits, as WordIndex.cueKind). */
 const NEGATES = CUE_BITS.negator | CUE_BITS.post;
-const BEFORE = CUE_BITS.negator | CUE_BITS.hedge;
-const { post: POST, pseudo: PSEUDO, stop: STOP } = CUE_BITS;
 
 /** A modified match's severity is at most this: a denial or a maybe is not news to page anyone about. */
 const MODIFIED_SEVERITY = 'low';
@@ -25,10 +25,12 @@ const MODIFIED_SEVERITY = 'low';
 export class Matcher {
   private readonly index: WordIndex;
   private readonly state: ItemState;
+  private readonly cues: CueReader;
 
   constructor(rules: readonly Rule[], cues: Cues = {}) {
     this.index = compileRules(rules, cues);
     this.state = new ItemState(this.index.terms.length, this.index.rules.length);
+    this.cues = new CueReader(this.index);
   }
 
   get ruleCount(): number {
@@ -60,13 +62,13 @@ export class Matcher {
       uses.length = 0;
       if (!this.evaluate(programAt[r]!, state, uses)) continue;
       const { rule } = rules[r]!;
-      const cue = this.governingCue(state, uses, rules[r]!.events);
+      const cue = this.cues.governing(state, uses, rules[r]!.events);
       const at = cue < 0 ? -1 : Math.floor(cue / TERM_SPAN);
       const kind = cue < 0 ? undefined : state.cueKind[at]! & NEGATES ? 'negated' : 'hedged';
       const action = kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
       if (action === 'ignore') continue;
       const match = this.explain(rules[r]!, state, uses);
-      if (kind) modify(match, action, { kind, cue: this.cueText(state, at), term: writtenTerm(rules[r]!, cue - at * TERM_SPAN, this.index.terms) });
+      if (kind) modify(match, action, { kind, cue: this.cues.text(state, at), term: writtenTerm(rules[r]!, cue - at * TERM_SPAN, this.index.terms) });
       matches.push(match);
     }
     return matches;
@@ -247,116 +249,6 @@ export class Matcher {
     return !endsBetween(spans.text, spans.ends[first % FIELD_SPAN]!, spans.starts[last % FIELD_SPAN]!, true);
   }
 
-  /**
-   * The cue that governs a match, as cue index * TERM_SPAN + the id of the event term it governs, or -1.
-   * A match is governed when every occurrence of its event terms (CompiledRule.events) that it used has a
-   * cue: one plain occurrence states the event. A negator on any of them wins over a hedge. Cues the rule
-   * itself matched as terms are not cues for it: a rule that asks for "rejects" is about a rejection.
-   */
-  private governingCue(state: ItemState, uses: number[], events: Int32Array): number {
-    // Mark the rule's event terms, so each of the many uses is checked in one read (no events: all are).
-    const mark = ++state.eventMark;
-    const stamps = state.eventStamps;
-    for (let k = 0; k < events.length; k++) stamps[events[k]!] = mark;
-    const all = events.length === 0;
-    let found = -1;
-    let negated = false;
-    for (let u = 0; u < uses.length; u += 2) {
-      const id = uses[u]!;
-      if (!all && stamps[id] !== mark) continue;
-      const cue = this.cueAround(state, id, uses[u + 1]!, uses);
-      if (cue < 0) return -1;
-      if (found < 0 || (!negated && state.cueKind[cue]! & NEGATES)) {
-        found = cue * TERM_SPAN + id;
-        negated = (state.cueKind[cue]! & NEGATES) !== 0;
-      }
-    }
-    return found;
-  }
-
-  /**
-   * The cue of an occurrence of term `id` at `pos`: the nearest negator or hedge starting before it whose
-   * last word is at most CUE_WINDOW words before it, else a post-negator at most POST_WINDOW words after
-   * it, in its clause; or -1. Cues are looked up here, in the few words around the occurrence, through the
-   * cues' own trie, so the scan of an item pays nothing for them and an item no rule matched pays nothing.
-   */
-  private cueAround(state: ItemState, id: number, pos: number, uses: number[]): number {
-    const { cueKind, maxCueWords } = this.index;
-    const base = pos - (pos % FIELD_SPAN);
-    const spans = state.spans[fieldOf(pos)]!;
-    const i = pos - base;
-    const last = i + this.wordLength(id) - 1;
-    const found = state.cueHits;
-    for (let j = i - 1; j >= 0 && i - j - 1 <= CUE_WINDOW + maxCueWords - 1; j--) {
-      for (let q = 0, n = this.cuesAt(spans, j, found); q < n; q += 2) {
-        const cue = found[q]!;
-        const cueLast = j + found[q + 1]! - 1;
-        if (cueLast >= i) continue;
-        const kind = cueKind[cue]!;
-        if (i - cueLast - 1 > CUE_WINDOW || kind & STOP) return -1;
-        if (!(kind & BEFORE) || this.cancelled(state, spans, j) || this.usedAt(uses, base + j)) continue;
-        if (endsBetween(spans.text, spans.ends[cueLast]!, spans.starts[i]!)) return -1;
-        return state.addCue(cue, base + j, base + cueLast, kind);
-      }
-      // No cue before a clause end reaches past it.
-      if (j > 0 && endsBetween(spans.text, spans.ends[j - 1]!, spans.starts[j]!)) return -1;
-    }
-    for (let j = last + 1; j < spans.count && j - last - 1 <= POST_WINDOW; j++) {
-      for (let q = 0, n = this.cuesAt(spans, j, found); q < n; q += 2) {
-        const cue = found[q]!;
-        const kind = cueKind[cue]!;
-        if (kind & STOP) return -1;
-        if (!(kind & POST) || this.usedAt(uses, base + j)) continue;
-        if (endsBetween(spans.text, spans.ends[last]!, spans.starts[j]!)) return -1;
-        return state.addCue(cue, base + j, base + j + found[q + 1]! - 1, kind);
-      }
-    }
-    return -1;
-  }
-
-  /** The cues that start at word j, as (term id, words) pairs at the start of `out`; how many numbers. */
-  private cuesAt(spans: WordSpans, j: number, out: Int32Array): number {
-    const { terms, termWords, phraseNext, cueWords } = this.index;
-    const walk = cueWords.walk(spans.text, spans.starts[j]!, spans.ends[j]!);
-    const termIds = cueWords.termIds;
-    let n = 0;
-    for (let k = cueWords.first(walk), kEnd = cueWords.first(walk + 1); k < kEnd && n < out.length; k++) {
-      const id = termIds[k]!;
-      const words = termWords[id]!;
-      if (words > 1) {
-        if (j + 1 === spans.count || spans.text.charCodeAt(spans.starts[j + 1]!) !== phraseNext[id]) continue;
-        if (!phraseAt(terms[id] as Extract<Term, { kind: 'words' }>, spans, j)) continue;
-      }
-      out[n++] = id;
-      out[n++] = words;
-    }
-    return n;
-  }
-
-
-  /** Whether an occurrence the match used (term, position pairs in `uses`) covers the word at `pos`. */
-  private usedAt(uses: number[], pos: number): boolean {
-    for (let u = 0; u < uses.length; u += 2) {
-      const start = uses[u + 1]!;
-      if (start <= pos && pos < start + this.wordLength(uses[u]!)) return true;
-    }
-    return false;
-  }
-
-  /** Whether a pseudo-cue ("not only", "no later than") covers word j. */
-  private cancelled(state: ItemState, spans: WordSpans, j: number): boolean {
-    const found = state.pseudoHits;
-    for (let k = j; k >= 0 && j - k < this.index.maxCueWords; k--) {
-      for (let q = 0, n = this.cuesAt(spans, k, found); q < n; q += 2) if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
-    }
-    return false;
-  }
-
-  private cueText(state: ItemState, c: number): string {
-    const start = state.cueStart[c]!;
-    return state.spans[fieldOf(start)]!.phrase(start % FIELD_SPAN, state.cueEnd[c]! - start + 1);
-  }
-
   /** Words between two occurrences (0 if they touch), Infinity across fields or for the same word. */
   private gap(idA: number, posA: number, idB: number, posB: number): number {
     if (posA === posB || fieldOf(posA) !== fieldOf(posB)) return Infinity;
@@ -433,7 +325,6 @@ export class Matcher {
   }
 }
 
-
 /** The term as the rule writes it. */
 function writtenTerm(compiled: CompiledRule, id: number, terms: readonly Term[]): string {
   const { ids, written } = compiled.positive;
@@ -448,15 +339,6 @@ function modify(match: Match, action: 'opposite' | 'reduce' | 'count', modifier:
   const factor = action === 'opposite' ? -1 : 0.5;
   for (const k of Object.keys(match.scenarios)) match.scenarios[k] = match.scenarios[k]! * factor || 0;
   if (SEVERITIES.indexOf(match.severity as Severity) > SEVERITIES.indexOf(MODIFIED_SEVERITY)) match.severity = MODIFIED_SEVERITY;
-}
-
-function phraseAt(term: Extract<Term, { kind: 'words' }>, spans: WordSpans, at: number): boolean {
-  if (at + term.words.length > spans.count) return false;
-  for (let j = 1; j < term.words.length; j++) {
-    const want = term.words[j]!;
-    if (!spans.is(at + j, want.text, want.prefix)) return false;
-  }
-  return true;
 }
 
 function passesFilter(rule: Rule, input: MatchInput): boolean {
