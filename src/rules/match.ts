@@ -160,7 +160,8 @@ export class Matcher {
     this.evaluate(ofAt, state, anchors);
     for (let t = 0; t < terms.length; t += 2) {
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.close(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, within, state)) return true;
+        const close = within === SENTENCE ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state) : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within;
+        if (close) return true;
       }
     }
     return false;
@@ -225,7 +226,7 @@ export class Matcher {
     for (let t = 0; t < terms.length; t += 2) {
       let close = false;
       for (let a = 0; a < anchors.length; a += 2) {
-        if (this.close(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, within, state)) {
+        if (within === SENTENCE ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state) : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) {
           close = true;
           closeAnchors.add(a);
         }
@@ -239,14 +240,11 @@ export class Matcher {
     return found;
   }
 
-  /** Whether two occurrences are at most `within` words apart, or in one sentence when `within` is SENTENCE. */
-  private close(idA: number, posA: number, idB: number, posB: number, within: number, state: ItemState): boolean {
-    const gap = this.gap(idA, posA, idB, posB);
-    if (within !== SENTENCE) return gap <= within;
-    if (gap === Infinity) return false;
+  /** Whether two occurrences are in one sentence (a near `within: sentence`); not the same word. */
+  private inSentence(idA: number, posA: number, idB: number, posB: number, state: ItemState): boolean {
+    if (this.gap(idA, posA, idB, posB) === Infinity) return false;
     const spans = state.spans[fieldOf(posA)]!;
-    const [first, last] = posA < posB ? [posA, posB] : [posB, posA];
-    return !endsBetween(spans.text, spans.ends[first % FIELD_SPAN]!, spans.starts[last % FIELD_SPAN]!, true);
+    return !endsBetween(spans.text, spans.ends[Math.min(posA, posB) % FIELD_SPAN]!, spans.starts[Math.max(posA, posB) % FIELD_SPAN]!, true);
   }
 
   /** Words between two occurrences (0 if they touch), Infinity across fields or for the same word. */
