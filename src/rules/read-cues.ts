@@ -58,7 +58,7 @@ export class CueReader {
     const last = i + this.wordLength(id) - 1;
     const found = state.cueHits;
     for (let j = i - 1; j >= 0 && i - j - 1 <= CUE_WINDOW + maxCueWords - 1; j--) {
-      for (let q = 0, n = this.startingAt(spans, j, found); q < n; q += 2) {
+      for (let q = 0, n = this.startingAt(spans, j, found, state.epoch); q < n; q += 2) {
         const cue = found[q]!;
         const cueLast = j + found[q + 1]! - 1;
         if (cueLast >= i) continue;
@@ -72,7 +72,7 @@ export class CueReader {
       if (j > 0 && endsBetween(spans.text, spans.ends[j - 1]!, spans.starts[j]!)) return -1;
     }
     for (let j = last + 1; j < spans.count && j - last - 1 <= POST_WINDOW; j++) {
-      for (let q = 0, n = this.startingAt(spans, j, found); q < n; q += 2) {
+      for (let q = 0, n = this.startingAt(spans, j, found, state.epoch); q < n; q += 2) {
         const cue = found[q]!;
         const kind = cueKind[cue]!;
         if (kind & STOP) return -1;
@@ -85,7 +85,9 @@ export class CueReader {
   }
 
   /** The cues that start at word j, as (term id, words) pairs at the start of `out`; how many numbers. */
-  private startingAt(spans: WordSpans, j: number, out: Int32Array): number {
+  private startingAt(spans: WordSpans, j: number, out: Int32Array, epoch: number): number {
+    // Most words start no cue, and several matches of one item look at the same words: remember those.
+    if (spans.noCue[j] === epoch) return 0;
     const { terms, termWords, phraseNext, cueWords } = this.index;
     const walk = cueWords.walk(spans.text, spans.starts[j]!, spans.ends[j]!);
     const termIds = cueWords.termIds;
@@ -100,6 +102,7 @@ export class CueReader {
       out[n++] = id;
       out[n++] = words;
     }
+    if (n === 0) spans.noCue[j] = epoch;
     return n;
   }
 
@@ -116,7 +119,7 @@ export class CueReader {
   private cancelled(state: ItemState, spans: WordSpans, j: number): boolean {
     const found = state.pseudoHits;
     for (let k = j; k >= 0 && j - k < this.index.maxCueWords; k--) {
-      for (let q = 0, n = this.startingAt(spans, k, found); q < n; q += 2) if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
+      for (let q = 0, n = this.startingAt(spans, k, found, state.epoch); q < n; q += 2) if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
     }
     return false;
   }

@@ -63,6 +63,8 @@ export class WordSpans {
   ends = new Int32Array(64);
   /** With a trie: per word, where the walk through the trie ended (see WordTrie.terms). */
   walks = new Int32Array(64);
+  /** Per word: the item (matcher epoch) for which it is known to start no negation or hedging cue. */
+  noCue = new Int32Array(64);
 
   word(i: number): string {
     return this.text.slice(this.starts[i], this.ends[i]);
@@ -106,6 +108,7 @@ export class WordSpans {
     this.starts = doubled(this.starts);
     this.ends = doubled(this.ends);
     this.walks = doubled(this.walks);
+    this.noCue = doubled(this.noCue);
   }
 }
 
