@@ -67,7 +67,7 @@ const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
   pseudo: {
     en: [
       'not only', 'no doubt', 'no later than', 'not just', 'no sooner', 'nothing but', 'without delay',
-      'not least', 'if not', 'fail-safe',
+      'not least', 'if not',
     ],
     uk: ['не лише', 'не тільки', 'не пізніше', 'не раніше', 'не менше', 'не більше', 'без сумніву', 'не виключ*'],
     ru: ['не только', 'не позднее', 'не раньше', 'не менее', 'не более', 'без сомнения', 'не исключ*'],

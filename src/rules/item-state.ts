@@ -46,17 +46,16 @@ export class ItemState {
   readonly uses: number[] = [];
   /**
    * The negation and hedging cues that governed this item's matches: where each starts and ends
-   * (positions, as above), its term and its kind (see WordIndex.cueKind).
+   * (positions, as above), and its kind (see WordIndex.cueKind).
    */
   cueStart = new Int32Array(16);
   cueEnd = new Int32Array(16);
-  cueTerm = new Int32Array(16);
   cueKind = new Uint8Array(16);
   cueCount = 0;
-  /** Per term: the mark of the rule whose event terms it is among (Matcher.governingCue), and the last mark. */
+  /** Per term: the mark of the rule whose event terms it is among (CueReader.governing), and the last mark. */
   readonly eventStamps: Int32Array;
   eventMark = 0;
-  /** Buffers for the cues that start at one word (Matcher.cuesAt), and the pseudo-cues around one. */
+  /** Buffers for the cues that start at one word (CueReader.startingAt), and the pseudo-cues around one. */
   readonly cueHits = new Int32Array(32);
   readonly pseudoHits = new Int32Array(32);
   /** Rules whose counted groups all occurred, then the rules evaluated on every item. */
@@ -138,17 +137,15 @@ export class ItemState {
   }
 
   /** Record a cue; its index. */
-  addCue(termId: number, start: number, end: number, kind: number): number {
+  addCue(start: number, end: number, kind: number): number {
     if (this.cueCount === this.cueStart.length) {
       this.cueStart = doubled(this.cueStart);
       this.cueEnd = doubled(this.cueEnd);
-      this.cueTerm = doubled(this.cueTerm);
       this.cueKind = doubled(this.cueKind);
     }
     const c = this.cueCount++;
     this.cueStart[c] = start;
     this.cueEnd[c] = end;
-    this.cueTerm[c] = termId;
     this.cueKind[c] = kind;
     return c;
   }

@@ -66,7 +66,7 @@ export class CueReader {
         if (i - cueLast - 1 > CUE_WINDOW || kind & STOP) return -1;
         if (!(kind & BEFORE) || this.cancelled(state, spans, j) || this.usedAt(uses, base + j)) continue;
         if (endsBetween(spans.text, spans.ends[cueLast]!, spans.starts[i]!)) return -1;
-        return state.addCue(cue, base + j, base + cueLast, kind);
+        return state.addCue(base + j, base + cueLast, kind);
       }
       // No cue before a clause end reaches past it.
       if (j > 0 && endsBetween(spans.text, spans.ends[j - 1]!, spans.starts[j]!)) return -1;
@@ -78,7 +78,7 @@ export class CueReader {
         if (kind & STOP) return -1;
         if (!(kind & POST) || this.usedAt(uses, base + j)) continue;
         if (endsBetween(spans.text, spans.ends[last]!, spans.starts[j]!)) return -1;
-        return state.addCue(cue, base + j, base + j + found[q + 1]! - 1, kind);
+        return state.addCue(base + j, base + j + found[q + 1]! - 1, kind);
       }
     }
     return -1;

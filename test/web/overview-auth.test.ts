@@ -106,16 +106,18 @@ describe('web role with credentials: auth, overview, job board', () => {
     expect((await fetch(`${h.web.url}/`, { headers: admin })).status).toBe(200);
   });
 
-  it.each(['/queues/%61dmin/api/queues', '/queues/%61%64%6d%69%6e/api/queues', '/queues/admin%2Fapi/queues', '/queues/ADMIN/api/queues'])(
-    'decides on the route the router matched, not the raw URL: %s is not the viewer\'s',
-    async (path) => {
-      const asViewer = await fetch(`${h.web.url}${path}`, { headers: viewer });
-      const asAdmin = await fetch(`${h.web.url}${path}`, { headers: admin });
-      // Whatever the router makes of the path, the viewer never gets what the admin gets from it.
-      expect(asViewer.status === 200 && asAdmin.status === 200 && (await asViewer.text()).includes('"readOnlyMode":false')).toBe(false);
-      if (asAdmin.status === 200) expect(asViewer.status).toBe(401);
-    },
-  );
+  it.each([
+    // [path, what the admin gets, what the viewer gets]: an encoded path the router decodes to the admin
+    // board is the admin board, for the auth hook as for the router; an unrouted path that decodes to it
+    // is refused to the viewer all the same
+    ['/queues/%61dmin/api/queues', 200, 401],
+    ['/queues/%61%64%6d%69%6e/api/queues', 200, 401],
+    ['/queues/admin%2Fapi/queues', 404, 401],
+    ['/queues/ADMIN/api/queues', 404, 404],
+  ] as [string, number, number][])('decides on the route the router matched, not the raw URL: %s', async (path, forAdmin, forViewer) => {
+    expect((await fetch(`${h.web.url}${path}`, { headers: admin })).status).toBe(forAdmin);
+    expect((await fetch(`${h.web.url}${path}`, { headers: viewer })).status).toBe(forViewer);
+  });
 
   it('refuses the viewer a write through an encoded admin path', async () => {
     const r = await fetch(`${h.web.url}/queues/%61dmin/api/queues/fetch/pause`, { method: 'PUT', headers: viewer });
