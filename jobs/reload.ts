@@ -24,24 +24,40 @@ export function watchWatchbook(
   let last = fingerprint(path);
   let status: ReloadStatus = { ok: true, at: Date.now(), problems: [] };
   let busy = false;
-  const timer = setInterval(() => {
+  const refuse = (problems: Problem[]) => {
+    status = { ok: false, at: Date.now(), problems: problems.map(formatProblem) };
+    onInvalid(problems);
+  };
+  const check = () => {
     const now = fingerprint(path);
     if (now === last || busy) return;
     last = now;
     const result = loadWatchbook(path);
-    if (!result.watchbook) {
-      status = { ok: false, at: Date.now(), problems: result.problems.map(formatProblem) };
-      onInvalid(result.problems);
-      return;
-    }
+    if (!result.watchbook) return refuse(result.problems);
+    const watchbook = result.watchbook;
     busy = true;
-    Promise.resolve(onValid(result.watchbook))
+    // Through then(): a callback that throws, rather than rejects, is a refused reload too.
+    Promise.resolve()
+      .then(() => onValid(watchbook))
       .then(
         () => (status = { ok: true, at: Date.now(), problems: [] }),
         (err: unknown) => (status = { ok: false, at: Date.now(), problems: [`reload: ${(err as Error).message}`] }),
       )
       .finally(() => (busy = false))
       .catch(() => undefined);
+  };
+  const timer = setInterval(() => {
+    // An exception here would be uncaught and end the process (the web role with it): whatever goes wrong
+    // is a refused reload, and the running watchbook stays.
+    try {
+      check();
+    } catch (err) {
+      try {
+        refuse([{ file: path, line: 1, col: 1, message: `reload: ${(err as Error).message}` }]);
+      } catch {
+        // onInvalid itself failed: the status above is set, nothing more to do
+      }
+    }
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), status: () => status };
@@ -57,7 +73,15 @@ function fingerprint(path: string): string {
     } catch {
       return;
     }
-    if (st.isDirectory() && depth < 2) for (const f of readdirSync(p).sort()) walk(join(p, f), depth + 1);
+    if (st.isDirectory() && depth < 2) {
+      let names: string[];
+      try {
+        names = readdirSync(p).sort();
+      } catch {
+        return; // unreadable now; the loader says why when it reads the watchbook
+      }
+      for (const f of names) walk(join(p, f), depth + 1);
+    }
     else if (/\.ya?ml$/.test(p)) files.push(`${p}:${st.size}:${st.mtimeMs}`);
   };
   walk(path, 0);

@@ -27,12 +27,27 @@ export interface LoadResult {
  * the worker, so what validates is what runs.
  */
 export function loadWatchbook(path: string = DEFAULT_CONFIG, env: NodeJS.ProcessEnv = process.env): LoadResult {
+  // Never throws: the hot reload runs this on a timer, where an exception would end the process. What the
+  // checks below do not foresee is still a problem with a reason, and the running watchbook stays.
+  try {
+    return load(path, env);
+  } catch (err) {
+    return { problems: [{ file: path, line: 1, col: 1, message: `cannot load the watchbook: ${(err as Error).message}` }], warnings: [] };
+  }
+}
+
+function load(path: string, env: NodeJS.ProcessEnv): LoadResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const paths = watchbookFiles(path);
   if (typeof paths === 'string') return { problems: [{ file: path, line: 1, col: 1, message: paths }], warnings };
 
-  const files = paths.map(([full, name]) => YamlFile.read(full, name));
+  const files: YamlFile[] = [];
+  for (const [full, name] of paths) {
+    const file = readFile(full, name);
+    if (typeof file === 'string') problems.push({ file: name, line: 1, col: 1, message: file });
+    else files.push(file);
+  }
   const parsed: { file: YamlFile; data: WatchbookFile }[] = [];
   for (const file of files) {
     const syntax = file.syntaxProblems();
@@ -42,7 +57,12 @@ export function loadWatchbook(path: string = DEFAULT_CONFIG, env: NodeJS.Process
     }
     const missingEnv = file.interpolate(env);
     problems.push(...missingEnv);
-    const data: unknown = file.doc.toJS() ?? {};
+    const js = file.toData();
+    if ('problem' in js) {
+      problems.push(js.problem);
+      continue;
+    }
+    const data = js.data;
     const result = WatchbookFileSchema.safeParse(data);
     if (result.success) parsed.push({ file, data: result.data });
     else problems.push(...schemaProblems(file, WatchbookFileSchema, data, result.error.issues));
@@ -71,6 +91,17 @@ export function loadWatchbookOrThrow(path?: string, env?: NodeJS.ProcessEnv): Wa
   const result = loadWatchbook(path, env);
   if (!result.watchbook) throw new ConfigError(result.problems);
   return result.watchbook;
+}
+
+/** The file parsed, or why it cannot be read (a folder named like a rules file, no permission, ...). */
+function readFile(full: string, name: string): YamlFile | string {
+  try {
+    const st = statSync(full);
+    if (!st.isFile()) return `${st.isDirectory() ? 'a folder' : 'not a regular file'}, where a YAML file was expected: rename or remove it`;
+    return YamlFile.read(full, name);
+  } catch (err) {
+    return `cannot read the file: ${(err as Error).message}`;
+  }
 }
 
 /** [full path, name shown in messages] of each file, main file first; or why there are none. */

@@ -4,6 +4,10 @@ import type { Problem } from './problem.js';
 
 export type Path = readonly (string | number)[];
 
+// yaml's own default: enough for every use of anchors a watchbook has (a shared `when:` or `select:`),
+// far too few for an alias bomb. Named here so the limit does not change with a yaml upgrade.
+const MAX_ALIAS_COUNT = 100;
+
 /** A YAML file parsed with positions, so every problem can say `file:line:col`. */
 export class YamlFile {
   private readonly lines = new LineCounter();
@@ -18,6 +22,28 @@ export class YamlFile {
 
   static read(path: string, name: string): YamlFile {
     return new YamlFile(name, readFileSync(path, 'utf8'));
+  }
+
+  /**
+   * The document as plain data, or the problem that stops it: aliases that expand past yaml's limit (an
+   * alias bomb, "billion laughs": a few lines that expand to billions of nodes), at the first alias.
+   */
+  toData(): { data: unknown } | { problem: Problem } {
+    try {
+      return { data: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {} };
+    } catch (err) {
+      let offset = 0;
+      visit(this.doc, {
+        Alias: (_key, node) => {
+          offset = node.range?.[0] ?? 0;
+          return visit.BREAK;
+        },
+      });
+      const message = (err as Error).message;
+      return {
+        problem: this.problemAt(offset, /alias/i.test(message) ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}): refused as an alias bomb` : `YAML: ${message}`),
+      };
+    }
   }
 
   /** YAML syntax errors (tabs, bad indentation, duplicate keys, ...), as problems. */

@@ -184,6 +184,18 @@ const CASES: Case[] = [
     fixture: 'folder-rule-file-unclosed-quote',
     expected: [`${B}folder-rule-file-unclosed-quote/rules/polls.yaml:5:66: YAML syntax: Missing closing "quote`],
   },
+  // An alias bomb, and a folder named like a rules file: both once threw out of the loader (and ended a
+  // process on hot reload); now they are problems like any other.
+  {
+    fixture: 'folder-rule-file-alias-bomb',
+    expected: [`${B}folder-rule-file-alias-bomb/rules/bomb.yaml:3:8: YAML aliases expand to too many nodes (more than 100): refused as an alias bomb`],
+    cli: true,
+  },
+  {
+    fixture: 'folder-rule-file-is-a-folder',
+    expected: [`${B}folder-rule-file-is-a-folder/rules/extra.yaml:1:1: a folder, where a YAML file was expected: rename or remove it`],
+    cli: true,
+  },
   {
     fixture: 'folder-test-file-unknown-rule',
     expected: [`${B}folder-test-file-unknown-rule/tests/polls.yaml:7:13: unknown rule "poll-acepts" (did you mean "poll-accepts"?)`],

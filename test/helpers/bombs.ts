@@ -1,4 +1,4 @@
-// Decompression bombs, built in memory in milliseconds instead of compressing a gigabyte of zeros.
+// Decompression and alias bombs, built in memory in milliseconds instead of compressing a gigabyte of zeros.
 import zlib from 'node:zlib';
 
 const MIB = 1 << 20;
@@ -40,4 +40,15 @@ export async function deflateBomb(inflatedBytes = 1024 * MIB): Promise<Buffer> {
   const adler = Buffer.alloc(4);
   adler.writeUInt32BE((((n % 65521) << 16) | 1) >>> 0);
   return Buffer.concat([Buffer.from([0x78, 0xda]), ...new Array<Buffer>(n / MIB).fill(segment), finalBlock, adler]);
+}
+
+/**
+ * A YAML "billion laughs": `levels` anchors, each a list of `width` aliases of the one before, so the last
+ * expands to width^levels strings (9^9, about 387 million, by default) while the text is under 1 KB.
+ */
+export function yamlAliasBomb(levels = 9, width = 9): string {
+  const names = 'abcdefghijklmnopqrstuvwxyz';
+  const lines = [`${names[0]}: &${names[0]} [${new Array<string>(width).fill('"lol"').join(', ')}]`];
+  for (let i = 1; i < levels; i++) lines.push(`${names[i]}: &${names[i]} [${new Array<string>(width).fill(`*${names[i - 1]}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
 }

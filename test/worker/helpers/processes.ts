@@ -38,12 +38,14 @@ export interface SpawnOptions {
   redisUrl: string;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
+  /** `worker` (the default) or `start`, which serves the web role on PORT beside the worker. */
+  command?: 'worker' | 'start';
 }
 
-/** `node dist/src/cli/main.js worker --config DIR` with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
+/** `node dist/src/cli/main.js worker --config DIR` (or `start`) with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
 export function spawnWorker(name: string, opts: SpawnOptions): WorkerProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [MAIN_JS, 'worker', '--config', opts.config], {
+  const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'worker', '--config', opts.config], {
     env: { ...process.env, ...opts.env, REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: opts.logLevel ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
