@@ -74,15 +74,47 @@ function classifyV4(value: bigint): AddressClass {
   return V4_RANGES.find((range) => inRange(value, 32, range))?.[2] ?? 'public';
 }
 
-/** IPv6 forms that carry an IPv4 address, which is then what decides: mapped, compatible, NAT64, 6to4. */
+/** IPv6 forms that carry an IPv4 address, which is then what decides: mapped, translated, compatible, NAT64, 6to4. */
 function embeddedV4(value: bigint): bigint | undefined {
   const high96 = value >> 32n;
   const low32 = value & 0xffff_ffffn;
   if (high96 === 0xffffn) return low32; // ::ffff:a.b.c.d, IPv4-mapped
+  if (high96 === 0xffff_0000n) return low32; // ::ffff:0:a.b.c.d, IPv4-translated (SIIT, RFC 2765 §2.1)
   if (high96 === 0n) return low32; // ::a.b.c.d, IPv4-compatible (deprecated, :: and ::1 are matched before)
-  if (high96 === 0x0064_ff9bn << 64n) return low32; // 64:ff9b::/96, NAT64 well-known prefix
+  if (high96 === 0x0064_ff9bn << 64n) return low32; // 64:ff9b::/96, NAT64 well-known prefix (RFC 6052)
   if (value >> 112n === 0x2002n) return (value >> 80n) & 0xffff_ffffn; // 2002:aabb:ccdd::/48, 6to4
   return undefined;
+}
+
+const NAT64_LOCAL = 0x0064_ff9b_0001n; // 64:ff9b:1::/48, local-use NAT64 prefix (RFC 8215)
+const TEREDO = 0x2001_0000n; // 2001::/32 (RFC 4380)
+
+/**
+ * Translation prefixes whose IPv4 address is not where the forms above look, or not only there. Neither
+ * is ever `public`: a local-use NAT64 prefix leads into the network's own translator, and a Teredo address
+ * is a tunnel to whatever its client address is.
+ */
+function translatedClass(value: bigint): AddressClass | undefined {
+  if (value >> 80n === NAT64_LOCAL) {
+    // The prefix length inside the /48 is the network's choice (RFC 6052 §2.2): metadata under any of them
+    // stays metadata; everything else is the inside of this network.
+    return nat64Candidates(value).some((v) => classifyV4(v) === 'metadata') ? 'metadata' : 'private';
+  }
+  if (value >> 96n === TEREDO) {
+    // The client's IPv4 address is the low 32 bits, inverted (RFC 4380 §4).
+    const cls = classifyV4(~value & 0xffff_ffffn);
+    return cls === 'public' ? 'reserved' : cls;
+  }
+  return undefined;
+}
+
+/** The IPv4 address of a NAT64 address under each prefix length RFC 6052 §2.2 allows inside a /48. */
+function nat64Candidates(value: bigint): bigint[] {
+  const bytes = Array.from({ length: 16 }, (_, i) => Number((value >> BigInt(8 * (15 - i))) & 0xffn));
+  // Bits 64 to 71 (byte 8) are always zero and never part of the IPv4 address.
+  const skipU = [...bytes.slice(0, 8), ...bytes.slice(9)];
+  const at = (from: number[], i: number) => BigInt(((from[i]! << 24) | (from[i + 1]! << 16) | (from[i + 2]! << 8) | from[i + 3]!) >>> 0);
+  return [at(skipU, 6), at(skipU, 7), at(skipU, 8), at(bytes, 12)]; // /48, /56, /64, /96
 }
 
 function parseV4(text: string): bigint {
@@ -112,6 +144,8 @@ export function classifyAddress(address: string): AddressClass {
   const value = parseV6(text);
   const direct = V6_RANGES.find((range) => inRange(value, 128, range))?.[2];
   if (direct) return direct;
+  const translated = translatedClass(value);
+  if (translated) return translated;
   const inner = embeddedV4(value);
   return inner === undefined ? 'public' : classifyV4(inner);
 }

@@ -61,6 +61,29 @@ const addresses: [string, AddressClass][] = [
   ['64:ff9b::a9fe:a9fe', 'metadata'],
   ['64:ff9b::10.1.1.1', 'private'],
   ['64:ff9b::8.8.8.8', 'public'],
+  ['64:ff9b::127.0.0.1', 'loopback'],
+  // IPv4-translated (SIIT, ::ffff:0:0/96): the IPv4 address decides.
+  ['::ffff:0:a9fe:a9fe', 'metadata'],
+  ['::ffff:0:169.254.169.254', 'metadata'],
+  ['::ffff:0:7f00:1', 'loopback'],
+  ['::ffff:0:10.0.0.1', 'private'],
+  ['::ffff:0:8.8.8.8', 'public'],
+  // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): the network's own translator, never public; metadata under
+  // any prefix length the /48 allows stays metadata.
+  ['64:ff9b:1::a9fe:a9fe', 'metadata'],
+  ['64:ff9b:1::169.254.169.254', 'metadata'],
+  ['64:ff9b:1:a9fe:a9:fe00::', 'metadata'], // a /48 translator: 169.254 in bits 48-63, 169.254 in bits 72-87
+  ['64:ff9b:1:0:a9:fea9:fe00:0', 'metadata'], // a /64 translator
+  ['64:ff9b:1::8.8.8.8', 'private'],
+  ['64:ff9b:1::7f00:1', 'private'],
+  ['64:ff9b:1:ffff::1', 'private'],
+  // Teredo (2001::/32): a tunnel, never public; the client's IPv4 address (inverted in the low 32 bits)
+  // decides when it is not public.
+  ['2001:0000:4136:e378:8000:63bf:3fff:fdd2', 'reserved'], // RFC 4380's example: client 192.0.2.45
+  ['2001::5601:5601', 'metadata'], // client ~0x56015601 = 169.254.169.254
+  ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // client 127.0.0.1
+  ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'reserved'], // client 8.8.8.8, public: the tunnel is still not
+  ['2001:4860:4860::8888', 'public'], // outside the Teredo /32
   ['2002:7f00:1::', 'loopback'],
   ['2002:c0a8:101::1', 'private'],
   ['not-an-address', 'reserved'],
