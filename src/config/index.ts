@@ -1,4 +1,4 @@
-export { loadWatchbook, loadWatchbookOrThrow, DEFAULT_CONFIG, type LoadResult } from './load.js';
+export { loadWatchbook, loadWatchbookOrThrow, DEFAULT_CONFIG, MAX_FILE_BYTES, type LoadResult } from './load.js';
 export { ConfigError, formatProblem, type Problem } from './problem.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { MAX_HALF_LIFE_MS } from './references.js';

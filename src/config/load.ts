@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Watchbook } from '../model/watchbook.js';
 import { mergeFiles } from './merge.js';
@@ -12,6 +12,12 @@ import { YamlFile } from './yaml-file.js';
 export const DEFAULT_CONFIG = 'config';
 const MAIN_FILES = ['watchbook.yaml', 'watchbook.yml'];
 const PART_FOLDERS = ['rules', 'tests'];
+/**
+ * The most one watchbook file may hold. The shipped watchbook's biggest file is under 20 KB; parsed with
+ * positions, YAML takes about 40 bytes of memory per byte of text (a 50 MB file took 1.9 GB), so a bigger
+ * file is refused before it is parsed.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
 
 export interface LoadResult {
   /** Present only when there are no problems. */
@@ -98,10 +104,17 @@ function readFile(full: string, name: string): YamlFile | string {
   try {
     const st = statSync(full);
     if (!st.isFile()) return `${st.isDirectory() ? 'a folder' : 'not a regular file'}, where a YAML file was expected: rename or remove it`;
-    return YamlFile.read(full, name);
+    if (st.size > MAX_FILE_BYTES) return tooBig(st.size);
+    const bytes = readFileSync(full);
+    if (bytes.length > MAX_FILE_BYTES) return tooBig(bytes.length); // it grew since the stat
+    return new YamlFile(name, bytes.toString('utf8'));
   } catch (err) {
     return `cannot read the file: ${(err as Error).message}`;
   }
+}
+
+function tooBig(size: number): string {
+  return `the file is ${(size / MAX_FILE_BYTES).toFixed(1)} MiB (${size} bytes); a watchbook file may be at most 1 MiB: split it into files under rules/ and tests/`;
 }
 
 /** [full path, name shown in messages] of each file, main file first; or why there are none. */

@@ -225,7 +225,7 @@ export const WatchbookFileSchema = z
     receivers: z.record(id, receiver).optional(),
     silences: z.array(silence).optional(),
   })
-  .describe('A Signpost watchbook, or one file of a watchbook folder');
+  .describe('A Signpost watchbook, or one file of a watchbook folder. Each file may be at most 1 MiB: a bigger one is refused before it is parsed');
 
 export type WatchbookFile = z.infer<typeof WatchbookFileSchema>;
 export type RuleIn = z.infer<typeof rule>;

@@ -3,11 +3,12 @@
 // valid.yaml with one mistake each, or valid-folder/ with one mistake in one of its files.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { formatProblem, loadWatchbook } from '../../src/config/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatProblem, loadWatchbook, MAX_FILE_BYTES } from '../../src/config/index.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // Messages carry the path as passed: fixtures are passed relative to the repository root.
@@ -331,5 +332,46 @@ describe('environment variables', () => {
     for (const p of problems) expect(p.message).not.toContain(SECRET);
     const run = validate(`${B}env-secret-time-zone.yaml`);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+});
+
+// Too big to keep as fixtures: made in a temp folder from valid-folder/.
+describe('a watchbook file over the size limit (1 MiB)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'signpost-big-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const rules = readFileSync(`${B}valid-folder/rules/polls.yaml`, 'utf8');
+  /** valid-folder/ with rules/polls.yaml padded by a trailing comment to `size` bytes, or replaced by `text`. */
+  const folderWith = (name: string, opts: { size?: number; text?: string }) => {
+    const dir = join(tmp, name);
+    cpSync(`${B}valid-folder`, dir, { recursive: true });
+    const text = opts.text ?? `${rules}#${'x'.repeat(opts.size! - Buffer.byteLength(rules) - 2)}\n`;
+    writeFileSync(join(dir, 'rules', 'polls.yaml'), text);
+    return dir;
+  };
+
+  it('loads a file of exactly 1 MiB', () => {
+    const dir = folderWith('at-limit', { size: MAX_FILE_BYTES });
+    const { watchbook, problems } = loadWatchbook(dir, ENV);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect(watchbook?.rules).toHaveLength(3);
+  });
+
+  it('refuses a file one byte over, naming the file and the limit', () => {
+    const dir = folderWith('over-limit', { size: MAX_FILE_BYTES + 1 });
+    const { watchbook, problems } = loadWatchbook(dir, ENV);
+    expect(watchbook).toBeUndefined();
+    expect(problems.map(formatProblem)).toEqual([
+      `${dir}/rules/polls.yaml:1:1: the file is 1.0 MiB (1048577 bytes); a watchbook file may be at most 1 MiB: split it into files under rules/ and tests/`,
+    ]);
+  });
+
+  it('refuses a 50 MB file before parsing it: no YAML problem of its text is reported', () => {
+    // 50 MB of unclosed flow sequences: parsed, it would be a YAML syntax problem (after a long parse).
+    const dir = folderWith('huge', { text: '['.repeat(50 * 1000 * 1000) });
+    const { watchbook, problems } = loadWatchbook(dir, ENV);
+    expect(watchbook).toBeUndefined();
+    expect(problems.map(formatProblem)).toEqual([
+      `${dir}/rules/polls.yaml:1:1: the file is 47.7 MiB (50000000 bytes); a watchbook file may be at most 1 MiB: split it into files under rules/ and tests/`,
+    ]);
   });
 });
