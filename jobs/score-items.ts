@@ -1,4 +1,4 @@
-import { scoreAndRaise } from '../src/pipeline/raise.js';
+import { evaluateItems } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
 import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
@@ -19,7 +19,7 @@ async function score(job: Job<ScoreJob>, ctx: JobContext, counts: CounterIncreme
   // A payload without items (written by another version, or by hand) will not get better on a retry.
   if (!Array.isArray(job.data.items)) throw new UnrecoverableError(`score job ${job.id} has no items array`);
   const { watchbook, matcher } = ctx.live.snapshot();
-  const result = await scoreAndRaise(job.data.items, watchbook, matcher, ctx.store, ctx.now());
+  const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, ctx.now());
   const source = String(job.data.source);
   counts.push(
     { name: COUNTER.itemsScored.name, labels: { source, kind: 'new' }, by: result.fresh.length },

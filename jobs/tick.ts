@@ -1,7 +1,6 @@
 import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
-import { pruneEvidence } from '../src/pipeline/evaluate.js';
-import { scoreAndRaise } from '../src/pipeline/raise.js';
+import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 import { forLog } from './score-items.js';
@@ -87,7 +86,7 @@ async function prune(ctx: JobContext, slot: number): Promise<void> {
 async function rescore(ctx: JobContext, slot: number): Promise<void> {
   try {
     const { watchbook, matcher } = ctx.live.snapshot();
-    const result = await scoreAndRaise([], watchbook, matcher, ctx.store, ctx.now());
+    const result = await evaluateItems([], watchbook, matcher, ctx.store, ctx.now());
     ctx.log.info({ slot, probabilities: forLog(result.state.probabilities), statuses: result.statuses }, 'Picture rescored');
   } catch (err) {
     ctx.log.warn({ slot, err: (err as Error).message }, 'Picture not rescored; the next hour tries again');

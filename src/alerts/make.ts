@@ -1,15 +1,19 @@
 import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState } from '../model/evidence.js';
+import { redactText, redactUrl } from '../model/redact.js';
 import type { SourceHealth } from '../model/source-health.js';
 import type { Indicator, Scenario, Source, Watchbook } from '../model/watchbook.js';
 import { formatMs, iso } from './format.js';
 
-// Alerts from what the pipeline produces. Each id is derived from what fired, never from the time it was
-// computed, so a retried job or a rerun makes the same alert, which groups and send-logs then hold once:
+// Alerts from what the pipeline produces. Each id is derived from what fired and the state it fired from,
+// never from the time it was computed, so a job retried on the same stored picture makes the same alert,
+// which groups and send-logs then hold once:
 //
 //   match          match:<evidence id>                       one per item and rule
-//   scenario       scenario:<id>:<fire|clear>:<since>         one per crossing; since = when the state began
-//   indicator      indicator:<id>:<status>:<at>               one per notable status change
+//   scenario       scenario:<id>:<fire|clear>:<from>          one per crossing; from = when the state it
+//                                                             leaves began (pending, firing, or clear)
+//   indicator      indicator:<id>:<status>:<from>             one per notable status change; from = when
+//                                                             the status it leaves was last evaluated
 //   source-health  source-health:<source>:<last success>      one per outage, however often it is checked
 //
 // Scenario firings, overdue or in-window indicators and source outages fire until their condition clears,
@@ -67,25 +71,33 @@ export function matchAlerts(evidence: readonly Evidence[], watchbook: Pick<Watch
 }
 
 /** The id of a scenario alert: the scenario, the transition, and when the state it led to began. */
-export function scenarioAlertId(scenario: string, transition: 'fire' | 'clear', since: number): string {
-  return `scenario:${scenario}:${transition}:${iso(since)}`;
+export function scenarioAlertId(scenario: string, transition: 'fire' | 'clear', from: number): string {
+  return `scenario:${scenario}:${transition}:${iso(from)}`;
 }
 
 /**
- * A `scenario` alert for a transition of scenarioAlertState (scoring/hysteresis.ts); `state` is the state it
- * returned, whose `since` is when the firing (or the clearing) began. Hovering around a threshold is damped
- * upstream, by the dwell and the exit threshold, so each transition here is one alert. A clear is an alert
- * of its own (the picture moved back), and resolves the fire alert (clear.ts clearedByScenario).
+ * When the state a transition leaves began: for a firing, when the probability began to hold (the dwell),
+ * else when the alert last cleared; for a clearing, when it fired. 0 before any change. Each episode has its
+ * own, and a retried step, reading the same stored state, finds the same.
+ */
+export function transitionFrom(prev: ScenarioAlertState, transition: 'fire' | 'clear'): number {
+  return (transition === 'fire' ? (prev.pendingSince ?? prev.since) : prev.since) ?? 0;
+}
+
+/**
+ * A `scenario` alert, at `at`, for a transition of scenarioAlertState (scoring/hysteresis.ts) from the state
+ * `prev`. Hovering around a threshold is damped upstream, by the dwell and the exit threshold, so each
+ * transition here is one alert. A clear is an alert of its own (the picture moved back), and resolves the
+ * fire alert (clear.ts clearedByScenario).
  */
 export function scenarioAlert(
   scenario: Scenario,
   transition: 'fire' | 'clear',
   p: number,
   at: number,
-  state: ScenarioAlertState,
+  prev: ScenarioAlertState,
   probabilities?: Partial<Probabilities>,
 ): Alert {
-  const since = state.since ?? at;
   const t = scenario.alert;
   const fire = transition === 'fire';
   const reason = t
@@ -94,10 +106,10 @@ export function scenarioAlert(
       : `${pct(p)} fell to ${pct(t.exit)} or below`
     : `${pct(p)}`;
   return {
-    id: scenarioAlertId(scenario.id, transition, since),
+    id: scenarioAlertId(scenario.id, transition, transitionFrom(prev, transition)),
     kind: 'scenario',
     labels: { kind: 'scenario', scenario: scenario.id, severity: fire ? 'high' : 'info' },
-    startsAt: since,
+    startsAt: at,
     summary: `${scenario.title}: ${fire ? 'alert fired' : 'alert cleared'} at ${pct(p)}`,
     explanation: {
       status: fire ? 'firing' : 'cleared',
@@ -113,9 +125,10 @@ const NOTABLE: ReadonlySet<IndicatorStatus> = new Set(['overdue', 'in-window']);
 /**
  * An `indicator` alert when its status changed in a way worth telling: into or out of `overdue` (the
  * expected news has not come; it came at last) or of `in-window`. Quiet <-> active is left out: the match
- * alerts already say it. Undefined otherwise.
+ * alerts already say it. Undefined otherwise. `fromAt` is when `from` was last evaluated: it names the
+ * change, `at` dates it.
  */
-export function indicatorAlert(indicator: Indicator, from: IndicatorStatus, to: IndicatorStatus, at: number): Alert | undefined {
+export function indicatorAlert(indicator: Indicator, from: IndicatorStatus, to: IndicatorStatus, at: number, fromAt: number): Alert | undefined {
   if (from === to || !(NOTABLE.has(from) || NOTABLE.has(to))) return undefined;
   const words: Record<IndicatorStatus, string> = {
     overdue: indicator.expectEveryMs !== undefined ? `overdue: nothing for more than ${formatMs(indicator.expectEveryMs)}` : 'overdue',
@@ -124,7 +137,7 @@ export function indicatorAlert(indicator: Indicator, from: IndicatorStatus, to: 
     quiet: 'quiet',
   };
   return {
-    id: `indicator:${indicator.id}:${to}:${iso(at)}`,
+    id: `indicator:${indicator.id}:${to}:${iso(fromAt)}`,
     kind: 'indicator',
     labels: { kind: 'indicator', indicator: indicator.id, severity: to === 'overdue' ? 'low' : 'info' },
     startsAt: at,
@@ -154,7 +167,8 @@ export function sourceHealthAlert(health: SourceHealth, source: Source, at: numb
   const silent = health.lastSuccessAt !== undefined && silentAfter > 0 && at - health.lastSuccessAt > silentAfter;
   if (!failing && !silent) return undefined;
   const since = health.lastSuccessAt !== undefined ? `last fetched well ${iso(health.lastSuccessAt)}` : 'never fetched well';
-  const last = health.lastError ? `; last error: ${health.lastError.reason}: ${health.lastError.message}` : '';
+  // A health record written before its source's secrets were known to be secret may still quote them.
+  const last = health.lastError ? `; last error: ${health.lastError.reason}: ${redactText(health.lastError.message, [source])}` : '';
   const reason = failing ? `failed ${health.consecutiveFailures} times in a row${last}` : `silent for ${formatMs(at - health.lastSuccessAt!)}`;
   return {
     id: `source-health:${source.id}:${health.lastSuccessAt !== undefined ? iso(health.lastSuccessAt) : 'never'}`,
@@ -162,7 +176,7 @@ export function sourceHealthAlert(health: SourceHealth, source: Source, at: numb
     labels: { kind: 'source-health', source: source.id, severity: 'low' },
     startsAt: at,
     summary: `${source.title ?? source.id}: ${failing ? `failing (${health.lastError?.reason ?? 'unknown'})` : 'silent'}, ${since}`,
-    explanation: { source: source.id, credibility: source.credibility, status: failing ? 'failing' : 'silent', reason, ...(source.url && { url: source.url }) },
+    explanation: { source: source.id, credibility: source.credibility, status: failing ? 'failing' : 'silent', reason, ...(source.url && { url: source.displayUrl ?? redactUrl(source.url) }) },
   };
 }
 

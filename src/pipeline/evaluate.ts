@@ -1,98 +1,67 @@
-import { NEAR_DUPLICATE_BITS } from '../items/index.js';
-import type { Evidence, IndicatorStatus, ScenarioState } from '../model/evidence.js';
 import type { Item } from '../model/item.js';
-import type { Indicator, Watchbook } from '../model/watchbook.js';
+import type { Watchbook } from '../model/watchbook.js';
 import type { Matcher } from '../rules/index.js';
-import { assignCluster, indicatorStatus, scoreScenarios } from '../scoring/index.js';
 import type { Store } from '../store/index.js';
+import { raiseAlerts } from './raise.js';
+import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, emptyPicture, type Picture, scoredSpanMs, step, type StepResult } from './step.js';
 
-// evaluate(): new items in, evidence and the scenario picture out. The worker, `signpost backtest` and the
-// tests run this same function; only the store differs (Redis, or memory). Every step is keyed, so running
-// it twice on the same items (BullMQ retries) records nothing twice.
+// evaluateItems(): the scoring step (step.ts) on a store. The score job runs it on a fetched batch, the
+// tick's hourly rescore on none (the picture as time moved it). It reads the picture once, runs the pure
+// step, raises the alerts, then writes what they were raised from, and marks the items seen last:
+//
+//   read (seen?, picture) -> step -> raise alerts -> write evidence and picture -> mark seen
+//
+// A job that dies anywhere in between left its items unseen, or its picture unwritten, and its retry raises
+// the same alerts again under the same ids (step.ts), which groups and digests hold once. Written the other
+// way round, a retry found nothing fresh and no crossing, and the alerts were lost.
 
-/** How far back near-duplicates are looked for: a syndicated copy comes within days, not months. */
-const CLUSTER_LOOKBACK_MS = 7 * 86_400_000;
-const CLUSTER_CANDIDATES = 5_000;
-/** Evidence older than this many half-lives weighs under 0.1% and is left out of the score. */
-export const HALF_LIVES_SCORED = 10;
+export { HALF_LIVES_SCORED, scoredSpanMs } from './step.js';
 
-/**
- * How far back scoring reads evidence: HALF_LIVES_SCORED half-lives of the longest indicator. Evidence is
- * kept exactly that long (pruneEvidence), so what scoring reads is always there.
- */
-export function scoredSpanMs(indicators: readonly Pick<Indicator, 'halfLifeMs'>[]): number {
-  return HALF_LIVES_SCORED * Math.max(0, ...indicators.map((i) => i.halfLifeMs));
+/** The part of the store a step starts from, read in one go. */
+export async function readPicture(watchbook: Watchbook, store: Store, now: number): Promise<Picture> {
+  const [state, statuses, alertStates, evidence, fingerprints] = await Promise.all([
+    store.latestScenarioState(),
+    store.indicatorStatuses(),
+    Promise.all(watchbook.scenarios.map((s) => store.getScenarioAlert(s.id))),
+    store.listEvidence(now - scoredSpanMs(watchbook.indicators), now),
+    store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES),
+  ]);
+  const scenarioAlerts = Object.fromEntries(watchbook.scenarios.flatMap((s, n) => (alertStates[n] ? [[s.id, alertStates[n]]] : [])));
+  return { ...emptyPicture(watchbook), ...(state && { probabilities: state.probabilities }), statuses, scenarioAlerts, evidence, fingerprints };
 }
 
-export interface EvaluateResult {
-  /** Items not seen before, in input order. */
-  fresh: Item[];
-  /** Evidence recorded for them. */
-  evidence: Evidence[];
-  state: ScenarioState;
-  statuses: Record<string, IndicatorStatus>;
-}
+/** A step on the store: the step's result, and what raising its alerts did. */
+export type Evaluated = StepResult & Awaited<ReturnType<typeof raiseAlerts>>;
 
-export async function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<EvaluateResult> {
-  // Seen is asked first and marked last: a run that dies in between leaves its items unseen, and the retry
-  // records them again under the same evidence ids (a no-op for what the first run got to write).
-  const wasSeen = await store.isSeen(
-    items.map((i) => i.key),
-    now,
-  );
-  const fresh = items.filter((_, n) => !wasSeen[n]);
-  const credibility = new Map(watchbook.sources.map((s) => [s.id, s.credibility]));
-
-  const recent = await store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES);
-  const evidence: Evidence[] = [];
-  const fingerprints = [];
-  for (const item of fresh) {
-    const cluster = assignCluster(item.fingerprint, recent, NEAR_DUPLICATE_BITS);
-    const entry = { cluster, fingerprint: item.fingerprint, at: now };
-    recent.push(entry);
-    fingerprints.push(entry);
-    for (const m of matcher.match(item)) {
-      evidence.push({
-        id: `${item.key}|${m.rule}`,
-        itemKey: item.key,
-        source: item.source,
-        credibility: credibility.get(item.source) ?? 0.5,
-        rule: m.rule,
-        indicator: m.indicator,
-        scenarios: m.scenarios,
-        severity: m.severity,
-        publishedAt: Date.parse(item.publishedAt),
-        seenAt: now,
-        cluster,
-        terms: m.terms,
-        ...(m.modifier && { modifier: m.modifier }),
-        title: item.title,
-        ...(item.url !== undefined && { url: item.url }),
-      });
-    }
-  }
-  await store.addFingerprints(fingerprints);
-  await store.addEvidence(evidence);
-  await store.markSeen(
-    fresh.map((i) => i.key),
-    now,
-  );
-
-  const scored = await store.listEvidence(now - scoredSpanMs(watchbook.indicators), now);
-  const state = scoreScenarios(scored, watchbook, now);
-  await store.appendScenarioState(state);
-
-  const statuses: Record<string, IndicatorStatus> = {};
-  for (const indicator of watchbook.indicators) {
-    const status = indicatorStatus(
-      indicator,
-      scored.filter((e) => e.indicator === indicator.id),
+/** New items in (those seen before are skipped); their evidence, the new picture and its alerts out. */
+export async function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<Evaluated> {
+  const [wasSeen, picture] = await Promise.all([
+    store.isSeen(
+      items.map((i) => i.key),
       now,
-    );
-    statuses[indicator.id] = status;
-    await store.setIndicatorStatus(indicator.id, status, now);
-  }
-  return { fresh, evidence, state, statuses };
+    ),
+    readPicture(watchbook, store, now),
+  ]);
+  const result = step(
+    picture,
+    items.filter((_, n) => !wasSeen[n]),
+    watchbook,
+    matcher,
+    now,
+  );
+  const raised = await raiseAlerts(result, watchbook, store, now);
+  await Promise.all([
+    store.addFingerprints(result.fingerprints),
+    store.addEvidence(result.evidence),
+    store.appendScenarioState(result.state),
+    ...Object.entries(result.statuses).map(([id, status]) => store.setIndicatorStatus(id, status, now)),
+    ...Object.entries(result.scenarioAlerts).map(([id, state]) => store.setScenarioAlert(id, state)),
+  ]);
+  await store.markSeen(
+    result.fresh.map((i) => i.key),
+    now,
+  );
+  return { ...result, ...raised };
 }
 
 /**

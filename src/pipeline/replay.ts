@@ -2,19 +2,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { decodeBody } from '../fetch/index.js';
 import { toItem, toItems } from '../items/index.js';
-import type { IndicatorStatus, ScenarioAlertState } from '../model/evidence.js';
 import type { Item } from '../model/item.js';
 import type { Source, Watchbook } from '../model/watchbook.js';
 import { parseBody } from '../parse/index.js';
 import { Matcher } from '../rules/index.js';
-import { scenarioAlertState, scoreScenarios } from '../scoring/index.js';
-import { indicatorAlert, isSilenced, matchAlerts, routeAlert, scenarioAlert } from '../alerts/index.js';
+import { isSilenced, routeAlert } from '../alerts/index.js';
 import type { Alert } from '../model/alert.js';
-import { MemoryStore } from '../store/index.js';
-import { evaluateItems } from './evaluate.js';
+import { advance, emptyPicture, step } from './step.js';
 
-// backtest: recorded feeds or item JSON lines replayed in time order through the same evaluate() the
-// worker runs, on an in-memory store, with the clock set to each item's publication time; and the alerts
+// backtest: recorded feeds or item JSON lines replayed in time order through the step the worker runs
+// (step.ts), folded over plain values, with the clock set to each item's publication time; and the alerts
 // that would have been raised (matches, indicator changes, scenario crossings), with their receivers.
 
 export interface ReplayStep {
@@ -51,74 +48,55 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
   const problems: string[] = [];
   const items = (await readInput(inputPath, watchbook, problems)).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
-  const store = new MemoryStore();
-  const alertStates = new Map<string, ScenarioAlertState>(watchbook.scenarios.map((s) => [s.id, { firing: false }]));
+  const seen = new Set<string>();
+  let picture = emptyPicture(watchbook);
   const steps: ReplayStep[] = [];
   const alerts: ReplayAlert[] = [];
 
-  const record = (raised: readonly Alert[], at: number) => {
-    for (const alert of raised) {
+  /** The worker's step at `at`, folded over the picture; its alerts with whom they would reach. */
+  const run = (fresh: Item[], at: number) => {
+    const result = step(picture, fresh, watchbook, matcher, at);
+    picture = advance(picture, result, at);
+    for (const alert of result.alerts) {
       const silenced = isSilenced(alert.labels, watchbook.silences, at) !== undefined;
       const receivers = silenced ? [] : [...new Set(routeAlert(alert.labels, watchbook.routes).map((r) => r.receiver))];
       alerts.push({ kind: alert.kind, id: alert.id, at: new Date(at).toISOString(), summary: alert.summary, labels: alert.labels, receivers, silenced });
     }
-  };
-  /** Advance each scenario's alert to `at` with the probabilities then. */
-  const checkAlerts = (probabilities: Record<string, number>, at: number) => {
-    for (const scenario of watchbook.scenarios) {
-      if (!scenario.alert) continue;
-      const p = probabilities[scenario.id] ?? 0;
-      const next = scenarioAlertState(alertStates.get(scenario.id)!, p, scenario.alert, at);
-      alertStates.set(scenario.id, next.state);
-      if (next.transition !== 'none') record([scenarioAlert(scenario, next.transition, p, at, next.state)], at);
-    }
+    return result;
   };
   /**
-   * A pending alert fires when its dwell time ends, which may fall between two items: score the evidence
-   * as it stood then (decay included) and look again at that instant.
+   * A pending alert fires when its dwell ends, which may fall between two items: step with no items at that
+   * instant, as the worker's hourly rescore does, only on time.
    */
-  const checkDwellsUntil = async (until: number) => {
-    for (const scenario of watchbook.scenarios) {
-      const pending = alertStates.get(scenario.id)?.pendingSince;
-      if (!scenario.alert || pending === undefined || alertStates.get(scenario.id)!.firing) continue;
-      const due = pending + scenario.alert.forMs;
-      if (due > until) continue;
-      checkAlerts(scoreScenarios(await store.listEvidence(0, due), watchbook, due).probabilities, due);
+  const dwellsUntil = (until: number) => {
+    for (;;) {
+      const due = watchbook.scenarios
+        .map((s) => ({ pending: picture.scenarioAlerts[s.id]?.pendingSince, forMs: s.alert?.forMs }))
+        .flatMap(({ pending, forMs }) => (pending !== undefined && forMs !== undefined && pending + forMs <= until ? [pending + forMs] : []));
+      if (due.length === 0) return;
+      run([], Math.min(...due));
     }
   };
 
-  let final = Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior]));
-  let statuses: Record<string, IndicatorStatus> = {};
   for (const item of items) {
     const now = Date.parse(item.publishedAt);
-    await checkDwellsUntil(now);
-    const before = final;
-    const statusesBefore = statuses;
-    const result = await evaluateItems([item], watchbook, matcher, store, now);
-    final = result.state.probabilities;
-    statuses = result.statuses;
-    record(matchAlerts(result.evidence, watchbook, { before, after: final }), now);
-    for (const indicator of watchbook.indicators) {
-      const from = statusesBefore[indicator.id];
-      const to = statuses[indicator.id];
-      const alert = from !== undefined && to !== undefined && from !== to ? indicatorAlert(indicator, from, to, now) : undefined;
-      if (alert) record([alert], now);
-    }
-    const step: ReplayStep = {
+    dwellsUntil(now);
+    const fresh = seen.has(item.key) ? [] : [item];
+    seen.add(item.key);
+    const result = run(fresh, now);
+    const replayStep: ReplayStep = {
       at: item.publishedAt,
       item: item.key,
       title: item.title,
       source: item.source,
       matches: result.evidence.map((e) => e.rule),
-      probabilities: final,
+      probabilities: result.state.probabilities,
     };
-    steps.push(step);
-    onStep?.(step);
-    checkAlerts(final, now);
+    steps.push(replayStep);
+    onStep?.(replayStep);
   }
-  await checkDwellsUntil(Infinity);
-  await store.close();
-  return { steps, final, alerts, problems };
+  dwellsUntil(Infinity);
+  return { steps, final: picture.probabilities, alerts, problems };
 }
 
 /** Items from a file or a folder: `.jsonl` item lines (the `score` input with publishedAt), or feed files. */

@@ -42,6 +42,67 @@ function halves(fingerprint: string): [number, number] {
 }
 
 /**
+ * The newest clustered fingerprints, at most `capacity`, for clustering a batch item by item: each item is
+ * compared with at most `capacity` others however large the batch, so a 100,000-item feed costs 100,000 x
+ * capacity comparisons, not 100,000 squared. Fingerprints sit as 32-bit halves in a ring, parsed once.
+ * Nearest wins as in assignCluster; a near-duplicate more than `capacity` items back starts a new cluster.
+ */
+export class ClusterIndex {
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly clusters: string[] = [];
+  private size = 0;
+  private next = 0;
+
+  /** `recent` newest first, as the store lists them. */
+  constructor(
+    recent: readonly { cluster: string; fingerprint: string }[],
+    private readonly maxBits: number,
+    private readonly capacity: number,
+  ) {
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--) this.add(recent[i]!.fingerprint, recent[i]!.cluster);
+  }
+
+  /** The item's cluster (as assignCluster), remembered for the items after it. */
+  assign(fingerprint: string): string {
+    const own = checked(fingerprint);
+    const [h, l] = halves(own);
+    const { hi, lo, clusters, size } = this;
+    let best: string | undefined;
+    let bestBits = this.maxBits;
+    for (let i = 0; i < size; i++) {
+      let x = (hi[i]! ^ h) | 0;
+      x -= (x >>> 1) & 0x55555555;
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      let y = (lo[i]! ^ l) | 0;
+      y -= (y >>> 1) & 0x55555555;
+      y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+      // Both halves' nibble counts summed before the last fold: each byte stays under 256.
+      const z = (((x + (x >>> 4)) & 0x0f0f0f0f) + ((y + (y >>> 4)) & 0x0f0f0f0f)) | 0;
+      const bits = Math.imul(z, 0x01010101) >>> 24;
+      if (bits > bestBits || (bits === bestBits && best !== undefined && clusters[i]! >= best)) continue;
+      best = clusters[i]!;
+      bestBits = bits;
+    }
+    const cluster = best ?? own;
+    this.add(own, cluster);
+    return cluster;
+  }
+
+  private add(fingerprint: string, cluster: string): void {
+    if (this.capacity === 0) return;
+    const [h, l] = halves(fingerprint);
+    this.hi[this.next] = h;
+    this.lo[this.next] = l;
+    this.clusters[this.next] = cluster;
+    this.next = (this.next + 1) % this.capacity;
+    this.size = Math.min(this.size + 1, this.capacity);
+  }
+}
+
+/**
  * The cluster of an item: the cluster of its nearest neighbour among `recent` (items already clustered)
  * when that neighbour is at most `maxBits` away, else a new cluster whose id is the item's own fingerprint
  * in lower case, so that a rerun assigns the same id.

@@ -1,5 +1,5 @@
 // Scoring: evidence to scenario log-odds and probabilities, indicator status, scenario alert hysteresis.
-export { assignCluster, fingerprintDistance } from './cluster.js';
+export { assignCluster, ClusterIndex, fingerprintDistance } from './cluster.js';
 export { EVENT_WINDOW_MS, groupEvents, leanOf, reportsOf, strongestOf } from './events.js';
 export { corroboration, credibilityOf, decay } from './factors.js';
 export { scenarioAlertState, type ScenarioAlertStep, type ScenarioAlertTransition } from './hysteresis.js';

@@ -23,11 +23,11 @@ const nato: Indicator = { id: 'nato', title: 'NATO', halfLifeMs: 30 * 86_400_000
 const kiis: Source = { id: 'kiis-reports', type: 'html', url: 'https://kiis.example/', everyMs: 3_600_000, credibility: 0.9, lang: 'en', tags: [] };
 const wb: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'> = { scenarios: [baseline, risk], indicators: [polling, nato], sources: [kiis] };
 
-const fired = scenarioAlert(risk, 'fire', 0.6, T0, { firing: true, since: T0 }).id;
-const cleared = scenarioAlert(risk, 'clear', 0.4, T0 + 1, { firing: false, since: T0 + 1 }).id;
-const overdue = indicatorAlert(polling, 'active', 'overdue', T0)!.id;
-const inWindow = indicatorAlert(nato, 'quiet', 'in-window', T0)!.id;
-const backActive = indicatorAlert(polling, 'overdue', 'active', T0)!.id;
+const fired = scenarioAlert(risk, 'fire', 0.6, T0, { firing: false, pendingSince: T0 - 600_000 }).id;
+const cleared = scenarioAlert(risk, 'clear', 0.4, T0 + 1, { firing: true, since: T0 }).id;
+const overdue = indicatorAlert(polling, 'active', 'overdue', T0, T0 - 3_600_000)!.id;
+const inWindow = indicatorAlert(nato, 'quiet', 'in-window', T0, T0 - 3_600_000)!.id;
+const backActive = indicatorAlert(polling, 'overdue', 'active', T0, T0 - 3_600_000)!.id;
 const outage = sourceHealthAlert({ source: 'kiis-reports', consecutiveFailures: 3, itemsLastFetch: 0, nextCheckAt: T0, lastSuccessAt: T0 - 86_400_000 }, kiis, T0)!.id;
 const match = 'match:kiis-reports:AAAAAAAAAAAAAAAAAAAAAAAA|poll-rejects';
 

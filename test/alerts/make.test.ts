@@ -121,10 +121,10 @@ describe('matchAlerts', () => {
 describe('scenarioAlert', () => {
   const risk: Scenario = { id: 'risk', title: 'Escalation path', prior: 0.4, alert: { enter: 0.55, exit: 0.45, forMs: H } };
 
-  it('fires with an id from the scenario and when the firing began, severity high', () => {
-    const alert = scenarioAlert(risk, 'fire', 0.58, NOW, { firing: true, since: NOW });
+  it('fires with an id from the scenario and when the state it leaves began (the dwell), severity high', () => {
+    const alert = scenarioAlert(risk, 'fire', 0.58, NOW, { firing: false, pendingSince: NOW - H });
     expect(alert).toEqual({
-      id: 'scenario:risk:fire:2026-06-15T12:00:00.000Z',
+      id: 'scenario:risk:fire:2026-06-15T11:00:00.000Z',
       kind: 'scenario',
       labels: { kind: 'scenario', scenario: 'risk', severity: 'high' },
       startsAt: NOW,
@@ -133,25 +133,32 @@ describe('scenarioAlert', () => {
     });
   });
 
-  it('made again from the same state later (a retry, a rerun), it is the same alert', () => {
-    const state = { firing: true, since: NOW };
-    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, state).id).toBe(scenarioAlert(risk, 'fire', 0.58, NOW, state).id);
+  it('made again from the same state later (a retried job on the same stored picture), it is the same alert', () => {
+    const prev = { firing: false, pendingSince: NOW - H };
+    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, prev).id).toBe(scenarioAlert(risk, 'fire', 0.58, NOW, prev).id);
+    const noDwell = { firing: false, since: NOW - 9 * H };
+    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, noDwell).id).toBe(scenarioAlert(risk, 'fire', 0.58, NOW, noDwell).id);
   });
 
-  it('a later firing is another alert', () => {
-    expect(scenarioAlert(risk, 'fire', 0.58, NOW + 9 * H, { firing: true, since: NOW + 9 * H }).id).not.toBe(scenarioAlert(risk, 'fire', 0.58, NOW, { firing: true, since: NOW }).id);
+  it('a later firing (after a clearing) is another alert', () => {
+    const fired = scenarioAlertState({ firing: false, pendingSince: NOW - H }, 0.6, risk.alert!, NOW);
+    const cleared = scenarioAlertState(fired.state, 0.4, risk.alert!, NOW + 3 * H);
+    const pending = scenarioAlertState(cleared.state, 0.6, risk.alert!, NOW + 4 * H);
+    const again = scenarioAlertState(pending.state, 0.6, risk.alert!, NOW + 5 * H);
+    expect(again.transition).toBe('fire');
+    expect(scenarioAlert(risk, 'fire', 0.6, NOW + 5 * H, pending.state).id).not.toBe(scenarioAlert(risk, 'fire', 0.6, NOW, { firing: false, pendingSince: NOW - H }).id);
   });
 
-  it('clears as an alert of its own, severity info, whose caller can name the fire alert it ends', () => {
+  it('clears as an alert of its own, severity info, named by when the firing began', () => {
     const fired = scenarioAlertState({ firing: false, pendingSince: NOW - H }, 0.6, risk.alert!, NOW);
     const cleared = scenarioAlertState(fired.state, 0.4, risk.alert!, NOW + 3 * H);
     expect([fired.transition, cleared.transition]).toEqual(['fire', 'clear']);
-    const fire = scenarioAlert(risk, 'fire', 0.6, NOW, fired.state);
-    const clear = scenarioAlert(risk, 'clear', 0.4, NOW + 3 * H, cleared.state, probabilities);
-    expect(clear.id).toBe('scenario:risk:clear:2026-06-15T15:00:00.000Z');
+    const clear = scenarioAlert(risk, 'clear', 0.4, NOW + 3 * H, fired.state, probabilities);
+    expect(clear.id).toBe('scenario:risk:clear:2026-06-15T12:00:00.000Z');
+    expect(clear.startsAt).toBe(NOW + 3 * H);
     expect(clear.labels).toEqual({ kind: 'scenario', scenario: 'risk', severity: 'info' });
     expect(clear.explanation).toEqual({ status: 'cleared', reason: '40.0% fell to 45.0% or below', before: probabilities.before, after: { ...probabilities.after, risk: 0.4 } });
-    expect(scenarioAlertId('risk', 'fire', fired.state.since!)).toBe(fire.id);
+    expect(scenarioAlertId('risk', 'clear', fired.state.since!)).toBe(clear.id);
   });
 });
 
@@ -165,20 +172,21 @@ describe('indicatorAlert', () => {
     ['active to quiet is not worth a message', 'active', 'quiet', undefined],
     ['no change, no alert', 'overdue', 'overdue', undefined],
   ])('%s', (_, from, to, severity) => {
-    expect(indicatorAlert(polling, from, to, NOW)?.labels.severity).toBe(severity);
+    expect(indicatorAlert(polling, from, to, NOW, NOW - H)?.labels.severity).toBe(severity);
   });
 
-  it('labels kind and indicator, explains the change, and has a stable id', () => {
-    const alert = indicatorAlert(polling, 'active', 'overdue', NOW);
+  it('labels kind and indicator, explains the change, and has an id from the status it leaves', () => {
+    const alert = indicatorAlert(polling, 'active', 'overdue', NOW, NOW - H);
     expect(alert).toEqual({
-      id: 'indicator:ukraine-polling:overdue:2026-06-15T12:00:00.000Z',
+      id: 'indicator:ukraine-polling:overdue:2026-06-15T11:00:00.000Z',
       kind: 'indicator',
       labels: { kind: 'indicator', indicator: 'ukraine-polling', severity: 'low' },
       startsAt: NOW,
       summary: 'Ukrainian opinion on concessions: overdue: nothing for more than 100d (was active)',
       explanation: { status: 'overdue', reason: 'active -> overdue: overdue: nothing for more than 100d' },
     });
-    expect(indicatorAlert(polling, 'active', 'overdue', NOW)?.id).toBe(alert?.id);
+    expect(indicatorAlert(polling, 'active', 'overdue', NOW + 5 * M, NOW - H)?.id).toBe(alert?.id);
+    expect(indicatorAlert(polling, 'active', 'overdue', NOW, NOW)?.id).not.toBe(alert?.id);
   });
 });
 
@@ -237,9 +245,9 @@ describe('alerts of each kind reach the receivers the shipped watchbook means', 
   it.each([
     ['a high-severity match: the desk at once, and the digest', () => matchAlerts([evidence()], book, probabilities)[0]!.labels, ['desk-slack', 'analysts-digest']],
     ['a low-severity match: the digest', () => matchAlerts([evidence({ severity: 'low' })], book, probabilities)[0]!.labels, ['analysts-digest']],
-    ['a scenario firing: the desk and the digest', () => scenarioAlert(risk, 'fire', 0.6, NOW, { firing: true, since: NOW }).labels, ['desk-slack', 'analysts-digest']],
-    ['a scenario clearing: the digest', () => scenarioAlert(risk, 'clear', 0.4, NOW, { firing: false, since: NOW }).labels, ['analysts-digest']],
-    ['an overdue indicator: the digest', () => indicatorAlert(indicator, 'quiet', 'overdue', NOW)!.labels, ['analysts-digest']],
+    ['a scenario firing: the desk and the digest', () => scenarioAlert(risk, 'fire', 0.6, NOW, { firing: false }).labels, ['desk-slack', 'analysts-digest']],
+    ['a scenario clearing: the digest', () => scenarioAlert(risk, 'clear', 0.4, NOW, { firing: true, since: NOW - H }).labels, ['analysts-digest']],
+    ['an overdue indicator: the digest', () => indicatorAlert(indicator, 'quiet', 'overdue', NOW, NOW - H)!.labels, ['analysts-digest']],
     ['a failing source: on-call only', () => sourceHealthAlert({ source: source.id, consecutiveFailures: 3, itemsLastFetch: 0, nextCheckAt: NOW }, source, NOW)!.labels, ['oncall-email']],
   ])('%s', (_, labels, want) => {
     expect(receivers(labels())).toEqual(want);

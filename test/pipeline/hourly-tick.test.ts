@@ -64,7 +64,9 @@ describe('the hourly tick on Redis', () => {
       const state = await store.latestScenarioState();
       expect(state?.at).toBe(rescored);
       expect(moved(state!.probabilities)).toBeLessThan(moved(scored.state.probabilities));
-      const [overdue] = await store.getAlerts([`indicator:ukraine-polling:overdue:${new Date(rescored).toISOString()}`]);
+      // Named by the status it leaves (active, as evaluated at the last score), dated now.
+      const [overdue] = await store.getAlerts([`indicator:ukraine-polling:overdue:${new Date(T0 + HOUR).toISOString()}`]);
+      expect(overdue?.startsAt).toBe(rescored);
       expect(overdue?.summary).toMatch(/overdue: nothing for more than 100d \(was active\)/);
       // Routed as the shipped routes say: an indicator alert of low severity waits for the analysts' digest.
       expect((await store.peekDigestAlerts('analysts-digest')).map((a) => a.id)).toContain(overdue!.id);

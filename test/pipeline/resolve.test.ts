@@ -6,13 +6,13 @@ import type { SourceHealth } from '../../src/model/source-health.js';
 import type { Indicator, Route, Watchbook } from '../../src/model/watchbook.js';
 import { notificationsDue, pruneAlerts } from '../../src/pipeline/dispatch.js';
 import { evaluateItems } from '../../src/pipeline/evaluate.js';
-import { alertsAfterFetch, alertsAfterScoring, pictureBefore, raiseAlerts } from '../../src/pipeline/raise.js';
+import { alertsAfterFetch, raiseAlerts } from '../../src/pipeline/raise.js';
 import { Matcher } from '../../src/rules/index.js';
 import { DEFAULT_ALERT_TTL_MS, type Store } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from '../store/backends.js';
 
 // Alerts that fire while their condition holds, as timelines on an injected clock, through what the score
-// and fetch jobs run (evaluateItems, alertsAfterScoring / alertsAfterFetch, raiseAlerts) and what the tick
+// and fetch jobs run (evaluateItems; alertsAfterFetch and raiseAlerts) and what the tick
 // runs (notificationsDue every minute, a delivery recorded as it goes, pruneAlerts): a scenario crossing its
 // thresholds and falling back, an indicator going overdue and hearing news again, a source failing and
 // recovering. Each fires, repeats every repeat_interval while it holds, is resolved when it clears, is never
@@ -115,11 +115,9 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('conditions that clear
 
   /** A score job: the items evaluated, the alerts they raise dispatched, the ones they clear resolved. */
   async function score(wb: Watchbook, store: Store, items: ReturnType<typeof item>[], now: number, raised: string[]) {
-    const before = await pictureBefore(wb, store);
     const result = await evaluateItems(items, wb, matcher, store, now);
-    const step = await alertsAfterScoring(result, before, wb, store, now);
-    raised.push(...step.alerts.map((a) => a.id));
-    return raiseAlerts(step, wb, store, now);
+    raised.push(...result.alerts.map((a) => a.id));
+    return { dispatched: result.dispatched, resolved: result.resolved };
   }
 
   it('a scenario: fires after its dwell, repeats while above exit, resolved when it falls to exit, then silent and pruned', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint, hammingDistance, NEAR_DUPLICATE_BITS } from '../../src/items/index.js';
-import { assignCluster, fingerprintDistance } from '../../src/scoring/index.js';
+import { assignCluster, ClusterIndex, fingerprintDistance } from '../../src/scoring/index.js';
 import { asText, storySets } from '../items/news-stories.js';
 
 describe('fingerprintDistance', () => {
@@ -99,5 +99,54 @@ describe('assignCluster', () => {
     const others = set.sameTopic.map((s) => clusterOf(asText(s)));
     expect(others).not.toContain(original);
     expect(new Set(others).size).toBe(2);
+  });
+});
+
+describe('ClusterIndex', () => {
+  /** Distinct fingerprints far apart: i spread over both halves by a multiplicative hash. */
+  const far = (i: number) => (Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0') + (Math.imul(i + 7, 0x85ebca6b) >>> 0).toString(16).padStart(8, '0');
+
+  it('clusters as assignCluster does, on the table above and on real stories', () => {
+    const recent = [
+      { cluster: 'B', fingerprint: 'ff00000000000000' },
+      { cluster: 'A', fingerprint: '00000000000000ff' },
+    ];
+    for (const fp of ['00000000000000fe', '0000000000000007', 'ff00000000000001', '0123456789abcdef']) {
+      expect(new ClusterIndex(recent, 4, 100).assign(fp)).toBe(assignCluster(fp, recent, 4));
+    }
+    for (const set of Object.values(storySets)) {
+      const index = new ClusterIndex([], NEAR_DUPLICATE_BITS, 100);
+      const original = index.assign(fingerprint(asText(set.original)));
+      for (const copy of [set.reworded, set.appended, set.retitled]) expect(index.assign(fingerprint(asText(copy)))).toBe(original);
+    }
+  });
+
+  it('remembers what it assigned: a later copy in the same batch joins an earlier one', () => {
+    const index = new ClusterIndex([], 4, 10);
+    const first = index.assign('00000000000000ff');
+    expect(index.assign('00000000000000fe')).toBe(first);
+  });
+
+  it('compares an item with the newest `capacity` fingerprints only, however large the batch', () => {
+    // A huge feed costs items x capacity comparisons, not items squared: a twin more than `capacity`
+    // items back is out of reach and starts a cluster of its own; one within reach is found.
+    const capacity = 50;
+    const index = new ClusterIndex([], 4, capacity);
+    const twin = '00000000000000ff';
+    const first = index.assign(twin);
+    for (let i = 0; i < capacity - 1; i++) index.assign(far(i));
+    expect(index.assign(twin)).toBe(first);
+    for (let i = 0; i < capacity; i++) index.assign(far(1000 + i));
+    expect(index.assign('00000000000000fe')).toBe('00000000000000fe');
+  });
+
+  it('keeps the newest of the stored fingerprints it starts from', () => {
+    const recent = [
+      { cluster: 'NEW', fingerprint: '00000000000000ff' },
+      { cluster: 'OLD', fingerprint: 'ff00000000000000' },
+    ];
+    const index = new ClusterIndex(recent, 4, 1);
+    expect(index.assign('ff00000000000001')).toBe('ff00000000000001');
+    expect(new ClusterIndex(recent, 4, 1).assign('00000000000000fe')).toBe('NEW');
   });
 });

@@ -11,8 +11,9 @@ import { makeWatchbookDir, shippedTestItems } from './helpers/watchbook.js';
 
 // A worker SIGKILLed in the middle of a score job: another process reruns the job after stall detection,
 // and every (item, rule) evidence must still be recorded, once.
-// That holds because evaluateItems asks whether items were seen first and marks them last: a run killed in
-// between leaves them unseen, and the rerun records them under the same evidence ids.
+// That holds because evaluateItems asks whether items were seen first and marks them last, after their
+// alerts are raised and the picture written: a run killed in between leaves them unseen, and the rerun
+// records them under the same evidence ids and raises the same alerts.
 // The first worker talks to Redis through a slow link (every write held 40 ms), so its score job spends
 // long enough between its first write and its last to be killed there on any machine.
 

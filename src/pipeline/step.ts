@@ -1,0 +1,184 @@
+import { clearedByAny, clearedByIndicator, clearedByScenario, indicatorAlert, matchAlerts, scenarioAlert, type Cleared } from '../alerts/index.js';
+import { NEAR_DUPLICATE_BITS } from '../items/index.js';
+import type { Alert } from '../model/alert.js';
+import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
+import type { Item } from '../model/item.js';
+import type { Indicator, Watchbook } from '../model/watchbook.js';
+import type { Matcher } from '../rules/index.js';
+import { ClusterIndex, indicatorStatus, scenarioAlertState, scoreScenarios } from '../scoring/index.js';
+import { compareCodePoints, type FingerprintEntry } from '../store/index.js';
+
+// step(): the scoring step, pure. What the store held before (the picture) and the new items in; the
+// evidence, the next picture and the alerts it raises out. The score job, the hourly rescore and
+// `signpost backtest` all run it: the worker reads the picture from Redis and writes the step back
+// (pipeline/evaluate.ts), the backtest folds it over plain values (advance()).
+//
+//   picture(t0) + fresh items at t1 --step--> evidence, fingerprints, picture(t1), alerts, cleared
+//
+// Alert ids come from what fired and the picture the step started from, never from the time it ran, so a
+// job retried on the same picture raises the same alerts, which groups and digests hold once.
+
+/** How far back near-duplicates are looked for: a syndicated copy comes within days, not months. */
+export const CLUSTER_LOOKBACK_MS = 7 * 86_400_000;
+/** How many recent fingerprints an item is compared with, at most: the cost per item is bounded. */
+export const CLUSTER_CANDIDATES = 5_000;
+/** Evidence older than this many half-lives weighs under 0.1% and is left out of the score. */
+export const HALF_LIVES_SCORED = 10;
+
+/**
+ * How far back scoring reads evidence: HALF_LIVES_SCORED half-lives of the longest indicator. Evidence is
+ * kept exactly that long (pruneEvidence), so what scoring reads is always there.
+ */
+export function scoredSpanMs(indicators: readonly Pick<Indicator, 'halfLifeMs'>[]): number {
+  return HALF_LIVES_SCORED * Math.max(0, ...indicators.map((i) => i.halfLifeMs));
+}
+
+/** What a step starts from: the part of the store scoring and alerting read. */
+export interface Picture {
+  /** Scenario probabilities of the latest state (the priors before the first). */
+  probabilities: Record<string, number>;
+  /** Each indicator's status and when it was last evaluated. */
+  statuses: Record<string, { status: IndicatorStatus; at: number }>;
+  /** Each scenario's alert state (hysteresis). */
+  scenarioAlerts: Record<string, ScenarioAlertState>;
+  /** Evidence within the scored span, oldest first (by publication, then id). */
+  evidence: Evidence[];
+  /** Recent fingerprints, newest first, at most CLUSTER_CANDIDATES. */
+  fingerprints: FingerprintEntry[];
+}
+
+export interface StepResult {
+  /** The items scored: those not seen before, in input order. */
+  fresh: Item[];
+  /** Evidence recorded for them. */
+  evidence: Evidence[];
+  /** Their fingerprints with the clusters they joined. */
+  fingerprints: FingerprintEntry[];
+  /** The evidence the picture was scored on: the picture's and the new, within the scored span. */
+  scored: Evidence[];
+  state: ScenarioState;
+  statuses: Record<string, IndicatorStatus>;
+  scenarioAlerts: Record<string, ScenarioAlertState>;
+  /** Alerts raised: matches, scenario crossings, notable indicator changes. */
+  alerts: Alert[];
+  /** Which firing alerts the new picture clears (alerts/clear.ts). */
+  cleared: Cleared;
+}
+
+/** The picture before anything was stored: priors, no statuses, no alert fired. */
+export function emptyPicture(watchbook: Pick<Watchbook, 'scenarios'>): Picture {
+  return {
+    probabilities: Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior])),
+    statuses: {},
+    scenarioAlerts: {},
+    evidence: [],
+    fingerprints: [],
+  };
+}
+
+export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchbook, matcher: Matcher, now: number): StepResult {
+  const credibility = new Map(watchbook.sources.map((s) => [s.id, s.credibility]));
+  const clusters = new ClusterIndex(picture.fingerprints, NEAR_DUPLICATE_BITS, CLUSTER_CANDIDATES);
+  const evidence: Evidence[] = [];
+  const fingerprints: FingerprintEntry[] = [];
+  for (const item of fresh) {
+    const cluster = clusters.assign(item.fingerprint);
+    fingerprints.push({ cluster, fingerprint: item.fingerprint, at: now });
+    for (const m of matcher.match(item)) {
+      evidence.push({
+        id: `${item.key}|${m.rule}`,
+        itemKey: item.key,
+        source: item.source,
+        credibility: credibility.get(item.source) ?? 0.5,
+        rule: m.rule,
+        indicator: m.indicator,
+        scenarios: m.scenarios,
+        severity: m.severity,
+        publishedAt: Date.parse(item.publishedAt),
+        seenAt: now,
+        cluster,
+        terms: m.terms,
+        ...(m.modifier && { modifier: m.modifier }),
+        title: item.title,
+        ...(item.url !== undefined && { url: item.url }),
+      });
+    }
+  }
+
+  const scored = withinSpan(picture.evidence, evidence, now - scoredSpanMs(watchbook.indicators), now);
+  const state = scoreScenarios(scored, watchbook, now);
+  const byIndicator = new Map<string, Evidence[]>();
+  for (const e of scored) {
+    const list = byIndicator.get(e.indicator);
+    if (list) list.push(e);
+    else byIndicator.set(e.indicator, [e]);
+  }
+  const statuses = Object.fromEntries(watchbook.indicators.map((i) => [i.id, indicatorStatus(i, byIndicator.get(i.id) ?? [], now)]));
+
+  const before = picture.probabilities;
+  const after = state.probabilities;
+  const alerts = matchAlerts(evidence, watchbook, { before, after });
+  const cleared: Cleared[] = [];
+  const scenarioAlerts: Record<string, ScenarioAlertState> = {};
+  for (const scenario of watchbook.scenarios) {
+    // A scenario without thresholds (removed on reload) fires no more.
+    if (!scenario.alert) {
+      cleared.push(clearedByScenario(scenario.id, false));
+      continue;
+    }
+    const prev = picture.scenarioAlerts[scenario.id] ?? { firing: false };
+    const next = scenarioAlertState(prev, after[scenario.id] ?? 0, scenario.alert, now);
+    scenarioAlerts[scenario.id] = next.state;
+    if (next.transition !== 'none') alerts.push(scenarioAlert(scenario, next.transition, after[scenario.id] ?? 0, now, prev, { before, after }));
+    cleared.push(clearedByScenario(scenario.id, next.state.firing));
+  }
+  for (const indicator of watchbook.indicators) {
+    const from = picture.statuses[indicator.id];
+    const to = statuses[indicator.id]!;
+    cleared.push(clearedByIndicator(indicator.id, to));
+    const alert = from && from.status !== to ? indicatorAlert(indicator, from.status, to, now, from.at) : undefined;
+    if (alert) alerts.push(alert);
+  }
+  return { fresh: [...fresh], evidence, fingerprints, scored, state, statuses, scenarioAlerts, alerts, cleared: clearedByAny(cleared) };
+}
+
+/** The picture after a step, for a fold over plain values (the backtest); the worker stores the step instead. */
+export function advance(picture: Picture, result: StepResult, now: number): Picture {
+  const fingerprints = [...result.fingerprints].reverse();
+  for (const f of picture.fingerprints) {
+    if (fingerprints.length >= CLUSTER_CANDIDATES) break;
+    if (f.at >= now - CLUSTER_LOOKBACK_MS) fingerprints.push(f);
+  }
+  return {
+    probabilities: result.state.probabilities,
+    statuses: Object.fromEntries(Object.entries(result.statuses).map(([id, status]) => [id, { status, at: now }])),
+    scenarioAlerts: { ...picture.scenarioAlerts, ...result.scenarioAlerts },
+    evidence: result.scored,
+    fingerprints,
+  };
+}
+
+/**
+ * The stored evidence and the new, as the store would list them after the new was added: published within
+ * [since, until], oldest first, equal times by id, an id held once (a retried step finds its own evidence
+ * stored already).
+ */
+function withinSpan(stored: readonly Evidence[], added: readonly Evidence[], since: number, until: number): Evidence[] {
+  const kept = stored.filter((e) => e.publishedAt >= since && e.publishedAt <= until);
+  const ids = new Set(kept.map((e) => e.id));
+  const fresh = added.filter((e) => e.publishedAt >= since && e.publishedAt <= until && !ids.has(e.id));
+  if (fresh.length === 0) return kept;
+  const byTime = (a: Evidence, b: Evidence) => a.publishedAt - b.publishedAt || compareCodePoints(a.id, b.id);
+  return mergeSorted(kept, fresh.sort(byTime), byTime);
+}
+
+/** Two lists each sorted by `order`, merged in one pass. */
+function mergeSorted<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(order(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
