@@ -8,6 +8,11 @@
 //   3. else a hash of the normalized title and text. Nothing else identifies such an item, so an edited
 //      title or text does make a new one: an item without GUID and link can only be known by its words.
 //
+// An entry with a GUID or a link keeps one key whatever its title and text become: a publisher who edits
+// an entry must not have it alerted again (issue 12). A link to the page being read itself (a list page
+// whose items all link back to it) names no item, and counts as no link. When entries of one fetch share a
+// GUID or link, normalize.ts tells them apart by their links, never by their words.
+//
 // A key is "<source id>:<24 characters>": the first 18 bytes (144 bits) of the SHA-256 of the chosen
 // basis, in base64url. Fixed and short, so Redis keys stay small whatever a GUID looks like, and namespaced
 // by source, because two feeds may use the same GUIDs ("1", "2", ...). The same story in two sources has
@@ -48,9 +53,18 @@ export function identityText(entry: Pick<RawEntry, 'title' | 'summary' | 'conten
     .join('\n');
 }
 
-/** What the key of an entry is made from (see the top of this file); `base` resolves a relative link. */
+/**
+ * The canonical URL of an entry's link when it names the entry: not when it is the page being read
+ * (`base`, the source's URL) itself, which every item of a list page may link back to.
+ */
+export function ownLink(link: unknown, base?: string): string | undefined {
+  const url = canonicalUrl(str(link), base);
+  return url !== undefined && base !== undefined && url === canonicalUrl(base) ? undefined : url;
+}
+
+/** What the key of an entry is made from (see the top of this file); `base` (the source's URL) resolves a relative link. */
 export function keyBasis(entry: RawEntry, base?: string): KeyBasis {
-  return chooseBasis(entry, usableGuid(entry.guid), canonicalUrl(str(entry.link), base));
+  return chooseBasis(entry, usableGuid(entry.guid), ownLink(entry.link, base));
 }
 
 /** The fallback chain itself, for a caller that has the GUID and canonical URL at hand already. */

@@ -18,7 +18,7 @@ import type { Item, RawEntry } from '../model/item.js';
 import type { Source } from '../model/watchbook.js';
 import { canonicalUrl } from './canonical-url.js';
 import { htmlToText } from './html-text.js';
-import { chooseBasis, type KeyBasis, keyFrom, usableGuid } from './key.js';
+import { chooseBasis, type KeyBasis, keyFrom, ownLink, usableGuid } from './key.js';
 import { fingerprint } from './simhash.js';
 
 /** The longest derived summary, in characters, before "…". */
@@ -39,6 +39,8 @@ export interface ItemBatch {
 interface Draft {
   item: Item;
   basis: KeyBasis;
+  /** The fragment of the entry's link (`#post-2`), or "" when it has none. */
+  anchor: string;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -97,7 +99,7 @@ function draft(entry: RawEntry, source: Source, fetchedAt: Date): Draft | undefi
   const guid = usableGuid(entry.guid);
   const linkUrl = canonicalUrl(str(entry.link), source.url);
   const url = linkUrl ?? (guid !== undefined ? canonicalUrl(guid) : undefined);
-  const basis = chooseBasis(entry, guid, linkUrl);
+  const basis = chooseBasis(entry, guid, ownLink(entry.link, source.url));
   const date = dateOf(entry.published, fetchedAt);
   const item: Item = {
     key: keyFrom(source.id, basis),
@@ -113,7 +115,16 @@ function draft(entry: RawEntry, source: Source, fetchedAt: Date): Draft | undefi
     fingerprint: fingerprint(`${title}\n${distinctSummary}\n${content}`),
   };
   if (url !== undefined) item.url = url;
-  return { item, basis };
+  return { item, basis, anchor: linkUrl !== undefined ? anchorOf(str(entry.link), source.url) : '' };
+}
+
+/** The fragment of a link as written (resolved against `base`), or "". */
+function anchorOf(link: string, base: string): string {
+  try {
+    return new URL(link.trim(), base).hash;
+  } catch {
+    return '';
+  }
 }
 
 /** The Item of an entry, or undefined when it has neither title nor text. */
@@ -122,14 +133,26 @@ export function toItem(entry: RawEntry, source: Source, fetchedAt: Date): Item |
   return draft(entry, source, fetchedAt)?.item;
 }
 
+/**
+ * What tells apart entries of one fetch sharing a key basis: for a GUID, the entry's link; for a link, its
+ * anchor; for words, the exact text (an item without GUID or link has nothing else).
+ */
+function tellOf(d: Draft): string | undefined {
+  if (d.basis.kind === 'guid') return d.item.url;
+  if (d.basis.kind === 'url') return d.anchor || undefined;
+  return `${d.item.title}\n${d.item.summary}\n${d.item.content}`;
+}
+
 const sameText = (a: Item, b: Item): boolean => a.title === b.title && a.summary === b.summary && a.content === b.content;
 
 /**
  * The Items of one fetch, in feed order, each key once. Entries with the same key and the same text are
- * one item listed twice (feeds do this): the first stays. Entries with the same key but different texts
- * show that this source's GUIDs or links do not tell its items apart (a CMS that gives every item one
- * GUID, a list page whose items all link to the page itself): each of those gets a key from its GUID and
- * link when the links differ (an edited title still keeps it), else from its text, so none is lost.
+ * one item listed twice (feeds do this): the first stays. Entries with the same GUID or link but different
+ * texts are told apart by their links when those differ (a CMS that gives every item one GUID; a page of
+ * items linking to its own anchors): each gets a key from its GUID and link, or its link and anchor, which
+ * an edited title keeps. Otherwise they are versions of one entry (a publisher listing an edit beside the
+ * original): one item, the first listed, under the key the entry always had, so an edit is never new.
+ * Only entries with neither GUID nor link of their own are told apart by their words.
  */
 export function toItems(entries: readonly RawEntry[], source: Source, fetchedAt: Date): ItemBatch {
   checkFetchedAt(fetchedAt);
@@ -154,12 +177,10 @@ export function toItems(entries: readonly RawEntry[], source: Source, fetchedAt:
   }
   for (const group of byKey.values()) {
     if (group.length < 2 || group.every((d) => sameText(d.item, group[0]!.item))) continue;
-    const urls = new Set(group.map((d) => d.item.url));
-    const byUrl = group[0]!.basis.kind === 'guid' && !urls.has(undefined) && urls.size === group.length;
-    for (const d of group) {
-      const tell = byUrl ? d.item.url! : `${d.item.title}\n${d.item.summary}\n${d.item.content}`;
-      d.item.key = keyFrom(source.id, { kind: d.basis.kind, value: `${d.basis.value}\n${tell}` });
-    }
+    const tells = group.map((d) => tellOf(d));
+    // No link tells them apart: versions of one entry, which keeps its key; dropped as duplicates below.
+    if (tells.some((t) => t === undefined) || new Set(tells).size < 2) continue;
+    group.forEach((d, n) => (d.item.key = keyFrom(source.id, { kind: d.basis.kind, value: `${d.basis.value}\n${tells[n]!}` })));
   }
 
   const items: Item[] = [];

@@ -30,6 +30,17 @@ describe('keyBasis: GUID, else canonical URL, else title and text', () => {
   it('resolves a relative link against the base before using it', () => {
     expect(keyBasis({ link: '/?lang=ukr&cat=reports&id=1561' }, 'https://www.kiis.com.ua/feed')).toEqual({ kind: 'url', value: LINK });
   });
+
+  // Table: [behaviour, entry, the page read (base), kind]. A link back to the page read names no item.
+  const pages: [string, RawEntry, string, KeyKind][] = [
+    ['falls back to title and text when the link is the page being read', { link: 'https://www.kiis.com.ua/press#item', title: TITLE }, 'https://www.kiis.com.ua/press', 'text'],
+    ['reads the page itself through trackers and case', { link: '/press?utm_source=rss', title: TITLE }, 'https://WWW.kiis.com.ua/press', 'text'],
+    ['keeps the GUID when the link is the page being read', { guid: 'urn:kiis:1561', link: '/press', title: TITLE }, 'https://www.kiis.com.ua/press', 'guid'],
+    ['uses a link to another page of the site', { link: '/press/1561', title: TITLE }, 'https://www.kiis.com.ua/press', 'url'],
+  ];
+  it.each(pages)('%s', (_name, entry, base, kind) => {
+    expect(keyBasis(entry, base).kind).toBe(kind);
+  });
 });
 
 describe('itemKey', () => {

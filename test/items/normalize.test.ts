@@ -213,11 +213,42 @@ describe('toItems', () => {
     expect(keys(edited)).toEqual(keys(entries));
   });
 
-  it('keeps the items of a list page whose links all lead to the page itself, keyed by link and text', () => {
+  it('keeps the items of a list page whose links all lead to the page itself, keyed by their text', () => {
+    const page: Source = { ...source, type: 'html', url: 'https://www.kiis.com.ua/press' };
     const entries = [1, 2, 3].map((n) => e(n, { guid: undefined, link: 'https://www.kiis.com.ua/press#item' }));
-    const { items } = run(entries);
+    const { items } = toItems(entries, page, FETCHED);
     expect(titles(items)).toEqual(['Release 1', 'Release 2', 'Release 3']);
     expect(new Set(items.map((i) => i.key)).size).toBe(3);
+    expect(items[0]!.url).toBe('https://www.kiis.com.ua/press');
+  });
+
+  it('keeps the items of a page that links each to its own anchor, keyed by link and anchor, through an edit', () => {
+    const entries = [1, 2, 3].map((n) => e(n, { guid: undefined, link: `https://www.kiis.com.ua/press#release-${n}` }));
+    const keys = (list: RawEntry[]): string[] => run(list).items.map((i) => i.key);
+    expect(titles(run(entries).items)).toEqual(['Release 1', 'Release 2', 'Release 3']);
+    expect(new Set(keys(entries)).size).toBe(3);
+    expect(keys(entries.map((x, i) => (i === 0 ? { ...x, title: 'Release 1 (updated)' } : x)))).toEqual(keys(entries));
+  });
+
+  // Table: [behaviour, the entry as first polled, the next poll's entries]. A publisher edits an entry and
+  // lists the edit, alone or beside the original: one item, under the key the entry had (issue 12).
+  const edits: [string, RawEntry, RawEntry[]][] = [
+    ['the GUID alone', e(1), [e(1, { title: 'Release 1 (updated)' })]],
+    ['the GUID, edit listed beside the original', e(1), [e(1, { title: 'Release 1 (updated)' }), e(1)]],
+    ['the GUID, without links, edit beside the original', e(1, { link: undefined }), [e(1, { link: undefined, summary: 'Corrected text.' }), e(1, { link: undefined })]],
+    ['the link, edit listed beside the original', e(1, { guid: undefined }), [e(1, { guid: undefined, title: 'Release 1 (updated)' }), e(1, { guid: undefined })]],
+    ['the link with a tracker, edit beside the original', e(1, { guid: undefined }), [e(1, { guid: undefined, title: 'Release 1 (updated)', link: 'https://www.kiis.com.ua/?id=1&utm_source=rss' }), e(1, { guid: undefined })]],
+  ];
+  it.each(edits)('keeps one item and its key when an entry is edited under %s', (_name, first, next) => {
+    const before = run([first]).items;
+    const after = run([...next, e(2)]).items;
+    expect(after.map((i) => i.key)).toEqual([before[0]!.key, itemKey('kiis-releases', e(2), source.url)]);
+    expect(after[0]!.title).toBe(next[0]!.title);
+  });
+
+  it('tells apart entries sharing a GUID by their links, and keeps versions under one link together', () => {
+    const batch = run([e(1, { guid: 'same', title: 'Release 1 (updated)' }), e(1, { guid: 'same' }), e(2, { guid: 'same' })]);
+    expect([titles(batch.items), batch.duplicates]).toEqual([['Release 1 (updated)', 'Release 2'], 1]);
   });
 
   it('keeps the usual key for an entry whose GUID or link is not shared in the fetch', () => {
