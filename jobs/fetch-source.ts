@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
+import { redactText } from '../src/model/redact.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
 import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
@@ -44,7 +45,10 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     const result = await pollSource(source, { fetcher: ctx.fetcher, ...(validators && { validators }), allowPrivate: watchbook.watch.allowPrivate, now: () => ctx.now() });
     const now = ctx.now();
     const items = result.status === 'ok' ? result.items : [];
-    if (items.length) {
+    // The first poll after Redis lost its data marks its items seen and scores none (schedule.ts).
+    const warmedUp = items.length > 0 && (await ctx.store.warmUp(id, items.map((i) => i.key), now));
+    if (warmedUp) log.info({ items: items.length }, 'Source warmed up after Redis lost its data: its items marked seen, none alerted');
+    else if (items.length) {
       // The same batch (a retried fetch job) gets the same score job id, so it is scored once.
       const batch = createHash('sha256').update(items.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
       await ctx.queues.score.add('score', { source: id, items }, { jobId: jobId('score', id, batch) });
@@ -59,8 +63,11 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     if (result.status === 'ok') counts.push({ name: COUNTER.items.name, labels: { source: id, kind: 'new' }, by: items.length });
     return { source: id, status: result.status, items: items.length };
   } catch (err) {
-    const failure = pollFailure(err);
-    if (!failure) throw err;
+    const found = pollFailure(err);
+    if (!found) throw err;
+    // The fetcher's messages are redacted already; a parse error's may quote the URL too. What is stored,
+    // alerted on and logged never shows a secret of the source.
+    const failure = { ...found, message: redactText(found.message, [source]) };
     const now = ctx.now();
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);

@@ -19,7 +19,9 @@ import { tick } from './tick.js';
 
 // The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
 // Redis runs it once however many processes there are, and BullMQ workers take fetch and score jobs.
-// Processes share nothing but Redis: start more of them to share the work.
+// Processes share nothing but Redis: start more of them to share the work. The tick is added by each
+// process's timer, not kept as a BullMQ repeatable job, so a Redis that lost its data gets ticks again at
+// once, and the first tick rebuilds the schedule (schedule.ts checkSchedule).
 
 export interface WorkerOptions {
   configPath: string;
@@ -66,12 +68,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     live,
     store,
     queues,
-    fetcher: new Fetcher({ ...(opts.watchbook.watch.contact && { contact: opts.watchbook.watch.contact }), ...(opts.minDelayMs !== undefined && { minDelayMs: opts.minDelayMs }) }),
+    // The running watchbook's sources tell the fetcher which parts of their URLs are secrets to hide.
+    fetcher: new Fetcher({
+      ...(opts.watchbook.watch.contact && { contact: opts.watchbook.watch.contact }),
+      ...(opts.minDelayMs !== undefined && { minDelayMs: opts.minDelayMs }),
+      sources: () => live.watchbook.sources,
+    }),
     log,
     now: Date.now,
     ...(email && { email }),
     emailFrom: process.env.SMTP_FROM ?? `Signpost <signpost@${os.hostname()}>`,
   };
+  // The sentinel first: a store without it later has lost its data (schedule.ts checkSchedule).
+  await store.markStarted(Date.now());
   const reconciled = await reconcileSchedule(store, live.watchbook, Date.now());
   log.info({ redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), sources: live.watchbook.sources.length, ...reconciled }, 'Worker started');
 

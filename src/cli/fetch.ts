@@ -1,5 +1,6 @@
 import { parseDuration } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
+import { redactText } from '../model/redact.js';
 import type { Source } from '../model/watchbook.js';
 import { pollFailure, pollSource } from '../pipeline/poll.js';
 import { loadOrReport } from './load.js';
@@ -24,23 +25,25 @@ export async function runFetch(config: string, positionals: string[], v: Values)
     console.error(`signpost fetch: --timeout expects a duration such as 10s, got ${String(v.timeout)}`);
     return 2;
   }
-  const fetcher = new Fetcher({ ...(target.contact && { contact: target.contact }), minDelayMs: 0 });
+  const fetcher = new Fetcher({ ...(target.contact && { contact: target.contact }), minDelayMs: 0, sources: () => [target.source] });
+  // Nothing printed shows a secret of the source: the final URL is the real one, redirects and all.
+  const shown = (text: string) => redactText(text, [target.source]);
   try {
     const result = await pollSource(target.source, {
       fetcher,
       allowPrivate: target.allowPrivate,
       ...(timeoutMs !== undefined && { timeoutMs }),
     });
-    for (const w of result.warnings) console.error(`warning: ${w}`);
+    for (const w of result.warnings) console.error(`warning: ${shown(w)}`);
     if (result.status === 'ok') {
       for (const item of result.items) process.stdout.write(`${JSON.stringify(item)}\n`);
-      console.error(`${result.items.length} item${result.items.length === 1 ? '' : 's'} from ${result.url}`);
+      console.error(`${result.items.length} item${result.items.length === 1 ? '' : 's'} from ${shown(result.url)}`);
     }
     return 0;
   } catch (err) {
     const failure = pollFailure(err);
     if (!failure) throw err;
-    console.error(`${failure.reason}: ${failure.message}`);
+    console.error(`${failure.reason}: ${shown(failure.message)}`);
     return 1;
   }
 }

@@ -1,5 +1,6 @@
 import type { Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
 import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
+import { redactUrl } from '../model/redact.js';
 import { parseDateIn, parseEndDateIn } from './date.js';
 import { parseDuration } from './duration.js';
 import { where, type Draft } from './merge.js';
@@ -22,17 +23,24 @@ export function toWatchbook(d: Draft): Watchbook {
   const endDate = (text: string) => parseEndDateIn(text, timezone);
   const scenarioIds = [...d.scenarios.keys()];
   const priorSum = [...d.scenarios.values()].reduce((sum, s) => sum + s.value.prior, 0);
-  const sources = d.sources.map(({ value: s }) => ({
-    id: s.id,
-    ...(s.title !== undefined && { title: s.title }),
-    type: s.type,
-    url: s.url,
-    everyMs: ms(s.every ?? DEFAULT_SOURCE_EVERY),
-    credibility: s.credibility,
-    lang: s.lang,
-    tags: s.tags ?? [],
-    ...(s.select && { select: s.select }),
-  }));
+  const sources = d.sources.map(({ value: s, at }) => {
+    // What was written, each value from the environment as its ${NAME}: what is shown instead of `url`.
+    const written = at.file.interpolatedAt([...at.path, 'url']);
+    const secrets = written && Object.keys(written.secrets).length ? { secrets: written.secrets } : {};
+    return {
+      id: s.id,
+      ...(s.title !== undefined && { title: s.title }),
+      type: s.type,
+      url: s.url,
+      displayUrl: redactUrl(written?.shown ?? s.url),
+      ...secrets,
+      everyMs: ms(s.every ?? DEFAULT_SOURCE_EVERY),
+      credibility: s.credibility,
+      lang: s.lang,
+      tags: s.tags ?? [],
+      ...(s.select && { select: s.select }),
+    };
+  });
   const tagsOf = new Map(sources.map((s) => [s.id, s.tags]));
   const item = (i: TestItemIn): TestItem => {
     if (typeof i === 'string') return { title: i };

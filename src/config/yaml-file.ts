@@ -4,6 +4,12 @@ import type { Problem } from './problem.js';
 
 export type Path = readonly (string | number)[];
 
+/** A string that took values from the environment: how to show it, and the values it took, by name. */
+export interface Interpolated {
+  shown: string;
+  secrets: Record<string, string>;
+}
+
 // yaml's own default: enough for every use of anchors a watchbook has (a shared `when:` or `select:`),
 // far too few for an alias bomb. Named here so the limit does not change with a yaml upgrade.
 const MAX_ALIAS_COUNT = 100;
@@ -91,6 +97,9 @@ export class YamlFile {
     return value;
   }
 
+  /** Per interpolated string: the string as shown (each environment value as its `${NAME}`) and the values used. */
+  private readonly written = new WeakMap<object, Interpolated>();
+
   /**
    * Replace `${NAME}` and `${NAME:-fallback}` in every string with the environment's value, as a shell
    * would (`:-` also covers an empty value). A missing variable is a problem that names the variable.
@@ -100,16 +109,33 @@ export class YamlFile {
     visit(this.doc, {
       Scalar: (_key, node) => {
         if (typeof node.value !== 'string' || !node.value.includes('${')) return;
-        node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
+        const original = node.value;
+        const written: Interpolated = { shown: '', secrets: {} };
+        node.value = original.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
           const value = env[name];
-          if (fallback !== undefined) return value === undefined || value === '' ? fallback : this.remember(name, value);
-          if (value !== undefined) return this.remember(name, value);
+          if (fallback !== undefined && (value === undefined || value === '')) return fallback;
+          if (value !== undefined) {
+            written.secrets[name] = value;
+            return this.remember(name, value);
+          }
           problems.push(this.problemAt(node.range?.[0] ?? 0, `environment variable ${name} is not set`));
           return '';
         });
+        // The same replacement again, each value from the environment left as its placeholder (`${NAME}`,
+        // without a fallback): what messages, pages and alerts show instead of the value.
+        written.shown = original.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) =>
+          written.secrets[name] === undefined ? (fallback ?? '') : `\${${name}}`,
+        );
+        this.written.set(node, written);
       },
     });
     return problems;
+  }
+
+  /** How the string at `path` was written, when it took values from the environment (see interpolate). */
+  interpolatedAt(path: Path): Interpolated | undefined {
+    const node = this.doc.getIn(path, true);
+    return node && typeof node === 'object' ? this.written.get(node) : undefined;
   }
 }
 

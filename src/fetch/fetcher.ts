@@ -1,5 +1,6 @@
 // The fetch stage's entry point: robots.txt, per-host politeness and the guarded HTTP GET, composed. One
 // Fetcher per process, shared by every job, so its robots cache and host queues see all the traffic.
+import { redactText, type UrlSecrets } from '../model/redact.js';
 import type { Validators } from '../model/source-health.js';
 import type { AddressPolicy } from './address-guard.js';
 import { FetchError } from './errors.js';
@@ -35,6 +36,12 @@ export interface FetcherOptions {
   sleep?: (ms: number) => Promise<void>;
   /** DNS under the SSRF guard; tests replace it. */
   resolver?: Resolver;
+  /**
+   * The sources whose URLs may carry secrets (the running watchbook's: read on every fetch, so a reload
+   * counts). Every error message and log line of the fetcher shows their URLs as displayUrl and their
+   * environment values as `${NAME}`; passwords and secret-looking query values are hidden in any case.
+   */
+  sources?: () => readonly UrlSecrets[];
 }
 
 export interface FetchRequest {
@@ -92,13 +99,30 @@ export class Fetcher {
     return this.ua;
   }
 
-  /** Fetches one URL politely. Every failure is a FetchError; a robots.txt refusal is a permanent one. */
+  /**
+   * Fetches one URL politely. Every failure is a FetchError; a robots.txt refusal is a permanent one. The
+   * result carries the real final URL (links resolve against it); errors and logs only the redacted one.
+   */
   async fetch(req: FetchRequest): Promise<FetchResult> {
+    try {
+      return await this.fetchUnredacted(req);
+    } catch (err) {
+      throw this.redacted(err);
+    }
+  }
+
+  /** `text` with every secret the fetcher knows of hidden (model/redact.ts). */
+  redact(text: string): string {
+    return redactText(text, this.opts.sources?.() ?? []);
+  }
+
+  private async fetchUnredacted(req: FetchRequest): Promise<FetchResult> {
     let url: URL;
     try {
       url = new URL(req.url);
-    } catch (cause) {
-      throw new FetchError('parse-error', `not a URL: ${req.url}`, { permanent: true, cause });
+    } catch {
+      // Not the parser's error as cause: it carries the input, secrets and all.
+      throw new FetchError('parse-error', `not a URL: ${req.url}`, { permanent: true });
     }
     const http: HttpGetOptions = {
       allow: req.allow ?? (req.allowPrivate ? 'private' : (this.opts.allow ?? 'public')),
@@ -132,7 +156,7 @@ export class Fetcher {
       { minDelayMs: crawlDelayMs },
     );
     if (res.notModified) return { status: 'not-modified', url: res.url, validators: res.validators };
-    if (res.downgraded) this.opts.logger?.warn({ url: req.url, final_url: res.url }, 'Redirect went from https to http');
+    if (res.downgraded) this.opts.logger?.warn({ url: this.redact(req.url), final_url: this.redact(res.url) }, 'Redirect went from https to http');
     if (res.body.length === 0) {
       throw new FetchError('empty', `${res.url} answered ${res.status} with an empty body`);
     }
@@ -149,10 +173,24 @@ export class Fetcher {
     };
   }
 
+  /** The same FetchError with its message redacted; its cause stays only when it shows no secret. */
+  private redacted(err: unknown): unknown {
+    if (!(err instanceof FetchError)) return err;
+    const message = this.redact(err.message);
+    const cause = err.cause instanceof Error && this.redact(err.cause.message) !== err.cause.message ? undefined : err.cause;
+    if (message === err.message && cause === err.cause) return err;
+    return new FetchError(err.reason, message.replace(/^fetch: /, ''), {
+      permanent: err.permanent,
+      ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }),
+      ...(err.status !== undefined && { status: err.status }),
+      ...(cause !== undefined && { cause }),
+    });
+  }
+
   private warnAboutRobots(url: URL, decision: RobotsDecision): void {
     if (!decision.error) return;
     this.opts.logger?.warn(
-      { url: url.href, reason: decision.error.reason, err: decision.error.message },
+      { url: this.redact(url.href), reason: decision.error.reason, err: this.redact(decision.error.message) },
       'Could not read robots.txt; fetching as if it allowed everything',
     );
   }

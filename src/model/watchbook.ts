@@ -37,7 +37,16 @@ export interface Source {
   id: string;
   title?: string;
   type: 'rss' | 'html' | 'json';
+  /** The URL fetched. It may hold secrets from the environment, so only the fetcher reads it: see displayUrl. */
   url: string;
+  /**
+   * What is shown, stored and logged instead of `url`: each value from the environment as its `${NAME}`, a
+   * password or secret-looking query value as `***` (model/redact.ts). Stand-in sources without one show
+   * `url` through redactUrl.
+   */
+  displayUrl?: string;
+  /** The values `url` took from the environment, by variable name: redactText hides them in any message. */
+  secrets?: Record<string, string>;
   everyMs: number;
   credibility: number;
   lang: string;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Evidence } from '../model/evidence.js';
+import { redactText } from '../model/redact.js';
 import type { SourceHealth } from '../model/source-health.js';
 import { groupEvents, reportsOf, strongestOf } from '../scoring/index.js';
 import { trendSvg } from './chart.js';
@@ -7,7 +8,8 @@ import type { WebContext } from './context.js';
 import { ago, CSP, duration, esc, isoDate, link, page } from './html.js';
 
 // The analysts' overview (/): scenarios with their trend, indicators, recent events (the reports of one
-// event on one row, as scoring counts them) with why they counted, and sources with troubled ones first.
+// event on one row, as scoring counts them) with why they counted, and sources with troubled ones first
+// (their last errors redacted again: a record from before a source's secret was known may quote it).
 // Server-rendered, no script; every scraped string escaped.
 
 const DAY = 86_400_000;
@@ -77,7 +79,7 @@ export async function renderOverview(ctx: WebContext): Promise<string> {
   const rows: SourceHealth[] = [...health, ...wb.sources.filter((s) => !known.has(s.id)).map((s) => ({ source: s.id, consecutiveFailures: 0, itemsLastFetch: 0, nextCheckAt: 0 }))];
   const sources = rows.sort(troubledFirst).map((h) =>
     `<tr><td>${esc(h.source)}</td><td class="${h.consecutiveFailures > 0 ? 'bad' : 'ok'}">${h.consecutiveFailures}</td>` +
-      `<td>${h.lastError ? `${esc(h.lastError.reason)}: ${esc(h.lastError.message)}<div class="muted">${esc(ago(h.lastError.at, now))}</div>` : '–'}</td>` +
+      `<td>${h.lastError ? `${esc(h.lastError.reason)}: ${esc(redactText(h.lastError.message, wb.sources))}<div class="muted">${esc(ago(h.lastError.at, now))}</div>` : '–'}</td>` +
       `<td>${esc(ago(h.lastSuccessAt, now))}</td><td>${h.lastAttemptAt === undefined ? '–' : esc(ago(h.lastAttemptAt, now))}</td></tr>`,
   ).join('');
 
