@@ -4,6 +4,7 @@ import type { Watchbook } from '../model/watchbook.js';
 import { mergeFiles } from './merge.js';
 import { ConfigError, type Problem } from './problem.js';
 import { checkReferences } from './references.js';
+import { reservedKeyProblems } from './reserved.js';
 import { WatchbookFileSchema, type WatchbookFile } from './schema.js';
 import { schemaProblems } from './schema-issues.js';
 import { toWatchbook } from './to-model.js';
@@ -63,6 +64,12 @@ function load(path: string, env: NodeJS.ProcessEnv): LoadResult {
     }
     const missingEnv = file.interpolate(env);
     problems.push(...missingEnv);
+    // Before the schema, which would drop a `__proto__` key without a word.
+    const reserved = reservedKeyProblems(file);
+    if (reserved.length) {
+      problems.push(...reserved);
+      continue;
+    }
     const js = file.toData();
     if ('problem' in js) {
       problems.push(js.problem);

@@ -2,13 +2,17 @@ import * as z from 'zod';
 import type { MatchExpr } from '../model/watchbook.js';
 import { FIELDS, HEDGED_ACTIONS, NEGATED_ACTIONS, SEVERITIES } from '../model/watchbook.js';
 import { DURATION_PATTERN } from './duration.js';
+import { RESERVED_ID_MESSAGE, RESERVED_IDS } from './reserved.js';
 import { EVIDENCE_WORDS } from './weights.js';
 
 // The YAML shape of a watchbook file, and the one place each field is documented: the JSON Schema that
 // editors show is generated from these descriptions (scripts/write-schema.ts). Every file of a watchbook
 // folder has this shape; the sections of all files are merged, then required sections are checked.
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected an id of lower-case letters, digits and "-"' });
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected an id of lower-case letters, digits and "-"', abort: true })
+  .refine((s) => !RESERVED_IDS.has(s), { error: RESERVED_ID_MESSAGE, abort: true });
 const duration = z.string().regex(new RegExp(DURATION_PATTERN), {
   error: 'expected a duration such as 30s, 15m, 6h, 1h30m or 30d',
 });
