@@ -18,6 +18,14 @@ const TERM_SPAN = MAX_TERMS;
 /** Cue kinds that negate (ItemState.cueKind holds bits, as WordIndex.cueKind). */
 const NEGATES = CUE_BITS.negator | CUE_BITS.post;
 
+/**
+ * A regex term reads at most this many characters of a field. Defence in depth behind regex-check.ts: a
+ * pattern it lets through can still take time quadratic in the text under matchAll (/a.*b/ on a run of
+ * "a" tries every start and scans to the end from each), so the text it runs on is bounded. 20,000
+ * characters is a long article; word and phrase terms read the whole field.
+ */
+export const REGEX_TEXT_CHARS = 20_000;
+
 /** A modified match's severity is at most this: a denial or a maybe is not news to page anyone about. */
 const MODIFIED_SEVERITY = 'low';
 
@@ -278,7 +286,8 @@ export class Matcher {
     const term = this.index.terms[id] as Extract<Term, { kind: 'regex' }>;
     for (const f of state.present) {
       const spans = state.spans[f]!;
-      for (const m of spans.text.matchAll(term.regex)) {
+      const text = spans.text.length > REGEX_TEXT_CHARS ? spans.text.slice(0, REGEX_TEXT_CHARS) : spans.text;
+      for (const m of text.matchAll(term.regex)) {
         const pos = f * FIELD_SPAN + spans.wordAt(m.index);
         state.add(id, f, pos);
         state.regexText.set(`${id}:${pos}`, m[0]);

@@ -3,6 +3,7 @@ import type { MatchInput } from '../../src/model/item.js';
 import type { MatchExpr, Rule, RuleFilter } from '../../src/model/watchbook.js';
 import { Matcher, normalizeText, RuleError, tokenize } from '../../src/rules/index.js';
 import { compileRules } from '../../src/rules/compile.js';
+import { REGEX_TEXT_CHARS } from '../../src/rules/match.js';
 import { requiredGroups } from '../../src/rules/requirements.js';
 import { parseTerm } from '../../src/rules/term.js';
 
@@ -281,6 +282,18 @@ describe('Matcher: regex terms', () => {
   it('evaluates a regex-only rule although no word term occurred', () => {
     const matcher = new Matcher([rule('words', 'talks'), rule('year', 're:\\b20\\d\\d\\b')]);
     expect(matcher.match({ title: 'In 2026' }).map((m) => m.rule)).toEqual(['year']);
+  });
+
+  // Defence in depth behind regex-check: a regex term reads only the first REGEX_TEXT_CHARS of a field, so
+  // what is left of its worst case (a single unbounded repetition tried at every start) stays bounded.
+  it('runs a regex term on the first REGEX_TEXT_CHARS characters of a field only', () => {
+    const filler = 'word '.repeat(Math.ceil(REGEX_TEXT_CHARS / 5));
+    const near = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({ title: 'Update', content: `talks in 2026 ${filler}` });
+    expect(near.map((m) => m.hits.map((h) => h.text))).toEqual([['2026']]);
+    const far = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({ title: 'Update', content: `${filler} talks in 2026` });
+    expect(far).toEqual([]);
+    // word terms still read the whole field
+    expect(matches('kremlin', { title: 'Update', content: `${filler} kremlin talks in 2026` })).toBe(true);
   });
 
   it('does not match a regex rule whose filter fails', () => {

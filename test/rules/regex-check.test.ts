@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { RuleError } from '../../src/rules/index.js';
 import { compileSafeRegex } from '../../src/rules/regex-check.js';
 
-// compileSafeRegex accepts what RE2 accepts (no backreferences, no lookaround) minus nested unbounded
-// repetition, the shape behind catastrophic backtracking. Table: [behaviour, pattern].
+// compileSafeRegex accepts what RE2 accepts (no backreferences, no lookaround) minus the shapes that can
+// backtrack catastrophically: nested repetition, repeated overlapping alternations, unbounded repetitions that
+// can trade characters, huge counts. Table: [behaviour, pattern].
 const accepted: [string, string][] = [
   ['accepts a plain word', 'nato'],
   ['accepts a year with word boundaries and alternation', '\\b(19|20)\\d\\d\\b'],
@@ -11,7 +12,6 @@ const accepted: [string, string][] = [
   ['accepts an unbounded counted repetition outside a group', '\\d{2,}'],
   ['accepts (ab)+: repetition of a group without repetition inside', '(ab)+'],
   ['accepts (a{2})+: a bounded count inside an unbounded group', '(a{2})+'],
-  ['accepts (a{1,5})+: a bounded range inside an unbounded group', '(a{1,5})+'],
   ['accepts (?:ab|cd)+: a repeated non-capturing alternation', '(?:ab|cd)+'],
   ['accepts (a+)?: an optional group is not a repetition', '(a+)?'],
   ['accepts (a+)b+: repetition after a group, not of it', '(a+)b+'],
@@ -25,6 +25,12 @@ const accepted: [string, string][] = [
   ['accepts an escaped backslash followed by a digit (not a backreference)', '\\\\1'],
   ['accepts Cyrillic text and classes', 'переговор[а-яіїєґ]*'],
   ['accepts \\p{L} Unicode classes', '\\p{L}+'],
+  ['accepts a repeated alternation whose branches start differently', '(?:talks|meeting)+'],
+  ['accepts two unbounded repetitions a required separator keeps apart (\\w+\\s+\\w+)', '\\w+\\s+\\w+'],
+  ['accepts two wildcards with a word between them no single character can pass', 'talks.*kremlin.*ceasefire'],
+  ['accepts e-mail-like sets split by @', '[\\w.-]+@[\\w.-]+\\.[a-z]+'],
+  ['accepts a counted repetition of 1000', 'a{1000}'],
+  ['accepts the shipped watchbook\'s poll share pattern', '\\b(9\\d|100) ?(%|percent|per cent|відсот|процент)'],
 ];
 
 const refused: [string, string, RegExp][] = [
@@ -52,6 +58,26 @@ const refused: [string, string, RegExp][] = [
   ['refuses (a+)+? (lazy outer repetition)', '(a+)+?', /nested repetition/],
   ['refuses nested repetition after a class with an escaped ]', '[\\]]+(a+)+', /nested repetition/],
   ['refuses named-group nested repetition', '(?<w>\\w+)+', /nested repetition/],
+  // A bounded but varying count inside a repeated group: /^(a{1,5})+b$/ took 8 s on 28 letters
+  ['refuses (a{1,5})+ (a varying count inside a repeated group)', '(a{1,5})+', /nested repetition/],
+  // Repeated alternations whose branches can match the same text (issue 12)
+  ['refuses (a|a)*b (identical branches)', '(a|a)*b', /repeated alternation with branches that can match the same text \("a" and "a" in \(a\|a\)\)/],
+  ['refuses (?:a|aa)*b (one branch a prefix of the other)', '(?:a|aa)*b', /repeated alternation .*"a" and "aa"/],
+  ['refuses (\\w|\\d)+x (one class inside the other)', '(\\w|\\d)+x', /repeated alternation .*"\\w" and "\\d"/],
+  ['refuses (?:x|\\p{L})+ (a letter within a Unicode class)', '(?:x|\\p{L})+', /repeated alternation/],
+  ['refuses an overlapping alternation nested inside a repeated group', '(?:-(?:ab|a))+', /repeated alternation/],
+  ['refuses a case-insensitive overlap (K and k)', '(?:K|k)+', /repeated alternation/],
+  ['refuses (中|中)+ (non-Latin literals)', '(中|中)+', /repeated alternation/],
+  // Unbounded repetitions that can trade characters (issue 12)
+  ['refuses .*a.*a.*a.*a.*a.*a.*a.*b (many wildcards)', '.*a.*a.*a.*a.*a.*a.*a.*b', /unbounded repetitions \.\* and \.\* can trade characters \(both match "a"/],
+  ['refuses .*a.*b (two wildcards a single a lets trade)', '.*a.*b', /can trade characters/],
+  ['refuses \\d+\\s*\\d+ (an optional separator lets digits trade)', '\\d+\\s*\\d+', /unbounded repetitions \\d\+ and \\d\+ can trade/],
+  ['refuses \\w+\\s?\\w+', '\\w+\\s?\\w+', /can trade characters/],
+  ['refuses adjacent repetitions across an assertion', '\\w+\\b\\w*x', /can trade characters/],
+  // Huge counted repetitions (issue 12)
+  ['refuses a{1000000}', 'a{1000000}', /repetition a\{1000000\} counts up to 1000000 in \/a\{1000000\}\/: at most 1000/],
+  ['refuses a{5,} past the limit', 'a{5000,}', /counts up to 5000/],
+  ['refuses nested counts whose product passes the limit', '(?:a{100}){100}', /counts up to 10000/],
   // Not a regex at all
   ['refuses an unbalanced )', 'a)', /unbalanced "\)"/],
   ['refuses an unclosed (', '(a', /invalid regular expression/],
