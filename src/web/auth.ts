@@ -6,7 +6,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 // read-only job board (/queues; every write there answers 405). SIGNPOST_WEB_ADMIN, as `user:password`, is
 // the admin: everything the viewer sees plus the writable job board at /queues/admin (retry, remove, ...).
 // Without SIGNPOST_WEB_ADMIN there is no writable board at all. Without both viewer variables only
-// /healthz, /readyz and /metrics are served; / and /queues are not registered (404).
+// /healthz, /readyz and /metrics are served; / and /queues are not registered (404). After 10 wrong
+// logins from one client address within 5 minutes, that address gets 429 with Retry-After until the 5
+// minutes are over, whatever it sends (throttle.ts); other addresses log in as before.
 
 export interface Credentials {
   user: string;

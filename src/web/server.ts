@@ -4,12 +4,13 @@ import type { Logger } from 'pino';
 import type { Watchbook } from '../model/watchbook.js';
 import { openQueues } from '../queue/index.js';
 import { normalizePrefix, RedisStore } from '../store/index.js';
-import { authenticate, type WebAuth } from './auth.js';
+import { authenticate, parseBasic, type WebAuth } from './auth.js';
 import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
 import type { WebContext, WebReloadStatus } from './context.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
 import { overviewRoute } from './overview.js';
+import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 
 export interface WebOptions {
   /** 0 for any free port. */
@@ -27,6 +28,8 @@ export interface WebOptions {
   /** A tick older than this makes /readyz answer 503; default 60 s. */
   tickStaleMs?: number;
   now?: () => number;
+  /** Failed logins allowed per client address before 429 (throttle.ts); the clock is `now`. */
+  loginThrottle?: Omit<LoginThrottleOptions, 'now'>;
 }
 
 export interface RunningWeb {
@@ -57,12 +60,21 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
   if (!auth) {
     opts.log.warn('Web: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set, so the overview (/) and the job board (/queues) are not served (404); /healthz, /readyz and /metrics are');
   } else {
+    const throttle = new LoginThrottle({ ...opts.loginThrottle, now: ctx.now });
     app.addHook('onRequest', async (req, reply) => {
       // Decide on the route the router matched, not on the raw URL: the router decodes the path, so
       // /queues/%61dmin/... reaches the admin board while its raw text does not start with /queues/admin.
       const path = req.routeOptions.url ?? decodedPath(req.url);
       if (PUBLIC.has(path)) return;
+      // A throttled address gets 429 whatever it sends: checking its guess would let the guessing go on.
+      const wait = throttle.retryAfter(req.ip);
+      if (wait !== undefined) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too many failed logins; try again later' });
       const role = authenticate(req.headers.authorization, auth);
+      // Only wrong basic-auth credentials count: a request without them is a browser asking for the prompt.
+      if (!role && parseBasic(req.headers.authorization) && throttle.fail(req.ip)) {
+        opts.log.warn({ client_ip: req.ip, retry_after_s: throttle.retryAfter(req.ip) }, 'Web: too many failed logins from one address; it gets 429 until its window ends');
+      }
+      if (role) throttle.succeed(req.ip);
       const needsAdmin = path === ADMIN_BOARD_PATH || path.startsWith(`${ADMIN_BOARD_PATH}/`);
       if (!role || (needsAdmin && role !== 'admin')) {
         return reply.code(401).header('www-authenticate', `Basic realm="${needsAdmin ? 'Signpost admin' : 'Signpost'}", charset="UTF-8"`).send({ error: 'authentication required' });
