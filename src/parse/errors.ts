@@ -8,3 +8,10 @@ export class ParseError extends Error {
     this.reason = reason;
   }
 }
+
+/** The warning for entries skipped because reading them threw: how many, and the first reason. */
+export function skippedWarning(errors: unknown[]): string {
+  const first = errors[0];
+  const reason = (first instanceof Error ? `${first.name}: ${first.message}` : String(first)).split('\n')[0]!;
+  return `parse: skipped ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} that could not be read (e.g. ${reason})`;
+}

@@ -4,7 +4,7 @@
 import Parser from 'rss-parser';
 import type { RawEntry } from '../model/item.js';
 import { parseDate } from './date.js';
-import { ParseError } from './errors.js';
+import { ParseError, skippedWarning } from './errors.js';
 import { attribute, dateText, firstText, nodes, stringAt, textOf } from './node.js';
 import { absolutizeHtml, collapse, plainText, resolveBase, resolveUrl, titleText } from './text.js';
 import { cleanXml, mapOutsideProtected, salvageEntries } from './xml-clean.js';
@@ -67,7 +67,17 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   if (kind === 'rss' && rootBase === undefined && channelBase === undefined) base = resolveBase(resolveUrl(textOf(feed.link), url), url);
 
   const unreadable: string[] = [];
-  const entries = feed.items.map((item) => toEntry(item as Fields, kind, base, now, unreadable));
+  const entries: RawEntry[] = [];
+  const failed: unknown[] = [];
+  for (const item of feed.items) {
+    // One entry that breaks the reader (a description nested 10,000 deep) is skipped, not the feed.
+    try {
+      entries.push(toEntry(item, kind, base, now, unreadable));
+    } catch (err) {
+      failed.push(err);
+    }
+  }
+  if (failed.length) warnings.push(skippedWarning(failed));
   if (unreadable.length) {
     warnings.push(`parse: ${unreadable.length} entr${unreadable.length === 1 ? 'y has' : 'ies have'} a date we cannot read (e.g. "${unreadable[0]}")`);
   }

@@ -5,7 +5,8 @@ import { load, type CheerioAPI } from 'cheerio';
 import type { RawEntry } from '../model/item.js';
 import type { HtmlSelect } from '../model/watchbook.js';
 import { parseDate } from './date.js';
-import { ParseError } from './errors.js';
+import { ParseError, skippedWarning } from './errors.js';
+import { capDepth, MAX_DEPTH } from './html-depth.js';
 import { collapse, resolveBase, resolveUrl } from './text.js';
 
 export interface HtmlListResult {
@@ -29,7 +30,8 @@ export function parsePick(spec: string): Pick {
 }
 
 export function parseHtmlList(html: string, url: string, select: HtmlSelect, now: number): HtmlListResult {
-  const $ = load(html);
+  const capped = capDepth(html);
+  const $ = load(capped.html);
   const base = resolveBase($('base[href]').first().attr('href'), url);
   let items;
   try {
@@ -40,41 +42,60 @@ export function parseHtmlList(html: string, url: string, select: HtmlSelect, now
   if (items.length === 0) throw new ParseError('empty', `no element matches the item selector "${select.item}"`);
 
   const warnings: string[] = [];
+  if (capped.dropped) warnings.push(`parse: dropped ${capped.dropped} tag(s) nested deeper than ${MAX_DEPTH} levels (their text is kept)`);
   const entries: RawEntry[] = [];
   let unreadable: string | undefined;
   let skipped = 0;
+  const failed: unknown[] = [];
   for (let i = 0; i < items.length; i++) {
-    const item = items.eq(i);
-    const entry: RawEntry = {};
-    const title = collapse(read(item, parsePick(select.title)) ?? '');
-    if (title) entry.title = title;
-    const linkPick = parsePick(select.link);
-    const href = read(item, linkPick.attr ? linkPick : { ...linkPick, attr: 'href' });
-    const link = resolveUrl(href, base);
-    if (link) entry.link = link;
-    // Without a title or a link the element is page furniture the item selector also caught (a promo box).
-    if (!entry.title && !entry.link) {
+    // One element that breaks the reader is skipped, not the page; a bad selector still fails the page.
+    let read: ReturnType<typeof readItem>;
+    try {
+      read = readItem(items.eq(i), select, base, now);
+    } catch (err) {
+      if (err instanceof ParseError) throw err;
+      failed.push(err);
+      continue;
+    }
+    if (!read) {
       skipped++;
       continue;
     }
-    if (select.date) {
-      const pick = parsePick(select.date);
-      // the attribute when it is there (time@datetime), else the element's text
-      const raw = collapse(read(item, pick) ?? (pick.attr ? read(item, { selector: pick.selector }) : undefined) ?? '');
-      const published = parseDate(raw, now);
-      if (published) entry.published = published;
-      else if (raw) unreadable ??= raw;
-    }
-    if (select.summary) {
-      const summary = collapse(read(item, parsePick(select.summary)) ?? '');
-      if (summary) entry.summary = summary;
-    }
-    entries.push(entry);
+    if (read.unreadable) unreadable ??= read.unreadable;
+    entries.push(read.entry);
   }
+  if (failed.length) warnings.push(skippedWarning(failed));
   if (skipped) warnings.push(`parse: skipped ${skipped} of ${items.length} "${select.item}" element(s) without a title or link`);
   if (entries.length === 0) throw new ParseError('empty', `none of the ${items.length} "${select.item}" elements has a title or link`);
   if (unreadable) warnings.push(`parse: some items have a date we cannot read (e.g. "${unreadable}")`);
   return { entries, warnings };
+}
+
+/** One item element as an entry (with the date text it could not read); undefined for page furniture. */
+function readItem(item: Elements, select: HtmlSelect, base: string | undefined, now: number): { entry: RawEntry; unreadable?: string } | undefined {
+  const entry: RawEntry = {};
+  const title = collapse(read(item, parsePick(select.title)) ?? '');
+  if (title) entry.title = title;
+  const linkPick = parsePick(select.link);
+  const href = read(item, linkPick.attr ? linkPick : { ...linkPick, attr: 'href' });
+  const link = resolveUrl(href, base);
+  if (link) entry.link = link;
+  // Without a title or a link the element is page furniture the item selector also caught (a promo box).
+  if (!entry.title && !entry.link) return undefined;
+  let unreadable: string | undefined;
+  if (select.date) {
+    const pick = parsePick(select.date);
+    // the attribute when it is there (time@datetime), else the element's text
+    const raw = collapse(read(item, pick) ?? (pick.attr ? read(item, { selector: pick.selector }) : undefined) ?? '');
+    const published = parseDate(raw, now);
+    if (published) entry.published = published;
+    else if (raw) unreadable = raw;
+  }
+  if (select.summary) {
+    const summary = collapse(read(item, parsePick(select.summary)) ?? '');
+    if (summary) entry.summary = summary;
+  }
+  return unreadable ? { entry, unreadable } : { entry };
 }
 
 /** The text (or attribute) of the first match of `pick` inside `item`, or of `item` itself when it matches. */

@@ -33,6 +33,18 @@ export interface ParseResult {
  * trust has no `published`: items/ gives it the fetch time and flags it.
  */
 export async function parseBody(text: string, opts: ParseOptions): Promise<ParseResult> {
+  try {
+    return await parse(text, opts);
+  } catch (err) {
+    if (err instanceof ParseError) throw err;
+    // Whatever else a hostile body makes a parser throw (a RangeError for a string past V8's limit, a stack
+    // overflow) is still a body we cannot read: a reason on-call sees, an error counted, a backoff.
+    const reason = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]!;
+    throw new ParseError('parse-error', `cannot read the body (${reason})`, { cause: err });
+  }
+}
+
+async function parse(text: string, opts: ParseOptions): Promise<ParseResult> {
   const now = opts.now ?? Date.now();
   // Mojibake in the source's own text is undone twice: here, before parsing collapses its spaces (a
   // double-encoded "Р" ends in a no-break space), and per field after, for what numeric references hid.

@@ -1,7 +1,7 @@
 // JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/).
 import type { RawEntry } from '../model/item.js';
 import { parseDate } from './date.js';
-import { ParseError } from './errors.js';
+import { ParseError, skippedWarning } from './errors.js';
 import { absolutizeHtml, collapse, plainText, resolveUrl, titleText } from './text.js';
 
 export interface JsonFeedResult {
@@ -27,35 +27,47 @@ export function parseJsonFeed(text: string, url: string, now: number): JsonFeedR
   const entries: RawEntry[] = [];
   let skipped = 0;
   let unreadable: string | undefined;
+  const failed: unknown[] = [];
   for (const item of doc.items as unknown[]) {
     if (!isObject(item)) {
       skipped++;
       continue;
     }
-    const entry: RawEntry = {};
-    const id = str(item.id) ?? (typeof item.id === 'number' ? String(item.id) : undefined);
-    if (id) entry.guid = id;
-    const link = resolveUrl(str(item.url) ?? str(item.external_url), url);
-    if (link) entry.link = link;
-    const title = str(item.title);
-    if (title) entry.title = titleText(title);
-    const summary = str(item.summary);
-    if (summary) entry.summary = plainText(summary);
-    const html = str(item.content_html);
-    const content = html ? absolutizeHtml(html, link ?? url) : str(item.content_text);
-    if (content?.trim()) entry.content = content.trim();
-    // 1.0 has one `author`; 1.1 has `authors` (and the feed's, for items that have none)
-    const author = str(asObject(item.author)?.name) ?? str(asObject(firstOf(item.authors) ?? firstOf(doc.authors) ?? doc.author)?.name);
-    if (author) entry.author = collapse(author);
-    const date = str(item.date_published) ?? str(item.date_modified);
-    const published = parseDate(date, now);
-    if (published) entry.published = published;
-    else if (date) unreadable ??= date;
-    entries.push(entry);
+    // One item that breaks the reader (a summary nested 10,000 deep) is skipped, not the feed.
+    try {
+      const read = toEntry(item, doc, url, now);
+      if (read.unreadable) unreadable ??= read.unreadable;
+      entries.push(read.entry);
+    } catch (err) {
+      failed.push(err);
+    }
   }
   if (skipped) warnings.push(`parse: skipped ${skipped} JSON Feed item(s) that are not objects`);
+  if (failed.length) warnings.push(skippedWarning(failed));
   if (unreadable) warnings.push(`parse: some items have a date we cannot read (e.g. "${unreadable}")`);
   return { entries, warnings };
+}
+
+function toEntry(item: Json, doc: Json, url: string, now: number): { entry: RawEntry; unreadable?: string } {
+  const entry: RawEntry = {};
+  const id = str(item.id) ?? (typeof item.id === 'number' ? String(item.id) : undefined);
+  if (id) entry.guid = id;
+  const link = resolveUrl(str(item.url) ?? str(item.external_url), url);
+  if (link) entry.link = link;
+  const title = str(item.title);
+  if (title) entry.title = titleText(title);
+  const summary = str(item.summary);
+  if (summary) entry.summary = plainText(summary);
+  const html = str(item.content_html);
+  const content = html ? absolutizeHtml(html, link ?? url) : str(item.content_text);
+  if (content?.trim()) entry.content = content.trim();
+  // 1.0 has one `author`; 1.1 has `authors` (and the feed's, for items that have none)
+  const author = str(asObject(item.author)?.name) ?? str(asObject(firstOf(item.authors) ?? firstOf(doc.authors) ?? doc.author)?.name);
+  if (author) entry.author = collapse(author);
+  const date = str(item.date_published) ?? str(item.date_modified);
+  const published = parseDate(date, now);
+  if (published) entry.published = published;
+  return !published && date ? { entry, unreadable: date } : { entry };
 }
 
 function isObject(x: unknown): x is Json {

@@ -1,13 +1,14 @@
 // Text and links as the parsers hand them on: titles and summaries as plain text, content as HTML with
 // its links made absolute, every link absolute http(s).
 import { load } from 'cheerio';
+import { capDepth } from './html-depth.js';
 
 const BLOCK_END = /<(?:br|hr)\b[^>]*>|<\/(?:p|div|li|h[1-6]|tr|td|th|blockquote|section|article|pre|dd|dt)\s*>/gi;
 
 /** The readable text of an HTML fragment: scripts and styles dropped, blocks separated, spaces collapsed. */
 export function plainText(html: string): string {
   if (!/[<&]/.test(html)) return collapse(html);
-  const $ = load(html.replace(BLOCK_END, '$& '), null, false);
+  const $ = load(capDepth(html).html.replace(BLOCK_END, '$& '), null, false);
   $('script, style, noscript, template').remove();
   return collapse($.root().text());
 }

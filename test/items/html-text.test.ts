@@ -121,7 +121,7 @@ describe('decodeEntities', () => {
     expect(decodeEntities(text)).toBe(text);
   });
 
-  it('decodes the same rare name every time (it is remembered, not looked up once per text)', () => {
+  it('decodes the same rare name every time', () => {
     expect(decodeEntities('&Jukcy;&jukcy;')).toBe('Єє');
     expect(decodeEntities('&Jukcy;&jukcy;')).toBe('Єє');
   });
