@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Source, Watchbook } from '../src/model/watchbook.js';
 import type { Store } from '../src/store/index.js';
 
@@ -36,4 +37,31 @@ export async function reconcileSchedule(store: Store, watchbook: Watchbook, now:
     }
   }
   return { added, removed };
+}
+
+/** What checkSchedule found: all well, sources missing from the schedule, or Redis's data lost. */
+export type ScheduleCheck = 'ok' | 'resynced' | 'recovered';
+
+/**
+ * Each tick, in one cheap call: is the store's sentinel there, and is every source of the running watchbook
+ * scheduled? The schedule lives in Redis, and a Redis that lost its data (a restart without persistence, a
+ * flush) would leave the workers running and polling nothing. The sentinel gone: the data was lost, and
+ * with it the seen-set, so one process (recoverLostData is atomic) marks every source to warm up (its first
+ * poll marks its items seen and alerts none: they were alerted before, or are as old as those that were),
+ * rebuilds the schedule and says so. Fewer sources scheduled than the watchbook has (a schedule evicted
+ * alone, a recovery that died half-way): the schedule is reconciled. A first start, by contrast, alerts
+ * what its first polls find (the sentinel is written then, and nothing warms up).
+ */
+export async function checkSchedule(store: Store, watchbook: Watchbook, now: number, log: Logger): Promise<ScheduleCheck> {
+  const { sentinel, scheduled } = await store.scheduleCheck();
+  if (!sentinel && (await store.recoverLostData(watchbook.sources.map((s) => s.id), now))) {
+    const rebuilt = await reconcileSchedule(store, watchbook, now);
+    log.warn({ sources: rebuilt.added.length }, 'Redis data lost: schedule rebuilt, first polls warm up');
+    return 'recovered';
+  }
+  if (scheduled >= watchbook.sources.length) return 'ok';
+  const changed = await reconcileSchedule(store, watchbook, now);
+  if (changed.added.length === 0) return 'ok';
+  log.warn({ scheduled, sources: watchbook.sources.length, ...changed }, 'Sources missing from the schedule were scheduled again');
+  return 'resynced';
 }

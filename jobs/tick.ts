@@ -3,6 +3,7 @@ import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
+import { checkSchedule } from './schedule.js';
 import { forLog } from './score-items.js';
 
 /**
@@ -26,12 +27,15 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
 }
 
 /**
- * The tick: enqueue a fetch for every source whose time has come, and a delivery for every alert group
- * whose time has come; once an hour, prune what alerting and scoring no longer need, and rescore. A fetch
- * job carries a deduplication id per source, so a source already waiting or being fetched is not enqueued
- * again; a delivery's job id is its notification's.
+ * The tick: see that the schedule is whole (Redis may have lost it); enqueue a fetch for every source whose
+ * time has come, and a delivery for every alert group whose time has come; once an hour, prune what
+ * alerting and scoring no longer need, and rescore. A fetch job carries a deduplication id per source, so
+ * a source already waiting or being fetched is not enqueued again; a delivery's job id is its
+ * notification's.
  */
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
+  // A schedule Redis lost is rebuilt before it is read (schedule.ts checkSchedule: one call when all is well).
+  await checkSchedule(ctx.store, ctx.live.watchbook, ctx.now(), ctx.log);
   const due = await ctx.store.dueSources(ctx.now(), DUE_PER_TICK);
   for (const source of due) {
     await ctx.queues.fetch.add('fetch', { source }, { deduplication: { id: jobId('fetch', source) } });

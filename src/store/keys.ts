@@ -30,6 +30,13 @@ export interface StoreKeys {
   readonly validators: string;
   /** Sorted set: source → when next due. */
   readonly schedule: string;
+  /**
+   * String: when a worker first found this store (written at start, never deleted). Its absence later
+   * means Redis lost its data (restarted without persistence, flushed, failed over to an empty replica).
+   */
+  readonly sentinel: string;
+  /** Set: sources whose next poll only marks its items seen, after Redis lost its data (no alerts). */
+  readonly warmUp: string;
   /** Hash: alert id → Alert JSON (first write wins). */
   readonly alerts: string;
   /** Sorted set: alert id → when it was last raised (its latest startsAt), for pruning. */
@@ -101,6 +108,8 @@ export function storeKeys(prefix?: string): StoreKeys {
     health: `${p}:health`,
     validators: `${p}:validators`,
     schedule: `${p}:schedule`,
+    sentinel: `${p}:sentinel`,
+    warmUp: `${p}:warm-up`,
     alerts: `${p}:alerts`,
     alertsByTime: `${p}:alerts:by-time`,
     alertGroups: `${p}:alert:groups`,

@@ -69,6 +69,9 @@ export class MemoryStore implements Store {
   private readonly health = new Map<string, string>();
   private readonly validators = new Map<string, string>();
   private readonly due = new Map<string, number>();
+  /** When a worker first found this store; undefined until then. */
+  private sentinel: number | undefined;
+  private readonly warming = new Set<string>();
   private readonly groups = new Map<string, string>();
   private readonly alertRecords = new Map<string, string>();
   /** Alert id → when it was last raised (its latest startsAt). */
@@ -295,6 +298,44 @@ export class MemoryStore implements Store {
 
   scheduled(): Promise<Record<string, number>> {
     return settle(() => Object.fromEntries(this.schedules().map((s) => [s.member, s.score])));
+  }
+
+  markStarted(now: number): Promise<boolean> {
+    return settle(() => {
+      checkTime('markStarted: now', now);
+      if (this.sentinel !== undefined) return false;
+      this.sentinel = now;
+      return true;
+    });
+  }
+
+  scheduleCheck(): Promise<{ sentinel: boolean; scheduled: number }> {
+    return settle(() => ({ sentinel: this.sentinel !== undefined, scheduled: this.due.size }));
+  }
+
+  recoverLostData(sources: readonly string[], now: number): Promise<boolean> {
+    return settle(() => {
+      checkTime('recoverLostData: now', now);
+      if (this.sentinel !== undefined) return false;
+      this.sentinel = now;
+      for (const source of sources) this.warming.add(source);
+      return true;
+    });
+  }
+
+  warmUp(source: string, keys: readonly string[], now: number): Promise<boolean> {
+    return settle(() => {
+      checkTime('warmUp: now', now);
+      if (!this.warming.delete(source) && this.sentinel !== undefined) return false;
+      for (const key of keys) {
+        const last = this.seen.get(key);
+        if (last === undefined || last < now) {
+          this.seen.delete(key);
+          this.seen.set(key, now);
+        }
+      }
+      return true;
+    });
   }
 
   getAlertGroup(key: string): Promise<AlertGroupRecord | undefined> {

@@ -45,8 +45,10 @@ import {
   PURGE_SEND_LOGS,
   PRUNE_GROUP,
   RECORD_SEND,
+  RECOVER_LOST_DATA,
   type RedisClient,
   RELEASE_SEND,
+  WARM_UP,
 } from './scripts.js';
 import type { FingerprintEntry, Store } from './store.js';
 
@@ -347,6 +349,34 @@ export class RedisStore implements Store {
 
   scheduled(): Promise<Record<string, number>> {
     return this.op('scheduled', async () => Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))));
+  }
+
+  markStarted(now: number): Promise<boolean> {
+    return this.op('markStarted', async () => {
+      checkTime('markStarted: now', now);
+      return (await this.client.set(this.keys.sentinel, String(now), 'NX')) === 'OK';
+    });
+  }
+
+  scheduleCheck(): Promise<{ sentinel: boolean; scheduled: number }> {
+    return this.op('scheduleCheck', async () => {
+      const [sentinel, scheduled] = (await this.exec(this.client.multi().exists(this.keys.sentinel).zcard(this.keys.schedule))) as [number, number];
+      return { sentinel: sentinel === 1, scheduled };
+    });
+  }
+
+  recoverLostData(sources: readonly string[], now: number): Promise<boolean> {
+    return this.op('recoverLostData', async () => {
+      checkTime('recoverLostData: now', now);
+      return (await RECOVER_LOST_DATA.run(this.client, [this.keys.sentinel, this.keys.warmUp], [now, ...sources])) === 1;
+    });
+  }
+
+  warmUp(source: string, keys: readonly string[], now: number): Promise<boolean> {
+    return this.op('warmUp', async () => {
+      checkTime('warmUp: now', now);
+      return (await WARM_UP.run(this.client, [this.keys.warmUp, this.keys.seen, this.keys.sentinel], [source, now, ...keys])) === 1;
+    });
   }
 
   getAlertGroup(key: string): Promise<AlertGroupRecord | undefined> {

@@ -44,6 +44,28 @@ return out
 `);
 
 /**
+ * KEYS[1] sentinel, KEYS[2] warm-up set; ARGV: now, then source ids. When the sentinel is missing (Redis
+ * lost its data), writes it and adds the sources to the warm-up set, and returns 1; else 0, writing nothing.
+ */
+export const RECOVER_LOST_DATA = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+return 1
+`);
+
+/**
+ * KEYS[1] warm-up set, KEYS[2] seen set, KEYS[3] sentinel; ARGV: source, now, then item keys. When the
+ * source is in the warm-up set (removed then), or the sentinel is missing, marks the keys seen at `now`
+ * (GT, as MARK_SEEN) and returns 1; else 0, writing nothing.
+ */
+export const WARM_UP = new LuaScript(`
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+for i = 3, #ARGV do redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[i]) end
+return 1
+`);
+
+/**
  * KEYS[1] evidence hash, KEYS[2] by-time set; ARGV: (id, publishedAt, json) triples. An id already present
  * is left as it was, record and time alike. Returns how many ids were new.
  */

@@ -75,6 +75,27 @@ export interface Store {
   dueSources(now: number, limit: number): Promise<string[]>;
   scheduled(): Promise<Record<string, number>>;
 
+  // Redis losing its data while workers run (a restart without persistence, a flush, a failover to an
+  // empty replica): the schedule goes, and with it all polling, and the seen-set, so old items would come
+  // back as new. A sentinel, written when a worker starts, tells: its absence means the data is gone.
+
+  /** Write the sentinel at `now` unless it is there; true when it was written (a store new to workers). */
+  markStarted(now: number): Promise<boolean>;
+  /** In one cheap step (each tick asks): whether the sentinel is there, and how many sources are scheduled. */
+  scheduleCheck(): Promise<{ sentinel: boolean; scheduled: number }>;
+  /**
+   * After the data was lost: when the sentinel is missing, write it and mark each of `sources` to warm up
+   * on its next poll, in one atomic step; true for the one caller that did (of workers racing, exactly one).
+   */
+  recoverLostData(sources: readonly string[], now: number): Promise<boolean>;
+  /**
+   * A poll of `source` brought `keys`: when the source is marked to warm up (the mark is dropped), or the
+   * sentinel is missing (the data was lost under a fetch in flight, before a tick noticed), mark the keys
+   * seen at `now`, in one atomic step, and answer true (the caller scores nothing); else false, and nothing
+   * is written.
+   */
+  warmUp(source: string, keys: readonly string[], now: number): Promise<boolean>;
+
   // Alerts, their groups and what was sent about them. The record types mirror alerts/ (records.ts):
   // AlertGroupRecord is AlertGroup, SendLogRecord is SendLog, SilenceRecord is RuntimeSilence.
 

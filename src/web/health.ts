@@ -21,11 +21,28 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
     } catch (err) {
       checks.tick = `cannot read: ${(err as Error).message}`;
     }
+    checks.schedule = await scheduleReadiness(ctx);
   } else {
     checks.tick = 'unknown: Redis is not answering';
+    checks.schedule = 'unknown: Redis is not answering';
   }
   for (const [name, value] of Object.entries(checks)) if (value !== 'ok') problems.push(name);
   return { ready: problems.length === 0, checks };
+}
+
+/**
+ * Whether the fetch schedule is whole: without it nothing is polled, whatever the ticks do. A missing
+ * sentinel means Redis lost its data (or no worker has started on it yet); the worker's next tick rebuilds.
+ */
+async function scheduleReadiness(ctx: WebContext): Promise<string> {
+  try {
+    const { sentinel, scheduled } = await ctx.store.scheduleCheck();
+    const sources = ctx.watchbook().sources.length;
+    if (!sentinel) return 'store empty: Redis lost its data, or no worker has started on it yet';
+    return scheduled < sources ? `${scheduled} of ${sources} sources scheduled` : 'ok';
+  } catch (err) {
+    return `cannot read: ${(err as Error).message}`;
+  }
 }
 
 export function healthRoutes(app: FastifyInstance, ctx: WebContext): void {

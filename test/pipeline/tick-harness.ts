@@ -28,9 +28,17 @@ export function poll(guid: string, publishedAt: number): Item {
   return item;
 }
 
-/** Run `body` with `tickAt(slot)`: the tick of a 5 s slot, its clock set to the slot. */
+/** Far beyond every tick of these tests: no source falls due, so a tick enqueues no fetch. */
+const NEVER = Date.UTC(2100, 0, 1);
+
+/**
+ * Run `body` with `tickAt(slot)`: the tick of a 5 s slot, its clock set to the slot. The store is as a
+ * worker leaves it at start (its sentinel written, every source scheduled), with no source due.
+ */
 export async function withTicks(redis: Redis, prefix: string, store: Store, body: (tickAt: (slot: number) => Promise<unknown>) => Promise<void>): Promise<void> {
   const queues = openQueues(redis, prefix);
+  await store.markStarted(T0);
+  for (const source of wb.sources) await store.schedule(source.id, NEVER);
   try {
     let clock = 0;
     const ctx: JobContext = { live: new Live(wb), store, queues, fetcher: new Fetcher(), log: pino({ level: 'silent' }), now: () => clock };

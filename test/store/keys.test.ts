@@ -16,6 +16,8 @@ describe('storeKeys', () => {
       health: '{signpost}:health',
       validators: '{signpost}:validators',
       schedule: '{signpost}:schedule',
+      sentinel: '{signpost}:sentinel',
+      warmUp: '{signpost}:warm-up',
       alerts: '{signpost}:alerts',
       alertsByTime: '{signpost}:alerts:by-time',
       alertGroups: '{signpost}:alert:groups',
@@ -48,7 +50,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(22);
+      expect(new Set(keyList(keys)).size).toBe(24);
     },
   );
 });

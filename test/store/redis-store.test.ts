@@ -25,6 +25,7 @@ describe('RedisStore', () => {
     await store.setHealth(health('kiis'));
     await store.setValidators('kiis', { etag: '"x"' });
     await store.schedule('kiis', T0);
+    await store.recoverLostData(['kiis'], T0); // the sentinel, and a source to warm up
     await store.putAlerts([alert('a1', T0)]);
     await store.setAlertGroup('root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
     await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');

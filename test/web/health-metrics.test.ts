@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, state, type Harness } from './harness.js';
+import { deleteUnder } from '../store/backends.js';
+import { harness, state, type Harness, WATCHBOOK } from './harness.js';
 
 /** Prometheus text as a map from `name{labels}` to value; throws on a line that is not a sample or a comment. */
 function parseProm(text: string): Map<string, number> {
@@ -11,6 +12,12 @@ function parseProm(text: string): Map<string, number> {
     samples.set(m[1], Number(m[2]));
   }
   return samples;
+}
+
+/** What a worker writes at start: the store's sentinel and every source scheduled. */
+async function startedWorker(h: Harness): Promise<void> {
+  await h.store.markStarted(Date.now());
+  for (const source of WATCHBOOK.sources) await h.store.schedule(source.id, Date.now());
 }
 
 describe('web role without credentials: health, readiness, metrics', () => {
@@ -26,13 +33,15 @@ describe('web role without credentials: health, readiness, metrics', () => {
     expect(await r.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz is 503 naming the tick before any tick, 200 after one, 503 when the watchbook reload was refused', async () => {
+  it('/readyz is 503 naming the tick and schedule before a worker, 200 after a tick, 503 when the watchbook reload was refused', async () => {
     let r = await fetch(`${h.web.url}/readyz`);
     expect(r.status).toBe(503);
     const body = (await r.json()) as { notReady: string[]; checks: Record<string, string> };
-    expect(body.notReady).toEqual(['tick']);
+    expect(body.notReady).toEqual(['tick', 'schedule']);
     expect(body.checks.redis).toBe('ok');
+    expect(body.checks.schedule).toMatch(/^store empty/);
 
+    await startedWorker(h);
     await h.store.appendScenarioState(state(Date.now(), 0.3));
     r = await fetch(`${h.web.url}/readyz`);
     expect(r.status).toBe(200);
@@ -44,9 +53,33 @@ describe('web role without credentials: health, readiness, metrics', () => {
     h.reload.status = { ok: true, at: Date.now(), problems: [] };
   });
 
-  it('/readyz is 200 after a finished tick job alone', async () => {
+  it('/readyz is 503 while Redis has lost the schedule (its data, or a source), ticks or not', async () => {
     const other = await harness(undefined);
     try {
+      await startedWorker(other);
+      await other.store.appendScenarioState(state(Date.now(), 0.3));
+      expect((await fetch(`${other.web.url}/readyz`)).status).toBe(200);
+
+      await other.store.unschedule('bad-feed');
+      let r = await fetch(`${other.web.url}/readyz`);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toMatchObject({ notReady: ['schedule'], checks: { schedule: '1 of 2 sources scheduled' } });
+
+      // Everything under the prefix gone, as when Redis comes back empty; a tick alone does not make it ready.
+      await deleteUnder(other.redis, other.prefix);
+      await other.store.appendScenarioState(state(Date.now(), 0.3));
+      r = await fetch(`${other.web.url}/readyz`);
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as { notReady: string[] }).notReady).toEqual(['schedule']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('/readyz is 200 after a finished tick job alone, once a worker has scheduled the sources', async () => {
+    const other = await harness(undefined);
+    try {
+      await startedWorker(other);
       const { Worker } = await import('bullmq');
       const connection = other.redis.duplicate({ maxRetriesPerRequest: null });
       const worker = new Worker('tick', () => Promise.resolve('done'), { connection, prefix: other.prefix });
