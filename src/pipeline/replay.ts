@@ -46,7 +46,7 @@ export interface ReplayResult {
 
 export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (step: ReplayStep) => void): Promise<ReplayResult> {
   const problems: string[] = [];
-  const items = (await readInput(inputPath, watchbook, problems)).sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
+  const items = await readItems(inputPath, watchbook, problems);
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
   const seen = new Set<string>();
   let picture = emptyPicture(watchbook);
@@ -99,8 +99,11 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
   return { steps, final: picture.probabilities, alerts, problems };
 }
 
-/** Items from a file or a folder: `.jsonl` item lines (the `score` input with publishedAt), or feed files. */
-async function readInput(path: string, watchbook: Watchbook, problems: string[]): Promise<Item[]> {
+/**
+ * Items from a file or a folder, oldest first: `.jsonl` item lines (the `score` input with publishedAt), or
+ * feed files. What cannot be read is added to `problems`.
+ */
+export async function readItems(path: string, watchbook: Watchbook, problems: string[]): Promise<Item[]> {
   const files = statSync(path).isDirectory()
     ? readdirSync(path)
         .sort()
@@ -112,7 +115,7 @@ async function readInput(path: string, watchbook: Watchbook, problems: string[])
     if (extname(file) === '.jsonl') items.push(...readItemLines(file, watchbook, problems));
     else items.push(...(await readFeedFile(file, watchbook, problems)));
   }
-  return items;
+  return items.sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
 }
 
 function sourceFor(id: string | undefined, fallback: string, watchbook: Watchbook): Source {
