@@ -6,7 +6,7 @@ import { Fetcher } from '../src/fetch/index.js';
 import type { Watchbook } from '../src/model/watchbook.js';
 import { createEmailTransportFromEnv } from '../src/notify/index.js';
 import { scoredSpanMs } from '../src/pipeline/evaluate.js';
-import { connectRedis, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, Worker, type DeliverJob, type DigestJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import { connectRedis, DEFAULT_REDIS_URL, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, RedisState, Worker, type DeliverJob, type DigestJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
 import { normalizePrefix, RedisStore } from '../src/store/index.js';
 import { deliverAlert, type DeliverContext } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
@@ -60,7 +60,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   // The longest any valid watchbook keeps evidence: the store refuses a seen-set that would forget first.
   const store = new RedisStore(redis, { prefix, evidenceTtlMs: scoredSpanMs([{ halfLifeMs: MAX_HALF_LIFE_MS }]) });
-  const queues = openQueues(redis, prefix);
+  // Redis going away and coming back: one line each, not one per reconnect attempt of every connection.
+  const redisState = new RedisState(redis, log, { role: 'worker', url: opts.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL });
+  const queues = openQueues(redis, prefix, (err) => {
+    if (!redisState.report(err)) log.error({ err: err.message }, 'Queue error');
+  });
   const live = new Live(opts.watchbook);
   const email = process.env.SMTP_URL ? createEmailTransportFromEnv() : undefined;
   if (!email && opts.watchbook.receivers.some((r) => r.email)) log.warn('SMTP_URL is not set: email receivers will not be sent to');
@@ -97,19 +101,28 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     new Worker<DigestJob>(QUEUE.digest, (job) => sendDigest(job, ctx), { connection: redis, prefix, concurrency: 1, settings: { backoffStrategy: deliverBackoff } }),
   ];
   for (const w of workers) {
-    w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'Worker error'));
+    w.on('error', (err) => {
+      if (!redisState.report(err)) log.error({ queue: w.name, err: err.message }, 'Worker error');
+    });
     w.on('failed', (job, err) => log.warn({ queue: w.name, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'Job failed'));
   }
 
+  // One add at a time, skipped while Redis is away (an add waits out the reconnect): node-cron's own
+  // noOverlap would print an unstructured warning for every tick it blocks.
+  let adding = false;
   const fireTick = async () => {
+    if (adding || !redisState.reachable) return;
+    adding = true;
     const slot = Math.floor(Date.now() / tickMs) * tickMs;
     try {
       await queues.tick.add('tick', { slot, everyMs: tickMs }, { jobId: jobId('tick', slot) });
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'Could not add the tick; Redis may be away');
+      if (!redisState.report(err)) log.warn({ err: (err as Error).message }, 'Could not add the tick');
+    } finally {
+      adding = false;
     }
   };
-  const task = cron.schedule(`*/${Math.max(1, Math.round(tickMs / 1000))} * * * * *`, fireTick, { noOverlap: true });
+  const task = cron.schedule(`*/${Math.max(1, Math.round(tickMs / 1000))} * * * * *`, fireTick);
   void fireTick();
 
   const watcher = (opts.reload ?? true) ? watchWatchbook(
@@ -127,6 +140,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   return {
     reloadStatus: () => watcher.status(),
     stop: async () => {
+      redisState.stop();
       watcher.stop();
       await task.stop();
       // Stop taking jobs and let the ones in flight finish, within the grace period.

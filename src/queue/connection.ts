@@ -61,3 +61,102 @@ export async function evictionWarning(client: Redis): Promise<string | undefined
     return undefined; // managed Redis often forbids CONFIG; nothing to say then
   }
 }
+
+// ioredis and BullMQ report a Redis that is away once per reconnect attempt, from every connection (the
+// shared client, each worker's blocking connection, each queue): hundreds of lines a minute, stack traces
+// among them. RedisState turns that into one line when Redis goes away and one when it is back.
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** Whether an error says Redis cannot be reached (rather than a command or a job going wrong). */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  return err.name === 'MaxRetriesPerRequestError' || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|ECONNREFUSED|ECONNRESET/.test(err.message);
+}
+
+/** What RedisState logs with: a pino logger or anything with the same two levels. */
+export interface StateLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * Whether Redis is reachable, as seen by one process, logged once per change: `Redis unreachable` with the
+ * reason when an error says so, `Redis reachable again` (with how long it was away) when the shared client
+ * is ready and answers PING again. Errors of every connection are handed to `report`.
+ */
+export class RedisState {
+  private downSince: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  private stopped = false;
+  private readonly fields: Record<string, unknown>;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly log: StateLog,
+    private readonly opts: { url?: string; role?: string; checkEveryMs?: number; now?: () => number } = {},
+  ) {
+    this.fields = { ...(opts.role && { role: opts.role }), ...(opts.url && { redis: redactUrl(opts.url) }) };
+    client.on('error', this.onError).on('ready', this.onReady);
+  }
+
+  private readonly onError = (err: Error) => void this.report(err);
+  private readonly onReady = () => void this.check();
+
+  get reachable(): boolean {
+    return this.downSince === undefined;
+  }
+
+  /**
+   * An error from any connection to this Redis. True when it is a connection error, now reported or
+   * already known; false for any other error, which the caller logs itself.
+   */
+  report(err: unknown): boolean {
+    if (!isConnectionError(err)) return false;
+    if (this.downSince !== undefined || this.stopped) return true;
+    this.downSince = this.now();
+    this.log.warn({ ...this.fields, reason: (err as Error).message }, 'Redis unreachable');
+    // The shared client's `ready` says it is back; the check also covers a client that never lost its
+    // connection while the others did.
+    this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs ?? 1_000);
+    this.timer.unref();
+    return true;
+  }
+
+  /** At shutdown, before the connections close: their "Connection is closed" is no outage. */
+  stop(): void {
+    this.stopped = true;
+    this.stopChecking();
+    this.client.off('error', this.onError).off('ready', this.onReady);
+  }
+
+  private stopChecking(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  private async check(): Promise<void> {
+    if (this.downSince === undefined || this.checking || this.client.status !== 'ready') return;
+    this.checking = true;
+    try {
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 2_000).unref());
+      await Promise.race([this.client.ping(), deadline]);
+      if (this.downSince === undefined) return;
+      const downMs = this.now() - this.downSince;
+      this.downSince = undefined;
+      this.stopChecking();
+      this.log.info({ ...this.fields, down_ms: downMs }, 'Redis reachable again');
+    } catch {
+      // still away; the next check tries again
+    } finally {
+      this.checking = false;
+    }
+  }
+}

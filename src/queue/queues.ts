@@ -105,9 +105,16 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** The queues, under the store's hash-tagged prefix so they share its Redis Cluster slot. */
-export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const open = <T>(name: keyof typeof QUEUE) => new Queue<T>(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+/**
+ * The queues, under the store's hash-tagged prefix so they share its Redis Cluster slot. `onError` hears
+ * each queue's errors (without a listener BullMQ prints each one, with its stack, to stderr).
+ */
+export function openQueues(connection: ConnectionOptions, prefix: string, onError?: (err: Error) => void): Queues {
+  const open = <T>(name: keyof typeof QUEUE) => {
+    const queue = new Queue<T>(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+    if (onError) queue.on('error', onError);
+    return queue;
+  };
   const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver'), digest: open<DigestJob>('digest') };
   return {
     ...queues,

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Watchbook } from '../model/watchbook.js';
-import { openQueues } from '../queue/index.js';
+import { openQueues, RedisState } from '../queue/index.js';
 import { normalizePrefix, RedisStore } from '../store/index.js';
 import { authenticate, parseBasic, type WebAuth } from './auth.js';
 import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
@@ -41,7 +41,11 @@ const PUBLIC = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
   const prefix = normalizePrefix(opts.prefix);
-  const queues = openQueues(opts.redis, prefix);
+  // Redis going away and coming back: one line each, not a stack trace per reconnect attempt of each queue.
+  const redisState = new RedisState(opts.redis, opts.log, { role: 'web' });
+  const queues = openQueues(opts.redis, prefix, (err) => {
+    if (!redisState.report(err)) opts.log.error({ err: err.message }, 'Web: queue error');
+  });
   const ctx: WebContext = {
     redis: opts.redis,
     store: new RedisStore(opts.redis, { prefix }),
@@ -93,6 +97,7 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
   return {
     url,
     close: async () => {
+      redisState.stop();
       await app.close();
       await queues.close();
     },
