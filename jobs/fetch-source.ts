@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
 import { redactText } from '../src/model/redact.js';
+import type { Item } from '../src/model/item.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
 import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
 import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 import { intervalFor } from './schedule.js';
+
+/** Items per score job at most: a huge feed is many short jobs, none holding a worker (its lock, its SIGTERM) long. */
+export const SCORE_BATCH = 1_000;
 
 export interface FetchOutcome {
   source: string;
@@ -48,11 +52,7 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     // The first poll after Redis lost its data marks its items seen and scores none (schedule.ts).
     const warmedUp = items.length > 0 && (await ctx.store.warmUp(id, items.map((i) => i.key), now));
     if (warmedUp) log.info({ items: items.length }, 'Source warmed up after Redis lost its data: its items marked seen, none alerted');
-    else if (items.length) {
-      // The same batch (a retried fetch job) gets the same score job id, so it is scored once.
-      const batch = createHash('sha256').update(items.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
-      await ctx.queues.score.add('score', { source: id, items }, { jobId: jobId('score', id, batch) });
-    }
+    else if (items.length) await enqueueScoring(ctx, id, items);
     const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every });
     await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, now + every)]);
     // Fetched well: an outage alert of this source is resolved.
@@ -76,4 +76,15 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }
+}
+
+/** Score jobs for a fetch's items, SCORE_BATCH at a time. A retried fetch makes the same batches under the same ids: each is scored once. */
+async function enqueueScoring(ctx: JobContext, source: string, items: Item[]): Promise<void> {
+  const jobs = [];
+  for (let at = 0; at < items.length; at += SCORE_BATCH) {
+    const batch = items.slice(at, at + SCORE_BATCH);
+    const digest = createHash('sha256').update(batch.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
+    jobs.push({ name: 'score', data: { source, items: batch }, opts: { jobId: jobId('score', source, digest) } });
+  }
+  await ctx.queues.score.addBulk(jobs);
 }
