@@ -1,0 +1,81 @@
+// The built binary run once (`signpost validate`, `signpost fetch`) with its output and time, bounded; and
+// the web role (`signpost web`, or `signpost start`) as a child process whose URL is read from its log.
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { MAIN_JS, type LogLine, type WorkerProcess } from '../../test/worker/helpers/processes.js';
+import { reap } from './reaper.js';
+import type { Scope } from './scenario.js';
+import { waitUntil } from './tally.js';
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** Killed at the time limit. */
+  timedOut: boolean;
+}
+
+/** `node dist/src/cli/main.js ...args`, SIGNPOST_CONFIG removed, `env` added; killed after `timeoutMs`. */
+export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+  const env = { ...process.env, ...opts.env };
+  delete env.SIGNPOST_CONFIG;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [MAIN_JS, ...args], { env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const e = err as (Error & { code?: number | string; killed?: boolean; signal?: string }) | null;
+      resolve({
+        status: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+        ms: Date.now() - started,
+        timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
+      });
+    });
+    reap(child);
+  });
+}
+
+/**
+ * `signpost web` (or `start`) on a free port, its JSON log collected like a worker's; killed in cleanup.
+ * Resolves once it logged "Web started" (with its URL), or throws with what it printed.
+ */
+export async function spawnWeb(
+  name: string,
+  opts: { command?: 'web' | 'start'; config: string; prefix: string; redisUrl: string; env?: NodeJS.ProcessEnv; deadline: number },
+  scope: Scope,
+): Promise<WorkerProcess & { url: string }> {
+  const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'web', '--config', opts.config], {
+    env: { ...process.env, ...opts.env, PORT: '0', REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
+  reap(child);
+  const logs: LogLine[] = [];
+  const text: string[] = [];
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve((exitInfo = { code, signal }))),
+  );
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (parsed && typeof parsed === 'object') logs.push(parsed as LogLine);
+      else text.push(line);
+    } catch {
+      text.push(line);
+    }
+  });
+  createInterface({ input: child.stderr }).on('line', (line) => text.push(line));
+  const w: WorkerProcess = { name, child, pid: child.pid, logs, text, exit, exited: () => exitInfo };
+  scope.defer(name, w, async (p) => {
+    if (!p.exited()) p.child.kill('SIGKILL');
+    await p.exit;
+  });
+  const up = await waitUntil(() => logs.some((l) => l.msg === 'Web started') || exitInfo !== undefined, Math.min(opts.deadline, Date.now() + 30_000), 100);
+  const url = logs.find((l) => l.msg === 'Web started')?.url;
+  if (!up || typeof url !== 'string') throw new Error(`${name} did not start: ${exitInfo ? `exited ${JSON.stringify(exitInfo)}` : 'no "Web started"'}; ${text.slice(-3).join(' / ')}`);
+  return Object.assign(w, { url });
+}
+
+export const basicAuth = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
