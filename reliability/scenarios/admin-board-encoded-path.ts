@@ -8,6 +8,7 @@
 // probes, Redis must show no write happened (no queue paused, the sentinel jobs still there), and the admin
 // must still reach the board and write through it.
 import { request } from 'node:http';
+import type { Queue } from 'bullmq';
 import { openQueues, QUEUE } from '../../src/queue/index.js';
 import { basicAuth, spawnWeb } from '../lib/cli.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -96,7 +97,8 @@ export const scenario: Scenario = {
     // Sentinel jobs no worker takes (only the web role runs): a write through the board would remove or move them.
     const queues = scope.defer('queues', openQueues(world.redis, world.prefix), (q) => q.close());
     const names = Object.values(QUEUE) as string[];
-    const byName = new Map(names.map((n) => [n, [queues.tick, queues.fetch, queues.score, queues.deliver, queues.digest].find((q) => q.name === n)!]));
+    const all = [queues.tick, queues.fetch, queues.score, queues.deliver, queues.digest] as unknown as Queue[];
+    const byName = new Map(names.map((n) => [n, all.find((q) => q.name === n)!]));
     for (const q of byName.values()) await q.add('sentinel', { sentinel: true }, { jobId: `sentinel-${q.name}`, delay: 3_600_000 });
 
     const viewer = basicAuth(VIEWER.user, VIEWER.password);
