@@ -33,6 +33,7 @@ export async function startOwnRedis(extra: readonly string[] = []): Promise<OwnR
     const c = reap(spawn('redis-server', args, { stdio: 'ignore' }));
     child = c;
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
     try {
       for (let i = 0; ; i++) {
         if (c.exitCode !== null) throw new Error(`redis-server on ${port} exited with ${c.exitCode}`);
@@ -61,7 +62,8 @@ export async function startOwnRedis(extra: readonly string[] = []): Promise<OwnR
     clearTimeout(timer);
   };
   await start();
-  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+  // Errors while the server is down are expected: the commands that meet them fail, and that is enough.
+  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => {});
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

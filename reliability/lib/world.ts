@@ -46,7 +46,7 @@ export interface World {
 export async function startWorld(opts: WorldOptions, scope: Scope): Promise<World> {
   const prefix = randomPrefix('rel');
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const redis = scope.defer('redis client', new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }), (r) => r.disconnect());
+  const redis = scope.defer('redis client', new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => {}), (r) => r.disconnect());
   scope.defer(`keys under ${prefix}`, redis, async (r) => void (await deleteUnder(r, prefix)));
   const sourceIds = Array.from({ length: opts.sources }, (_, n) => sourceId(n));
   const feeds = scope.defer('feeds', await LiveFeeds.start(sourceIds), (f) => f.close());
