@@ -94,7 +94,9 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
     },
     complaints() {
       const counts = new Map<string, number>();
-      for (const w of workers) for (const l of w.logs) if ((l.level ?? 0) >= 40) counts.set(String(l.msg), (counts.get(String(l.msg)) ?? 0) + 1);
+      // Ids and ports vary; the kind of complaint is what stderr should show.
+      const kind = (msg: string) => msg.replace(/<[^>]*>/g, '<…>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').slice(0, 100);
+      for (const w of workers) for (const l of w.logs) if ((l.level ?? 0) >= 40) counts.set(kind(String(l.msg)), (counts.get(kind(String(l.msg))) ?? 0) + 1);
       const crashed = workers.filter((w) => w.exited() && w.exited()!.signal !== 'SIGKILL').map((w) => `${w.name} exited ${JSON.stringify(w.exited())}: ${w.text.slice(-2).join(' / ')}`);
       const list = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([m, n]) => `${n}x "${m}"`);
       return [...crashed, ...list].join('; ') || 'none';
