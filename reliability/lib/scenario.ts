@@ -10,7 +10,7 @@ export interface ScenarioOptions {
   /** Cleanups run in reverse order after the scenario, whether it passed, failed, threw or overran. */
   scope: Scope;
   /** A line to stderr, prefixed with the scenario's name. */
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 /** One entry of the suite's JSON line (a contract: these keys, these meanings). */

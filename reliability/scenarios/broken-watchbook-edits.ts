@@ -56,7 +56,7 @@ export const scenario: Scenario = {
       const answer = worker.logs.slice(seen).find((l) => l.msg === REFUSED || l.msg === RELOADED);
       if (!refused || !answer) unanswered.push(edit.name);
       else if (answer.msg === RELOADED) accepted.push(edit.name);
-      else log(`refused ${edit.name}: ${String(answer.problem ?? answer.problems ?? '').replace(book.dir, '').slice(0, 160)}`);
+      else log(`refused ${edit.name}: ${JSON.stringify(answer.problem ?? answer.problems ?? '').replace(book.dir, '').slice(0, 160)}`);
     }
     restore();
     const reloadsDuring = logsWith(worker, RELOADED).length - reloadsBefore;
