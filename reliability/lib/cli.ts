@@ -46,7 +46,7 @@ export async function spawnWeb(
   scope: Scope,
 ): Promise<WorkerProcess & { url: string }> {
   const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'web', '--config', opts.config], {
-    env: { ...process.env, ...opts.env, PORT: '0', REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: 'info' },
+    env: { ...process.env, ...opts.env, PORT: '0', REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: opts.env?.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
