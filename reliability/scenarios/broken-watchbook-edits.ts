@@ -1,7 +1,7 @@
 // Thirty broken watchbook edits (lib/broken-edits.ts) applied one after another to the folder a running
 // `signpost worker` watches, the good files restored under each, while items flow. The worker must stay
 // up, refuse every edit (a "refused" log line after it, and no reload), and alert every item once.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { logsWith } from '../../test/worker/helpers/processes.js';
 import { BROKEN_EDITS, type EditFiles } from '../lib/broken-edits.js';
@@ -14,6 +14,8 @@ const RELOADED = 'Watchbook reloaded';
 /** The worker looks at the folder every 2 s. */
 const REFUSAL_WITHIN_MS = 10_000;
 const SETTLE_MS = 8_000;
+/** After "Worker started", the worker's watcher is set up and has looked at the folder (every 2 s). */
+const WATCHER_READY_MS = 5_000;
 
 export const scenario: Scenario = {
   name: 'broken-watchbook-edits',
@@ -23,25 +25,34 @@ export const scenario: Scenario = {
     const world = await startWorld({ sources: size.sources, every: '1s', rules: size.perSource }, scope);
     const { book } = world;
     let extra: string[] = [];
-    const restore = (): void => {
-      for (const p of extra) rmSync(join(book.dir, p), { recursive: true, force: true });
-      extra = [];
-      writeFileSync(book.watchbookPath, book.good.watchbook);
-      writeFileSync(book.rulesPath, book.good.rules);
+    // Written whole and renamed into place, broken file first and restorations after: the worker, which
+    // looks whenever it likes, sees only states that are broken (or, at the very end, good), never a good
+    // state between two edits nor half a file.
+    const put = (path: string, content: string | Buffer): void => {
+      const tmp = join(book.dir, `.edit-${process.pid}.tmp`);
+      writeFileSync(tmp, content);
+      renameSync(tmp, path);
+    };
+    const restore = (keep: readonly string[] = []): void => {
+      for (const p of extra.filter((x) => !keep.includes(x))) rmSync(join(book.dir, p), { recursive: true, force: true });
+      extra = extra.filter((x) => keep.includes(x));
+      if (!keep.includes('watchbook.yaml')) put(book.watchbookPath, book.good.watchbook);
+      if (!keep.includes('rules/rel.yaml')) put(book.rulesPath, book.good.rules);
     };
     const apply = (files: EditFiles): void => {
-      restore();
       for (const [p, content] of Object.entries(files)) {
         const path = join(book.dir, p);
         mkdirSync(dirname(path), { recursive: true });
-        if (typeof content === 'object' && !Buffer.isBuffer(content)) mkdirSync(path);
-        else writeFileSync(path, content);
+        if (typeof content === 'object' && !Buffer.isBuffer(content)) mkdirSync(path, { recursive: true });
+        else put(path, content);
         if (p !== 'watchbook.yaml' && p !== 'rules/rel.yaml') extra.push(p);
       }
+      restore(Object.keys(files));
     };
-
     const worker = world.spawn('w');
     await waitUntil(() => started(worker), Math.min(deadline, Date.now() + 30_000));
+    // The watcher takes its first look a moment after "Worker started": an edit before that goes unseen.
+    await sleep(WATCHER_READY_MS);
     // Items through the whole run of edits (about 3 s each).
     const alerts = world.publish(size.perSource, Date.now(), (BROKEN_EDITS.length * 3_000) / size.perSource);
     log(`${BROKEN_EDITS.length} broken edits while ${size.sources} sources publish ${alerts.size} items that should alert`);
