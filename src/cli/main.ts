@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 const USAGE = `Usage: signpost <command> [options]
 
-Commands:
+Commands (signpost <command> --help shows one; signpost --version the version):
   validate [--config PATH]                check the watchbook; problems as file:line:col: message
   test [--config PATH]                    run the rule tests; last line "N passed, N failed"
   score [--config PATH] [--input FILE]    score items given as JSON lines (stdin by default)
@@ -92,10 +93,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`signpost ${version()}`);
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
     console.error(`signpost: unknown command "${name}"\n\n${USAGE}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandUsage(name));
+    return 0;
   }
   let parsed;
   try {
@@ -107,6 +116,30 @@ async function main(argv: string[]): Promise<number> {
   const values = parsed.values as Values;
   const config = (values.config as string | undefined) ?? process.env.SIGNPOST_CONFIG ?? 'config';
   return command.run(values, parsed.positionals, config);
+}
+
+/** The usage lines of one command (with their continuations), as the full usage gives them. */
+function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith(`  ${name} `) && lines[i] !== `  ${name}`) continue;
+    out.push(lines[i]!);
+    while (lines[i + 1]?.startsWith('        ')) out.push(lines[++i]!);
+  }
+  return `Usage: signpost ${name} [options]\n\n${out.join('\n')}`;
+}
+
+/** The version of package.json, found from the source (tsx) or the build (dist/src/cli). */
+function version(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    const file = new URL(up, import.meta.url);
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'signpost' && pkg.version) return pkg.version;
+    }
+  }
+  return 'unknown';
 }
 
 main(process.argv.slice(2)).then(

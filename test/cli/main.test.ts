@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
 
@@ -28,5 +29,22 @@ describe('signpost: commands and options', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("Unknown option '--bogus'");
     expect(r.stderr).toContain('Usage: signpost');
+  });
+
+  it.each(['validate', 'test', 'score', 'backtest', 'eval', 'silence', 'fetch', 'routes', 'digest', 'start', 'worker', 'web'])('%s --help: exits 0 with that command’s usage on stdout', (command) => {
+    const r = cli([command, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`Usage: signpost ${command} [options]`);
+    expect(r.stdout).toContain(`\n  ${command}`);
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = cli([flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe(`signpost ${pkg.version}`);
+    }
   });
 });
