@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { lastTickAt, type WebContext } from './context.js';
 
-/** Why the process is not ready, per check; empty when it is. */
+/** Each check's state ('ok' or why not); ready when Redis, the tick and the schedule are. */
 export async function readiness(ctx: WebContext): Promise<{ ready: boolean; checks: Record<string, string> }> {
   const checks: Record<string, string> = {};
   const problems: string[] = [];
@@ -11,8 +11,6 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
   } catch (err) {
     checks.redis = `not answering: ${(err as Error).message}`;
   }
-  const status = ctx.reloadStatus?.();
-  checks.watchbook = !status || status.ok ? 'ok' : `last reload refused: ${status.problems.join('; ')}`;
   if (checks.redis === 'ok') {
     try {
       const at = await lastTickAt(ctx);
@@ -27,6 +25,10 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
     checks.schedule = 'unknown: Redis is not answering';
   }
   for (const [name, value] of Object.entries(checks)) if (value !== 'ok') problems.push(name);
+  // A refused edit is reported, not a reason to leave the load balancer: the last good watchbook runs on
+  // (as Alertmanager stays ready after a bad reload and says so in a gauge, signpost_config_reload_ok).
+  const status = ctx.reloadStatus?.();
+  checks.watchbook = !status || status.ok ? 'ok' : `running the last good watchbook; last reload refused: ${status.problems.join('; ')}`;
   return { ready: problems.length === 0, checks };
 }
 
@@ -49,7 +51,8 @@ export function healthRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/healthz', (_req, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const { ready, checks } = await readiness(ctx);
-    const notReady = Object.keys(checks).filter((k) => checks[k] !== 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...(notReady.length > 0 && { notReady }), checks });
+    const notReady = Object.keys(checks).filter((k) => checks[k] !== 'ok' && k !== 'watchbook');
+    const warnings = checks.watchbook === 'ok' ? [] : ['watchbook'];
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...(notReady.length > 0 && { notReady }), ...(warnings.length > 0 && { warnings }), checks });
   });
 }

@@ -86,8 +86,12 @@ export async function renderOverview(ctx: WebContext): Promise<string> {
   const table = (head: string[], body: string, empty: string) =>
     body ? `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>` : `<p class="muted">${empty}</p>`;
 
+  // A refused edit leaves the last good watchbook running: the admin who made it should see why here too.
+  const reload = ctx.reloadStatus?.();
+  const refused = reload && !reload.ok ? `<p class="bad">The last watchbook edit was refused (${esc(ago(reload.at, now))}); the last good watchbook runs on: ${reload.problems.map((p) => esc(p)).join('; ')}</p>` : '';
+
   return page(`${wb.watch.title} · Signpost`,
-    `<h1>${esc(wb.watch.title)}</h1><p class="muted">As of ${esc(isoDate(now))}${latest ? `; picture from ${esc(ago(latest.at, now))}` : '; no picture yet'}. <a href="queues">Job board</a></p>` +
+    `<h1>${esc(wb.watch.title)}</h1><p class="muted">As of ${esc(isoDate(now))}${latest ? `; picture from ${esc(ago(latest.at, now))}` : '; no picture yet'}. <a href="queues">Job board</a></p>${refused}` +
     `<h2>Scenarios</h2><div class="scn">${scenarios}</div>` +
     `<h2>Indicators</h2>${table(['Indicator', 'Status', 'Last evidence', 'Window', 'Expect'], indicators, 'No indicators.')}` +
     `<h2>Recent events</h2>${table(['Event', 'Indicator', 'Why'], recent, 'No evidence yet.')}` +

@@ -33,7 +33,7 @@ describe('web role without credentials: health, readiness, metrics', () => {
     expect(await r.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz is 503 naming the tick and schedule before a worker, 200 after a tick, 503 when the watchbook reload was refused', async () => {
+  it('/readyz is 503 naming the tick and schedule before a worker, 200 after a tick, and still 200 (with a warning) when a watchbook reload was refused', async () => {
     let r = await fetch(`${h.web.url}/readyz`);
     expect(r.status).toBe(503);
     const body = (await r.json()) as { notReady: string[]; checks: Record<string, string> };
@@ -46,10 +46,15 @@ describe('web role without credentials: health, readiness, metrics', () => {
     r = await fetch(`${h.web.url}/readyz`);
     expect(r.status).toBe(200);
 
+    // A refused edit: the last good watchbook runs on, so the process stays ready and says why it warns.
     h.reload.status = { ok: false, at: Date.now(), problems: ['rules/x.yaml:3:4: bad'] };
     r = await fetch(`${h.web.url}/readyz`);
-    expect(r.status).toBe(503);
-    expect(((await r.json()) as { notReady: string[] }).notReady).toEqual(['watchbook']);
+    expect(r.status).toBe(200);
+    const warned = (await r.json()) as { status: string; notReady?: string[]; warnings: string[]; checks: Record<string, string> };
+    expect(warned.status).toBe('ready');
+    expect(warned.notReady).toBeUndefined();
+    expect(warned.warnings).toEqual(['watchbook']);
+    expect(warned.checks.watchbook).toBe('running the last good watchbook; last reload refused: rules/x.yaml:3:4: bad');
     h.reload.status = { ok: true, at: Date.now(), problems: [] };
   });
 

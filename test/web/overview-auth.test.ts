@@ -79,6 +79,18 @@ describe('web role with credentials: auth, overview, job board', () => {
     expect(sources.indexOf('bad-feed')).toBeLessThan(sources.indexOf('good-feed'));
   });
 
+  it('says on the overview that a watchbook edit was refused, with its problems escaped, while the last good one runs', async () => {
+    h.reload.status = { ok: false, at: Date.now(), problems: ['rules/x.yaml:3:4: unknown key "<b>"'] };
+    try {
+      const html = await (await fetch(`${h.web.url}/`, { headers: viewer })).text();
+      expect(html).toContain('The last watchbook edit was refused');
+      expect(html).toContain('rules/x.yaml:3:4: unknown key &quot;&lt;b&gt;&quot;');
+    } finally {
+      h.reload.status = { ok: true, at: Date.now(), problems: [] };
+    }
+    expect(await (await fetch(`${h.web.url}/`, { headers: viewer })).text()).not.toContain('edit was refused');
+  });
+
   it('serves the read-only job board at /queues and its API lists the queues', async () => {
     const page = await fetch(`${h.web.url}/queues`, { headers: viewer });
     expect(page.status).toBe(200);
