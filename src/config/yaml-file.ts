@@ -35,6 +35,17 @@ export class YamlFile {
    * alias bomb, "billion laughs": a few lines that expand to billions of nodes), at the first alias.
    */
   toData(): { data: unknown } | { problem: Problem } {
+    // A word starting with `*` unquoted (`*poll`, meant as a wildcard) is an alias of an anchor that
+    // does not exist: said where it stands, with the fix, rather than as yaml's bare "Unresolved alias".
+    let unresolved: Problem | undefined;
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (node.resolve(this.doc) !== undefined) return undefined;
+        unresolved = this.problemAt(node.range?.[0] ?? 0, `*${node.source} is a YAML alias of no anchor &${node.source} defined before it; quote it ("*${node.source}") for a word that starts with *`);
+        return visit.BREAK;
+      },
+    });
+    if (unresolved) return { problem: unresolved };
     try {
       return { data: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {} };
     } catch (err) {
@@ -47,7 +58,7 @@ export class YamlFile {
       });
       const message = (err as Error).message;
       return {
-        problem: this.problemAt(offset, /alias/i.test(message) ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}): refused as an alias bomb` : `YAML: ${message}`),
+        problem: this.problemAt(offset, /excessive alias/i.test(message) ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}): refused as an alias bomb` : `YAML: ${message}`),
       };
     }
   }

@@ -40,6 +40,11 @@ const CASES: Case[] = [
     fixture: 'yaml-unclosed-bracket.yaml',
     expected: [`${B}yaml-unclosed-bracket.yaml:43:5: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`],
   },
+  {
+    fixture: 'yaml-unquoted-star-word.yaml',
+    expected: [`${B}yaml-unquoted-star-word.yaml:65:23: *reject is a YAML alias of no anchor &reject defined before it; quote it ("*reject") for a word that starts with *`],
+    cli: true,
+  },
   { fixture: 'tab-indentation.yaml', expected: [`${B}tab-indentation.yaml:26:1: tab used for indentation: YAML indents with spaces`], cli: true },
   { fixture: 'tab-after-spaces.yaml', expected: [`${B}tab-after-spaces.yaml:12:3: tab used for indentation: YAML indents with spaces`] },
   { fixture: 'duplicate-yaml-key.yaml', expected: [`${B}duplicate-yaml-key.yaml:13:5: duplicate key "prior": each key may appear once in a mapping`] },
