@@ -27,6 +27,12 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext, counts: C
   const receiver = watchbook.receivers.find((r) => r.id === id);
   if (!receiver) return { alerts: 0, sent: [] };
   const alerts = await ctx.store.peekDigestAlerts(id);
+  // Nothing collected: no message, unless the receiver asks for one. The mark stays, so the next digest
+  // tells the change since the last one that went.
+  if (alerts.length === 0 && !receiver.digestWhenEmpty) {
+    ctx.log.info({ receiver: id, job_id: job.id }, 'Digest skipped: nothing collected since the last one');
+    return { alerts: 0, sent: [] };
+  }
   const digest = await buildDigest(id, alerts, watchbook, ctx.store, due);
   const sendId = `digest-${id}-${due}`;
   const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;

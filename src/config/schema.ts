@@ -194,6 +194,7 @@ const receiver = z.strictObject({
   email: z.strictObject({ to: z.array(z.string().min(3)).min(1) }).optional(),
   slack: z.strictObject({ webhook: z.string().describe('Incoming webhook URL; use ${ENV}') }).optional(),
   digest: z.string().optional().describe('A cron schedule: collect alerts and send one digest each time'),
+  digest_when_empty: z.boolean().optional().describe('Send the digest even when it collected nothing since the last one (default: skip it)'),
 });
 
 const silence = z.strictObject({

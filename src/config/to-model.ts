@@ -104,7 +104,7 @@ export function toWatchbook(d: Draft): Watchbook {
     cues: d.cues?.value ?? {},
     tests,
     routes: d.routes ? toRoute(d.routes.value) : { receiver: undefined, match: {}, continue: false, routes: [] },
-    receivers: [...d.receivers].map(([id, { value: r }]) => ({ id, ...r })),
+    receivers: [...d.receivers].map(([id, { value: { digest_when_empty, ...r } }]) => ({ id, ...r, ...(digest_when_empty && { digestWhenEmpty: true }) })),
     silences: d.silences.map(({ value: s }) => ({
       matchers: labels(s.matchers),
       starts: date(s.starts),

@@ -132,6 +132,8 @@ export interface Receiver {
   email?: { to: string[] };
   slack?: { webhook: string };
   digest?: string;
+  /** Send the digest even when it collected nothing (by default an empty digest is skipped). */
+  digestWhenEmpty?: boolean;
 }
 
 export interface Silence {

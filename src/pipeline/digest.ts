@@ -30,9 +30,14 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
       evidence: groupEvents(matches.filter((e) => e.indicator === indicator.id), scenarioIds).map(entryOf),
     }))
     .filter((i) => i.evidence.length > 0 || i.status !== 'quiet');
-  const failing = health.filter((h) => h.consecutiveFailures > 0);
+  // Of the watchbook's sources: fine, failing, and never fetched yet (no health record), told apart.
+  const watched = new Set(watchbook.sources.map((s) => s.id));
+  const known = health.filter((h) => watched.has(h.source));
+  const failing = known.filter((h) => h.consecutiveFailures > 0);
+  const never = watchbook.sources.length - known.length;
   const sources =
-    `${watchbook.sources.length - failing.length} of ${watchbook.sources.length} sources fine` +
+    `${known.length - failing.length} of ${watchbook.sources.length} sources fine` +
+    (never ? `; ${never} not fetched yet` : '') +
     (failing.length ? `; failing: ${failing.map((h) => `${h.source} (${h.lastError?.reason ?? 'error'})`).join(', ')}` : '');
   const from = mark?.at ?? Math.min(now, ...alerts.map((a) => a.startsAt));
   return {

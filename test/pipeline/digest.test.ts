@@ -33,4 +33,16 @@ describe('buildDigest', () => {
     expect(mail.text).toContain('also: США відкликали гарантії безпеки для України (pravda-ua-uk) https://news.example/uk-1');
     expect(mail.html).toContain('also: <a href="https://news.example/en-2">Washington pulls back its guarantees to Kyiv</a> (bbc-world)');
   });
+
+  it('counts sources never fetched apart from healthy ones, and leaves out health of sources no longer watched', async () => {
+    const store = new MemoryStore();
+    const [first, second] = wb.sources;
+    await store.setHealth({ source: first!.id, consecutiveFailures: 0, itemsLastFetch: 3, nextCheckAt: AT, lastSuccessAt: AT });
+    await store.setHealth({ source: second!.id, consecutiveFailures: 2, itemsLastFetch: 0, nextCheckAt: AT, lastError: { reason: 'timeout', message: 'x', at: AT } });
+    await store.setHealth({ source: 'removed-source', consecutiveFailures: 5, itemsLastFetch: 0, nextCheckAt: AT });
+    const digest = await buildDigest('analysts-digest', [], wb, store, AT + DAY);
+    const n = wb.sources.length;
+    expect(digest.sources).toBe(`1 of ${n} sources fine; ${n - 2} not fetched yet; failing: ${second!.id} (timeout)`);
+  });
 });
+

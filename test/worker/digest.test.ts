@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
+import { openQueues } from '../../src/queue/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { deleteUnder } from './helpers/redis.js';
@@ -44,6 +45,7 @@ beforeAll(async () => {
       'routes: { receiver: analysts, group_by: [indicator] }',
       'receivers:',
       '  analysts: { email: { to: ["analysts@example.org"] }, digest: "* * * * *" }',
+      '  archive: { email: { to: ["archive@example.org"] }, digest: "* * * * *", digest_when_empty: true }',
     ].join('\n'),
   );
   process.env.SMTP_URL = smtp.url;
@@ -71,8 +73,33 @@ describe('digests', () => {
     expect(mail!.parsed.text).toContain('Indicator ukraine-polling');
     expect(mail!.parsed.text).toMatch(/risk: \d+% \(\+\d+ pts\)/);
     expect(mail!.parsed.text).toContain('1 of 1 sources fine');
-    expect(smtp.received.filter((m) => m.parsed.subject === mail!.parsed.subject)).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.parsed.subject === mail!.parsed.subject && JSON.stringify(m.parsed.to).includes('analysts@'))).toHaveLength(1);
     // The alert went out with that digest and is not carried into the next one.
     expect(await new RedisStore(redis, { prefix: PREFIX }).peekDigestAlerts('analysts')).toEqual([]);
+  }, 150_000);
+
+  it('sends nothing when a digest collected nothing, unless the receiver asks for it', async () => {
+    const queues = openQueues(redis, PREFIX);
+    try {
+      const toAnalysts = () => smtp.received.filter((m) => m.parsed.text?.includes('Digest watch') && JSON.stringify(m.parsed.to).includes('analysts@'));
+      const sentBefore = toAnalysts().length;
+      // The analysts' next firing finds nothing collected: the job completes having sent nothing.
+      const deadline = Date.now() + 130_000;
+      let skipped: unknown;
+      while (!skipped && Date.now() < deadline) {
+        const done = await queues.digest.getJobs(['completed']);
+        skipped = done.find((j) => j.data.receiver === 'analysts' && (j.returnvalue as { sent: string[] } | undefined)?.sent.length === 0);
+        if (!skipped) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(skipped, 'an analysts digest job that sent nothing').toBeDefined();
+      expect(toAnalysts()).toHaveLength(sentBefore);
+      // The archive asked for every digest: it gets them, empty as they are.
+      const archived = smtp.received.filter((m) => JSON.stringify(m.parsed.to).includes('archive@'));
+      expect(archived.length).toBeGreaterThan(0);
+      // Source health tells a source never fetched apart from a healthy one.
+      expect(archived.map((m) => m.parsed.text ?? '').some((t) => t.includes('1 of 1 sources fine') || t.includes('0 of 1 sources fine; 1 not fetched yet'))).toBe(true);
+    } finally {
+      await queues.close();
+    }
   }, 150_000);
 });
