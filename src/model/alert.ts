@@ -46,6 +46,11 @@ export interface Notification {
   groupKey: string;
   groupLabels: Record<string, string>;
   alerts: Alert[];
+  /**
+   * The alerts new since the group's last message to this receiver (all of them in a first message, none in
+   * a repeat); alerts lists them first. Absent: every alert counts as new.
+   */
+  newIds?: string[];
   /** Stable for the same group and alerts: the send-log key and the email Message-ID come from it. */
   id: string;
 }

@@ -132,14 +132,31 @@ export function alertLine(alert: Alert): string {
   return prefix && !summary.startsWith(prefix) ? `${prefix}: ${summary}` : summary;
 }
 
-/** The subject or header of a notification: its first alert, and how many more. */
-export function notificationLine(alerts: readonly Alert[], groupLabels: Record<string, string>): string {
+/**
+ * The subject or header of a notification: what is new first ("KIIS poll: … (+2 more new, 3 sent before)"),
+ * or, in a repeat with nothing new, that it still fires. `newIds` as in Notification (absent: all new).
+ */
+export function notificationLine(alerts: readonly Alert[], groupLabels: Record<string, string>, newIds?: readonly string[]): string {
   const [first] = alerts;
   if (!first) {
     const group = Object.values(groupLabels).map((v) => oneLine(v, 60)).join(', ');
     return group ? `${group}: no alerts` : 'no alerts';
   }
-  return alerts.length > 1 ? `${alertLine(first)} (+${alerts.length - 1} more)` : alertLine(first);
+  const fresh = newIds === undefined ? alerts : alerts.filter((a) => newIds.includes(a.id));
+  const earlier = alerts.length - fresh.length;
+  if (!fresh.length) return `still firing: ${alertLine(first)}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}`;
+  const more = earlier ? [fresh.length > 1 && `+${fresh.length - 1} more new`, `${earlier} sent before`].filter(Boolean).join(', ') : fresh.length > 1 ? `+${fresh.length - 1} more` : '';
+  return `${alertLine(fresh[0]!)}${more ? ` (${more})` : ''}`;
+}
+
+/** Whether a notification tells of alerts sent before as well as new ones: then each says which it is. */
+export function isUpdate(n: { alerts: readonly Alert[]; newIds?: readonly string[] }): boolean {
+  return n.newIds !== undefined && n.newIds.length < n.alerts.length;
+}
+
+/** "New" or "Sent before", for an alert of an update (isUpdate). */
+export function novelty(n: { newIds?: readonly string[] }, alert: Alert): string {
+  return n.newIds?.includes(alert.id) ? 'New' : 'Sent before';
 }
 
 // RFC 5322 §3.6.4: msg-id = "<" dot-atom-text "@" domain ">". Only a conservative part of atext is kept

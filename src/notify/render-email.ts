@@ -1,7 +1,7 @@
 // Email for a notification or a digest: a plain-text part readable on its own and an HTML part, both
 // carrying the whole explanation. Every outside string is escaped in the HTML; only http(s) URLs become links.
-import type { Digest, Notification } from '../model/alert.js';
-import { alertLine, messageId, notificationLine, plain, viewAlert, type AlertView, type Part } from './explain.js';
+import type { Alert, Digest, Notification } from '../model/alert.js';
+import { alertLine, isUpdate, messageId, notificationLine, novelty, plain, viewAlert, type AlertView, type Part } from './explain.js';
 import { escapeHtml, formatDate, formatTime, oneLine, percent, points, signed, truncate, webUrl } from './text.js';
 
 export interface RenderedEmail {
@@ -76,14 +76,20 @@ function htmlDocument(title: string, body: string[]): string {
 /** One email for one notification: every alert of the group with its explanation. */
 export function renderNotificationEmail(n: Notification, opts: EmailRenderOptions): RenderedEmail {
   const title = oneLine(opts.watchTitle, 200);
-  const detailed = n.alerts.slice(0, MAX_DETAILED).map((a) => viewAlert(a, opts.timeZone));
-  const listed = n.alerts.slice(MAX_DETAILED, MAX_LISTED).map(alertLine);
+  // An update leads with what is new (alerts come new first) and marks each alert new or sent before.
+  const update = isUpdate(n);
+  const mark = (a: Alert, line: string) => (update ? `${novelty(n, a)} · ${line}` : line);
+  const detailed = n.alerts.slice(0, MAX_DETAILED).map((a) => {
+    const view = viewAlert(a, opts.timeZone);
+    return { ...view, meta: mark(a, view.meta) };
+  });
+  const listed = n.alerts.slice(MAX_DETAILED, MAX_LISTED).map((a) => mark(a, alertLine(a)));
   const unlisted = Math.max(0, n.alerts.length - MAX_LISTED);
-  const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}`;
+  const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}${update ? `, ${n.newIds!.length} new` : ''}`;
   const group = Object.entries(n.groupLabels).map(([k, v]) => `${oneLine(k, 60)}=${oneLine(v, 100)}`).join(', ');
   const intro = `${count} for ${oneLine(n.receiver, 100)}${group ? ` (${group})` : ''}`;
   const footer = `Sent by Signpost for the watch "${title}" to receiver ${oneLine(n.receiver, 100)}. Notification ${oneLine(n.id, 200)}.`;
-  const subj = subject(notificationLine(n.alerts, n.groupLabels));
+  const subj = subject(notificationLine(n.alerts, n.groupLabels, n.newIds));
 
   const text = [
     `Signpost: ${title}`,

@@ -3,7 +3,7 @@
 // item. Every outside string passes escapeSlack, and mrkdwn is `verbatim` so a headline's bare "@channel",
 // "#general" or URL is not turned into a mention, channel or link either.
 import type { Digest, Notification } from '../model/alert.js';
-import { notificationLine, plain, viewAlert, type AlertView, type Part } from './explain.js';
+import { isUpdate, notificationLine, novelty, plain, viewAlert, type AlertView, type Part } from './explain.js';
 import { escapeSlack, formatTime, oneLine, percent, points, truncate } from './text.js';
 
 export interface SlackPlainText {
@@ -86,16 +86,20 @@ function alertBlocks(view: AlertView): SlackBlock[] {
 
 /** One Slack message for one notification. */
 export function renderNotificationSlack(n: Notification, opts: { watchTitle: string; timeZone?: string }): SlackPayload {
-  const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}`;
+  const update = isUpdate(n);
+  const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}${update ? `, ${n.newIds!.length} new` : ''}`;
   const group = Object.values(n.groupLabels).map((v) => oneLine(v, 60)).join(', ');
   const blocks: SlackBlock[] = [
     { type: 'header', text: plainText(escapeSlack(`Signpost: ${group ? `${group} (${count})` : count}`), SLACK_LIMITS.header) },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(oneLine(opts.watchTitle, 200))} · receiver ${escapeSlack(oneLine(n.receiver, 100))}`)] },
   ];
-  for (const alert of n.alerts.slice(0, SLACK_MAX_ALERTS)) blocks.push(...alertBlocks(viewAlert(alert, opts.timeZone)));
+  for (const alert of n.alerts.slice(0, SLACK_MAX_ALERTS)) {
+    const view = viewAlert(alert, opts.timeZone);
+    blocks.push(...alertBlocks(update ? { ...view, meta: `${novelty(n, alert)} · ${view.meta}` } : view));
+  }
   const more = n.alerts.length - SLACK_MAX_ALERTS;
   if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(`… and ${more} more alert${more === 1 ? '' : 's'} in this group, not shown here`)] });
-  return { text: fit(escapeSlack(`[Signpost] ${notificationLine(n.alerts, n.groupLabels)}`), SLACK_LIMITS.section), blocks, unfurl_links: false, unfurl_media: false };
+  return { text: fit(escapeSlack(`[Signpost] ${notificationLine(n.alerts, n.groupLabels, n.newIds)}`), SLACK_LIMITS.section), blocks, unfurl_links: false, unfurl_media: false };
 }
 
 /** A short notice that a digest went out: scenarios with their change, counts, and source health. */

@@ -87,12 +87,17 @@ export async function notificationsDue(watchbook: Watchbook, store: Store, now: 
     const sendLog = await store.getSendLog(key, receiver);
     const decision = decide(group, sendLog, route, now);
     if (!decision.send) continue;
-    const alerts = await store.getAlerts(decision.alerts);
+    // What the receiver has not heard yet (not in the last message, or fired again since), led with.
+    const sent = new Set(sendLog?.lastSentIds ?? []);
+    const firedAt = new Map(group.alerts.map((a) => [a.id, a.at]));
+    const isNew = (id: string) => sendLog?.lastSentAt === undefined || !sent.has(id) || (firedAt.get(id) ?? 0) > sendLog.lastSentAt;
+    const newIds = decision.alerts.filter(isNew);
+    const alerts = await store.getAlerts([...newIds, ...decision.alerts.filter((id) => !isNew(id))]);
     // The same alerts to the same receiver are the same notification, whichever tick decides it; a repeat
     // is a new one, once per send it follows.
     const repeatOf = decision.reason === 'repeat' ? String(sendLog?.lastSentAt) : '';
     const id = createHash('sha256').update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`).digest('base64url').slice(0, 24);
-    due.push({ receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, id });
+    due.push({ receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, newIds, id });
   }
   return due;
 }

@@ -27,6 +27,31 @@ describe('notification subject', () => {
   });
 });
 
+describe('an update of a group', () => {
+  // Alerts come new first (notificationsDue orders them); newIds names the new ones.
+  const [fresh, other, old1, old2] = [matchAlert({ id: 'n1', summary: 'Razumkov: most reject ceding Donbas' }), matchAlert({ id: 'n2' }), matchAlert({ id: 'o1', summary: 'Earlier poll' }), matchAlert({ id: 'o2' })];
+  const update = (alerts: Alert[], newIds: string[]) => renderNotificationEmail({ ...notification(alerts), newIds }, { from: 'Signpost <s@example.org>', watchTitle: 'Watch' });
+
+  it.each<[string, Alert[], string[], string]>([
+    ['leads the subject with the new alert and counts the rest apart', [fresh, old1, old2], ['n1'], '[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (2 sent before)'],
+    ['counts several new ones and the earlier ones', [fresh, other, old1], ['n1', 'n2'], '[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (+1 more new, 1 sent before)'],
+    ['says a repeat with nothing new still fires', [old1, old2], [], '[Signpost] still firing: ukraine-polling: Earlier poll (+1 more)'],
+    ['a first message (all new) reads as before', [fresh, other], ['n1', 'n2'], '[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (+1 more)'],
+  ])('%s', (_name, alerts, newIds, subject) => {
+    expect(update(alerts, newIds).subject).toBe(subject);
+  });
+
+  it('marks each alert new or sent before in the body, new first, and counts the new in the intro', () => {
+    const mail = update([fresh, old1], ['n1']);
+    expect(mail.text).toContain('2 alerts, 1 new for');
+    const newAt = mail.text.indexOf('New · match');
+    const oldAt = mail.text.indexOf('Sent before · match');
+    expect(newAt).toBeGreaterThan(0);
+    expect(oldAt).toBeGreaterThan(newAt);
+    expect(mail.html).toContain('New · match');
+  });
+});
+
 describe('notification body carries the explanation in both parts', () => {
   const { text, html } = render([matchAlert()]);
   // [what, in text, in HTML (escaped where the text has & < >)]

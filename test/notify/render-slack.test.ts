@@ -124,3 +124,18 @@ describe('digest notice', () => {
     expect(p.text).toBe('[Signpost] digest 2026-01-04 07:30 UTC to 2026-01-05 07:30 UTC: risk 58%, baseline 42%');
   });
 });
+
+describe('a Slack update of a group', () => {
+  it('leads with what is new: the header counts it, the fallback text names it, each alert says new or sent before', () => {
+    const fresh = matchAlert({ id: 'n1', summary: 'Razumkov: most reject ceding Donbas' });
+    const old = matchAlert({ id: 'o1', summary: 'Earlier poll' });
+    const p = renderNotificationSlack({ ...notification([fresh, old]), newIds: ['n1'] }, { watchTitle: WATCH });
+    expect(blockKitProblems(p)).toEqual([]);
+    const header = p.blocks.find((b): b is Extract<SlackBlock, { type: 'header' }> => b.type === 'header')!;
+    expect(header.text.text).toContain('2 alerts, 1 new');
+    expect(p.text).toBe('[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (1 sent before)');
+    const metas = sections(p).map((s) => s.text.text);
+    expect(metas[0]).toContain('_New · match');
+    expect(metas[1]).toContain('_Sent before · match');
+  });
+});
