@@ -1,6 +1,6 @@
-// The pipeline counters: what the jobs count (Store.incrementCounters) and the web role exposes as
-// Prometheus counters (Store.counters). Kept in Redis, so every worker process adds to the same ones.
-import type { CounterIncrement } from './records.js';
+// The pipeline counters and histograms: what the jobs count (Store.incrementCounters) and the web role
+// exposes to Prometheus (Store.counters). Kept in Redis, so every worker process adds to the same ones.
+import type { CounterIncrement, CounterValue } from './records.js';
 import type { Store } from './store.js';
 
 export interface CounterSpec {
@@ -19,19 +19,85 @@ export const COUNTER = {
     help: 'Notification and digest sends per receiver and channel: result="sent", "failed" with its reason, or "in-doubt" (a worker died between a send and its record; not sent again)',
     labelNames: ['receiver', 'channel', 'result', 'reason'],
   },
-  jobSecondsSum: { name: 'signpost_job_seconds_sum', help: 'Seconds spent running jobs of each queue', labelNames: ['queue'] },
-  jobSecondsCount: { name: 'signpost_job_seconds_count', help: 'Jobs of each queue run (finished or failed)', labelNames: ['queue'] },
 } as const satisfies Record<string, CounterSpec>;
 
 /** Every pipeline counter, in the order /metrics lists them. */
 export const COUNTERS: readonly CounterSpec[] = Object.values(COUNTER);
 
-/** A job's duration as the two job-seconds counters of its queue. */
-export function jobSeconds(queue: string, seconds: number): CounterIncrement[] {
+/** A histogram kept as counters: upper bounds of its buckets, ascending; +Inf is implied. */
+export interface HistogramSpec extends CounterSpec {
+  readonly buckets: readonly number[];
+}
+
+// Fetches wait on the network up to the HTTP timeout (30 s, fetch/http.ts) and a politeness delay; scoring,
+// ticks and sends take milliseconds to seconds.
+export const HISTOGRAM = {
+  jobDuration: {
+    name: 'signpost_job_duration_seconds',
+    help: 'Time jobs of each queue took to run, finished or failed',
+    labelNames: ['queue'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  },
+} as const satisfies Record<string, HistogramSpec>;
+
+/** Every pipeline histogram, in the order /metrics lists them. */
+export const HISTOGRAMS: readonly HistogramSpec[] = Object.values(HISTOGRAM);
+
+/**
+ * One observation as the counters of its histogram: the one bucket it falls in (`le` its upper bound, not
+ * cumulative, so a job adds to two fields however many buckets there are) and the sum. The count is the
+ * buckets' total, so it never disagrees with them. readHistogram makes the buckets cumulative.
+ */
+export function observe(spec: HistogramSpec, labels: Record<string, string>, value: number): CounterIncrement[] {
+  if (!Number.isFinite(value)) return [];
+  const v = Math.max(0, value);
+  const le = spec.buckets.find((b) => v <= b);
   return [
-    { name: COUNTER.jobSecondsSum.name, labels: { queue }, by: Math.max(0, seconds) },
-    { name: COUNTER.jobSecondsCount.name, labels: { queue } },
+    { name: `${spec.name}_bucket`, labels: { ...labels, le: le === undefined ? '+Inf' : String(le) } },
+    { name: `${spec.name}_sum`, labels, by: v },
   ];
+}
+
+/** A job's duration, observed in signpost_job_duration_seconds of its queue. */
+export function jobSeconds(queue: string, seconds: number): CounterIncrement[] {
+  return observe(HISTOGRAM.jobDuration, { queue }, seconds);
+}
+
+/** One labelled series of a histogram: cumulative bucket counts by upper bound ('+Inf' last), sum, count. */
+export interface HistogramSeries {
+  labels: Record<string, string>;
+  buckets: [le: string, count: number][];
+  sum: number;
+  count: number;
+}
+
+/**
+ * A histogram's series from the stored counters. A stored bucket whose bound the spec no longer has (the
+ * buckets changed since) counts in the next bound above it, which still holds every value it held.
+ */
+export function readHistogram(spec: HistogramSpec, values: readonly CounterValue[]): HistogramSeries[] {
+  const series = new Map<string, { labels: Record<string, string>; own: number[]; sum: number }>();
+  const of = (labels: Record<string, string>) => {
+    const own = Object.fromEntries(spec.labelNames.map((l) => [l, labels[l] ?? '']));
+    const key = JSON.stringify(Object.values(own));
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { labels: own, own: new Array<number>(spec.buckets.length + 1).fill(0), sum: 0 }));
+    return s;
+  };
+  for (const v of values) {
+    if (!(v.value >= 0)) continue;
+    if (v.name === `${spec.name}_sum`) of(v.labels).sum += v.value;
+    if (v.name !== `${spec.name}_bucket` || v.labels.le === undefined) continue;
+    const le = v.labels.le === '+Inf' ? Infinity : Number(v.labels.le);
+    if (Number.isNaN(le)) continue;
+    const i = spec.buckets.findIndex((b) => le <= b);
+    of(v.labels).own[i < 0 ? spec.buckets.length : i]! += v.value;
+  }
+  return [...series.values()].map(({ labels, own, sum }) => {
+    let total = 0;
+    const buckets = own.map((n, i): [string, number] => [i < spec.buckets.length ? String(spec.buckets[i]) : '+Inf', (total += n)]);
+    return { labels, buckets, sum, count: total };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // Store: everything Signpost keeps between polls; RedisStore for the worker, MemoryStore for backtests.
-export { COUNTER, COUNTERS, countQuietly, type CounterSpec, jobSeconds } from './counters.js';
+export { COUNTER, COUNTERS, countQuietly, type CounterSpec, HISTOGRAM, HISTOGRAMS, type HistogramSeries, type HistogramSpec, jobSeconds, observe, readHistogram } from './counters.js';
 export { StoreError } from './errors.js';
 export { compareCodePoints } from './order.js';
 export { counterField, DEFAULT_PREFIX, digestAlertsKey, hashTag, keyFamilies, keyList, normalizePrefix, parseCounterField, sendClaimKey, type StoreKeys, storeKeys } from './keys.js';

@@ -12,7 +12,7 @@ import { Fetcher } from '../../src/fetch/index.js';
 import type { Item } from '../../src/model/item.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { openQueues, type FetchJob, type Job, type Queues, type ScoreJob } from '../../src/queue/index.js';
-import { COUNTER, COUNTERS, type Store } from '../../src/store/index.js';
+import { COUNTER, COUNTERS, HISTOGRAM, HISTOGRAMS, jobSeconds, readHistogram, type Store } from '../../src/store/index.js';
 import { harness, WATCHBOOK, type Harness } from './harness.js';
 
 /** Prometheus text as a map from `name{labels}` to value, and the TYPE and HELP lines by name. */
@@ -56,6 +56,39 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+describe('job durations as a histogram kept in counters', () => {
+  const spec = HISTOGRAM.jobDuration;
+  const cases: { name: string; seconds: number; le: string }[] = [
+    { name: 'on a bound, in that bucket', seconds: 0.5, le: '0.5' },
+    { name: 'between bounds, in the next one up', seconds: 0.3, le: '0.5' },
+    { name: 'past the last bound, in +Inf', seconds: 61, le: '+Inf' },
+    { name: 'negative (a clock step), as 0', seconds: -2, le: '0.005' },
+  ];
+  it.each(cases)('a job $name', ({ seconds, le }) => {
+    expect(jobSeconds('fetch', seconds)).toEqual([
+      { name: 'signpost_job_duration_seconds_bucket', labels: { queue: 'fetch', le } },
+      { name: 'signpost_job_duration_seconds_sum', labels: { queue: 'fetch' }, by: Math.max(0, seconds) },
+    ]);
+  });
+
+  it('reads cumulative buckets, the count from them, and a bound the spec no longer has in the next bound above it', () => {
+    const [series, ...more] = readHistogram(spec, [
+      { name: 'signpost_job_duration_seconds_bucket', labels: { queue: 'score', le: '0.01' }, value: 3 },
+      { name: 'signpost_job_duration_seconds_bucket', labels: { queue: 'score', le: '0.3' }, value: 2 }, // an old bound
+      { name: 'signpost_job_duration_seconds_bucket', labels: { queue: 'score', le: '+Inf' }, value: 1 },
+      { name: 'signpost_job_duration_seconds_sum', labels: { queue: 'score' }, value: 70 },
+      { name: 'signpost_fetches_total', labels: { source: 's', result: 'ok' }, value: 9 },
+    ]);
+    expect(more).toEqual([]);
+    expect(series?.labels).toEqual({ queue: 'score' });
+    expect(series?.count).toBe(6);
+    expect(series?.sum).toBe(70);
+    const at = new Map(series?.buckets);
+    expect([at.get('0.005'), at.get('0.01'), at.get('0.25'), at.get('0.5'), at.get('60'), at.get('+Inf')]).toEqual([0, 3, 3, 5, 5, 6]);
+    expect(series?.buckets.map(([le]) => le)).toEqual([...spec.buckets.map(String), '+Inf']);
+  });
+});
+
 describe('/metrics: pipeline counters', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -63,10 +96,14 @@ describe('/metrics: pipeline counters', () => {
   });
   afterAll(async () => h.close());
 
-  it('lists every pipeline counter as TYPE counter with its HELP, before anything was counted', async () => {
+  it('lists every pipeline counter as TYPE counter and every histogram as TYPE histogram with its HELP, before anything was counted', async () => {
     const { types, helps } = await scrape(h);
     for (const c of COUNTERS) {
       expect(types.get(c.name)).toBe('counter');
+      expect(helps.get(c.name)).toBe(c.help);
+    }
+    for (const c of HISTOGRAMS) {
+      expect(types.get(c.name)).toBe('histogram');
       expect(helps.get(c.name)).toBe(c.help);
     }
   });
@@ -77,18 +114,24 @@ describe('/metrics: pipeline counters', () => {
       { name: COUNTER.fetches.name, labels: { source: 'bad-feed', result: 'timeout' } },
       { name: COUNTER.notifications.name, labels: { receiver: 'on "call"\\x', channel: 'slack', result: 'sent', reason: '' }, by: 2 },
       { name: COUNTER.notifications.name, labels: { receiver: 'desk', channel: 'email', result: 'failed', reason: 'smtp-5xx' } },
-      { name: COUNTER.jobSecondsSum.name, labels: { queue: 'fetch' }, by: 1.5 },
-      { name: COUNTER.jobSecondsCount.name, labels: { queue: 'fetch' }, by: 2 },
+      ...jobSeconds('fetch', 0.5),
+      ...jobSeconds('fetch', 1),
       { name: 'signpost_not_a_metric_total', labels: { x: '1' } },
     ]);
     await h.store.incrementCounters([{ name: COUNTER.fetches.name, labels: { result: 'ok', source: 'good-feed' } }]);
     const { samples } = await scrape(h);
     expect(samples.get('signpost_fetches_total{source="good-feed",result="ok"}')).toBe(4);
     expect(samples.get('signpost_fetches_total{source="bad-feed",result="timeout"}')).toBe(1);
-    expect(samples.get('signpost_notifications_total{receiver="on \\"call\\"\\\\x",channel="slack",result="sent",reason=""}')).toBe(2);
+    // A sent notification's empty reason shows as "none": Prometheus reads an empty label as an absent one.
+    expect(samples.get('signpost_notifications_total{receiver="on \\"call\\"\\\\x",channel="slack",result="sent",reason="none"}')).toBe(2);
     expect(samples.get('signpost_notifications_total{receiver="desk",channel="email",result="failed",reason="smtp-5xx"}')).toBe(1);
-    expect(samples.get('signpost_job_seconds_sum{queue="fetch"}')).toBeCloseTo(1.5);
-    expect(samples.get('signpost_job_seconds_count{queue="fetch"}')).toBe(2);
+    expect(samples.get('signpost_job_duration_seconds_sum{queue="fetch"}')).toBeCloseTo(1.5);
+    expect(samples.get('signpost_job_duration_seconds_count{queue="fetch"}')).toBe(2);
+    expect(samples.get('signpost_job_duration_seconds_bucket{queue="fetch",le="0.25"}')).toBe(0);
+    expect(samples.get('signpost_job_duration_seconds_bucket{queue="fetch",le="0.5"}')).toBe(1);
+    expect(samples.get('signpost_job_duration_seconds_bucket{queue="fetch",le="1"}')).toBe(2);
+    expect(samples.get('signpost_job_duration_seconds_bucket{queue="fetch",le="+Inf"}')).toBe(2);
+    expect([...samples.keys()].some((k) => k.includes('=""'))).toBe(false);
     expect([...samples.keys()].some((k) => k.startsWith('signpost_not_a_metric'))).toBe(false);
   });
 
@@ -119,9 +162,10 @@ describe('/metrics: pipeline counters', () => {
       expect(samples.get('signpost_items_scored_total{source="good-feed",kind="duplicate"}')).toBe(2);
       expect(samples.get('signpost_matches_total{rule="troops-move"}')).toBe(2);
       expect(samples.get(`signpost_fetches_total{source="dead-feed",result="${outcome.reason}"}`)).toBe(1);
-      expect(samples.get('signpost_job_seconds_count{queue="score"}')).toBe(2);
-      expect(samples.get('signpost_job_seconds_count{queue="fetch"}')).toBe(3); // 2 added by hand above
-      expect(samples.get('signpost_job_seconds_sum{queue="score"}')).toBeGreaterThan(0);
+      expect(samples.get('signpost_job_duration_seconds_count{queue="score"}')).toBe(2);
+      expect(samples.get('signpost_job_duration_seconds_bucket{queue="score",le="+Inf"}')).toBe(2);
+      expect(samples.get('signpost_job_duration_seconds_count{queue="fetch"}')).toBe(3); // 2 added by hand above
+      expect(samples.get('signpost_job_duration_seconds_sum{queue="score"}')).toBeGreaterThan(0);
     });
 
     it('a job whose counters cannot be written still succeeds', async () => {
