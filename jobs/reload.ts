@@ -19,9 +19,11 @@ export function watchWatchbook(
   path: string,
   onValid: (wb: Watchbook) => Promise<void> | void,
   onInvalid: (problems: Problem[]) => void,
-  intervalMs = 2_000,
+  opts: { intervalMs?: number; loadedFrom?: string } = {},
 ): { stop(): void; status(): ReloadStatus } {
-  let last = fingerprint(path);
+  // From the files as they were when the running watchbook was read (watchbookFingerprint before the
+  // load): an edit made while the process started up is reloaded, not missed until the next one.
+  let last = opts.loadedFrom ?? watchbookFingerprint(path);
   let status: ReloadStatus = { ok: true, at: Date.now(), problems: [] };
   let busy = false;
   const refuse = (problems: Problem[]) => {
@@ -29,7 +31,7 @@ export function watchWatchbook(
     onInvalid(problems);
   };
   const check = () => {
-    const now = fingerprint(path);
+    const now = watchbookFingerprint(path);
     if (now === last || busy) return;
     last = now;
     const result = loadWatchbook(path);
@@ -58,13 +60,13 @@ export function watchWatchbook(
         // onInvalid itself failed: the status above is set, nothing more to do
       }
     }
-  }, intervalMs);
+  }, opts.intervalMs ?? 2_000);
   timer.unref();
   return { stop: () => clearInterval(timer), status: () => status };
 }
 
 /** Names, sizes and modification times of the watchbook's files: changes when any file does. */
-function fingerprint(path: string): string {
+export function watchbookFingerprint(path: string): string {
   const files: string[] = [];
   const walk = (p: string, depth: number) => {
     let st;

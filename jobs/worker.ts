@@ -38,6 +38,8 @@ export interface WorkerOptions {
   minDelayMs?: number;
   /** Watch the watchbook on disk and reload it (default true). */
   reload?: boolean;
+  /** watchbookFingerprint(configPath) taken before `watchbook` was loaded: an edit since is reloaded. */
+  loadedFrom?: string;
 }
 
 export interface RunningWorker {
@@ -135,6 +137,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     (problems) => {
       for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
     },
+    { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
   ) : { stop: () => undefined, status: (): ReloadStatus => ({ ok: true, at: Date.now(), problems: [] }) };
 
   return {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { watchWatchbook, type ReloadStatus } from '../../jobs/reload.js';
+import { watchbookFingerprint, watchWatchbook, type ReloadStatus } from '../../jobs/reload.js';
 import { defaultLogger } from '../../jobs/worker.js';
 import { formatProblem } from '../config/index.js';
 import type { Watchbook } from '../model/watchbook.js';
@@ -21,7 +21,7 @@ export function webPort(env: NodeJS.ProcessEnv = process.env): number | undefine
  * The web role on PORT: its own Redis connection, and the watchbook kept fresh from disk. `reloadStatus`
  * (the worker's, under `signpost start`) replaces the role's own watcher status for /readyz.
  */
-export async function startWebRole(opts: { config: string; watchbook: Watchbook; port: number; log?: Logger; reloadStatus?: () => ReloadStatus }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startWebRole(opts: { config: string; watchbook: Watchbook; port: number; log?: Logger; reloadStatus?: () => ReloadStatus; loadedFrom?: string }): Promise<{ url: string; stop(): Promise<void> }> {
   const log = opts.log ?? defaultLogger();
   const redis = await connectRedis(process.env.REDIS_URL, { name: 'signpost-web' });
   let current = opts.watchbook;
@@ -34,6 +34,7 @@ export async function startWebRole(opts: { config: string; watchbook: Watchbook;
       // The worker (in `start`) reports refused edits already; the web-only role says it once per edit.
       if (!opts.reloadStatus) for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
     },
+    { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
   );
   const { auth, problem } = authFromEnv();
   if (problem && auth) log.warn(problem);
@@ -69,7 +70,8 @@ export async function runWeb(config: string): Promise<number> {
     console.error(`signpost web: PORT must be a port number, got "${process.env.PORT}"`);
     return 2;
   }
+  const loadedFrom = watchbookFingerprint(config);
   const watchbook = loadOrReport(config);
   if (!watchbook) return 1;
-  return runUntilSignal(() => startWebRole({ config, watchbook, port }));
+  return runUntilSignal(() => startWebRole({ config, watchbook, port, loadedFrom }));
 }

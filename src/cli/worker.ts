@@ -1,3 +1,4 @@
+import { watchbookFingerprint } from '../../jobs/reload.js';
 import { startWorker } from '../../jobs/worker.js';
 import { loadOrReport } from './load.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -15,19 +16,22 @@ export async function runWorker(config: string, opts: { web?: boolean } = {}): P
     console.error(`signpost start: PORT must be a port number, got "${process.env.PORT}"`);
     return 2;
   }
+  // Taken before the load: an edit made while the process starts is reloaded, not missed.
+  const loadedFrom = watchbookFingerprint(config);
   const watchbook = loadOrReport(config);
   if (!watchbook) return 1;
   return runUntilSignal(async () => {
     const worker = await startWorker({
       configPath: config,
       watchbook,
+      loadedFrom,
       ...(process.env.REDIS_URL && { redisUrl: process.env.REDIS_URL }),
       ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
     });
     if (!webRole || port === undefined) return worker;
     let web;
     try {
-      web = await webRole.startWebRole({ config, watchbook, port, reloadStatus: () => worker.reloadStatus() });
+      web = await webRole.startWebRole({ config, watchbook, port, loadedFrom, reloadStatus: () => worker.reloadStatus() });
     } catch (err) {
       await worker.stop();
       throw err;
