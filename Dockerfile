@@ -1,13 +1,15 @@
 # Signpost: `docker build -t signpost .` then `docker compose up` (compose.yaml) for Redis, Signpost and a
-# mail catcher. Node 20 slim, built in one stage, run from a pruned copy as a non-root user.
-FROM node:20-slim AS build
+# mail catcher. Node 20 slim, built in one stage, run from a pruned copy as a non-root user. The base is
+# pinned to an exact Node release (engines: >=20.19); raise it on purpose.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY jobs ./jobs
 RUN npm ci && npm prune --omit=dev
 
-FROM node:20-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production PORT=8080 SIGNPOST_CONFIG=/app/config
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
