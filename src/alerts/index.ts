@@ -6,6 +6,8 @@ export {
   routeAlert,
   describeRoutes,
   matchesLabels,
+  matchesMatchers,
+  showRoutes,
   parseLabelArgs,
   DEFAULT_GROUP_WAIT_MS,
   DEFAULT_GROUP_INTERVAL_MS,
@@ -14,7 +16,7 @@ export {
   type MatchedRoute,
   type RouteTimers,
 } from './route.js';
-export { isSilenced, silenceState, silenceId, validateSilence, makeSilence, type RuntimeSilence, type SilenceInput, type SilenceState, type MakeSilenceResult } from './silence.js';
+export { isSilenced, silenceMatchesFilters, silenceState, silenceId, validateSilence, makeSilence, type RuntimeSilence, type SilenceInput, type SilenceState, type MakeSilenceResult } from './silence.js';
 export { groupKey, groupLabels, updateGroup, resolveInGroup, resolveStale, decide, type AlertGroup, type GroupAlert, type SendLog, type Decision, type DecisionReason } from './group.js';
 export { cronDueBetween } from './cron-due.js';
 export { parseAlertId, firesUntilCleared, clearedByScenario, clearedByIndicator, clearedBySource, clearedByAny, type AlertIdParts, type Cleared } from './clear.js';

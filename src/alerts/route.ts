@@ -1,4 +1,4 @@
-import type { Route } from '../model/watchbook.js';
+import type { LabelMatcher, Route } from '../model/watchbook.js';
 import { formatMs } from './format.js';
 
 // The routing tree, as Prometheus Alertmanager walks it (dispatch/route.go, `Route.Match`):
@@ -11,6 +11,9 @@ import { formatMs } from './format.js';
 //
 // A `match` maps a label to the values it allows; every listed label must hold one of them. A missing label
 // reads as the empty string, as in Alertmanager, so `{ severity: [''] }` takes alerts without a severity.
+// `matchers` are Alertmanager's (`severity=~"high|critical"`, `kind!="match"`), all of which must hold
+// too; a regex must match the whole value (Alertmanager anchors it as ^(?:...)$). The loader vetted each
+// regex (config/labels.ts); here they are only compiled, once each.
 
 /** Alertmanager's defaults (docs/configuration.md, `<route>`). */
 export const DEFAULT_GROUP_WAIT_MS = 30_000;
@@ -44,6 +47,30 @@ export function routeAlert(labels: Readonly<Record<string, string>>, root: Route
 /** True when every label the matcher lists holds one of its allowed values (a missing label reads as ''). */
 export function matchesLabels(labels: Readonly<Record<string, string>>, match: Readonly<Record<string, readonly string[]>>): boolean {
   return Object.entries(match).every(([label, allowed]) => allowed.includes(labels[label] ?? ''));
+}
+
+/** True when every matcher holds; a missing label reads as ''. */
+export function matchesMatchers(labels: Readonly<Record<string, string>>, matchers: readonly LabelMatcher[]): boolean {
+  return matchers.every((m) => matcherHolds(m, labels[m.name] ?? ''));
+}
+
+const regexes = new Map<string, RegExp>();
+
+function matcherHolds(m: LabelMatcher, value: string): boolean {
+  switch (m.op) {
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    default: {
+      let re = regexes.get(m.value);
+      if (!re) {
+        re = new RegExp(`^(?:${m.value})$`, 'u');
+        regexes.set(m.value, re);
+      }
+      return re.test(value) === (m.op === '=~');
+    }
+  }
 }
 
 /**
@@ -96,20 +123,50 @@ function inherit(parent: Settings, route: Route): Settings {
 }
 
 function walk(labels: Readonly<Record<string, string>>, route: Route, settings: Settings, path: string): Reached[] {
-  if (!matchesLabels(labels, route.match)) return [];
+  if (!matchesLabels(labels, route.match) || !matchesMatchers(labels, route.matchers ?? [])) return [];
   const reached: Reached[] = [];
   for (const [i, child] of route.routes.entries()) {
-    const below = walk(labels, child, inherit(settings, child), `${path}/${i}${formatMatch(child.match)}`);
+    const below = walk(labels, child, inherit(settings, child), `${path}/${i}${formatMatch(child)}`);
     reached.push(...below);
     if (below.length && !child.continue) break;
   }
   return reached.length ? reached : [{ ...settings, path, route }];
 }
 
-/** `{kind="match|scenario",severity="high"}`, labels sorted, so the path reads the same however YAML ordered it. */
-function formatMatch(match: Readonly<Record<string, readonly string[]>>): string {
-  const parts = Object.keys(match)
+/**
+ * `{kind="match|scenario",severity="high"}`, labels sorted, so the path reads the same however YAML ordered
+ * it; then the matchers, sorted, as written in Alertmanager's syntax (`severity=~"high|critical"`). A route
+ * without matchers keeps the path it had before they existed, and so the group keys stored under it.
+ */
+function formatMatch(route: Pick<Route, 'match' | 'matchers'>): string {
+  const parts = Object.keys(route.match)
     .sort()
-    .map((k) => `${k}="${(match[k] ?? []).join('|')}"`);
-  return `{${parts.join(',')}}`;
+    .map((k) => `${k}="${(route.match[k] ?? []).join('|')}"`);
+  const matchers = (route.matchers ?? []).map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).sort();
+  return `{${[...parts, ...matchers].join(',')}}`;
+}
+
+/**
+ * What `signpost routes show` prints, as `amtool config routes show` does: the tree, one line per route, with
+ * its matchers, receiver, group_by, timers and `continue`. The root reads `default-route`; settings a route
+ * inherits are shown as they take effect.
+ */
+export function showRoutes(root: Route): string[] {
+  const lines = ['Routing tree:'];
+  const visit = (route: Route, settings: Settings, prefix: string, last: boolean, isRoot: boolean) => {
+    const name = isRoot ? 'default-route' : formatMatch(route);
+    const groupBy = settings.groupBy.length ? settings.groupBy.join(', ') : '(none)';
+    const parts = [
+      name,
+      ...(route.continue ? ['continue: true'] : []),
+      `receiver: ${settings.receiver ?? '(none)'}`,
+      `group_by: [${groupBy}]`,
+      `wait ${formatMs(settings.groupWaitMs)}, interval ${formatMs(settings.groupIntervalMs)}, repeat ${formatMs(settings.repeatIntervalMs)}`,
+    ];
+    lines.push(`${prefix}${last ? '└── ' : '├── '}${parts.join('  ')}`);
+    const below = prefix + (last ? '    ' : '│   ');
+    route.routes.forEach((child, i) => visit(child, inherit(settings, child), below, i === route.routes.length - 1, false));
+  };
+  visit(root, rootSettings(root), '', true, true);
+  return lines;
 }

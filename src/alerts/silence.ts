@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Silence } from '../model/watchbook.js';
-import { matchesLabels } from './route.js';
+import type { LabelMatcher, Silence } from '../model/watchbook.js';
+import { matchesLabels, matchesMatchers } from './route.js';
 
 // Silences as in Alertmanager (silence/silence.go): a time-bounded mute defined by matchers. An alert is
 // silenced while a silence is active (starts <= now < ends) and every one of its matchers holds; the
@@ -34,6 +34,15 @@ export function isSilenced<S extends Silence>(labels: Readonly<Record<string, st
 export function silenceState(silence: Pick<Silence, 'starts' | 'ends'>, now: number): SilenceState {
   if (now < silence.starts) return 'pending';
   return now < silence.ends ? 'active' : 'expired';
+}
+
+/**
+ * Whether a silence passes the filters of `signpost silence list` (amtool's `silence query`): for each filter,
+ * one of the values the silence matches on that label satisfies it; a label the silence does not name reads
+ * as '', so `severity="high"` lists the silences that name severity high, `severity!="high"` the others.
+ */
+export function silenceMatchesFilters(silence: Pick<Silence, 'matchers'>, filters: readonly LabelMatcher[]): boolean {
+  return filters.every((f) => (silence.matchers[f.name] ?? ['']).some((v) => matchesMatchers({ [f.name]: v }, [f])));
 }
 
 /**

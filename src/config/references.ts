@@ -2,6 +2,7 @@ import { checkCue, checkRule } from '../rules/index.js';
 import { FIELDS, type Field } from '../model/watchbook.js';
 import { isCron } from './cron.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { checkLabelName, checkLabelValue, checkMatcher, labelValues, parseMatcher, type LabelName, type LabelValues } from './labels.js';
 import { problemAt, where, type Draft, type Located } from './merge.js';
 import type { Problem } from './problem.js';
 import type { RouteIn, TestItemIn } from './schema.js';
@@ -81,7 +82,8 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
     if (t.item !== undefined) checkTestItem(t.item, sourceIds, at, ['item'], problems);
     t.items?.forEach((item, i) => checkTestItem(item, sourceIds, at, ['items', i], problems));
   }
-  if (d.routes) checkRoute(d.routes.value, [], true, receivers, d.routes.at, problems);
+  const values = labelValues({ indicators, scenarios, sources: sourceIds, rules: ruleIds });
+  if (d.routes) checkRoute(d.routes.value, [], true, { receivers, values, at: d.routes.at, problems });
   else if (receivers.length) warnings.push(d.main.problemAt(0, 'receivers are defined but there are no "routes": no alert will reach them'));
   for (const [id, { value: r, at }] of d.receivers) {
     if (!r.email && !r.slack) problems.push(problemAt(at, [], `receiver "${id}" needs "email" or "slack"`));
@@ -91,6 +93,7 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
   }
   for (const { value: s, at } of d.silences) {
     if (Date.parse(s.ends) <= Date.parse(s.starts)) problems.push(problemAt(at, ['ends'], 'a silence must end after it starts'));
+    checkLabelMap(s.matchers, ['matchers'], values, at, problems);
   }
 }
 
@@ -110,13 +113,44 @@ function checkTestItem(item: TestItemIn, sources: string[], at: Located<unknown>
   }
 }
 
-function checkRoute(route: RouteIn, path: (string | number)[], root: boolean, receivers: string[], at: Located<unknown>['at'], problems: Problem[]): void {
+interface RouteContext {
+  receivers: string[];
+  values: LabelValues;
+  at: Located<unknown>['at'];
+  problems: Problem[];
+}
+
+function checkRoute(route: RouteIn, path: (string | number)[], root: boolean, c: RouteContext): void {
+  const { at, problems } = c;
   if (root && !route.receiver) problems.push(problemAt(at, path, 'the root route needs a "receiver" for alerts no child route takes'));
   if (root && route.match) problems.push(problemAt(at, [...path, 'match'], 'the root route takes every alert: it cannot have "match"', { key: true }));
-  if (route.receiver && !receivers.includes(route.receiver)) {
-    problems.push(problemAt(at, [...path, 'receiver'], `unknown receiver "${route.receiver}"${didYouMean(route.receiver, receivers)}`));
+  if (root && route.matchers) problems.push(problemAt(at, [...path, 'matchers'], 'the root route takes every alert: it cannot have "matchers"', { key: true }));
+  if (route.receiver && !c.receivers.includes(route.receiver)) {
+    problems.push(problemAt(at, [...path, 'receiver'], `unknown receiver "${route.receiver}"${didYouMean(route.receiver, c.receivers)}`));
   }
-  route.routes?.forEach((child, i) => checkRoute(child, [...path, 'routes', i], false, receivers, at, problems));
+  if (!root && route.match) checkLabelMap(route.match, [...path, 'match'], c.values, at, problems);
+  route.matchers?.forEach((text, i) => {
+    const m = parseMatcher(text);
+    const found = typeof m === 'string' ? [m] : checkMatcher(m, c.values);
+    for (const message of found) problems.push(problemAt(at, [...path, 'matchers', i], message));
+  });
+  route.routes?.forEach((child, i) => checkRoute(child, [...path, 'routes', i], false, c));
+}
+
+/** A `label: value | [values]` map (a route's match, a silence's matchers): names and values in the closed set. */
+function checkLabelMap(map: Record<string, string | string[]>, path: (string | number)[], values: LabelValues, at: Located<unknown>['at'], problems: Problem[]): void {
+  for (const [name, value] of Object.entries(map)) {
+    const badName = checkLabelName(name);
+    if (badName) {
+      problems.push(problemAt(at, [...path, name], badName, { key: true }));
+      continue;
+    }
+    const list = Array.isArray(value) ? value : [value];
+    list.forEach((v, i) => {
+      const bad = checkLabelValue(name as LabelName, v, values);
+      if (bad) problems.push(problemAt(at, Array.isArray(value) ? [...path, name, i] : [...path, name], bad));
+    });
+  }
 }
 
 function isTimeZone(tz: string): boolean {

@@ -169,6 +169,7 @@ const labelMatch = z.record(z.string(), z.union([z.string(), z.array(z.string())
 export interface RouteIn {
   receiver?: string;
   match?: Record<string, string | string[]>;
+  matchers?: string[];
   continue?: boolean;
   group_by?: string[];
   group_wait?: string;
@@ -180,7 +181,15 @@ export interface RouteIn {
 const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
   z.strictObject({
     receiver: id.optional(),
-    match: labelMatch.optional().describe('Labels this route takes: a value or a list of values each'),
+    match: labelMatch
+      .optional()
+      .describe('Labels this route takes: a value or a list of values each. Labels: kind, indicator, scenario, severity, source, rule'),
+    matchers: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Alertmanager matchers, all of which must hold (besides match): \'severity=~"high|critical"\', \'kind!="match"\', \'source!~"kiis-.*"\'. =~ and !~ take a regex that must match the whole value',
+      ),
     continue: z.boolean().optional().describe('Go on to later sibling routes after this one matched'),
     group_by: words.optional(),
     group_wait: duration.optional(),
@@ -198,7 +207,7 @@ const receiver = z.strictObject({
 });
 
 const silence = z.strictObject({
-  matchers: labelMatch,
+  matchers: labelMatch.describe('Labels the silence mutes: a value or a list of values each (kind, indicator, scenario, severity, source, rule)'),
   starts: date,
   ends: date,
   author: z.string(),

@@ -3,6 +3,7 @@ import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
 import { redactUrl } from '../model/redact.js';
 import { parseDateIn, parseEndDateIn } from './date.js';
 import { parseDuration } from './duration.js';
+import { parseMatcher } from './labels.js';
 import { where, type Draft } from './merge.js';
 import type { RouteIn, TestItemIn } from './schema.js';
 import { evidenceNats, type EvidenceWord } from './weights.js';
@@ -119,6 +120,8 @@ function toRoute(r: RouteIn): Route {
   return {
     ...(r.receiver !== undefined && { receiver: r.receiver }),
     match: labels(r.match ?? {}),
+    // Each parsed when references were checked; a matcher that did not parse never gets here.
+    ...(r.matchers && { matchers: r.matchers.map((m) => parseMatcher(m)).filter((m) => typeof m !== 'string') }),
     continue: r.continue ?? false,
     ...(r.group_by && { groupBy: r.group_by }),
     ...(r.group_wait && { groupWaitMs: ms(r.group_wait) }),

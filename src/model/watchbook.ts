@@ -116,9 +116,21 @@ export interface RuleTest {
   scenario?: string;
 }
 
+/** Alertmanager's matcher operators: equal, not equal, regex full match, regex no match. */
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+/** One `matchers:` entry of a route, e.g. `severity=~"high|critical"`; a regex `value` is anchored at both ends. */
+export interface LabelMatcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+}
+
 export interface Route {
   receiver?: string;
   match: Record<string, string[]>;
+  /** Alertmanager-style matchers, all of which must hold besides `match`. */
+  matchers?: LabelMatcher[];
   continue: boolean;
   groupBy?: string[];
   groupWaitMs?: number;

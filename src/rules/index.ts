@@ -2,6 +2,7 @@ export { Matcher } from './match.js';
 export { checkRule } from './compile.js';
 export { checkCue } from './cues.js';
 export { RuleError } from './errors.js';
+export { compileSafeRegex } from './regex-check.js';
 export { normalizeText } from './normalize.js';
 export { tokenize } from './tokenize.js';
 export type { ExprProblem } from './expr.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeRoutes, parseLabelArgs, routeAlert, type MatchedRoute } from '../../src/alerts/index.js';
-import { loadWatchbookOrThrow } from '../../src/config/index.js';
-import type { Route } from '../../src/model/watchbook.js';
+import { describeRoutes, matchesMatchers, parseLabelArgs, routeAlert, showRoutes, type MatchedRoute } from '../../src/alerts/index.js';
+import { checkMatcher, labelValues, loadWatchbookOrThrow, parseMatcher } from '../../src/config/index.js';
+import type { LabelMatcher, Route } from '../../src/model/watchbook.js';
 
 const S = 1_000;
 const M = 60 * S;
@@ -155,5 +155,115 @@ describe('parseLabelArgs', () => {
 
   it('says which words are not label=value', () => {
     expect(parseLabelArgs(['kind', '=high']).errors).toEqual(['routes: expected label=value, got "kind"', 'routes: expected label=value, got "=high"']);
+  });
+});
+
+/** A matcher from Alertmanager's syntax; the test fails on one that does not parse. */
+function matcher(text: string): LabelMatcher {
+  const m = parseMatcher(text);
+  if (typeof m === 'string') throw new Error(m);
+  return m;
+}
+
+describe('parseMatcher', () => {
+  it.each<[string, string, LabelMatcher | string]>([
+    ['equal, the value quoted', 'severity="high"', { name: 'severity', op: '=', value: 'high' }],
+    ['equal, the value bare', 'severity=high', { name: 'severity', op: '=', value: 'high' }],
+    ['not equal', 'kind!="match"', { name: 'kind', op: '!=', value: 'match' }],
+    ['regex', 'severity=~"high|critical"', { name: 'severity', op: '=~', value: 'high|critical' }],
+    ['negated regex, spaces around the operator', 'source !~ "kiis-.*"', { name: 'source', op: '!~', value: 'kiis-.*' }],
+    ['an escaped quote and backslash inside quotes', String.raw`rule="a\"b\\c"`, { name: 'rule', op: '=', value: String.raw`a"b\c` }],
+    ['a backslash of a regex class is kept', String.raw`rule=~"poll-\d+"`, { name: 'rule', op: '=~', value: String.raw`poll-\d+` }],
+    ['the empty value', 'scenario=""', { name: 'scenario', op: '=', value: '' }],
+    ['no operator', 'severity high', 'expected a matcher such as severity="high", kind!="match" or severity=~"high|critical", got "severity high"'],
+    ['no label name', '="high"', 'expected a matcher such as severity="high", kind!="match" or severity=~"high|critical", got "="high""'],
+    ['an unclosed quote', 'severity="high', 'unclosed quote in the matcher "severity="high"'],
+  ])('%s', (_, text, want) => {
+    expect(parseMatcher(text)).toEqual(want);
+  });
+});
+
+describe('matchesMatchers: Alertmanager semantics', () => {
+  const alert = { kind: 'match', severity: 'high', indicator: 'ukraine-polling', source: 'kiis-reports' };
+  it.each<[string, string[], boolean]>([
+    ['= holds on an equal value', ['severity="high"'], true],
+    ['= fails on another value', ['severity="low"'], false],
+    ['!= holds on another value', ['kind!="scenario"'], true],
+    ['!= fails on the equal value', ['kind!="match"'], false],
+    ['=~ holds when one branch matches the whole value', ['severity=~"high|critical"'], true],
+    ['=~ is anchored: a regex matching part of the value does not hold', ['severity=~"hig"'], false],
+    ['=~ is anchored at the start too', ['source=~"reports"'], false],
+    ['=~ with a wildcard over the whole value holds', ['source=~"kiis-.*"'], true],
+    ['!~ fails when the regex matches the whole value', ['source!~"kiis-.*"'], false],
+    ['!~ holds when the regex matches only part of it', ['source!~"kiis"'], true],
+    ['a missing label reads as empty: = "" holds', ['scenario=""'], true],
+    ['a missing label reads as empty: != "x" holds', ['scenario!="risk"'], true],
+    ['a missing label reads as empty: =~ ".+" fails', ['scenario=~".+"'], false],
+    ['values are case-sensitive, as in Alertmanager', ['severity=~"HIGH"'], false],
+    ['every matcher must hold', ['severity="high"', 'kind!="match"'], false],
+    ['no matchers hold for every alert', [], true],
+  ])('%s', (_, texts, want) => {
+    expect(matchesMatchers(alert, texts.map(matcher))).toBe(want);
+  });
+});
+
+describe('routeAlert: matchers', () => {
+  const tree = route({
+    receiver: 'root',
+    routes: [
+      route({ matchers: [matcher('severity=~"high|critical"'), matcher('kind!="source-health"')], receiver: 'desk' }),
+      route({ match: { kind: ['source-health'] }, matchers: [matcher('source!~"test-.*"')], receiver: 'oncall' }),
+    ],
+  });
+  it.each([
+    ['a high match takes the regex route', 'kind=match severity=high', ['desk']],
+    ['a critical scenario the same', 'kind=scenario severity=critical', ['desk']],
+    ['a low match is no route’s: the root takes it', 'kind=match severity=low', ['root']],
+    ['a critical source outage fails the negation and goes to on-call', 'kind=source-health severity=critical source=kiis', ['oncall']],
+    ['an outage of a test source fails the negated regex, so the root takes it', 'kind=source-health source=test-feed', ['root']],
+  ])('%s', (_, args, want) => {
+    expect(receivers(routeAlert(labels(args), tree))).toEqual(want);
+  });
+
+  it('puts the matchers in the route path, sorted, after the match labels', () => {
+    expect(routeAlert(labels('kind=source-health source=kiis'), tree)[0]?.path).toBe('{}/1{kind="source-health",source!~"test-.*"}');
+  });
+
+  it('keeps the path of a route without matchers as it was (group keys in Redis stay valid)', () => {
+    expect(routeAlert(labels('kind=match severity=high'), docsTree)[0]?.path).toBe('{}/0{severity="high|critical"}');
+  });
+});
+
+describe('checkMatcher: the closed set of labels', () => {
+  const values = labelValues({ indicators: ['ukraine-polling'], scenarios: ['risk', 'baseline'], sources: ['kiis-reports'], rules: ['poll-rejects'] });
+  it.each<[string, string, string[]]>([
+    ['a known label and value', 'severity="high"', []],
+    ['the empty value: the label is absent', 'scenario=""', []],
+    ['a misspelt label', 'sevrity="high"', ['unknown label "sevrity" (did you mean "severity"?): alerts carry kind, indicator, scenario, severity, source, rule']],
+    ['an unknown kind', 'kind!="source_health"', ['unknown kind "source_health" (did you mean "source-health"?), expected one of match, scenario, indicator, source-health']],
+    ['an unknown severity', 'severity="urgent"', ['unknown severity "urgent", expected one of info, low, high, critical']],
+    ['an id the watchbook does not have', 'indicator="ukraine-poling"', ['unknown indicator "ukraine-poling" (did you mean "ukraine-polling"?): the watchbook has no such id']],
+    ['a regex that matches some value', 'source=~"kiis-.*"', []],
+    ['a regex that matches no value', 'kind=~"source_health"', ['the regex "source_health" matches no kind (did you mean "source-health"?): expected it to match one of match, scenario, indicator, source-health']],
+    ['a regex that matches only the absent label', 'scenario=~""', []],
+    ['a regex that can take exponential time', 'rule=~"(poll.*)+"', ['nested repetition like (a+)+ is not allowed in /^(?:(poll.*)+)$/: it can take exponential time']],
+    ['an invalid regex', 'rule=~"poll("', [expect.stringMatching(/^invalid regular expression/)]],
+    ['a lookahead, outside RE2 as in Alertmanager', 'rule=~"(?!poll).*"', [expect.stringMatching(/^lookaround/)]],
+  ])('%s', (_, text, want) => {
+    expect(checkMatcher(matcher(text), values)).toEqual(want);
+  });
+});
+
+describe('showRoutes (signpost routes show)', () => {
+  it('draws the tree as amtool config routes show does, with receivers, matchers, group_by and timers', () => {
+    const tree = route({ ...docsTree, routes: [...docsTree.routes, route({ matchers: [matcher('kind!="match"')], groupBy: ['...'], groupWaitMs: 0, routes: [route({ match: { severity: ['info'] }, receiver: 'quiet' })] })] });
+    expect(showRoutes(tree)).toEqual([
+      'Routing tree:',
+      '└── default-route  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    ├── {severity="high|critical"}  continue: true  receiver: desk-slack  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    ├── {kind="source-health"}  receiver: oncall-slack  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    └── {kind!="match"}  receiver: analysts-digest  group_by: [...]  wait 0ms, interval 5m, repeat 4h',
+      '        └── {severity="info"}  receiver: quiet  group_by: [...]  wait 0ms, interval 5m, repeat 4h',
+    ]);
   });
 });

@@ -152,6 +152,42 @@ const CASES: Case[] = [
   { fixture: 'route-unknown-receiver.yaml', expected: [`${B}route-unknown-receiver.yaml:80:58: unknown receiver "dsk" (did you mean "desk"?)`] },
   { fixture: 'root-route-without-receiver.yaml', expected: [`${B}root-route-without-receiver.yaml:77:3: the root route needs a "receiver" for alerts no child route takes`] },
   { fixture: 'root-route-with-match.yaml', expected: [`${B}root-route-with-match.yaml:78:3: the root route takes every alert: it cannot have "match"`] },
+  // Labels are a closed set (config/labels.ts): a misspelt name or value would silently never match.
+  {
+    fixture: 'route-misspelt-label.yaml',
+    expected: [`${B}route-misspelt-label.yaml:80:18: unknown label "sevrity" (did you mean "severity"?): alerts carry kind, indicator, scenario, severity, source, rule`],
+    cli: true,
+  },
+  {
+    fixture: 'route-unknown-kind.yaml',
+    expected: [`${B}route-unknown-kind.yaml:80:24: unknown kind "source_health" (did you mean "source-health"?), expected one of match, scenario, indicator, source-health`],
+  },
+  {
+    fixture: 'route-unknown-severity.yaml',
+    expected: [`${B}route-unknown-severity.yaml:80:35: unknown severity "critcal" (did you mean "critical"?), expected one of info, low, high, critical`],
+  },
+  { fixture: 'route-unknown-indicator.yaml', expected: [`${B}route-unknown-indicator.yaml:80:29: unknown indicator "miami-talk" (did you mean "miami-talks"?): the watchbook has no such id`] },
+  {
+    fixture: 'route-matcher-bad-syntax.yaml',
+    expected: [`${B}route-matcher-bad-syntax.yaml:80:20: expected a matcher such as severity="high", kind!="match" or severity=~"high|critical", got "severity high"`],
+  },
+  {
+    fixture: 'route-matcher-misspelt-label.yaml',
+    expected: [`${B}route-matcher-misspelt-label.yaml:80:20: unknown label "sevrity" (did you mean "severity"?): alerts carry kind, indicator, scenario, severity, source, rule`],
+  },
+  {
+    fixture: 'route-matcher-unsafe-regex.yaml',
+    expected: [`${B}route-matcher-unsafe-regex.yaml:80:20: nested repetition like (a+)+ is not allowed in /^(?:(wire-.+)+)$/: it can take exponential time`],
+  },
+  {
+    fixture: 'route-matcher-regex-matches-nothing.yaml',
+    expected: [`${B}route-matcher-regex-matches-nothing.yaml:80:20: the regex "source_health|outage" matches no kind: expected it to match one of match, scenario, indicator, source-health`],
+  },
+  {
+    fixture: 'silence-misspelt-label.yaml',
+    expected: [`${B}silence-misspelt-label.yaml:87:19: unknown label "indicatr" (did you mean "indicator"?): alerts carry kind, indicator, scenario, severity, source, rule`],
+  },
+  { fixture: 'silence-unknown-indicator.yaml', expected: [`${B}silence-unknown-indicator.yaml:87:30: unknown indicator "miami-talk" (did you mean "miami-talks"?): the watchbook has no such id`] },
 
   // --- match expressions -----------------------------------------------------------------------------
   {
