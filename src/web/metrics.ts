@@ -26,7 +26,8 @@ import { lastTickAt, type WebContext } from './context.js';
 //                                                             its reason), or "in-doubt" (cut off between send and record; not resent)
 // the histogram the jobs count in Redis the same way (one bucket and the sum per job):
 //   signpost_job_duration_seconds{queue}                      time jobs took, finished or failed (_bucket{le}, _sum, _count)
-// and prom-client's process_* and nodejs_* metrics of this web process (but its nodejs_active_*_total).
+// and prom-client's process_* and nodejs_* metrics of this process (but its nodejs_active_*_total): under
+// `signpost start` the worker runs in it too.
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 
