@@ -18,9 +18,14 @@ Commands (signpost <command> --help shows one; signpost --version the version):
   worker [--config PATH]                  the worker role only; run several to share the work
   web [--config PATH]                     the web role only on $PORT: overview, /queues, /metrics, /healthz, /readyz
   routes test label=value ...             the receivers an alert with these labels reaches
+  routes show [--config PATH]             the route tree: matchers, receivers, group_by, timers
+  alerts list [MATCHER ...]               firing alerts in their groups (needs Redis): id, state, since,
+                                          receivers, labels; MATCHER: label=value, !=, =~regex, !~regex
   digest --preview RECEIVER               the receiver's next digest, text and HTML, not sent (needs Redis)
   silence add label=value ... --ends 2h --author NAME --comment TEXT
-  silence list | silence expire ID        silences kept in Redis, beside the watchbook's
+  silence list [MATCHER ...] [--expired] silences kept in Redis, beside the watchbook's: active and
+                                          pending ones, or the expired ones
+  silence expire ID                       end a silence now
   fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
@@ -52,10 +57,11 @@ const commands: Record<string, Command> = {
   worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   web: { options: CONFIG, run: async (_v, _p, config) => (await import('./web.js')).runWeb(config) },
   routes: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./routes.js')).runRoutes(config, p) },
+  alerts: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./alerts.js')).runAlerts(config, p) },
   silence: {
-    options: { ends: { type: 'string' }, starts: { type: 'string' }, author: { type: 'string' }, comment: { type: 'string' } },
+    options: { ...CONFIG, ends: { type: 'string' }, starts: { type: 'string' }, author: { type: 'string' }, comment: { type: 'string' }, expired: { type: 'boolean' } },
     positionals: true,
-    run: async (v, p) => (await import('./silence.js')).runSilence(p, v),
+    run: async (v, p, config) => (await import('./silence.js')).runSilence(p, v, config),
   },
   digest: {
     options: { ...CONFIG, preview: { type: 'string' } },

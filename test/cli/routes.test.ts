@@ -13,9 +13,42 @@ describe('signpost routes test', () => {
     expect(r.out.map((l) => l.split(/\s+/)[0])).toEqual(receivers);
   });
 
+  it.each([
+    ['a misspelt label', 'sevrity=high', 'signpost routes: sevrity=high: unknown label "sevrity" (did you mean "severity"?): alerts carry kind, indicator, scenario, severity, source, rule'],
+    ['an unknown kind', 'kind=source_health', 'signpost routes: kind=source_health: unknown kind "source_health" (did you mean "source-health"?), expected one of match, scenario, indicator, source-health'],
+    ['an unknown severity', 'severity=urgent', 'signpost routes: severity=urgent: unknown severity "urgent", expected one of info, low, high, critical'],
+    ['a source the watchbook does not have', 'source=kiis-report', 'signpost routes: source=kiis-report: unknown source "kiis-report" (did you mean "kiis-reports"?): the watchbook has no such id'],
+  ])('refuses %s with exit 2 instead of showing the root receiver', (_, label, message) => {
+    const r = cli(['routes', 'test', 'kind=match', label]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.err).toEqual([message]);
+  });
+
   it('refuses an argument that is not label=value', () => {
     const r = cli(['routes', 'test', 'severity']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('expected label=value, got "severity"');
+  });
+});
+
+describe('signpost routes show', () => {
+  it('draws the shipped route tree with receivers, matchers, group_by and timers', () => {
+    const r = cli(['routes', 'show']);
+    expect(r.status).toBe(0);
+    expect(r.out).toEqual([
+      'Routing tree:',
+      '└── default-route  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    ├── {severity="high|critical"}  continue: true  receiver: desk-slack  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    ├── {kind="source-health"}  receiver: oncall-email  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    └── {kind="match|scenario|indicator"}  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+    ]);
+  });
+
+  it('answers --help with the usage of both verbs', () => {
+    const r = cli(['routes', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('routes test label=value');
+    expect(r.stdout).toContain('routes show');
   });
 });
