@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSilenced, makeSilence, silenceId, silenceState, validateSilence, type SilenceInput } from '../../src/alerts/index.js';
+import { isSilenced, makeSilence, silenceMatchesFilters, silenceId, silenceState, validateSilence, type SilenceInput } from '../../src/alerts/index.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import type { Silence } from '../../src/model/watchbook.js';
 
@@ -107,5 +107,21 @@ describe('makeSilence', () => {
     if (!made.ok) throw new Error(made.errors.join('; '));
     expect(isSilenced(nato, [made.silence], T0 + 1)).toBe(made.silence);
     expect(isSilenced(nato, [made.silence], T0 + H)).toBeUndefined();
+  });
+});
+
+describe('silenceMatchesFilters (signpost silence list MATCHER ...)', () => {
+  const f = (name: string, op: '=' | '!=' | '=~' | '!~', value: string) => ({ name, op, value });
+  it.each<[string, Silence, ReturnType<typeof f>[], boolean]>([
+    ['no filters list every silence', desk, [], true],
+    ['a filter on a value the silence mutes', desk, [f('severity', '=', 'critical')], true],
+    ['a filter on a value it does not mute', desk, [f('severity', '=', 'low')], false],
+    ['a label the silence does not name reads as empty', summit, [f('severity', '=', 'high')], false],
+    ['so a negation on it holds', summit, [f('kind', '!=', 'match')], true],
+    ['a regex over one of the muted values', desk, [f('severity', '=~', 'crit.*')], true],
+    ['a negated regex fails only when every muted value matches', desk, [f('severity', '!~', 'high')], true],
+    ['every filter must hold', desk, [f('kind', '=', 'match'), f('severity', '=', 'info')], false],
+  ])('%s', (_, silence, filters, want) => {
+    expect(silenceMatchesFilters(silence, filters)).toBe(want);
   });
 });
