@@ -7,6 +7,7 @@ import { normalizePrefix, RedisStore } from '../store/index.js';
 import { authenticate, parseBasic, type WebAuth } from './auth.js';
 import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
 import type { WebContext, WebReloadStatus } from './context.js';
+import { securityHeaders } from './headers.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
 import { overviewRoute } from './overview.js';
@@ -57,6 +58,7 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
     log: opts.log,
   };
   const app = Fastify({ logger: false });
+  securityHeaders(app);
   healthRoutes(app, ctx);
   metricsRoute(app, ctx);
 

@@ -73,14 +73,28 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web pages in a brows
     await context.close();
   });
 
-  it('lists the queues on the job board', async () => {
+  it('lists the queues on the job board, and no page asks anything of a host but this one', async () => {
     const context = await browser.newContext({ httpCredentials: { username: VIEWER.user, password: VIEWER.password } });
+    const requested: string[] = [];
+    const refused: string[] = [];
+    context.on('request', (r) => requested.push(r.url()));
     const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
     expect((await page.goto(`${h.web.url}/queues`))?.status()).toBe(200);
-    await page.waitForFunction("document.body.innerText.includes('fetch') && document.body.innerText.includes('score')", undefined, { timeout: 15_000 });
+    // A locator, not waitForFunction: the page's CSP refuses the string evaluation that would need.
+    await page.getByText('score', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByText('fetch', { exact: false }).first().waitFor({ timeout: 15_000 });
     const text = await page.locator('body').innerText();
     for (const queue of ['tick', 'fetch', 'score', 'deliver', 'digest']) expect(text).toContain(queue);
     await page.screenshot({ path: `${ARTIFACTS}job-board.png`, fullPage: true });
+    expect((await page.goto(`${h.web.url}/`))?.status()).toBe(200);
+    const origin = new URL(h.web.url).origin;
+    expect(requested.length).toBeGreaterThan(3);
+    expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
+    // And nothing the pages need is refused by their CSP (the board's scripts and styles are its own).
+    expect(refused).toEqual([]);
     await context.close();
   });
 });

@@ -54,7 +54,9 @@ describe('web role with credentials: auth, overview, job board', () => {
     const r = await fetch(`${h.web.url}/`, { headers: viewer });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
-    expect(r.headers.get('content-security-policy')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    expect(r.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
     const html = await r.text();
     expect(html).toContain('Risk');
     expect(html).toContain('Calm');
@@ -89,6 +91,23 @@ describe('web role with credentials: auth, overview, job board', () => {
       h.reload.status = { ok: true, at: Date.now(), problems: [] };
     }
     expect(await (await fetch(`${h.web.url}/`, { headers: viewer })).text()).not.toContain('edit was refused');
+  });
+
+  it.each(['/healthz', '/readyz', '/metrics', '/', '/queues', '/queues/api/queues', '/queues/admin', '/nowhere'])('%s carries the same security headers', async (path) => {
+    const r = await fetch(`${h.web.url}${path}`, { headers: path.startsWith('/queues/admin') ? admin : viewer });
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('serves the job board page without a link to anything outside the process (its web font is dropped)', async () => {
+    for (const path of ['/queues', '/queues/admin']) {
+      const html = await (await fetch(`${h.web.url}${path}`, { headers: path === '/queues' ? viewer : admin })).text();
+      expect(html).toContain('static/js/');
+      expect(html).not.toMatch(/(?:href|src)=["']?(?:https?:)?\/\//);
+    }
   });
 
   it('serves the read-only job board at /queues and its API lists the queues', async () => {
