@@ -14,7 +14,7 @@ export async function deliverAlert(job: Job<DeliverJob>, ctx: DeliverContext): P
   const started = performance.now();
   const counts: CounterIncrement[] = [];
   try {
-    return await deliver(job, ctx, counts);
+    return await deliver(job, ctx);
   } finally {
     counts.push(...jobSeconds(QUEUE.deliver, (performance.now() - started) / 1000));
     await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
@@ -24,7 +24,7 @@ export async function deliverAlert(job: Job<DeliverJob>, ctx: DeliverContext): P
 /** The channels sent now, skipped (recorded already, or the receiver is gone) and found in doubt. */
 export type Delivered = Sent;
 
-async function deliver(job: Job<DeliverJob>, ctx: DeliverContext, counts: CounterIncrement[]): Promise<Delivered> {
+async function deliver(job: Job<DeliverJob>, ctx: DeliverContext): Promise<Delivered> {
   const n = job.data.notification;
   const { watchbook } = ctx.live.snapshot();
   const receiver = watchbook.receivers.find((r) => r.id === n.receiver);
@@ -37,7 +37,7 @@ async function deliver(job: Job<DeliverJob>, ctx: DeliverContext, counts: Counte
     slack: () => renderNotificationSlack(n, { watchTitle, timeZone }),
   });
   const message = { id: n.id, receiver: n.receiver, logKey: n.groupKey, sentIds: n.alerts.map((a) => a.id), owner };
-  const out = await sendOnce(ctx, message, channels, log, counts);
+  const out = await sendOnce(ctx, message, channels, log);
   // The group's own send-log, which the "send now?" decision reads: all channels went (or may have).
   await ctx.store.recordSend(n.groupKey, n.receiver, { lastSentAt: ctx.now(), lastSentIds: n.alerts.map((a) => a.id) }, n.id);
   return out;

@@ -5,7 +5,7 @@ import type { Item } from '../src/model/item.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
 import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
-import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 import { intervalFor } from './schedule.js';
 
@@ -28,7 +28,7 @@ export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<
   const started = performance.now();
   const counts: CounterIncrement[] = [];
   try {
-    return await fetchAndRecord(job, ctx, counts);
+    return await fetchAndRecord(job, ctx);
   } finally {
     // Counted once the job is done, in one write, and never failing it.
     counts.push(...jobSeconds(QUEUE.fetch, (performance.now() - started) / 1000));
@@ -36,7 +36,7 @@ export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<
   }
 }
 
-async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<FetchOutcome> {
+async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
   const { watchbook } = ctx.live.snapshot();
   const id = job.data.source;
   if (typeof id !== 'string') throw new UnrecoverableError(`fetch job ${job.id} names no source`);
@@ -55,12 +55,14 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     else if (items.length) await enqueueScoring(ctx, id, items);
     const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every });
     await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, now + every)]);
+    await countFetch(job, ctx, [
+      { name: COUNTER.fetches.name, labels: { source: id, result: result.status } },
+      ...(result.status === 'ok' ? [{ name: COUNTER.items.name, labels: { source: id, kind: 'fetched' }, by: items.length }] : []),
+    ]);
     // Fetched well: an outage alert of this source is resolved.
     await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     for (const w of result.status === 'ok' ? result.warnings : []) log.warn({ warning: w }, 'Source fetched with a warning');
     log.info({ status: result.status, items: items.length }, 'Source fetched');
-    counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: result.status } });
-    if (result.status === 'ok') counts.push({ name: COUNTER.items.name, labels: { source: id, kind: 'new' }, by: items.length });
     return { source: id, status: result.status, items: items.length };
   } catch (err) {
     const found = pollFailure(err);
@@ -71,8 +73,8 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext, counts: Count
     const now = ctx.now();
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
+    await countFetch(job, ctx, [{ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } }]);
     await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
-    counts.push({ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } });
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }
@@ -87,4 +89,13 @@ async function enqueueScoring(ctx: JobContext, source: string, items: Item[]): P
     jobs.push({ name: 'score', data: { source, items: batch }, opts: { jobId: jobId('score', source, digest) } });
   }
   await ctx.queues.score.addBulk(jobs);
+}
+
+/**
+ * A fetch's counts, written when its outcome is recorded rather than when the job ends, so a worker killed
+ * later has counted it; once per attempt (an attempt fetches once).
+ */
+function countFetch(job: Job<FetchJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<void> {
+  const event = `fetch:${String(job.id)}:${job.attemptsMade}`;
+  return countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'), { event, ttlMs: COUNTED_TTL_MS });
 }

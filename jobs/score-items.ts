@@ -1,6 +1,6 @@
 import { evaluateItems } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
-import { COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 
 /** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture, and the alerts they raise. */
@@ -8,26 +8,30 @@ export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{
   const started = performance.now();
   const counts: CounterIncrement[] = [];
   try {
-    return await score(job, ctx, counts);
+    return await score(job, ctx);
   } finally {
     counts.push(...jobSeconds(QUEUE.score, (performance.now() - started) / 1000));
     await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
   }
 }
 
-async function score(job: Job<ScoreJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<{ fresh: number; evidence: number }> {
+async function score(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
   // A payload without items (written by another version, or by hand) will not get better on a retry.
   if (!Array.isArray(job.data.items)) throw new UnrecoverableError(`score job ${job.id} has no items array`);
   const { watchbook, matcher } = ctx.live.snapshot();
   const result = await evaluateItems(job.data.items, watchbook, matcher, ctx.store, ctx.now());
   const source = String(job.data.source);
-  counts.push(
+  // Counted as soon as the items are marked seen, once per job: a retry finds them seen and counts none.
+  const counts: CounterIncrement[] = [
+    { name: COUNTER.items.name, labels: { source, kind: 'new' }, by: result.fresh.length },
     { name: COUNTER.itemsScored.name, labels: { source, kind: 'new' }, by: result.fresh.length },
     { name: COUNTER.itemsScored.name, labels: { source, kind: 'duplicate' }, by: job.data.items.length - result.fresh.length },
-  );
+  ];
   const byRule = new Map<string, number>();
   for (const e of result.evidence) byRule.set(e.rule, (byRule.get(e.rule) ?? 0) + 1);
   for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
+  const onError = (err: unknown) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written');
+  await countQuietly(ctx.store, counts, onError, { event: `score:${String(job.id)}`, ttlMs: COUNTED_TTL_MS });
   if (result.fresh.length) {
     ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: forLog(result.state.probabilities) }, 'Items scored');
   }

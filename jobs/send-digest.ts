@@ -14,14 +14,14 @@ export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Prom
   const started = performance.now();
   const counts: CounterIncrement[] = [];
   try {
-    return await digestAndSend(job, ctx, counts);
+    return await digestAndSend(job, ctx);
   } finally {
     counts.push(...jobSeconds(QUEUE.digest, (performance.now() - started) / 1000));
     await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
   }
 }
 
-async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext, counts: CounterIncrement[]): Promise<{ alerts: number; sent: string[] }> {
+async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
   const { receiver: id, due } = job.data;
   const { watchbook } = ctx.live.snapshot();
   const receiver = watchbook.receivers.find((r) => r.id === id);
@@ -43,7 +43,7 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext, counts: C
   });
   const log = ctx.log.child({ receiver: id, job_id: job.id, digest: sendId, attempt: job.attemptsMade + 1 });
   const message = { id: sendId, receiver: id, logKey: `digest:${id}`, sentIds: alerts.map((a) => a.id), owner };
-  const { sent } = await sendOnce(ctx, message, channels, log, counts);
+  const { sent } = await sendOnce(ctx, message, channels, log);
   // Everything went: clear what this digest carried (alerts that arrived meanwhile stay for the next).
   const taken = await ctx.store.takeDigestAlerts(id);
   const carried = new Set(alerts.map((a) => a.id));

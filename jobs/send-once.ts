@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Receiver } from '../src/model/watchbook.js';
 import { classifyError, sendEmail, sendSlack, type EmailTransport, type RenderedEmail, type SlackPayload } from '../src/notify/index.js';
 import { UnrecoverableError } from '../src/queue/index.js';
-import { COUNTER, type CounterIncrement } from '../src/store/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 
 const SEND_TIMEOUT_MS = 20_000;
@@ -85,10 +85,17 @@ export interface Sent {
  * throws: a retryable failure first, so the job is retried (with backoff, honouring Retry-After), else the
  * permanent one (a 4xx other than 429, a rejected address, missing configuration), which stops the job.
  */
-export async function sendOnce(ctx: DeliverContext, message: Message, channels: readonly Channel[], log: Logger, counts: CounterIncrement[]): Promise<Sent> {
+export async function sendOnce(ctx: DeliverContext, message: Message, channels: readonly Channel[], log: Logger): Promise<Sent> {
   const out: Sent = { sent: [], skipped: [], inDoubt: [] };
-  const count = (channel: string, result: string, reason = '') =>
-    counts.push({ name: COUNTER.notifications.name, labels: { receiver: message.receiver, channel, result, reason } });
+  // Counted at the event, not when the job ends, so a worker killed after a send has counted it; once per
+  // event, so a retry that meets the same event (a send recorded, found in doubt) does not count it again.
+  // A failure is an event of its attempt (owner: process, job and attempt).
+  const counting: Promise<void>[] = [];
+  const count = (channel: string, result: string, reason = '') => {
+    const event = `notification:${result}:${message.id}:${message.receiver}#${channel}${result === 'failed' ? `:${message.owner}` : ''}`;
+    const inc = { name: COUNTER.notifications.name, labels: { receiver: message.receiver, channel, result, reason } };
+    counting.push(countQuietly(ctx.store, [inc], (err) => log.debug({ err: (err as Error).message }, 'Counters not written'), { event, ttlMs: COUNTED_TTL_MS }));
+  };
   const failures: Error[] = [];
   const fail = (channel: string, err: unknown): void => {
     if (err instanceof UnrecoverableError) {
@@ -140,6 +147,7 @@ export async function sendOnce(ctx: DeliverContext, message: Message, channels: 
     count(channel, 'sent');
     log.info({ channel }, 'Notification sent');
   }
+  await Promise.all(counting);
   const retryable = failures.find((f) => !(f instanceof UnrecoverableError));
   if (retryable) throw retryable;
   if (failures.length) throw failures[0]!;

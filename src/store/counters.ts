@@ -1,7 +1,7 @@
 // The pipeline counters and histograms: what the jobs count (Store.incrementCounters) and the web role
 // exposes to Prometheus (Store.counters). Kept in Redis, so every worker process adds to the same ones.
 import type { CounterIncrement, CounterValue } from './records.js';
-import type { Store } from './store.js';
+import type { CountOnce, Store } from './store.js';
 
 export interface CounterSpec {
   readonly name: string;
@@ -11,7 +11,7 @@ export interface CounterSpec {
 
 export const COUNTER = {
   fetches: { name: 'signpost_fetches_total', help: 'Fetches of each source by result: ok, not-modified, or the failure reason', labelNames: ['source', 'result'] },
-  items: { name: 'signpost_items_total', help: 'Items a fetch of the source handed to scoring (kind="new")', labelNames: ['source', 'kind'] },
+  items: { name: 'signpost_items_total', help: 'Items of the source: kind="fetched" for every item its fetches brought, kind="new" for those never seen before', labelNames: ['source', 'kind'] },
   itemsScored: { name: 'signpost_items_scored_total', help: 'Items scored per source: kind="new" (never seen) or "duplicate" (seen already)', labelNames: ['source', 'kind'] },
   matches: { name: 'signpost_matches_total', help: 'Rule matches on new items (evidence recorded), per rule', labelNames: ['rule'] },
   notifications: {
@@ -100,14 +100,17 @@ export function readHistogram(spec: HistogramSpec, values: readonly CounterValue
   });
 }
 
+/** How long a counted event is remembered (CountOnce): longer than any job is retried (a delivery, 30 h). */
+export const COUNTED_TTL_MS = 2 * 86_400_000;
+
 /**
  * Add to counters, best effort: a counter is never worth failing a job over, so an error (Redis away, a bad
  * count) is handed to `onError` (jobs log it at debug) and the promise resolves all the same.
  */
-export async function countQuietly(store: Pick<Store, 'incrementCounters'>, counts: readonly CounterIncrement[], onError: (err: unknown) => void): Promise<void> {
+export async function countQuietly(store: Pick<Store, 'incrementCounters'>, counts: readonly CounterIncrement[], onError: (err: unknown) => void, once?: CountOnce): Promise<void> {
   if (counts.length === 0) return;
   try {
-    await store.incrementCounters(counts);
+    await store.incrementCounters(counts, once);
   } catch (err) {
     try {
       onError(err);

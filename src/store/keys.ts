@@ -140,12 +140,18 @@ export function digestAlertsKey(keys: StoreKeys, receiver: string): string {
   return `${keys.prefix}:digest:alerts:${encodeURIComponent(receiver)}`;
 }
 
+/** String, with a PX expiry: that the counts of `event` were added (incrementCounters with `once`). */
+export function countedKey(keys: StoreKeys, event: string): string {
+  return `${keys.prefix}:metrics:counted:${encodeURIComponent(event)}`;
+}
+
 /**
- * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey): SCAN MATCH `<family>*`
+ * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey) or per counted event
+ * (countedKey): SCAN MATCH `<family>*`
  * lists them, for operators and tests; the store itself never walks the keyspace.
  */
 export function keyFamilies(keys: StoreKeys): string[] {
-  return [`${keys.prefix}:send:claim:`, `${keys.prefix}:digest:alerts:`];
+  return [`${keys.prefix}:send:claim:`, `${keys.prefix}:digest:alerts:`, `${keys.prefix}:metrics:counted:`];
 }
 
 /** A hash field made of two strings, unambiguous whatever they hold: their JSON array. */

@@ -6,6 +6,7 @@ import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } fro
 import type { SourceHealth, Validators } from '../model/source-health.js';
 import { checkBound, checkTime, parseJson } from './errors.js';
 import { fingerprintMember, pairField, splitFingerprintMember } from './keys.js';
+import type { CountOnce } from './store.js';
 import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
 import { byScoreThenMember, compareCodePoints } from './order.js';
 import {
@@ -90,6 +91,8 @@ export class MemoryStore implements Store {
   private readonly digestMarks = new Map<string, string>();
   /** counterField → value. */
   private readonly counterValues = new Map<string, number>();
+  /** Counted events (incrementCounters `once`) → until when they are remembered. */
+  private readonly counted = new Map<string, number>();
 
   constructor(opts: StoreOptions = {}) {
     this.retention = retention(opts);
@@ -541,10 +544,17 @@ export class MemoryStore implements Store {
     });
   }
 
-  incrementCounters(counts: readonly CounterIncrement[]): Promise<void> {
+  incrementCounters(counts: readonly CounterIncrement[], once?: CountOnce): Promise<void> {
     return settle(() => {
       // Checked whole before any is added, as the Redis script gets them all or none.
-      for (const [field, by] of checkCounts(counts)) this.counterValues.set(field, (this.counterValues.get(field) ?? 0) + by);
+      const checked = checkCounts(counts);
+      if (once && checked.length) {
+        const until = this.counted.get(once.event);
+        if (until !== undefined && until > Date.now()) return;
+        if (this.counted.size >= 10_000) for (const [event, t] of this.counted) if (t <= Date.now()) this.counted.delete(event);
+        this.counted.set(once.event, Date.now() + once.ttlMs);
+      }
+      for (const [field, by] of checked) this.counterValues.set(field, (this.counterValues.get(field) ?? 0) + by);
     });
   }
 

@@ -5,7 +5,8 @@ import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
 import { checkBound, checkTime, parseJson, StoreError } from './errors.js';
-import { digestAlertsKey, fingerprintMember, pairField, sendClaimKey, type StoreKeys, splitFingerprintMember, storeKeys } from './keys.js';
+import { countedKey, digestAlertsKey, fingerprintMember, pairField, sendClaimKey, type StoreKeys, splitFingerprintMember, storeKeys } from './keys.js';
+import type { CountOnce } from './store.js';
 import { limitCount, type Retention, retention, type StoreOptions } from './options.js';
 import { compareCodePoints } from './order.js';
 import {
@@ -589,10 +590,12 @@ export class RedisStore implements Store {
     });
   }
 
-  incrementCounters(counts: readonly CounterIncrement[]): Promise<void> {
+  incrementCounters(counts: readonly CounterIncrement[], once?: CountOnce): Promise<void> {
     return this.op('incrementCounters', async () => {
       const args = checkCounts(counts).flatMap(([field, by]) => [field, String(by)]);
-      if (args.length) await INCREMENT_COUNTERS.run(this.client, [this.keys.counters], args);
+      if (!args.length) return;
+      const keys = once ? [this.keys.counters, countedKey(this.keys, once.event)] : [this.keys.counters];
+      await INCREMENT_COUNTERS.run(this.client, keys, [String(Math.max(1, Math.round(once?.ttlMs ?? 1))), ...args]);
     });
   }
 

@@ -245,8 +245,13 @@ return 0
  * a float already (HINCRBY refuses it) by HINCRBYFLOAT; a fractional one by HINCRBYFLOAT. One script, so a
  * job's counters land together.
  */
+/**
+ * Counter increments, as field/by pairs from ARGV[2]. With KEYS[2], only once per event: KEYS[2] is set
+ * (PX ARGV[1]) by the first call, and a later call with it adds nothing and returns 0.
+ */
 export const INCREMENT_COUNTERS = new LuaScript(`
-for i = 1, #ARGV, 2 do
+if KEYS[2] and not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+for i = 2, #ARGV, 2 do
   local by = ARGV[i + 1]
   if string.find(by, '^-?%d+$') then
     local ok = redis.pcall('HINCRBY', KEYS[1], ARGV[i], by)
@@ -255,5 +260,5 @@ for i = 1, #ARGV, 2 do
     redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], by)
   end
 end
-return #ARGV / 2
+return (#ARGV - 1) / 2
 `);

@@ -20,6 +20,15 @@ export interface FingerprintEntry {
   at: number;
 }
 
+/**
+ * Counting at the event, once: the counts of one event (a send recorded, a fetch done) are added by the first
+ * call that names it; a retry that counts it again within `ttlMs` adds nothing.
+ */
+export interface CountOnce {
+  event: string;
+  ttlMs: number;
+}
+
 export interface Store {
   /**
    * Mark item keys as seen; per key, true when it was new. Atomic per key: two workers marking the same
@@ -209,7 +218,7 @@ export interface Store {
    * set of labels (their order does not matter); an integer `by` adds exactly, a fractional one as a float
    * (a counter may take both). A `by` that is not finite is an error, and nothing is added.
    */
-  incrementCounters(counts: readonly CounterIncrement[]): Promise<void>;
+  incrementCounters(counts: readonly CounterIncrement[], once?: CountOnce): Promise<void>;
   /** Every counter with its value, by name, then by its encoded labels (keys.ts counterField, by code point). */
   counters(): Promise<CounterValue[]>;
 

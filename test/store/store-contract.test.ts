@@ -890,6 +890,24 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.counters()).toEqual([{ name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, value: 7 }]);
     });
 
+    it('counts an event once: a second call naming it, from any process, adds nothing; another event adds', async () => {
+      const { store, peer } = backend.open();
+      const sent = [{ name: 'signpost_notifications_total', labels: { receiver: 'desk', channel: 'slack', result: 'sent', reason: '' } }];
+      await store.incrementCounters(sent, { event: 'notification:sent:n1:desk#slack', ttlMs: 60_000 });
+      await peer.incrementCounters(sent, { event: 'notification:sent:n1:desk#slack', ttlMs: 60_000 });
+      await store.incrementCounters(sent, { event: 'notification:sent:n2:desk#slack', ttlMs: 60_000 });
+      expect((await store.counters()).map((c) => c.value)).toEqual([2]);
+    });
+
+    it('forgets a counted event after its ttl, so the same name counts again', async () => {
+      const store = open();
+      const inc = [{ name: 'x_total', labels: {} }];
+      await store.incrementCounters(inc, { event: 'e', ttlMs: 1 });
+      await new Promise((r) => setTimeout(r, 20));
+      await store.incrementCounters(inc, { event: 'e', ttlMs: 60_000 });
+      expect((await store.counters()).map((c) => c.value)).toEqual([2]);
+    });
+
     it('keeps counters apart by name and by labels, ordered by name then labels', async () => {
       const store = open();
       await store.incrementCounters([

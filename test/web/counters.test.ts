@@ -158,6 +158,8 @@ describe('/metrics: pipeline counters', () => {
       expect(outcome.status).toBe('failed');
 
       const { samples } = await scrape(h);
+      // items_total{kind="new"} counts items never seen before, not every item handed to scoring.
+      expect(samples.get('signpost_items_total{source="good-feed",kind="new"}')).toBe(4);
       expect(samples.get('signpost_items_scored_total{source="good-feed",kind="new"}')).toBe(4);
       expect(samples.get('signpost_items_scored_total{source="good-feed",kind="duplicate"}')).toBe(2);
       expect(samples.get('signpost_matches_total{rule="troops-move"}')).toBe(2);
@@ -166,6 +168,15 @@ describe('/metrics: pipeline counters', () => {
       expect(samples.get('signpost_job_duration_seconds_bucket{queue="score",le="+Inf"}')).toBe(2);
       expect(samples.get('signpost_job_duration_seconds_count{queue="fetch"}')).toBe(3); // 2 added by hand above
       expect(samples.get('signpost_job_duration_seconds_sum{queue="score"}')).toBeGreaterThan(0);
+    });
+
+    it('counts a score job at its event, once: the same job run again (a retry) counts nothing more', async () => {
+      const items = [item('r1', 'Troops seen again'), item('r2', 'Calm day')];
+      await scoreItems(job<ScoreJob>('retried', { source: 'retry-feed', items }), ctx);
+      await scoreItems(job<ScoreJob>('retried', { source: 'retry-feed', items }), ctx);
+      const { samples } = await scrape(h);
+      expect(samples.get('signpost_items_total{source="retry-feed",kind="new"}')).toBe(2);
+      expect(samples.get('signpost_items_scored_total{source="retry-feed",kind="duplicate"}')).toBe(0); // the rerun's 2 not counted
     });
 
     it('a job whose counters cannot be written still succeeds', async () => {

@@ -155,6 +155,9 @@ describe('a worker SIGKILLed right after a send', () => {
     expect(count({ result: 'in-doubt' })).toBe(1);
     expect(count({ channel: 'slack', result: 'in-doubt', receiver: 'desk' })).toBe(1);
     expect(count({ channel: 'slack', result: 'failed', reason: 'http-5xx' })).toBe(1);
+    // Counted at the send, not at the end of the job: the killed worker's email, sent and recorded before its
+    // Slack message, is counted, and the survivor's retry, finding it recorded, does not count it again.
+    expect(count({ channel: 'email', result: 'sent' })).toBe(groups.length);
 
     // Per group and channel, exactly one message reached the receiver.
     const slackBy = (indicator: string, outcome?: SlackArrival['outcome']) => arrivals.filter((a) => a.indicator === indicator && (!outcome || a.outcome === outcome)).length;
