@@ -34,7 +34,7 @@ describe('storeKeys', () => {
     const keys = storeKeys();
     expect(sendClaimKey(keys, 'on-call', 'n1')).toBe('{signpost}:send:claim:on-call:n1');
     expect(digestAlertsKey(keys, 'analysts-digest')).toBe('{signpost}:digest:alerts:analysts-digest');
-    expect(keyFamilies(keys)).toEqual(['{signpost}:send:claim:', '{signpost}:digest:alerts:']);
+    expect(keyFamilies(keys)).toEqual(['{signpost}:send:claim:', '{signpost}:digest:alerts:', '{signpost}:metrics:counted:']);
     expect(DEFAULT_PREFIX).toBe('{signpost}');
   });
 
