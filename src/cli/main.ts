@@ -18,6 +18,7 @@ Commands (signpost <command> --help shows one; signpost --version the version):
   worker [--config PATH]                  the worker role only; run several to share the work
   web [--config PATH]                     the web role only on $PORT: overview, /queues, /metrics, /healthz, /readyz
   routes test label=value ...             the receivers an alert with these labels reaches
+        [--expect RECEIVER,...]           exit 1 unless they are exactly these, in order (for CI)
   routes show [--config PATH]             the route tree: matchers, receivers, group_by, timers
   alerts list [MATCHER ...]               firing alerts in their groups (needs Redis): id, state, since,
                                           receivers, labels; MATCHER: label=value, !=, =~regex, !~regex
@@ -56,7 +57,11 @@ const commands: Record<string, Command> = {
   start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config, { web: true }) },
   worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
   web: { options: CONFIG, run: async (_v, _p, config) => (await import('./web.js')).runWeb(config) },
-  routes: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./routes.js')).runRoutes(config, p) },
+  routes: {
+    options: { ...CONFIG, expect: { type: 'string' } },
+    positionals: true,
+    run: async (v, p, config) => (await import('./routes.js')).runRoutes(config, p, v.expect as string | undefined),
+  },
   alerts: { options: CONFIG, positionals: true, run: async (_v, p, config) => (await import('./alerts.js')).runAlerts(config, p) },
   silence: {
     options: { ...CONFIG, ends: { type: 'string' }, starts: { type: 'string' }, author: { type: 'string' }, comment: { type: 'string' }, expired: { type: 'boolean' } },

@@ -4,5 +4,6 @@ export { parseDuration, formatDuration } from './duration.js';
 export { MAX_HALF_LIFE_MS } from './references.js';
 export { WatchbookFileSchema } from './schema.js';
 export { EVIDENCE_WORDS } from './weights.js';
+export { didYouMean } from './suggest.js';
 export { watchbookJsonSchema } from './json-schema.js';
 export { LABEL_NAMES, ALERT_KINDS, labelValues, parseMatcher, formatMatcher, checkLabel, checkMatcher, matcherRegex, parseMatcherArgs, watchbookLabelValues, type LabelValues } from './labels.js';

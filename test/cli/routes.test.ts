@@ -32,6 +32,35 @@ describe('signpost routes test', () => {
   });
 });
 
+// `--expect`, as `amtool config routes test --verify.receivers`: an exit code for CI.
+describe('signpost routes test --expect', () => {
+  const HIGH = ['kind=match', 'severity=high', 'indicator=ukraine-polling'];
+  it.each([
+    ['the receivers reached, in order', 'desk-slack,analysts-digest', 0],
+    ['the same receivers with spaces after the commas', 'desk-slack, analysts-digest', 0],
+    ['the receivers in the other order', 'analysts-digest,desk-slack', 1],
+    ['one receiver short', 'desk-slack', 1],
+    ['one receiver too many', 'desk-slack,analysts-digest,oncall-email', 1],
+  ])('exits as amtool does for %s', (_name, want, status) => {
+    const r = cli(['routes', 'test', '--expect', want, ...HIGH]);
+    expect(r.status).toBe(status);
+    expect(r.out.map((l) => l.split(/\s+/)[0])).toEqual(['desk-slack', 'analysts-digest']);
+    if (status === 0) expect(r.stderr).toBe('');
+    else expect(r.err).toEqual([`signpost routes: expected receivers: ${want.replace(/\s/g, '')}`, 'signpost routes: reached receivers:  desk-slack,analysts-digest']);
+  });
+
+  it('refuses a receiver the watchbook does not have with exit 2 and a suggestion', () => {
+    const r = cli(['routes', 'test', '--expect', 'desk-slak', ...HIGH]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.err).toEqual(['signpost routes: --expect: unknown receiver "desk-slak" (did you mean "desk-slack"?)']);
+  });
+
+  it('still refuses a misspelt label with exit 2, not 1', () => {
+    expect(cli(['routes', 'test', '--expect', 'desk-slack', 'kind=match', 'sevrity=high']).status).toBe(2);
+  });
+});
+
 describe('signpost routes show', () => {
   it('draws the shipped route tree with receivers, matchers, group_by and timers', () => {
     const r = cli(['routes', 'show']);
@@ -50,5 +79,6 @@ describe('signpost routes show', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('routes test label=value');
     expect(r.stdout).toContain('routes show');
+    expect(r.stdout).toContain('--expect RECEIVER,...');
   });
 });
