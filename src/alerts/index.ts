@@ -19,4 +19,5 @@ export {
 export { isSilenced, silenceMatchesFilters, silenceState, silenceId, validateSilence, makeSilence, type RuntimeSilence, type SilenceInput, type SilenceState, type MakeSilenceResult } from './silence.js';
 export { groupKey, groupLabels, updateGroup, resolveInGroup, resolveStale, decide, type AlertGroup, type GroupAlert, type SendLog, type Decision, type DecisionReason } from './group.js';
 export { cronDueBetween } from './cron-due.js';
+export { inhibitedBy, mayBeInhibited } from './inhibit.js';
 export { parseAlertId, firesUntilCleared, clearedByScenario, clearedByIndicator, clearedBySource, clearedByAny, type AlertIdParts, type Cleared } from './clear.js';

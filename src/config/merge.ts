@@ -3,7 +3,7 @@ import type { RouteIn, WatchbookFile } from './schema.js';
 import type { Path, YamlFile } from './yaml-file.js';
 
 // The files of a watchbook folder are one watchbook: maps (scenarios, indicators, receivers) are merged by
-// id, lists (sources, rules, tests, silences) concatenated, and each piece remembers where it was written.
+// id, lists (sources, rules, tests, silences, inhibit_rules) concatenated, and each piece remembers where it was written.
 
 export interface At {
   file: YamlFile;
@@ -31,6 +31,7 @@ export interface Draft {
   rules: Located<Entry<'rules'>>[];
   tests: Located<Entry<'tests'>>[];
   silences: Located<Entry<'silences'>>[];
+  inhibit_rules: Located<Entry<'inhibit_rules'>>[];
 }
 
 export function problemAt(at: At, sub: Path, message: string, opts: { key?: boolean } = {}): Problem {
@@ -52,6 +53,7 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
     rules: [],
     tests: [],
     silences: [],
+    inhibit_rules: [],
   };
   for (const { file, data } of files) {
     const at = (path: Path): At => ({ file, path });
@@ -70,7 +72,7 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
         else map.set(id, { value, at: at([key, id]) });
       }
     }
-    for (const key of ['sources', 'rules', 'tests', 'silences'] as const) {
+    for (const key of ['sources', 'rules', 'tests', 'silences', 'inhibit_rules'] as const) {
       (data[key] ?? []).forEach((value: unknown, i: number) => (draft[key] as Located<unknown>[]).push({ value, at: at([key, i]) }));
     }
   }

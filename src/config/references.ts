@@ -95,6 +95,13 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
     if (Date.parse(s.ends) <= Date.parse(s.starts)) problems.push(problemAt(at, ['ends'], 'a silence must end after it starts'));
     checkLabelMap(s.matchers, ['matchers'], values, at, problems);
   }
+  for (const { value: r, at } of d.inhibit_rules) {
+    for (const key of ['source_matchers', 'target_matchers'] as const) checkMatchers(r[key], [key], values, at, problems);
+    r.equal?.forEach((name, i) => {
+      const bad = checkLabelName(name);
+      if (bad) problems.push(problemAt(at, ['equal', i], bad));
+    });
+  }
 }
 
 function uniqueIds(kind: string, list: Located<{ id: string }>[], problems: Problem[]): string[] {
@@ -129,12 +136,17 @@ function checkRoute(route: RouteIn, path: (string | number)[], root: boolean, c:
     problems.push(problemAt(at, [...path, 'receiver'], `unknown receiver "${route.receiver}"${didYouMean(route.receiver, c.receivers)}`));
   }
   if (!root && route.match) checkLabelMap(route.match, [...path, 'match'], c.values, at, problems);
-  route.matchers?.forEach((text, i) => {
-    const m = parseMatcher(text);
-    const found = typeof m === 'string' ? [m] : checkMatcher(m, c.values);
-    for (const message of found) problems.push(problemAt(at, [...path, 'matchers', i], message));
-  });
+  if (route.matchers) checkMatchers(route.matchers, [...path, 'matchers'], c.values, at, problems);
   route.routes?.forEach((child, i) => checkRoute(child, [...path, 'routes', i], false, c));
+}
+
+/** Matchers in Alertmanager's syntax (a route's, an inhibit rule's): each parses, in the closed set of labels. */
+function checkMatchers(list: readonly string[], path: (string | number)[], values: LabelValues, at: Located<unknown>['at'], problems: Problem[]): void {
+  list.forEach((text, i) => {
+    const m = parseMatcher(text);
+    const found = typeof m === 'string' ? [m] : checkMatcher(m, values);
+    for (const message of found) problems.push(problemAt(at, [...path, i], message));
+  });
 }
 
 /** A `label: value | [values]` map (a route's match, a silence's matchers): names and values in the closed set. */

@@ -214,6 +214,22 @@ const silence = z.strictObject({
   comment: z.string(),
 });
 
+const matcherList = (what: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .describe(`${what}: Alertmanager matchers, all of which must hold, e.g. 'kind="scenario"', 'severity=~"high|critical"'`);
+
+const inhibitRule = z
+  .strictObject({
+    source_matchers: matcherList('The alerts that inhibit, while they fire'),
+    target_matchers: matcherList('The alerts they inhibit'),
+    equal: words
+      .optional()
+      .describe('Labels the source and the target must share (a label both lack counts as shared); default none: any firing source inhibits every target'),
+  })
+  .describe('While a source alert fires, target alerts with the same `equal` labels are not sent to Slack or email; digests still collect them');
+
 export const WatchbookFileSchema = z
   .strictObject({
     version: z.literal(1).optional(),
@@ -238,6 +254,7 @@ export const WatchbookFileSchema = z
     routes: RouteSchema.optional(),
     receivers: z.record(id, receiver).optional(),
     silences: z.array(silence).optional(),
+    inhibit_rules: z.array(inhibitRule).optional().describe('Alertmanager inhibit rules: a firing alert mutes the alerts it explains'),
   })
   .describe('A Signpost watchbook, or one file of a watchbook folder. Each file may be at most 1 MiB: a bigger one is refused before it is parsed');
 

@@ -1,4 +1,4 @@
-import type { Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
+import type { LabelMatcher, Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
 import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
 import { redactUrl } from '../model/redact.js';
 import { parseDateIn, parseEndDateIn } from './date.js';
@@ -113,6 +113,7 @@ export function toWatchbook(d: Draft): Watchbook {
       author: s.author,
       comment: s.comment,
     })),
+    inhibitRules: d.inhibit_rules.map(({ value: r }) => ({ sourceMatchers: matchers(r.source_matchers), targetMatchers: matchers(r.target_matchers), equal: r.equal ?? [] })),
   };
 }
 
@@ -120,8 +121,7 @@ function toRoute(r: RouteIn): Route {
   return {
     ...(r.receiver !== undefined && { receiver: r.receiver }),
     match: labels(r.match ?? {}),
-    // Each parsed when references were checked; a matcher that did not parse never gets here.
-    ...(r.matchers && { matchers: r.matchers.map((m) => parseMatcher(m)).filter((m) => typeof m !== 'string') }),
+    ...(r.matchers && { matchers: matchers(r.matchers) }),
     continue: r.continue ?? false,
     ...(r.group_by && { groupBy: r.group_by }),
     ...(r.group_wait && { groupWaitMs: ms(r.group_wait) }),
@@ -129,6 +129,11 @@ function toRoute(r: RouteIn): Route {
     ...(r.repeat_interval && { repeatIntervalMs: ms(r.repeat_interval) }),
     routes: (r.routes ?? []).map(toRoute),
   };
+}
+
+/** Each parsed when references were checked; a matcher that did not parse never gets here. */
+function matchers(texts: readonly string[]): LabelMatcher[] {
+  return texts.map((m) => parseMatcher(m)).filter((m) => typeof m !== 'string');
 }
 
 function labels(m: Record<string, string | string[]>): Record<string, string[]> {

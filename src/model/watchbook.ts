@@ -156,6 +156,16 @@ export interface Silence {
   comment: string;
 }
 
+/**
+ * Alertmanager's inhibit_rules: while an alert matching `sourceMatchers` fires, alerts matching
+ * `targetMatchers` with the same values of the `equal` labels are not notified (alerts/inhibit.ts).
+ */
+export interface InhibitRule {
+  sourceMatchers: LabelMatcher[];
+  targetMatchers: LabelMatcher[];
+  equal: string[];
+}
+
 export interface Watchbook {
   watch: { id: string; title: string; timezone: string; contact?: string; allowPrivate: boolean };
   scenarios: Scenario[];
@@ -168,4 +178,5 @@ export interface Watchbook {
   routes: Route;
   receivers: Receiver[];
   silences: Silence[];
+  inhibitRules: InhibitRule[];
 }

@@ -1,11 +1,26 @@
 import { createHash } from 'node:crypto';
-import { type Cleared, decide, firesUntilCleared, groupKey, groupLabels, isSilenced, resolveInGroup, resolveStale, routeAlert, updateGroup } from '../alerts/index.js';
+import {
+  type Cleared,
+  decide,
+  firesUntilCleared,
+  groupKey,
+  groupLabels,
+  inhibitedBy,
+  isSilenced,
+  mayBeInhibited,
+  resolveInGroup,
+  resolveStale,
+  routeAlert,
+  updateGroup,
+} from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
 import type { AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
 
 // dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
-// and either collected for a receiver's digest or added to their aggregation group. resolveAlerts() resolves
+// and either collected for a receiver's digest or added to their aggregation group, unless inhibited: an
+// inhibited alert (alerts/inhibit.ts) joins no group, so no Slack or email message carries it, but digests
+// still collect it, since a digest is the analysts' record of the period, not an interruption. resolveAlerts() resolves
 // the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the other half, run by the tick:
 // the groups whose "send now?" decision says yes, as notifications to deliver. pruneAlerts(), also from the
 // tick, forgets what no decision needs any more.
@@ -16,23 +31,26 @@ const RESOLVE_AFTER_MS = 24 * 3_600_000;
 export interface DispatchResult {
   routed: number;
   silenced: number;
+  /** Alerts that joined no group because a firing alert inhibits them (a digest may still collect them). */
+  inhibited: number;
   digested: number;
 }
 
 export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<DispatchResult> {
-  const result: DispatchResult = { routed: 0, silenced: 0, digested: 0 };
+  const result: DispatchResult = { routed: 0, silenced: 0, inhibited: 0, digested: 0 };
   if (alerts.length === 0) return result;
   const silences = [...watchbook.silences, ...(await store.silences())];
   await store.putAlerts([...alerts]);
+  const audible = alerts.filter((a) => !isSilenced(a.labels, silences, now));
+  const firing = await firingLabels(audible, watchbook, store, now);
   // Collected first and written once per group and per digest: a batch of a thousand matches is a few
   // writes, not a thousand rewrites of a growing group.
   const groups = new Map<string, { receiver: string; ids: string[] }>();
   const digests = new Map<string, Alert[]>();
-  for (const alert of alerts) {
-    if (isSilenced(alert.labels, silences, now)) {
-      result.silenced++;
-      continue;
-    }
+  result.silenced = alerts.length - audible.length;
+  for (const alert of audible) {
+    const inhibited = firing.length > 0 && inhibitedBy(alert.labels, firing, watchbook.inhibitRules) !== undefined;
+    if (inhibited) result.inhibited++;
     for (const route of routeAlert(alert.labels, watchbook.routes)) {
       const receiver = watchbook.receivers.find((r) => r.id === route.receiver);
       if (!receiver) continue;
@@ -41,6 +59,7 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
         result.digested++;
         continue;
       }
+      if (inhibited) continue;
       const key = groupKey(route, alert.labels);
       const group = groups.get(key) ?? { receiver: receiver.id, ids: [] };
       group.ids.push(alert.id);
@@ -53,6 +72,22 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
     await store.updateAlertGroup(key, receiver, (group) => updateGroup(group, ids.map((id) => ({ id, firing: true, at: now })), now));
   }
   return result;
+}
+
+/**
+ * The labels of the alerts that fire at `now` and may inhibit: the firing alerts of every group, as
+ * notificationsDue sees them, and the batch's own (silenced ones excepted: a silence mutes the alert and what
+ * it would explain alike, so no one is left unaware of both). Nothing is read when no rule could mute any
+ * alert of the batch.
+ */
+async function firingLabels(batch: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<Record<string, string>[]> {
+  if (!batch.some((a) => mayBeInhibited(a.labels, watchbook.inhibitRules))) return [];
+  const inBatch = new Set(batch.map((a) => a.id));
+  const grouped = new Set<string>();
+  for (const { group } of await store.alertGroups()) {
+    for (const alert of group.alerts) if (!inBatch.has(alert.id) && stoppedFiringAt(alert, now, watchbook) === undefined) grouped.add(alert.id);
+  }
+  return [...batch, ...(await store.getAlerts([...grouped]))].map((a) => a.labels);
 }
 
 /**

@@ -188,6 +188,14 @@ const CASES: Case[] = [
     expected: [`${B}silence-misspelt-label.yaml:87:19: unknown label "indicatr" (did you mean "indicator"?): alerts carry kind, indicator, scenario, severity, source, rule`],
   },
   { fixture: 'silence-unknown-indicator.yaml', expected: [`${B}silence-unknown-indicator.yaml:87:30: unknown indicator "miami-talk" (did you mean "miami-talks"?): the watchbook has no such id`] },
+  {
+    fixture: 'inhibit-rule-unknown-kind.yaml',
+    expected: [`${B}inhibit-rule-unknown-kind.yaml:91:23: unknown kind "mach" (did you mean "match"?), expected one of match, scenario, indicator, source-health`],
+  },
+  {
+    fixture: 'inhibit-rule-misspelt-equal.yaml',
+    expected: [`${B}inhibit-rule-misspelt-equal.yaml:92:13: unknown label "scenrio" (did you mean "scenario"?): alerts carry kind, indicator, scenario, severity, source, rule`],
+  },
 
   // --- match expressions -----------------------------------------------------------------------------
   {

@@ -17,7 +17,7 @@ describe('dispatchAlerts and notificationsDue', () => {
     const store = new MemoryStore();
     const a = alert('match:a', { severity: 'high', indicator: 'nato-partner-assurances' });
     const result = await dispatchAlerts([a], wb, store, T0);
-    expect(result).toEqual({ routed: 1, silenced: 0, digested: 1 });
+    expect(result).toEqual({ routed: 1, silenced: 0, inhibited: 0, digested: 1 });
     expect((await store.peekDigestAlerts('analysts-digest')).map((x) => x.id)).toEqual(['match:a']);
     expect(await notificationsDue(wb, store, T0 + 10_000)).toEqual([]);
     const due = await notificationsDue(wb, store, T0 + 30_000);
@@ -32,7 +32,7 @@ describe('dispatchAlerts and notificationsDue', () => {
     const store = new MemoryStore();
     await store.addSilence({ id: 's1', createdAt: T0, matchers: { indicator: ['ukraine-polling'] }, starts: T0 - 1, ends: T0 + 3_600_000, author: 'a', comment: 'c' });
     const result = await dispatchAlerts([alert('match:b', { severity: 'high', indicator: 'ukraine-polling' })], wb, store, T0);
-    expect(result).toEqual({ routed: 0, silenced: 1, digested: 0 });
+    expect(result).toEqual({ routed: 0, silenced: 1, inhibited: 0, digested: 0 });
     expect(await notificationsDue(wb, store, T0 + 60_000)).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ function watchbook(tests: RuleTest[], rules: Rule[] = RULES): Watchbook {
     routes: { receiver: 'desk', match: {}, continue: false, routes: [] },
     receivers: [],
     silences: [],
+    inhibitRules: [],
   };
 }
 

@@ -23,6 +23,7 @@ export const WATCHBOOK: Watchbook = {
   routes: { match: {}, continue: false, routes: [] },
   receivers: [],
   silences: [],
+  inhibitRules: [],
 };
 
 export function state(at: number, risk: number): ScenarioState {
