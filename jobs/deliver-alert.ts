@@ -1,4 +1,4 @@
-import { renderNotificationEmail, renderNotificationSlack } from '../src/notify/index.js';
+import { renderNotificationEmail, renderNotificationSlack, renderNotificationWebhook } from '../src/notify/index.js';
 import { QUEUE, type DeliverJob, type Job } from '../src/queue/index.js';
 import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import { channelsFor, sendOnce, type DeliverContext, type Sent } from './send-once.js';
@@ -35,6 +35,7 @@ async function deliver(job: Job<DeliverJob>, ctx: DeliverContext): Promise<Deliv
   const channels = channelsFor(receiver, ctx, {
     email: (from) => renderNotificationEmail(n, { watchTitle, from, timeZone }),
     slack: () => renderNotificationSlack(n, { watchTitle, timeZone }),
+    webhook: () => renderNotificationWebhook(n, { watchTitle }),
   });
   const message = { id: n.id, receiver: n.receiver, logKey: n.groupKey, sentIds: n.alerts.map((a) => a.id), owner };
   const out = await sendOnce(ctx, message, channels, log);

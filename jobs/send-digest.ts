@@ -1,5 +1,5 @@
 import { buildDigest } from '../src/pipeline/digest.js';
-import { renderDigestEmail, renderDigestSlack } from '../src/notify/index.js';
+import { renderDigestEmail, renderDigestSlack, renderDigestWebhook } from '../src/notify/index.js';
 import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';
 import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import { channelsFor, sendOnce, type DeliverContext } from './send-once.js';
@@ -40,6 +40,7 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext): Promise<
   const channels = channelsFor(receiver, ctx, {
     email: (from) => renderDigestEmail(digest, { from, timeZone }),
     slack: () => renderDigestSlack(digest, { timeZone }),
+    webhook: () => renderDigestWebhook(digest),
   });
   const log = ctx.log.child({ receiver: id, job_id: job.id, digest: sendId, attempt: job.attemptsMade + 1 });
   const message = { id: sendId, receiver: id, logKey: `digest:${id}`, sentIds: alerts.map((a) => a.id), owner };

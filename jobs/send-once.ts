@@ -1,6 +1,15 @@
 import type { Logger } from 'pino';
 import type { Receiver } from '../src/model/watchbook.js';
-import { classifyError, sendEmail, sendSlack, type EmailTransport, type RenderedEmail, type SlackPayload } from '../src/notify/index.js';
+import {
+  classifyError,
+  sendEmail,
+  sendSlack,
+  sendWebhook,
+  type EmailTransport,
+  type RenderedEmail,
+  type SlackPayload,
+  type WebhookPayload,
+} from '../src/notify/index.js';
 import { UnrecoverableError } from '../src/queue/index.js';
 import { COUNTED_TTL_MS, COUNTER, countQuietly } from '../src/store/index.js';
 import type { JobContext } from './context.js';
@@ -19,15 +28,20 @@ export interface DeliverContext extends JobContext {
 
 /** A receiver's channel: `prepare` renders the message (and checks what sending needs) and returns the send. */
 export interface Channel {
-  name: 'email' | 'slack';
+  name: 'email' | 'slack' | 'webhook';
   prepare: () => () => Promise<unknown>;
 }
 
 /**
  * A receiver's channels for one message, given how to render it for each. Rendering waits for `prepare`,
- * so a receiver without Slack never renders Block Kit; a missing SMTP_URL is a permanent failure there.
+ * so a receiver without Slack never renders Block Kit; a missing SMTP_URL is a permanent failure there, as
+ * is a webhook without its secret (nothing goes unsigned).
  */
-export function channelsFor(receiver: Receiver, ctx: DeliverContext, render: { email(from: string): RenderedEmail; slack(): SlackPayload }): Channel[] {
+export function channelsFor(
+  receiver: Receiver,
+  ctx: DeliverContext,
+  render: { email(from: string): RenderedEmail; slack(): SlackPayload; webhook(): WebhookPayload },
+): Channel[] {
   const channels: Channel[] = [];
   if (receiver.email) {
     const to = receiver.email.to;
@@ -48,6 +62,16 @@ export function channelsFor(receiver: Receiver, ctx: DeliverContext, render: { e
       prepare: () => {
         const payload = render.slack();
         return () => sendSlack(webhook, payload, { timeoutMs: SEND_TIMEOUT_MS });
+      },
+    });
+  }
+  if (receiver.webhook?.url) {
+    const target = receiver.webhook;
+    channels.push({
+      name: 'webhook',
+      prepare: () => {
+        const payload = render.webhook();
+        return () => sendWebhook(target, payload, { timeoutMs: SEND_TIMEOUT_MS, now: () => ctx.now() });
       },
     });
   }

@@ -48,7 +48,7 @@ export interface RunningWorker {
 }
 
 export function defaultLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['*.webhook', '*.password', '*.authorization', 'watchbook.receivers'], censor: '[secret]' } });
+  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['*.webhook', '*.secret', '*.password', '*.authorization', 'watchbook.receivers'], censor: '[secret]' } });
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {

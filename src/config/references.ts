@@ -86,10 +86,13 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
   if (d.routes) checkRoute(d.routes.value, [], true, { receivers, values, at: d.routes.at, problems });
   else if (receivers.length) warnings.push(d.main.problemAt(0, 'receivers are defined but there are no "routes": no alert will reach them'));
   for (const [id, { value: r, at }] of d.receivers) {
-    if (!r.email && !r.slack) problems.push(problemAt(at, [], `receiver "${id}" needs "email" or "slack"`));
+    if (!r.email && !r.slack && !r.webhook) problems.push(problemAt(at, [], `receiver "${id}" needs "email", "slack" or "webhook"`));
     if (r.digest && !isCron(r.digest)) problems.push(problemAt(at, ['digest'], `receiver "${id}": expected a cron schedule such as "0 7 * * *" (minute hour day month weekday)`));
     if (r.slack?.webhook === '') warnings.push(problemAt(at, ['slack', 'webhook'], `receiver "${id}": the Slack webhook is empty, so its Slack messages cannot be sent until it is set`));
     else if (r.slack && !/^https?:\/\/\S+$/.test(r.slack.webhook)) problems.push(problemAt(at, ['slack', 'webhook'], `receiver "${id}": the Slack webhook is not an http(s) URL`));
+    if (r.webhook?.url === '') warnings.push(problemAt(at, ['webhook', 'url'], `receiver "${id}": the webhook URL is empty, so its webhook messages cannot be sent until it is set`));
+    else if (r.webhook && !/^https?:\/\/\S+$/.test(r.webhook.url)) problems.push(problemAt(at, ['webhook', 'url'], `receiver "${id}": the webhook URL is not an http(s) URL`));
+    if (r.webhook?.secret === '') warnings.push(problemAt(at, ['webhook', 'secret'], `receiver "${id}": the webhook secret is empty, so its webhook messages are not sent (never unsigned) until it is set`));
   }
   for (const { value: s, at } of d.silences) {
     if (Date.parse(s.ends) <= Date.parse(s.starts)) problems.push(problemAt(at, ['ends'], 'a silence must end after it starts'));

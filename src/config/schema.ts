@@ -202,6 +202,13 @@ const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
 const receiver = z.strictObject({
   email: z.strictObject({ to: z.array(z.string().min(3)).min(1) }).optional(),
   slack: z.strictObject({ webhook: z.string().describe('Incoming webhook URL; use ${ENV}') }).optional(),
+  webhook: z
+    .strictObject({
+      url: z.string().describe('Where the JSON body is posted (http or https); use ${ENV} if it holds a token'),
+      secret: z.string().describe('HMAC-SHA256 key of the X-Signpost-Signature header; use ${ENV}'),
+    })
+    .optional()
+    .describe('A generic webhook: each notification and digest as signed JSON (docs/watchbook.md has the body and how to verify it)'),
   digest: z.string().optional().describe('A cron schedule: collect alerts and send one digest each time'),
   digest_when_empty: z.boolean().optional().describe('Send the digest even when it collected nothing since the last one (default: skip it)'),
 });

@@ -143,6 +143,8 @@ export interface Receiver {
   id: string;
   email?: { to: string[] };
   slack?: { webhook: string };
+  /** A generic webhook: signed JSON (notify/render-webhook.ts) posted to `url`. */
+  webhook?: { url: string; secret: string };
   digest?: string;
   /** Send the digest even when it collected nothing (by default an empty digest is skipped). */
   digestWhenEmpty?: boolean;

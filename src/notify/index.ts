@@ -1,5 +1,6 @@
-// Notify: render a notification or digest for email (text + HTML) and Slack (Block Kit), send it, and
-// say whether a failure is worth a retry. Routing, grouping and the send-log live before this stage.
+// Notify: render a notification or digest for email (text + HTML), Slack (Block Kit) and a generic webhook
+// (signed JSON), send it, and say whether a failure is worth a retry. Routing, grouping and the send-log
+// live before this stage.
 export {
   NOTIFY_FAILURE_REASONS,
   NotifyError,
@@ -34,3 +35,13 @@ export {
   type SendEmailOptions,
 } from './send-email.js';
 export { sendSlack, type SendSlackOptions } from './send-slack.js';
+export {
+  WEBHOOK_VERSION,
+  renderDigestWebhook,
+  renderNotificationWebhook,
+  type WebhookAlert,
+  type WebhookDigest,
+  type WebhookNotification,
+  type WebhookPayload,
+} from './render-webhook.js';
+export { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendWebhook, webhookSignature, type SendWebhookOptions } from './send-webhook.js';

@@ -104,7 +104,7 @@ const CASES: Case[] = [
   },
   { fixture: 'unknown-time-zone.yaml', expected: [`${B}unknown-time-zone.yaml:6:13: unknown time zone "Europe/Kyyiv"`] },
   { fixture: 'digest-bad-cron.yaml', expected: [`${B}digest-bad-cron.yaml:83:60: receiver "digest": expected a cron schedule such as "0 7 * * *" (minute hour day month weekday)`] },
-  { fixture: 'receiver-without-channel.yaml', expected: [`${B}receiver-without-channel.yaml:83:11: receiver "digest" needs "email" or "slack"`] },
+  { fixture: 'receiver-without-channel.yaml', expected: [`${B}receiver-without-channel.yaml:83:11: receiver "digest" needs "email", "slack" or "webhook"`] },
   { fixture: 'silence-ends-before-start.yaml', expected: [`${B}silence-ends-before-start.yaml:87:71: a silence must end after it starts`] },
   {
     fixture: 'only-one-scenario.yaml',
