@@ -20,4 +20,5 @@ export { isSilenced, silenceMatchesFilters, silenceState, silenceId, validateSil
 export { groupKey, groupLabels, updateGroup, resolveInGroup, resolveStale, decide, type AlertGroup, type GroupAlert, type SendLog, type Decision, type DecisionReason } from './group.js';
 export { cronDueBetween } from './cron-due.js';
 export { inhibitedBy, mayBeInhibited } from './inhibit.js';
+export { insideTimeInterval, routeMuted, wallClock } from './time-interval.js';
 export { parseAlertId, firesUntilCleared, clearedByScenario, clearedByIndicator, clearedBySource, clearedByAny, type AlertIdParts, type Cleared } from './clear.js';

@@ -148,7 +148,7 @@ function formatMatch(route: Pick<Route, 'match' | 'matchers'>): string {
 
 /**
  * What `signpost routes show` prints, as `amtool config routes show` does: the tree, one line per route, with
- * its matchers, receiver, group_by, timers and `continue`. The root reads `default-route`; settings a route
+ * its matchers, receiver, group_by, timers, `continue` and time intervals. The root reads `default-route`; settings a route
  * inherits are shown as they take effect.
  */
 export function showRoutes(root: Route): string[] {
@@ -162,6 +162,9 @@ export function showRoutes(root: Route): string[] {
       `receiver: ${settings.receiver ?? '(none)'}`,
       `group_by: [${groupBy}]`,
       `wait ${formatMs(settings.groupWaitMs)}, interval ${formatMs(settings.groupIntervalMs)}, repeat ${formatMs(settings.repeatIntervalMs)}`,
+      // Not inherited, so shown only where written.
+      ...(route.muteTimeIntervals?.length ? [`mute: [${route.muteTimeIntervals.join(', ')}]`] : []),
+      ...(route.activeTimeIntervals?.length ? [`active: [${route.activeTimeIntervals.join(', ')}]`] : []),
     ];
     lines.push(`${prefix}${last ? '└── ' : '├── '}${parts.join('  ')}`);
     const below = prefix + (last ? '    ' : '│   ');

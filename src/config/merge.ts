@@ -2,7 +2,7 @@ import type { Problem } from './problem.js';
 import type { RouteIn, WatchbookFile } from './schema.js';
 import type { Path, YamlFile } from './yaml-file.js';
 
-// The files of a watchbook folder are one watchbook: maps (scenarios, indicators, receivers) are merged by
+// The files of a watchbook folder are one watchbook: maps (scenarios, indicators, receivers, time_intervals) are merged by
 // id, lists (sources, rules, tests, silences, inhibit_rules) concatenated, and each piece remembers where it was written.
 
 export interface At {
@@ -27,6 +27,7 @@ export interface Draft {
   scenarios: Map<string, Located<Entry<'scenarios'>>>;
   indicators: Map<string, Located<Entry<'indicators'>>>;
   receivers: Map<string, Located<Entry<'receivers'>>>;
+  time_intervals: Map<string, Located<Entry<'time_intervals'>>>;
   sources: Located<Entry<'sources'>>[];
   rules: Located<Entry<'rules'>>[];
   tests: Located<Entry<'tests'>>[];
@@ -49,6 +50,7 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
     scenarios: new Map(),
     indicators: new Map(),
     receivers: new Map(),
+    time_intervals: new Map(),
     sources: [],
     rules: [],
     tests: [],
@@ -64,7 +66,7 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
       if (existing) problems.push(file.problemAtPath([key], `"${key}" is already given at ${where(existing.at)}`, { key: true }));
       else (draft as unknown as Record<string, Located<unknown>>)[key] = { value, at: at([key]) };
     }
-    for (const key of ['scenarios', 'indicators', 'receivers'] as const) {
+    for (const key of ['scenarios', 'indicators', 'receivers', 'time_intervals'] as const) {
       for (const [id, value] of Object.entries(data[key] ?? {})) {
         const map = draft[key] as Map<string, Located<unknown>>;
         const existing = map.get(id);

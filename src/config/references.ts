@@ -7,6 +7,7 @@ import { problemAt, where, type Draft, type Located } from './merge.js';
 import type { Problem } from './problem.js';
 import type { RouteIn, TestItemIn } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { checkTimeInterval } from './time-interval.js';
 
 // Checks that need the whole watchbook: ids unique, names that point somewhere real, values that make
 // sense together. Runs after every file passed the schema.
@@ -83,7 +84,13 @@ export function checkReferences(d: Draft, problems: Problem[], warnings: Problem
     t.items?.forEach((item, i) => checkTestItem(item, sourceIds, at, ['items', i], problems));
   }
   const values = labelValues({ indicators, scenarios, sources: sourceIds, rules: ruleIds });
-  if (d.routes) checkRoute(d.routes.value, [], true, { receivers, values, at: d.routes.at, problems });
+  const intervals = [...d.time_intervals.keys()];
+  for (const [, { value: specs, at }] of d.time_intervals) {
+    specs.forEach((spec, i) => {
+      for (const p of checkTimeInterval(spec)) problems.push(problemAt(at, [i, ...p.path], p.message));
+    });
+  }
+  if (d.routes) checkRoute(d.routes.value, [], true, { receivers, intervals, values, at: d.routes.at, problems });
   else if (receivers.length) warnings.push(d.main.problemAt(0, 'receivers are defined but there are no "routes": no alert will reach them'));
   for (const [id, { value: r, at }] of d.receivers) {
     if (!r.email && !r.slack && !r.webhook) problems.push(problemAt(at, [], `receiver "${id}" needs "email", "slack" or "webhook"`));
@@ -125,6 +132,8 @@ function checkTestItem(item: TestItemIn, sources: string[], at: Located<unknown>
 
 interface RouteContext {
   receivers: string[];
+  /** The names of the watchbook's time_intervals. */
+  intervals: string[];
   values: LabelValues;
   at: Located<unknown>['at'];
   problems: Problem[];
@@ -135,6 +144,13 @@ function checkRoute(route: RouteIn, path: (string | number)[], root: boolean, c:
   if (root && !route.receiver) problems.push(problemAt(at, path, 'the root route needs a "receiver" for alerts no child route takes'));
   if (root && route.match) problems.push(problemAt(at, [...path, 'match'], 'the root route takes every alert: it cannot have "match"', { key: true }));
   if (root && route.matchers) problems.push(problemAt(at, [...path, 'matchers'], 'the root route takes every alert: it cannot have "matchers"', { key: true }));
+  for (const key of ['mute_time_intervals', 'active_time_intervals'] as const) {
+    // As in Alertmanager: the root is where every alert lands, so muting it would mute everything.
+    if (root && route[key]) problems.push(problemAt(at, [...path, key], `the root route cannot have "${key}": give it to a child route`, { key: true }));
+    route[key]?.forEach((name, i) => {
+      if (!c.intervals.includes(name)) problems.push(problemAt(at, [...path, key, i], `unknown time interval "${name}"${didYouMean(name, c.intervals)}`));
+    });
+  }
   if (route.receiver && !c.receivers.includes(route.receiver)) {
     problems.push(problemAt(at, [...path, 'receiver'], `unknown receiver "${route.receiver}"${didYouMean(route.receiver, c.receivers)}`));
   }

@@ -175,6 +175,8 @@ export interface RouteIn {
   group_wait?: string;
   group_interval?: string;
   repeat_interval?: string;
+  mute_time_intervals?: string[];
+  active_time_intervals?: string[];
   routes?: RouteIn[];
 }
 
@@ -195,6 +197,14 @@ const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
     group_wait: duration.optional(),
     group_interval: duration.optional(),
     repeat_interval: duration.optional(),
+    mute_time_intervals: z
+      .array(id)
+      .optional()
+      .describe('Names of time_intervals inside which this route sends nothing; what still fires when they end is sent then. Not inherited; not on the root'),
+    active_time_intervals: z
+      .array(id)
+      .optional()
+      .describe('Names of time_intervals outside which this route sends nothing. Not inherited; not on the root'),
     routes: z.array(RouteSchema).optional(),
   }),
 );
@@ -220,6 +230,26 @@ const silence = z.strictObject({
   author: z.string(),
   comment: z.string(),
 });
+
+const range = (example: string) => z.array(z.string().min(1)).min(1).optional().describe(`Any of these, each one or a range, inclusive: ${example}`);
+
+const timeInterval = z
+  .strictObject({
+    times: z
+      .array(
+        z.strictObject({
+          start_time: z.string().describe('HH:MM, inclusive'),
+          end_time: z.string().describe('HH:MM, exclusive; 24:00 is the end of the day. A range does not cross midnight: split it in two'),
+        }),
+      )
+      .min(1)
+      .optional(),
+    weekdays: range("'monday:friday', 'saturday' (the week starts on sunday)"),
+    days_of_month: range("'1:7', '-1' (the last day; negative days count from the month's end)"),
+    months: range("'january:march', '12'"),
+    years: range("'2026', '2026:2027'"),
+  })
+  .describe("Holds when every field given holds, on the wall clock of the watch's time zone; a field left out always holds");
 
 const matcherList = (what: string) =>
   z
@@ -262,9 +292,14 @@ export const WatchbookFileSchema = z
     receivers: z.record(id, receiver).optional(),
     silences: z.array(silence).optional(),
     inhibit_rules: z.array(inhibitRule).optional().describe('Alertmanager inhibit rules: a firing alert mutes the alerts it explains'),
+    time_intervals: z
+      .record(id, z.array(timeInterval).min(1))
+      .optional()
+      .describe("Named time intervals (any of their entries), for routes' mute_time_intervals and active_time_intervals"),
   })
   .describe('A Signpost watchbook, or one file of a watchbook folder. Each file may be at most 1 MiB: a bigger one is refused before it is parsed');
 
 export type WatchbookFile = z.infer<typeof WatchbookFileSchema>;
 export type RuleIn = z.infer<typeof rule>;
 export type TestItemIn = z.infer<typeof testItem>;
+export type TimeIntervalIn = z.infer<typeof timeInterval>;

@@ -6,6 +6,7 @@ import { parseDuration } from './duration.js';
 import { parseMatcher } from './labels.js';
 import { where, type Draft } from './merge.js';
 import type { RouteIn, TestItemIn } from './schema.js';
+import { toTimeIntervalSpec } from './time-interval.js';
 import { evidenceNats, type EvidenceWord } from './weights.js';
 
 // From the checked YAML shape to the model runtime code trusts: defaults filled in, durations in ms,
@@ -113,6 +114,7 @@ export function toWatchbook(d: Draft): Watchbook {
       author: s.author,
       comment: s.comment,
     })),
+    timeIntervals: Object.fromEntries([...d.time_intervals].map(([id, { value }]) => [id, value.map(toTimeIntervalSpec)])),
     inhibitRules: d.inhibit_rules.map(({ value: r }) => ({ sourceMatchers: matchers(r.source_matchers), targetMatchers: matchers(r.target_matchers), equal: r.equal ?? [] })),
   };
 }
@@ -127,6 +129,8 @@ function toRoute(r: RouteIn): Route {
     ...(r.group_wait && { groupWaitMs: ms(r.group_wait) }),
     ...(r.group_interval && { groupIntervalMs: ms(r.group_interval) }),
     ...(r.repeat_interval && { repeatIntervalMs: ms(r.repeat_interval) }),
+    ...(r.mute_time_intervals && { muteTimeIntervals: r.mute_time_intervals }),
+    ...(r.active_time_intervals && { activeTimeIntervals: r.active_time_intervals }),
     routes: (r.routes ?? []).map(toRoute),
   };
 }

@@ -136,7 +136,25 @@ export interface Route {
   groupWaitMs?: number;
   groupIntervalMs?: number;
   repeatIntervalMs?: number;
+  /** Names of time intervals inside which the route sends nothing (not inherited, as in Alertmanager). */
+  muteTimeIntervals?: string[];
+  /** Names of time intervals outside which the route sends nothing (not inherited). */
+  activeTimeIntervals?: string[];
   routes: Route[];
+}
+
+/**
+ * One entry of a time interval (Alertmanager's `time_intervals`), on the watch's wall clock: every field
+ * given must hold, an absent one always does (alerts/time-interval.ts). Ranges are inclusive [first, last];
+ * weekdays 0 (Sunday) to 6, months 1 to 12, a negative day of the month counts from its end (-1: the last).
+ * Times are minutes of the day, the end exclusive (up to 1440, `24:00`).
+ */
+export interface TimeIntervalSpec {
+  times?: { startMinute: number; endMinute: number }[];
+  weekdays?: [number, number][];
+  daysOfMonth?: [number, number][];
+  months?: [number, number][];
+  years?: [number, number][];
 }
 
 export interface Receiver {
@@ -181,4 +199,6 @@ export interface Watchbook {
   receivers: Receiver[];
   silences: Silence[];
   inhibitRules: InhibitRule[];
+  /** Named time intervals, for routes' mute_time_intervals and active_time_intervals. */
+  timeIntervals: Record<string, TimeIntervalSpec[]>;
 }

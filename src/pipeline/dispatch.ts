@@ -11,6 +11,7 @@ import {
   resolveInGroup,
   resolveStale,
   routeAlert,
+  routeMuted,
   updateGroup,
 } from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
@@ -20,10 +21,11 @@ import type { AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
 // dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
 // and either collected for a receiver's digest or added to their aggregation group, unless inhibited: an
 // inhibited alert (alerts/inhibit.ts) joins no group, so no Slack or email message carries it, but digests
-// still collect it, since a digest is the analysts' record of the period, not an interruption. resolveAlerts() resolves
-// the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the other half, run by the tick:
-// the groups whose "send now?" decision says yes, as notifications to deliver. pruneAlerts(), also from the
-// tick, forgets what no decision needs any more.
+// still collect it, since a digest is the analysts' record of the period, not an interruption.
+// resolveAlerts() resolves the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the
+// other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver,
+// unless their route's time intervals mute it (alerts/time-interval.ts). pruneAlerts(), also from the tick,
+// forgets what no decision needs any more.
 
 /** Alerts that fire once (a match, a scenario clearing, ...) stop repeating this long after they fired. */
 const RESOLVE_AFTER_MS = 24 * 3_600_000;
@@ -119,6 +121,9 @@ export async function notificationsDue(watchbook: Watchbook, store: Store, now: 
     const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
     const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
     if (!first || !route) continue; // the route or receiver was removed from the watchbook
+    // Inside a mute (or outside the active times) the decision is not taken, so nothing is recorded: what
+    // still fires when the mute ends goes then, as in Alertmanager.
+    if (routeMuted(route.route, watchbook.timeIntervals, watchbook.watch.timezone, now)) continue;
     const sendLog = await store.getSendLog(key, receiver);
     const decision = decide(group, sendLog, route, now);
     if (!decision.send) continue;

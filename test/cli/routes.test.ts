@@ -69,7 +69,7 @@ describe('signpost routes show', () => {
       'Routing tree:',
       '└── default-route  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
       '    ├── {severity="high|critical"}  continue: true  receiver: desk-slack  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
-      '    ├── {kind="source-health"}  receiver: oncall-email  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
+      '    ├── {kind="source-health"}  receiver: oncall-email  group_by: [indicator]  wait 30s, interval 5m, repeat 4h  mute: [nights]',
       '    └── {kind="match|scenario|indicator"}  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',
     ]);
   });

@@ -193,6 +193,17 @@ const CASES: Case[] = [
     expected: [`${B}inhibit-rule-unknown-kind.yaml:91:23: unknown kind "mach" (did you mean "match"?), expected one of match, scenario, indicator, source-health`],
   },
   {
+    fixture: 'route-unknown-time-interval.yaml',
+    expected: [`${B}route-unknown-time-interval.yaml:80:102: unknown time interval "nigths" (did you mean "nights"?)`],
+    cli: true,
+  },
+  {
+    fixture: 'time-interval-across-midnight.yaml',
+    expected: [
+      `${B}time-interval-across-midnight.yaml:91:48: end_time (07:00) must be after start_time (22:00); a range across midnight is two: start_time 22:00, end_time 24:00 and start_time 00:00, end_time 07:00`,
+    ],
+  },
+  {
     fixture: 'inhibit-rule-misspelt-equal.yaml',
     expected: [`${B}inhibit-rule-misspelt-equal.yaml:92:13: unknown label "scenrio" (did you mean "scenario"?): alerts carry kind, indicator, scenario, severity, source, rule`],
   },

@@ -39,6 +39,7 @@ function watchbook(tests: RuleTest[], rules: Rule[] = RULES): Watchbook {
     receivers: [],
     silences: [],
     inhibitRules: [],
+    timeIntervals: {},
   };
 }
 

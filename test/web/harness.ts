@@ -24,6 +24,7 @@ export const WATCHBOOK: Watchbook = {
   receivers: [],
   silences: [],
   inhibitRules: [],
+  timeIntervals: {},
 };
 
 export function state(at: number, risk: number): ScenarioState {
