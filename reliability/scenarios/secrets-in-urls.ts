@@ -111,7 +111,7 @@ export const scenario: Scenario = {
     for (const id of ['bad', 'hidden', 'good']) {
       const r = await runCli(['fetch', '--config', dir, id], { env: { FEED_TOKEN: token }, timeoutMs: 30_000 });
       fetched[id] = `exit ${r.status}\n${r.stdout}\n${r.stderr}`;
-      surfaces.push([`signpost fetch ${id}`, fetched[id]!]);
+      surfaces.push([`signpost fetch ${id}`, fetched[id]]);
     }
     await sleep(500);
     surfaces.push([`logs of signpost start (${app.logs.length} lines)`, [...app.logs.map((l) => JSON.stringify(l)), ...app.text].join('\n')]);

@@ -160,7 +160,7 @@ export const scenario: Scenario = {
     check(
       'while Redis is away: one "Redis unreachable" line, no error lines, no stack traces, no line per retry',
       unreachable.length === 1 && unreachable[0]!.level === 40 && errors.length === 0 && textDuring.length === 0 && during.length <= 3,
-      `${seconds(Date.now() - down)} s down: ${during.length} log line(s) (${during.map((l) => l.msg).join(' | ')}), ${errors.length} error line(s), ${textDuring.length} unstructured line(s)${textDuring.length ? `: ${textDuring.slice(0, 2).join(' / ').slice(0, 160)}` : ''}; reason: ${String(unreachable[0]?.reason ?? '')}`,
+      `${seconds(Date.now() - down)} s down: ${during.length} log line(s) (${during.map((l) => l.msg).join(' | ')}), ${errors.length} error line(s), ${textDuring.length} unstructured line(s)${textDuring.length ? `: ${textDuring.slice(0, 2).join(' / ').slice(0, 160)}` : ''}; reason: ${JSON.stringify(unreachable[0]?.reason ?? '')}`,
     );
     await own.start();
     const back = await waitUntil(() => logsWith(w, 'Redis reachable again').length > 0, Math.min(deadline, Date.now() + 30_000), 100);
