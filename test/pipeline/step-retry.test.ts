@@ -37,6 +37,8 @@ const wb: Watchbook = {
   routes: route,
   receivers: [{ id: 'desk', slack: { webhook: 'https://hooks.example.org/desk' } }],
   silences: [],
+  // The shipped inhibition would keep the match off the desk while risk fires; this is about retries.
+  inhibitRules: [],
 };
 const kiis = wb.sources.find((s) => s.id === 'kiis-reports')!;
 const item = (guid: string, title: string, at: number) => toItem({ guid, title, published: new Date(at).toISOString() }, kiis, new Date(at))!;

@@ -14,25 +14,7 @@ import type { Watchbook } from '../../src/model/watchbook.js';
 import { openQueues, type FetchJob, type Job, type Queues, type ScoreJob } from '../../src/queue/index.js';
 import { COUNTER, COUNTERS, HISTOGRAM, HISTOGRAMS, jobSeconds, readHistogram, type Store } from '../../src/store/index.js';
 import { harness, WATCHBOOK, type Harness } from './harness.js';
-
-/** Prometheus text as a map from `name{labels}` to value, and the TYPE and HELP lines by name. */
-function parseProm(text: string): { samples: Map<string, number>; types: Map<string, string>; helps: Map<string, string> } {
-  const samples = new Map<string, number>();
-  const types = new Map<string, string>();
-  const helps = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const comment = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
-    if (comment?.[2] && comment[3] !== undefined) {
-      (comment[1] === 'HELP' ? helps : types).set(comment[2], comment[3]);
-      continue;
-    }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
-    if (!m?.[1] || m[2] === undefined) throw new Error(`not Prometheus text: ${line}`);
-    samples.set(m[1], Number(m[2]));
-  }
-  return { samples, types, helps };
-}
+import { parseProm } from './prom-text.js';
 
 async function scrape(h: Harness) {
   const r = await fetch(`${h.web.url}/metrics`);

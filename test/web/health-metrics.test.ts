@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteUnder } from '../store/backends.js';
 import { harness, state, type Harness, WATCHBOOK } from './harness.js';
-
-/** Prometheus text as a map from `name{labels}` to value; throws on a line that is not a sample or a comment. */
-function parseProm(text: string): Map<string, number> {
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
-    if (!m?.[1] || m[2] === undefined) throw new Error(`not Prometheus text: ${line}`);
-    samples.set(m[1], Number(m[2]));
-  }
-  return samples;
-}
+import { parseProm } from './prom-text.js';
 
 /** What a worker writes at start: the store's sentinel and every source scheduled. */
 async function startedWorker(h: Harness): Promise<void> {
@@ -110,7 +99,7 @@ describe('web role without credentials: health, readiness, metrics', () => {
     let r = await fetch(`${h.web.url}/metrics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/plain');
-    let m = parseProm(await r.text());
+    let m = parseProm(await r.text()).samples;
     expect(m.get('signpost_scenario_probability{scenario="risk"}')).toBeCloseTo(0.25);
     expect(m.get('signpost_queue_jobs{queue="fetch",state="waiting"}')).toBe(0);
     expect(m.get('signpost_queue_jobs{queue="deliver",state="failed"}')).toBe(0);
@@ -123,7 +112,7 @@ describe('web role without credentials: health, readiness, metrics', () => {
     await queues.fetch.add('fetch', { source: 'good-feed' });
     await queues.close();
     r = await fetch(`${h.web.url}/metrics`);
-    m = parseProm(await r.text());
+    m = parseProm(await r.text()).samples;
     expect(m.get('signpost_scenario_probability{scenario="risk"}')).toBeCloseTo(0.6);
     expect(m.get('signpost_queue_jobs{queue="fetch",state="waiting"}')).toBe(1);
   });
