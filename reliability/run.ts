@@ -1,4 +1,4 @@
-// `npm run test:reliability [-- --full] [-- --only NAME]`: the fault and attack scenarios of
+// `npm run test:reliability [-- --full] [-- --only NAME] [-- --skip NAME]`: the fault and attack scenarios of
 // reliability/scenarios/, one after another, each bounded by its budget and cleaned up after. Progress and
 // each scenario's "expected / saw" go to stderr; the last line on stdout is the suite's JSON (a contract):
 //   {"suite":"reliability","scenarios":[{name,expected,processed,lost,duplicated,recovered_s,pass}],"passed":n,"failed":n}
@@ -70,10 +70,11 @@ async function runOne(s: Scenario, full: boolean): Promise<ScenarioResult> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true } } });
   const all = await loadScenarios();
   const only = values.only ?? [];
-  const unknown = only.filter((n) => !all.some((s) => s.name === n));
+  const skip = values.skip ?? [];
+  const unknown = [...only, ...skip].filter((n) => !all.some((s) => s.name === n));
   if (unknown.length) {
     err(`reliability: no scenario ${unknown.join(', ')}; there are ${all.map((s) => s.name).join(', ')}`);
     return 2;
@@ -84,7 +85,8 @@ async function main(): Promise<number> {
     err(`reliability: ${MAIN_JS} is missing: run \`npm run build\` first`);
     return 2;
   }
-  const chosen = only.length ? all.filter((s) => only.includes(s.name)) : all;
+  const chosen = (only.length ? all.filter((s) => only.includes(s.name)) : all).filter((s) => !skip.includes(s.name));
+  if (skip.length) err(`reliability: skipping ${skip.join(', ')} (asked with --skip)`);
   const started = Date.now();
   const scenarios: ScenarioResult[] = [];
   for (const s of chosen) scenarios.push(await runOne(s, values.full));
