@@ -1,8 +1,7 @@
 // The built binary run once (`signpost validate`, `signpost fetch`) with its output and time, bounded; and
 // the web role (`signpost web`, or `signpost start`) as a child process whose URL is read from its log.
-import { execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { MAIN_JS, type LogLine, type WorkerProcess } from '../../test/worker/helpers/processes.js';
+import { execFile } from 'node:child_process';
+import { MAIN_JS, spawnWorker, type WorkerProcess } from '../../test/worker/helpers/processes.js';
 import { reap } from './reaper.js';
 import type { Scope } from './scenario.js';
 import { waitUntil } from './tally.js';
@@ -45,36 +44,15 @@ export async function spawnWeb(
   opts: { command?: 'web' | 'start'; config: string; prefix: string; redisUrl: string; env?: NodeJS.ProcessEnv; deadline: number },
   scope: Scope,
 ): Promise<WorkerProcess & { url: string }> {
-  const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'web', '--config', opts.config], {
-    env: { ...process.env, ...opts.env, PORT: '0', REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: opts.env?.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error(`could not spawn ${name}`);
-  reap(child);
-  const logs: LogLine[] = [];
-  const text: string[] = [];
-  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve((exitInfo = { code, signal }))),
-  );
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (parsed && typeof parsed === 'object') logs.push(parsed as LogLine);
-      else text.push(line);
-    } catch {
-      text.push(line);
-    }
-  });
-  createInterface({ input: child.stderr }).on('line', (line) => text.push(line));
-  const w: WorkerProcess = { name, child, pid: child.pid, logs, text, exit, exited: () => exitInfo };
+  const w = spawnWorker(name, { command: opts.command ?? 'web', config: opts.config, prefix: opts.prefix, redisUrl: opts.redisUrl, logLevel: opts.env?.LOG_LEVEL ?? 'info', env: { ...opts.env, PORT: '0' } });
+  reap(w.child);
   scope.defer(name, w, async (p) => {
     if (!p.exited()) p.child.kill('SIGKILL');
     await p.exit;
   });
-  const up = await waitUntil(() => logs.some((l) => l.msg === 'Web started') || exitInfo !== undefined, Math.min(opts.deadline, Date.now() + 30_000), 100);
-  const url = logs.find((l) => l.msg === 'Web started')?.url;
-  if (!up || typeof url !== 'string') throw new Error(`${name} did not start: ${exitInfo ? `exited ${JSON.stringify(exitInfo)}` : 'no "Web started"'}; ${text.slice(-3).join(' / ')}`);
+  const up = await waitUntil(() => w.logs.some((l) => l.msg === 'Web started') || w.exited() !== undefined, Math.min(opts.deadline, Date.now() + 30_000), 100);
+  const url = w.logs.find((l) => l.msg === 'Web started')?.url;
+  if (!up || typeof url !== 'string') throw new Error(`${name} did not start: ${w.exited() ? `exited ${JSON.stringify(w.exited())}` : 'no "Web started"'}; ${w.text.slice(-3).join(' / ')}`);
   return Object.assign(w, { url });
 }
 

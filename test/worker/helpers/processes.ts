@@ -38,8 +38,8 @@ export interface SpawnOptions {
   redisUrl: string;
   logLevel?: string;
   env?: NodeJS.ProcessEnv;
-  /** `worker` (the default) or `start`, which serves the web role on PORT beside the worker. */
-  command?: 'worker' | 'start';
+  /** `worker` (the default), `start` (the web role on PORT beside the worker) or `web` alone. */
+  command?: 'worker' | 'start' | 'web';
 }
 
 /** `node dist/src/cli/main.js worker --config DIR` (or `start`) with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
