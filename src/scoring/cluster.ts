@@ -117,12 +117,5 @@ export function assignCluster(
   recent: readonly { cluster: string; fingerprint: string }[],
   maxBits: number,
 ): string {
-  const own = checked(fingerprint);
-  let best: { cluster: string; bits: number } | undefined;
-  for (const r of recent) {
-    const bits = fingerprintDistance(own, r.fingerprint);
-    if (bits > maxBits) continue;
-    if (!best || bits < best.bits || (bits === best.bits && r.cluster < best.cluster)) best = { cluster: r.cluster, bits };
-  }
-  return best ? best.cluster : own;
+  return new ClusterIndex(recent, maxBits, recent.length).assign(fingerprint);
 }
