@@ -22,6 +22,18 @@ const date = z
     error: 'expected a date such as 2026-06-01 or 2026-06-01T09:00:00Z',
   });
 const probability = z.number().gt(0).lt(1);
+// Digests link here, so it must open in a mail client: an absolute http(s) URL without credentials.
+const publicUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an absolute http(s) URL without credentials, query or fragment, such as https://signpost.example.org/' },
+);
 const words = z.array(z.string().min(1));
 
 const field = z.enum(FIELDS as [string, ...string[]]);
@@ -276,6 +288,9 @@ export const WatchbookFileSchema = z
         title: z.string(),
         timezone: z.string().optional().describe('IANA time zone for digests and windows (default UTC)'),
         contact: z.string().optional().describe('Contact address sent in the User-Agent of every request'),
+        public_url: publicUrl
+          .optional()
+          .describe("Where readers reach the web role (its overview), e.g. https://signpost.example.org/; digests link to it. Absent: digests carry no link to the overview"),
         allow_private: z
           .boolean()
           .optional()

@@ -69,6 +69,7 @@ export function toWatchbook(d: Draft): Watchbook {
       title: d.watch!.value.title,
       timezone,
       ...(d.watch!.value.contact !== undefined && { contact: d.watch!.value.contact }),
+      ...(d.watch!.value.public_url !== undefined && { publicUrl: new URL(d.watch!.value.public_url).href }),
       allowPrivate: d.watch!.value.allow_private ?? false,
     },
     scenarios: [...d.scenarios].map(([id, { value: s }]) => ({

@@ -187,7 +187,8 @@ export interface InhibitRule {
 }
 
 export interface Watchbook {
-  watch: { id: string; title: string; timezone: string; contact?: string; allowPrivate: boolean };
+  /** `publicUrl`: the web role's public base URL (normalized, ends in "/" when it has no path), for links from digests. */
+  watch: { id: string; title: string; timezone: string; contact?: string; publicUrl?: string; allowPrivate: boolean };
   scenarios: Scenario[];
   indicators: Indicator[];
   sources: Source[];

@@ -103,6 +103,10 @@ const CASES: Case[] = [
     expected: [`${B}alert-exit-not-below-enter.yaml:16:33: alert.exit must be lower than alert.enter, or the alert would flap`],
   },
   { fixture: 'unknown-time-zone.yaml', expected: [`${B}unknown-time-zone.yaml:6:13: unknown time zone "Europe/Kyyiv"`] },
+  {
+    fixture: 'public-url-not-web.yaml',
+    expected: [`${B}public-url-not-web.yaml:7:15: watch.public_url: expected an absolute http(s) URL without credentials, query or fragment, such as https://signpost.example.org/`],
+  },
   { fixture: 'digest-bad-cron.yaml', expected: [`${B}digest-bad-cron.yaml:83:60: receiver "digest": expected a cron schedule such as "0 7 * * *" (minute hour day month weekday)`] },
   { fixture: 'receiver-without-channel.yaml', expected: [`${B}receiver-without-channel.yaml:83:11: receiver "digest" needs "email", "slack" or "webhook"`] },
   { fixture: 'silence-ends-before-start.yaml', expected: [`${B}silence-ends-before-start.yaml:87:71: a silence must end after it starts`] },

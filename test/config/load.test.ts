@@ -189,6 +189,13 @@ describe('defaults', () => {
     ]);
   });
 
+  it.each([
+    ['a host alone gets its "/"', 'https://signpost.example.org', 'https://signpost.example.org/'],
+    ['a path is kept as given', 'http://127.0.0.1:8080/signpost/', 'http://127.0.0.1:8080/signpost/'],
+  ])('public_url: %s', (_what, given, expected) => {
+    expect(load({ watch: `watch: { id: w, title: W, public_url: "${given}" }` }).watch.publicUrl).toBe(expected);
+  });
+
   it('values given replace the defaults', () => {
     const given = load({
       watch: 'watch: { id: w, title: W, timezone: Europe/Kyiv }',
