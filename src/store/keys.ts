@@ -145,6 +145,31 @@ export function countedKey(keys: StoreKeys, event: string): string {
   return `${keys.prefix}:metrics:counted:${encodeURIComponent(event)}`;
 }
 
+/** The keys of the analysts' feedback (feedback.ts): judgements and the recent items no rule matched. */
+export interface FeedbackKeys {
+  /** Hash: JSON [target, indicator, user] → Judgement JSON (one judgement per analyst and target). */
+  readonly judgements: string;
+  /** Sorted set: judgement field → when it was made. */
+  readonly judgementsByTime: string;
+  /** Hash: item key → UnmatchedItem JSON. */
+  readonly unmatched: string;
+  /** Sorted set: item key → when it was first seen unmatched. */
+  readonly unmatchedByTime: string;
+  /** String: the secret the web role derives its anti-CSRF tokens from (shared by every web process). */
+  readonly csrfSecret: string;
+}
+
+export function feedbackKeys(keys: StoreKeys): FeedbackKeys {
+  const p = keys.prefix;
+  return Object.freeze({
+    judgements: `${p}:feedback:judgements`,
+    judgementsByTime: `${p}:feedback:judgements:by-time`,
+    unmatched: `${p}:feedback:unmatched`,
+    unmatchedByTime: `${p}:feedback:unmatched:by-time`,
+    csrfSecret: `${p}:feedback:csrf-secret`,
+  });
+}
+
 /**
  * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey) or per counted event
  * (countedKey): SCAN MATCH `<family>*`
