@@ -1,3 +1,3 @@
 export { connectRedis, evictionWarning, isConnectionError, redactUrl, RedisState, RedisUnavailableError, DEFAULT_REDIS_URL, type StateLog } from './connection.js';
-export { DELIVER_ATTEMPTS, deliverBackoff, deliverRetryWindowMs, deliverSchedule, FAILED_KEPT_MS, jobId, openQueues, QUEUE, type DeliverJob, type DigestJob, type FetchJob, type Queues, type ScoreJob, type TickJob } from './queues.js';
+export { DELIVER_ATTEMPTS, deliverBackoff, deliverBackoffWith, deliverRetryWindowMs, deliverSchedule, FAILED_KEPT_MS, jobId, openQueues, QUEUE, type DeliverJob, type DigestJob, type FetchJob, type Queues, type ScoreJob, type TickJob } from './queues.js';
 export { Worker, UnrecoverableError, type Job } from 'bullmq';

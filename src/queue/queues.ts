@@ -75,12 +75,20 @@ function deliverDelayMs(attemptsMade: number): number {
   return Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 3_600_000);
 }
 
-/** Exponential backoff with jitter (×0.75 to ×1.25), never shorter than a Retry-After the failure carries. */
-export function deliverBackoff(attemptsMade: number, _type: string | undefined, err: Error | undefined): number {
-  const exponential = deliverDelayMs(attemptsMade) * (0.75 + Math.random() / 2);
-  const retryAfter = (err as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-  return Math.max(exponential, retryAfter ?? 0);
+/**
+ * Exponential backoff with jitter (×0.75 to ×1.25), never shorter than a Retry-After the failure carries;
+ * `random` (a number in [0, 1), as Math.random) draws the jitter, so a test can set it.
+ */
+export function deliverBackoffWith(random: () => number) {
+  return (attemptsMade: number, _type: string | undefined, err: Error | undefined): number => {
+    const exponential = deliverDelayMs(attemptsMade) * (0.75 + random() / 2);
+    const retryAfter = (err as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+    return Math.max(exponential, retryAfter ?? 0);
+  };
 }
+
+/** The backoff BullMQ calls for deliveries and digests. */
+export const deliverBackoff = deliverBackoffWith(Math.random);
 
 /** The waits between a delivery's attempts, without Retry-After, at one jitter factor (0.75 to 1.25). */
 export function deliverSchedule(jitter = 1): number[] {

@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DELIVER_ATTEMPTS, deliverBackoff, deliverRetryWindowMs, deliverSchedule, FAILED_KEPT_MS } from '../../src/queue/index.js';
+import { describe, expect, it } from 'vitest';
+import { DELIVER_ATTEMPTS, deliverBackoffWith, deliverRetryWindowMs, deliverSchedule, FAILED_KEPT_MS } from '../../src/queue/index.js';
 import { DEFAULT_SENT_TTL_MS } from '../../src/store/index.js';
 
 // The delivery backoff as BullMQ calls it (attemptsMade is 1 after the first failure), at the ends of its
-// jitter: Math.random pinned to 0 gives the shortest waits (×0.75), to just under 1 the longest (×1.25).
+// jitter: a random draw of 0 gives the shortest waits (×0.75), just under 1 the longest (×1.25).
 
 const S = 1000;
 const H = 3_600_000;
 
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-function pinRandom(value: number): void {
-  vi.spyOn(Math, 'random').mockReturnValue(value);
-}
+/** The delivery backoff with its jitter drawn as `value`. */
+const backoffAt = (value: number) => deliverBackoffWith(() => value);
 
 /** When each attempt starts, from the first at 0, given the waits between them. */
 function attemptTimes(waits: readonly number[]): number[] {
@@ -25,24 +20,21 @@ function attemptTimes(waits: readonly number[]): number[] {
 
 describe('deliverBackoff', () => {
   it('waits 2 s doubling, capped at an hour, within ×0.75 and ×1.25', () => {
-    pinRandom(0);
-    expect([1, 2, 3, 11, 12, 14].map((n) => deliverBackoff(n, 'deliver', undefined))).toEqual([1.5 * S, 3 * S, 6 * S, 1536 * S, 0.75 * H, 0.75 * H]);
-    pinRandom(0.999_999);
+    expect([1, 2, 3, 11, 12, 14].map((n) => backoffAt(0)(n, 'deliver', undefined))).toEqual([1.5 * S, 3 * S, 6 * S, 1536 * S, 0.75 * H, 0.75 * H]);
     for (const [n, base] of [[1, 2 * S], [5, 32 * S], [13, H]] as const) {
-      expect(deliverBackoff(n, 'deliver', undefined)).toBeCloseTo(1.25 * base, -1);
+      expect(backoffAt(0.999_999)(n, 'deliver', undefined)).toBeCloseTo(1.25 * base, -1);
     }
   });
 
   it('never waits less than the Retry-After the failure carries', () => {
-    pinRandom(0.5);
+    const deliverBackoff = backoffAt(0.5);
     const err = Object.assign(new Error('rate limited'), { retryAfterMs: 90 * S });
     expect(deliverBackoff(1, 'deliver', err)).toBe(90 * S);
     expect(deliverBackoff(12, 'deliver', err)).toBe(H);
   });
 
   it('matches the schedule it publishes, attempt by attempt', () => {
-    pinRandom(0);
-    expect(Array.from({ length: DELIVER_ATTEMPTS - 1 }, (_, i) => deliverBackoff(i + 1, 'deliver', undefined))).toEqual(deliverSchedule(0.75));
+    expect(Array.from({ length: DELIVER_ATTEMPTS - 1 }, (_, i) => backoffAt(0)(i + 1, 'deliver', undefined))).toEqual(deliverSchedule(0.75));
   });
 
   it(`gets through a minute-long outage without giving up: at most 7 of its ${DELIVER_ATTEMPTS} attempts, whatever the jitter`, () => {
