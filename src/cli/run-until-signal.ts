@@ -1,9 +1,9 @@
-import { RedisUnavailableError } from '../queue/index.js';
+import { RedisUnavailableError, RedisUrlError } from '../queue/index.js';
 
 /**
- * The life of a long-running command: start it (without Redis, say where it was looked for and return 1),
- * then run until SIGTERM or SIGINT and stop it cleanly. Whatever still holds the event loop after a clean
- * stop (a socket closing slowly) does not get to keep the process up.
+ * The life of a long-running command: start it (without Redis, or with a REDIS_URL that names none, say
+ * where it was looked for and return 1), then run until SIGTERM or SIGINT and stop it cleanly. Whatever still
+ * holds the event loop after a clean stop (a socket closing slowly) does not get to keep the process up.
  *
  * The signal handlers go in before starting: a SIGTERM that arrives while connecting (a deploy that
  * changes its mind, a supervisor stopping a replica it just started) waits for the start to finish and
@@ -27,7 +27,7 @@ export async function runUntilSignal(start: () => Promise<{ stop(): Promise<void
     running = await start();
   } catch (err) {
     removeHandlers();
-    if (!(err instanceof RedisUnavailableError)) throw err;
+    if (!(err instanceof RedisUnavailableError || err instanceof RedisUrlError)) throw err;
     console.error(`signpost: ${err.message}`);
     return 1;
   }

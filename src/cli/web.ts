@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { watchbookFingerprint, watchWatchbook, type ReloadStatus } from '../../jobs/reload.js';
 import { defaultLogger } from '../../jobs/worker.js';
@@ -41,7 +42,8 @@ export async function startWebRole(opts: { config: string; watchbook: Watchbook;
   try {
     const web = await startWeb({
       port: opts.port,
-      redis,
+      // A cluster client too: the web role uses only what both clients have (PING, the store, BullMQ).
+      redis: redis as Redis,
       ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
       watchbook: () => current,
       reloadStatus: opts.reloadStatus ?? (() => watcher.status()),

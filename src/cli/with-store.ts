@@ -1,16 +1,16 @@
-import { connectRedis, RedisUnavailableError } from '../queue/index.js';
+import { connectRedis, RedisUnavailableError, RedisUrlError } from '../queue/index.js';
 import { RedisStore } from '../store/index.js';
 
 /**
  * Run a command against the store in Redis (REDIS_URL, SIGNPOST_PREFIX), closing the connection after.
- * Without Redis, print why and where it was looked for, and return 1.
+ * Without Redis (or with a REDIS_URL that names none), print why and where it was looked for, and return 1.
  */
 export async function withStore(run: (store: RedisStore) => Promise<number>): Promise<number> {
   let redis;
   try {
     redis = await connectRedis();
   } catch (err) {
-    if (!(err instanceof RedisUnavailableError)) throw err;
+    if (!(err instanceof RedisUnavailableError || err instanceof RedisUrlError)) throw err;
     console.error(`signpost: ${err.message}`);
     return 1;
   }

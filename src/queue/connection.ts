@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
+import { createRedis, isCluster, redactUrl, type RedisConnection } from './redis-client.js';
 
 // Redis connections for the worker. BullMQ's workers need `maxRetriesPerRequest: null` (a blocking read
 // must wait out a reconnect, not fail); at start-up we want the opposite, a fast clear answer when
-// Redis is not there at all.
+// Redis is not there at all. What REDIS_URL may name (a server, a cluster, Sentinels) is redis-client.ts.
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const CONNECT_DEADLINE_MS = 8_000;
@@ -18,23 +18,13 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
-
 /**
  * A connection for BullMQ and the store, verified to answer PING before it is returned. `name` is what
- * CLIENT LIST shows (BullMQ names its own connections after the key prefix too).
+ * CLIENT LIST shows (BullMQ names its own connections after the key prefix too). A URL that names nothing
+ * usable throws RedisUrlError before any connection is tried.
  */
-export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, opts: { name?: string } = {}): Promise<Redis> {
-  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 5_000, ...(opts.name && { connectionName: opts.name }) });
+export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, opts: { name?: string } = {}): Promise<RedisConnection> {
+  const client = createRedis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 5_000, ...(opts.name && { name: opts.name }) });
   client.on('error', () => {
     // Reported through the ping below at start, and by BullMQ's own reconnect handling afterwards.
   });
@@ -52,14 +42,22 @@ export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAUL
  * BullMQ keeps jobs in Redis; a Redis that evicts keys under memory pressure loses them silently. The
  * warning to log, or undefined when the policy is `noeviction`.
  */
-export async function evictionWarning(client: Redis): Promise<string | undefined> {
-  try {
-    const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
-    const policy = reply[1];
-    return policy === 'noeviction' ? undefined : `Redis maxmemory-policy is "${policy}": set it to "noeviction" or jobs and state can be evicted`;
-  } catch {
-    return undefined; // managed Redis often forbids CONFIG; nothing to say then
+export async function evictionWarning(client: RedisConnection): Promise<string | undefined> {
+  // On a cluster every master holds a share of the keys (ours sit on one, but which one is the slot's):
+  // each is asked, and the first that evicts is named.
+  const nodes = isCluster(client) ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    try {
+      const reply = (await node.config('GET', 'maxmemory-policy')) as string[];
+      const policy = reply[1];
+      if (policy === 'noeviction') continue;
+      const where = isCluster(client) ? ` on ${node.options.host ?? '?'}:${node.options.port ?? '?'}` : '';
+      return `Redis maxmemory-policy is "${policy}"${where}: set it to "noeviction" or jobs and state can be evicted`;
+    } catch {
+      return undefined; // managed Redis often forbids CONFIG; nothing to say then
+    }
   }
+  return undefined;
 }
 
 // ioredis and BullMQ report a Redis that is away once per reconnect attempt, from every connection (the
@@ -73,7 +71,9 @@ export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-  return err.name === 'MaxRetriesPerRequestError' || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|ECONNREFUSED|ECONNRESET/.test(err.message);
+  // ClusterAllFailedError: no node of a cluster answered the slot-map question.
+  if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
+  return /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|ECONNREFUSED|ECONNRESET|None of startup nodes is available|CLUSTERDOWN/.test(err.message);
 }
 
 /** What RedisState logs with: a pino logger or anything with the same two levels. */
@@ -95,7 +95,7 @@ export class RedisState {
   private readonly fields: Record<string, unknown>;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisConnection,
     private readonly log: StateLog,
     private readonly opts: { url?: string; role?: string; checkEveryMs?: number; now?: () => number } = {},
   ) {
