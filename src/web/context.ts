@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Watchbook } from '../model/watchbook.js';
 import type { Queues } from '../queue/index.js';
-import type { RedisStore } from '../store/index.js';
+import type { FeedbackStore, RedisStore } from '../store/index.js';
 
 /** What the last watchbook reload found (jobs/reload.ts ReloadStatus, by shape). */
 export interface WebReloadStatus {
@@ -15,12 +15,16 @@ export interface WebReloadStatus {
 export interface WebContext {
   redis: Redis;
   store: RedisStore;
+  /** The analysts' judgements and the recent unmatched items. */
+  feedback: FeedbackStore;
   queues: Queues;
   watchbook: () => Watchbook;
   reloadStatus?: () => WebReloadStatus;
   /** A tick older than this makes /readyz fail. */
   tickStaleMs: number;
   now: () => number;
+  /** How often the overview's script asks for changes. */
+  pollMs: number;
   log: Logger;
 }
 

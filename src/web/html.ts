@@ -46,20 +46,22 @@ export function isoDate(at: number): string {
   return new Date(at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
-/** Content-Security-Policy for our pages: no script at all is needed, inline script is forbidden. */
+/** Content-Security-Policy for our pages: script only from files of this origin (assets.ts), never inline. */
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
-const STYLE = `
-body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem 3rem;color:#1b1b1b;background:#fff}
-h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #eee;vertical-align:top}
-.scroll{overflow-x:auto}.bad{color:#a40000;font-weight:600}.ok{color:#1d6b1d}.muted{color:#666}
-.scn{display:flex;flex-wrap:wrap;gap:1rem}.card{border:1px solid #ddd;border-radius:6px;padding:.6rem .8rem;flex:1 1 16rem}
-.p{font-size:1.6rem;font-weight:600}svg{width:100%;height:60px}ul{padding-left:1.2rem}
-`;
+export interface PageOptions {
+  /** The sections' digest (overview.ts stampOf) the page was drawn from, for overview.js. */
+  stamp?: string;
+  /** How often overview.js asks whether the page changed. */
+  pollMs?: number;
+  /** Load overview.js (filters as you type, feedback without a reload, the page kept current). */
+  script?: boolean;
+}
 
-/** A whole page; `body` must be escaped HTML already. */
-export function page(title: string, body: string): string {
+/** A whole page; `body` must be escaped HTML already. Style and script are files (assets.ts): the CSP allows no inline ones. */
+export function page(title: string, body: string, opts: PageOptions = {}): string {
+  const data = `${opts.stamp ? ` data-stamp="${esc(opts.stamp)}"` : ''}${opts.pollMs ? ` data-poll-ms="${esc(opts.pollMs)}"` : ''}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+    `<title>${esc(title)}</title><link rel="stylesheet" href="static/overview.css">${opts.script ? '<script src="static/overview.js" defer></script>' : ''}</head>` +
+    `<body${data}>${body}</body></html>`;
 }

@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Watchbook } from '../model/watchbook.js';
 import { openQueues, RedisState } from '../queue/index.js';
-import { normalizePrefix, RedisStore } from '../store/index.js';
+import { FeedbackStore, normalizePrefix, RedisStore } from '../store/index.js';
 import { authenticate, parseBasic, type WebAuth } from './auth.js';
+import { assetRoutes } from './assets.js';
 import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
 import type { WebContext, WebReloadStatus } from './context.js';
+import { feedbackRoutes } from './feedback.js';
 import { securityHeaders } from './headers.js';
 import { healthRoutes } from './health.js';
 import { metricsRoute } from './metrics.js';
@@ -31,6 +33,8 @@ export interface WebOptions {
   now?: () => number;
   /** Failed logins allowed per client address before 429 (throttle.ts); the clock is `now`. */
   loginThrottle?: Omit<LoginThrottleOptions, 'now'>;
+  /** How often the overview's script asks for changes; default 10 s. */
+  pollMs?: number;
 }
 
 export interface RunningWeb {
@@ -50,11 +54,13 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
   const ctx: WebContext = {
     redis: opts.redis,
     store: new RedisStore(opts.redis, { prefix }),
+    feedback: new FeedbackStore(opts.redis, { prefix }),
     queues,
     watchbook: opts.watchbook,
     ...(opts.reloadStatus && { reloadStatus: opts.reloadStatus }),
     tickStaleMs: opts.tickStaleMs ?? 60_000,
     now: opts.now ?? Date.now,
+    pollMs: opts.pollMs ?? 10_000,
     log: opts.log,
   };
   const app = Fastify({ logger: false });
@@ -86,7 +92,9 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
         return reply.code(401).header('www-authenticate', `Basic realm="${needsAdmin ? 'Signpost admin' : 'Signpost'}", charset="UTF-8"`).send({ error: 'authentication required' });
       }
     });
+    assetRoutes(app);
     overviewRoute(app, ctx);
+    feedbackRoutes(app, ctx);
     await mountBoard(app, queues, BOARD_PATH, true);
     if (auth.admin) await mountBoard(app, queues, ADMIN_BOARD_PATH, false);
     opts.log.info({ board: BOARD_PATH, admin: auth.admin ? ADMIN_BOARD_PATH : 'not configured (SIGNPOST_WEB_ADMIN)' }, 'Web: overview and job board need basic auth');

@@ -52,13 +52,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(auth: WebAuth | undefined): Promise<Harness> {
+export async function harness(auth: WebAuth | undefined, opts: { watchbook?: Watchbook; pollMs?: number } = {}): Promise<Harness> {
   const prefix = randomPrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const reload = { status: { ok: true, at: Date.now(), problems: [] } as WebReloadStatus };
-  const web = await startWeb({ port: 0, host: '127.0.0.1', redis, prefix, watchbook: () => WATCHBOOK, reloadStatus: () => reload.status, log, auth });
+  const web = await startWeb({ port: 0, host: '127.0.0.1', redis, prefix, watchbook: () => opts.watchbook ?? WATCHBOOK, ...(opts.pollMs && { pollMs: opts.pollMs }), reloadStatus: () => reload.status, log, auth });
   const store = new RedisStore(redis, { prefix });
   return {
     web,

@@ -63,16 +63,18 @@ describe('web role with credentials: auth, overview, job board', () => {
     expect(html).toContain('60.0%'); // the latest risk
     expect(html).toMatch(/<svg [^>]*aria-label="Risk: probability/);
     expect(html).toMatch(/<polyline points="[0-9., ]+"/);
-    expect(html).not.toContain('<script');
+    // The one script is our file; nothing scraped becomes a script tag.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="static/overview.js" defer>']);
     expect(html).toContain('Convoy seen &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('javascript:');
     expect(html).toContain('href="https://news.example/a?b=1&amp;c=2"');
-    expect(html).toContain('Troops &quot;moved&quot;');
+    // Escaped, with the matched term marked.
+    expect(html).toContain('<mark>Troops</mark> &quot;moved&quot;');
     // Both reports lean the same way on one indicator ten minutes apart: one event, the earliest first.
     const events = html.slice(html.indexOf('<h2>Recent events</h2>'), html.indexOf('<h2>Sources</h2>'));
     expect(events.match(/<tr><td>/g)).toHaveLength(1);
     expect(events).toContain('2 reports');
-    expect(events.indexOf('Troops &quot;moved&quot;')).toBeLessThan(events.indexOf('also '));
+    expect(events.indexOf('<mark>Troops</mark> &quot;moved&quot;')).toBeLessThan(events.indexOf('also '));
     expect(html).toContain('HTTP 503 &lt;b&gt;down&lt;/b&gt;');
     expect(html).toContain('Troop movements');
     expect(html).toContain('every 7 d');
