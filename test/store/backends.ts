@@ -1,10 +1,11 @@
 // The two stores the contract runs against: RedisStore on real Redis under a random prefix (two
 // connections, for races between workers), and MemoryStore.
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/queue/index.js';
 import { MemoryStore, RedisStore, type RedisStoreOptions, type Store } from '../../src/store/index.js';
+import { scanKeys, testRedis } from '../helpers/redis.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { REDIS_URL } from '../helpers/redis.js';
 
 export interface Backend {
   name: string;
@@ -17,30 +18,24 @@ export interface Backend {
 }
 
 /** Deletes every key under `prefix`: SCAN is fine here, in cleanup, never in the store itself. */
-export async function deleteUnder(client: Redis, prefix: string): Promise<void> {
+export async function deleteUnder(client: RedisConnection, prefix: string): Promise<void> {
   const keys = await scanUnder(client, prefix);
   if (keys.length > 0) await client.unlink(...keys);
 }
 
-export async function scanUnder(client: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...new Set(found)];
+/** Every key under `prefix`, on every master of a cluster. */
+export function scanUnder(client: RedisConnection, prefix: string): Promise<string[]> {
+  return scanKeys(client, `${prefix}:*`);
 }
 
 export function randomPrefix(): string {
   return `{test-${randomBytes(6).toString('hex')}}`;
 }
 
-export function redisBackend(prefix = randomPrefix()): Backend & { clients(): [Redis, Redis]; prefix: string } {
-  let a: Redis | undefined;
-  let b: Redis | undefined;
-  const clients = (): [Redis, Redis] => {
+export function redisBackend(prefix = randomPrefix()): Backend & { clients(): [RedisConnection, RedisConnection]; prefix: string } {
+  let a: RedisConnection | undefined;
+  let b: RedisConnection | undefined;
+  const clients = (): [RedisConnection, RedisConnection] => {
     if (!a || !b) throw new Error('redisBackend: setup() has not run');
     return [a, b];
   };
@@ -49,8 +44,8 @@ export function redisBackend(prefix = randomPrefix()): Backend & { clients(): [R
     prefix,
     clients,
     async setup() {
-      a = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-      b = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      a = testRedis();
+      b = testRedis();
       await Promise.all([a.ping(), b.ping()]);
     },
     open(opts = {}) {

@@ -1,10 +1,11 @@
 // FeedbackStore on real Redis under a random prefix: one judgement per analyst and target, the latest kept;
 // unmatched items bounded by age and by count; one CSRF secret for every web process.
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgement, UnmatchedItem } from '../../src/model/feedback.js';
 import { FeedbackStore, RedisStore, StoreError } from '../../src/store/index.js';
-import { deleteUnder, randomPrefix, REDIS_URL } from './backends.js';
+import type { RedisConnection } from '../../src/queue/index.js';
+import { testRedis } from '../helpers/redis.js';
+import { deleteUnder, randomPrefix } from './backends.js';
 
 const DAY = 86_400_000;
 
@@ -21,10 +22,10 @@ function item(key: string, seenAt: number): UnmatchedItem {
 }
 
 describe('FeedbackStore', () => {
-  let redis: Redis;
+  let redis: RedisConnection;
   let prefix: string;
   beforeAll(() => {
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    redis = testRedis({ maxRetriesPerRequest: null });
   });
   afterEach(async () => deleteUnder(redis, prefix));
   afterAll(async () => redis.quit());

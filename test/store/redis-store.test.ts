@@ -1,9 +1,9 @@
 // What only RedisStore has: keys in Redis, trimming, scripts, the client it was given, Redis errors.
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LuaScript } from '../../src/store/scripts.js';
 import { digestAlertsKey, keyList, RedisStore, sendClaimKey, StoreError, storeKeys } from '../../src/store/index.js';
-import { REDIS_URL, redisBackend, scanUnder } from './backends.js';
+import { testRedis } from '../helpers/redis.js';
+import { redisBackend, scanUnder } from './backends.js';
 import { alert, DAY, evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
 
 const backend = redisBackend();
@@ -224,7 +224,7 @@ describe('RedisStore', () => {
   it('leaves a client it does not own open, and quits one it owns', async () => {
     await new RedisStore(client(), { prefix: backend.prefix }).close();
     expect(await client().ping()).toBe('PONG');
-    const own = new Redis(REDIS_URL);
+    const own = testRedis({ maxRetriesPerRequest: null });
     const store = new RedisStore(own, { prefix: backend.prefix, ownsClient: true });
     await store.schedule('kiis', T0);
     const ended = new Promise<void>((resolve) => own.once('end', resolve));
@@ -235,7 +235,7 @@ describe('RedisStore', () => {
   });
 
   it('reports a Redis failure as a StoreError naming the operation, with the cause', async () => {
-    const offline = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false });
+    const offline = testRedis({ lazyConnect: true, enableOfflineQueue: false });
     const store = new RedisStore(offline, { prefix: backend.prefix });
     const err: unknown = await store.dueSources(T0 + MIN, 10).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);

@@ -1,28 +1,23 @@
 // Redis for multi-process worker tests: a random hash-tagged prefix per test, its keys deleted with SCAN
 // afterwards, and a bounded wait that polls.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../../src/queue/index.js';
+import { scanKeys } from '../../helpers/redis.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { ON_CLUSTER, REDIS_URL, testRedis } from '../../helpers/redis.js';
 
 /** `{test-<random>}`: a store and queue prefix no other test shares. */
 export function randomPrefix(tag = 'test'): string {
   return `{${tag}-${randomBytes(6).toString('hex')}}`;
 }
 
-/** Every key under `prefix` (store and BullMQ alike), found with SCAN. */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    for (const k of keys) found.add(k);
-    cursor = next;
-  } while (cursor !== '0');
-  return [...found];
+/** Every key under `prefix` (store and BullMQ alike), found with SCAN (on every master of a cluster). */
+export async function keysUnder(redis: RedisConnection, prefix: string): Promise<string[]> {
+  return scanKeys(redis, `${prefix}:*`);
 }
 
-export async function deleteUnder(redis: Redis, prefix: string): Promise<number> {
+/** Deletes them; the prefix's hash tag puts them in one slot, so one UNLINK takes many even on a cluster. */
+export async function deleteUnder(redis: RedisConnection, prefix: string): Promise<number> {
   const keys = await keysUnder(redis, prefix);
   for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500));
   return keys.length;
