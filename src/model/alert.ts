@@ -55,13 +55,54 @@ export interface Notification {
   id: string;
 }
 
+/**
+ * One event of a digest (scoring/events.ts), told once however many reports and rules it has: the events of
+ * several indicators that share a report are one entry, so an item matched by several rules appears once.
+ */
+export interface DigestEvent {
+  /** When its first report arrived. */
+  at: number;
+  /** The first report: headline, link, source. */
+  title: string;
+  url?: string;
+  source: string;
+  /** The words around the match when the alert kept them; else the headline is the snippet. */
+  snippet?: string;
+  /** The terms that matched, over every report and rule. */
+  terms: string[];
+  /** Every source that reported it, the first report's first. */
+  sources: string[];
+  /** The rules that matched it, the strongest first, and the indicators they bear on. */
+  rules: string[];
+  indicators: string[];
+  /** The strongest rule's weights on the first report, in nats. */
+  weights: Record<string, number>;
+  /** The other reports, in the order they came. */
+  also?: { title: string; url?: string; source: string }[];
+}
+
 /** A digest: what a receiver's schedule collected since its last one. */
 export interface Digest {
   receiver: string;
   watchTitle: string;
   from: number;
   to: number;
-  scenarios: { id: string; title: string; probability: number; change: number }[];
+  scenarios: {
+    id: string;
+    title: string;
+    probability: number;
+    change: number;
+    /** The scenario's states over the trend's span (DIGEST_TREND_MS), oldest first, for its picture. */
+    trend?: { at: number; probability: number }[];
+    enter?: number;
+    exit?: number;
+  }[];
+  /** Start of the trend pictures' span. */
+  trendFrom?: number;
+  /** The events, in the order their first reports came. */
+  events: DigestEvent[];
+  /** The web role's overview (watch.public_url), when the watchbook gives it. */
+  overviewUrl?: string;
   indicators: {
     id: string;
     title: string;

@@ -30,16 +30,22 @@ export interface AlertView {
 
 const text = (t: string): Part => ({ kind: 'text', text: t });
 
-/** Every case-insensitive occurrence of a term in the context becomes a term part. */
+/**
+ * Every case-insensitive occurrence of a term in the context becomes a term part. A word written as a prefix
+ * (`reject*`) marks the whole word it starts ("rejects"); a `re:` term is not shown (its pattern is not a word).
+ */
 export function highlight(context: string, terms: readonly string[]): Part[] {
-  const words = [...new Set(terms.map((t) => oneLine(t, 100)).filter((t) => t.length > 0))]
+  const words = [...new Set(terms.map((t) => oneLine(t, 100)).filter((t) => t.length > 0 && !t.startsWith('re:')))]
     .sort((a, b) => b.length - a.length)
     .slice(0, 50);
   if (words.length === 0) return [text(context)];
-  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'giu');
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&').replace(/\\\*(?=\s|$)/g, "[\\p{L}\\p{M}\\p{N}'’]*"));
+  const pattern = new RegExp(escaped.join('|'), 'giu');
   const parts: Part[] = [];
   let at = 0;
   for (const m of context.matchAll(pattern)) {
+    // A term of a lone "*" matches nothing visible.
+    if (!m[0]) continue;
     if (m.index > at) parts.push(text(context.slice(at, m.index)));
     parts.push({ kind: 'term', text: m[0] });
     at = m.index + m[0].length;

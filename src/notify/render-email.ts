@@ -1,8 +1,9 @@
 // Email for a notification or a digest: a plain-text part readable on its own and an HTML part, both
 // carrying the whole explanation. Every outside string is escaped in the HTML; only http(s) URLs become links.
 import type { Alert, Digest, Notification } from '../model/alert.js';
-import { alertLine, isUpdate, messageId, notificationLine, novelty, plain, viewAlert, type AlertView, type Part } from './explain.js';
-import { escapeHtml, formatDate, formatTime, oneLine, percent, points, signed, truncate, webUrl } from './text.js';
+import { eventHtml, eventText, htmlParts, trendPicture, type EmailAttachment } from './digest-sections.js';
+import { alertLine, isUpdate, messageId, notificationLine, novelty, plain, viewAlert, type AlertView } from './explain.js';
+import { escapeHtml, formatDate, formatTime, oneLine, percent, points, truncate, webUrl } from './text.js';
 
 export interface RenderedEmail {
   from: string;
@@ -12,6 +13,8 @@ export interface RenderedEmail {
   /** `<notification.{id}@signpost.invalid>`: stable for the same notification, so clients can dedupe a resend. */
   messageId: string;
   headers: Record<string, string>;
+  /** Pictures the HTML shows by Content-ID (a digest's trends); rendered in memory, never read from files. */
+  attachments?: EmailAttachment[];
 }
 
 export interface EmailRenderOptions {
@@ -31,16 +34,6 @@ const SUBJECT_MAX = 150;
 const AUTOMATIC = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' };
 
 const subject = (line: string): string => truncate(`[Signpost] ${oneLine(line, SUBJECT_MAX)}`, SUBJECT_MAX);
-
-function htmlParts(parts: readonly Part[]): string {
-  return parts
-    .map((p) => {
-      if (p.kind === 'link') return `<a href="${escapeHtml(p.href)}">${escapeHtml(p.text)}</a>`;
-      if (p.kind === 'term') return `<mark>${escapeHtml(p.text)}</mark>`;
-      return escapeHtml(p.text);
-    })
-    .join('');
-}
 
 const LABEL_WIDTH = 15;
 
@@ -135,64 +128,70 @@ function digestSubject(d: Digest, timeZone?: string): string {
   return subject(`digest ${date}: ${scenarios || `${evidence} item${evidence === 1 ? '' : 's'} of evidence`}`);
 }
 
-/** One email for a digest: scenarios with their change, indicators with their evidence, source health. */
+/**
+ * One email for a digest: the scenarios with their change and trend picture, every event once in the order
+ * it came (with its snippet, sources, rules and links), each indicator's status, and source health.
+ */
 export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: string }): RenderedEmail {
   const tz = opts.timeZone;
   const title = oneLine(d.watchTitle, 200);
   const period = `From ${formatTime(d.from, tz)} to ${formatTime(d.to, tz)}`;
   const subj = digestSubject(d, tz);
   const footer = `Sent by Signpost for the watch "${title}" to receiver ${oneLine(d.receiver, 100)}. Digest ${oneLine(d.id, 200)}.`;
-  let budget = MAX_LISTED;
+  const overview = webUrl(d.overviewUrl);
+  const attachments: EmailAttachment[] = [];
 
-  const text: string[] = [`Signpost digest: ${title}`, period, '', 'Scenarios'];
+  const text: string[] = [`Signpost digest: ${title}`, period, ...(overview ? [`Overview: ${overview}`] : []), '', 'Scenarios'];
   const html: string[] = [
     `<p style="margin:0;color:#666;font-size:13px">Signpost digest: ${escapeHtml(title)}</p>`,
     `<h1 style="font-size:18px;margin:4px 0 12px">${escapeHtml(period)}</h1>`,
+    ...(overview ? [`<p style="font-size:14px"><a href="${escapeHtml(overview)}">Open the overview</a></p>`] : []),
     '<h2 style="font-size:16px">Scenarios</h2>',
     '<table role="presentation" cellspacing="0" cellpadding="0" style="font-size:14px;border-collapse:collapse">',
   ];
   if (!d.scenarios.length) text.push('  (none)');
-  for (const s of d.scenarios) {
+  d.scenarios.forEach((s, n) => {
     const id = oneLine(s.id, 60);
     const name = oneLine(s.title, 200);
     text.push(`  ${id}: ${percent(s.probability)} (${points(s.change)}) - ${name}`);
     html.push(`<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(id)}</th><td style="padding:2px 12px 2px 0">${escapeHtml(percent(s.probability))} (${escapeHtml(points(s.change))})</td><td>${escapeHtml(name)}</td></tr>`);
-  }
-  html.push('</table>', '<h2 style="font-size:16px">Indicators</h2>');
-  text.push('', 'Indicators');
-  if (!d.indicators.length) text.push('  (none)');
-  for (const ind of d.indicators) {
-    const head = `${oneLine(ind.id, 60)}: ${oneLine(ind.status, 100)} - ${oneLine(ind.title, 200)}`;
-    text.push(`  ${head}`);
-    html.push(`<h3 style="font-size:15px;margin:14px 0 4px">${escapeHtml(head)}</h3>`);
-    const shown = ind.evidence.slice(0, Math.max(0, budget));
-    budget -= shown.length;
-    if (shown.length) html.push('<ul style="font-size:14px">');
-    for (const ev of shown) {
-      const headline = oneLine(ev.title);
-      const href = webUrl(ev.url);
-      const terms = ev.terms.map((t) => oneLine(t, 100)).filter(Boolean).join(', ');
-      const weights = Object.entries(ev.weights).map(([id, w]) => `${oneLine(id, 60)} ${signed(w)}`).join(', ');
-      const facts = [`source ${oneLine(ev.source, 100)}`, `rule ${oneLine(ev.rule, 100)}`, terms && `matched ${terms}`, weights && `weights ${weights} (nats)`].filter(Boolean).join(' · ');
-      const link = href ?? (ev.url ? `${oneLine(ev.url, 300)} (not a web link, not opened)` : undefined);
-      text.push(`    - ${headline}`, `      ${facts}`, ...(link ? [`      ${link}`] : []));
-      const h = href ? `<a href="${escapeHtml(href)}">${escapeHtml(headline)}</a>` : escapeHtml(headline);
-      const also = (ev.also ?? []).map((r) => {
-        const title = oneLine(r.title);
-        const source = oneLine(r.source, 100);
-        const url = webUrl(r.url);
-        text.push(`      also: ${title} (${source})${url ? ` ${url}` : ''}`);
-        return `<br><span style="color:#555;font-size:13px">also: ${url ? `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(title)} (${escapeHtml(source)})</span>`;
-      }).join('');
-      html.push(`<li>${h}<br><span style="color:#555;font-size:13px">${escapeHtml(facts)}</span>${!href && link ? `<br><span style="color:#555;font-size:13px">${escapeHtml(link)}</span>` : ''}${also}</li>`);
-    }
-    if (shown.length) html.push('</ul>');
-    const hidden = ind.evidence.length - shown.length;
+    const picture = trendPicture(s, n, d.trendFrom ?? d.from, d.to);
+    if (!picture) return;
+    attachments.push(picture.attachment);
+    text.push(`    ${picture.text}`);
+    html.push(`<tr><td></td><td colspan="2" style="padding:2px 0 8px">${picture.html}</td></tr>`);
+  });
+  html.push('</table>');
+
+  const shown = d.events.slice(0, MAX_LISTED);
+  const hidden = d.events.length - shown.length;
+  const heading = `Events (${d.events.length}, in the order they came)`;
+  text.push('', heading);
+  html.push(`<h2 style="font-size:16px">${escapeHtml(heading)}</h2>`);
+  if (!d.events.length) {
+    text.push('  (none)');
+    html.push('<p style="font-size:14px">None since the last digest.</p>');
+  } else {
+    const eventOpts = { ...(tz !== undefined && { timeZone: tz }), ...(overview !== undefined && { overview }) };
+    shown.forEach((ev, n) => text.push(...eventText(ev, n + 1, eventOpts)));
+    html.push('<ul style="font-size:14px;padding-left:20px">', ...shown.map((ev) => eventHtml(ev, eventOpts)), '</ul>');
     if (hidden > 0) {
-      text.push(`    - … and ${hidden} more not listed here`);
+      text.push(`  … and ${hidden} more not listed here`);
       html.push(`<p style="font-size:13px;color:#555">… and ${hidden} more not listed here</p>`);
     }
   }
+
+  text.push('', 'Indicators');
+  html.push('<h2 style="font-size:16px">Indicators</h2>');
+  if (!d.indicators.length) text.push('  (none)');
+  else html.push('<ul style="font-size:14px">');
+  for (const ind of d.indicators) {
+    const count = ind.evidence.length ? ` (${ind.evidence.length} event${ind.evidence.length === 1 ? '' : 's'})` : '';
+    const head = `${oneLine(ind.id, 60)}: ${oneLine(ind.status, 100)} - ${oneLine(ind.title, 200)}${count}`;
+    text.push(`  ${head}`);
+    html.push(`<li>${escapeHtml(head)}</li>`);
+  }
+  if (d.indicators.length) html.push('</ul>');
   const sources = oneLine(d.sources, 1000);
   text.push('', 'Sources', `  ${sources}`, '', '-- ', footer, '');
   html.push('<h2 style="font-size:16px">Sources</h2>', `<p style="font-size:14px">${escapeHtml(sources)}</p>`);
@@ -205,5 +204,6 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
     html: htmlDocument(subj, html),
     messageId: messageId('digest', d.id),
     headers: { ...AUTOMATIC, 'X-Signpost-Id': oneLine(d.id, 200) },
+    ...(attachments.length && { attachments }),
   };
 }

@@ -54,7 +54,7 @@ export function createEmailTransport(smtpUrl: string, opts: EmailTransportOption
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: opts.socketTimeoutMs ?? 60_000,
-    // Our messages have no attachments; nothing should make the transport read files or fetch URLs.
+    // Our only attachments are pictures rendered in memory; nothing should make the transport read files or fetch URLs.
     disableFileAccess: true,
     disableUrlAccess: true,
     logger: false,
@@ -106,6 +106,10 @@ export async function sendEmail(transport: EmailTransport, to: readonly string[]
       html: rendered.html,
       messageId: rendered.messageId,
       headers: rendered.headers,
+      // Inline parts (multipart/related): the HTML shows them by Content-ID, clients do not list them as files.
+      ...(rendered.attachments?.length && {
+        attachments: rendered.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid, contentDisposition: 'inline' as const })),
+      }),
       signal: limit.signal,
     });
   } catch (err) {

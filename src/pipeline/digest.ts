@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Alert, Digest } from '../model/alert.js';
+import type { Alert, Digest, DigestEvent } from '../model/alert.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Watchbook } from '../model/watchbook.js';
 import { groupEvents, reportsOf, strongestOf } from '../scoring/index.js';
@@ -10,13 +10,23 @@ import type { Store } from '../store/index.js';
 // evidence that moved it, and source health in one line. It is built from what the digest collected
 // itself (alerts keep their explanation), so it does not depend on how long evidence is kept. An event
 // told by several reports is one entry, as scoring counts it: its first report, then the others.
+// Besides the per-indicator sections (kept for webhook receivers), `events` lists every event once in the
+// order it came, joining the events of several indicators that share a report, and each scenario carries
+// its states over the last DIGEST_TREND_MS for a picture.
+
+/** How far back a digest's trend pictures reach. */
+export const DIGEST_TREND_MS = 7 * 24 * 3_600_000;
+/** States read for them at most: one a tick would be far more than a 240-point picture can show. */
+const TREND_STATES = 2_000;
 
 export async function buildDigest(receiver: string, alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<Digest> {
-  const [state, mark, statuses, health] = await Promise.all([
+  const trendFrom = now - DIGEST_TREND_MS;
+  const [state, mark, statuses, health, history] = await Promise.all([
     store.latestScenarioState(),
     store.getDigestMark(receiver),
     store.indicatorStatuses(),
     store.allHealth(),
+    store.scenarioHistory(trendFrom, TREND_STATES),
   ]);
   const probabilities = state?.probabilities ?? Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior]));
   const previous = mark?.probabilities ?? Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior]));
@@ -50,7 +60,12 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
       title: s.title,
       probability: probabilities[s.id] ?? 0,
       change: (probabilities[s.id] ?? 0) - (previous[s.id] ?? 0),
+      trend: history.filter((h) => h.at <= now && Number.isFinite(h.probabilities[s.id])).map((h) => ({ at: h.at, probability: h.probabilities[s.id]! })),
+      ...(s.alert && { enter: s.alert.enter, exit: s.alert.exit }),
     })),
+    trendFrom,
+    events: eventsOf(matches, alerts, scenarioIds),
+    ...(watchbook.watch.publicUrl !== undefined && { overviewUrl: watchbook.watch.publicUrl }),
     indicators,
     sources,
     id: createHash('sha256').update(`${receiver}\n${from}\n${now}\n${alerts.map((a) => a.id).join('\n')}`).digest('base64url').slice(0, 24),
@@ -93,4 +108,53 @@ function entryOf(event: Evidence[]): Digest['indicators'][number]['evidence'][nu
     weights: strongest.scenarios,
     ...(reports.length > 1 && { also: reports.slice(1).map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })) }),
   };
+}
+
+/**
+ * Every event once, in the order their first reports came: scoring's events (one indicator each), and those
+ * that share a report joined, so an item two indicators' rules matched is one entry naming both.
+ */
+function eventsOf(matches: readonly Evidence[], alerts: readonly Alert[], scenarioIds: readonly string[]): DigestEvent[] {
+  const events = groupEvents(matches, scenarioIds);
+  // Union-find over the events, joined through the items they share.
+  const parent = events.map((_, n) => n);
+  const root = (n: number): number => (parent[n] === n ? n : (parent[n] = root(parent[n]!)));
+  const eventOfItem = new Map<string, number>();
+  events.forEach((event, n) => {
+    for (const e of event) {
+      const other = eventOfItem.get(e.itemKey);
+      if (other === undefined) eventOfItem.set(e.itemKey, n);
+      else parent[root(n)] = root(other);
+    }
+  });
+  const joined = new Map<number, Evidence[]>();
+  events.forEach((event, n) => {
+    const list = joined.get(root(n));
+    if (list) list.push(...event);
+    else joined.set(root(n), [...event]);
+  });
+  const context = new Map(alerts.map((a) => [a.id.replace(/^match:/, ''), a.explanation.context]));
+  return [...joined.values()]
+    .map((evidence): DigestEvent => {
+      const reports = reportsOf(evidence);
+      const first = reports[0]!;
+      const strongest = strongestOf(evidence.filter((e) => e.itemKey === first.itemKey));
+      const strength = (e: Evidence) => Math.max(0, ...Object.values(e.scenarios).map(Math.abs));
+      const rules = [...new Set([strongest, ...[...evidence].sort((a, b) => strength(b) - strength(a))].map((e) => e.rule))];
+      const snippet = context.get(strongest.id);
+      return {
+        at: first.publishedAt,
+        title: first.title,
+        ...(first.url !== undefined && { url: first.url }),
+        source: first.source,
+        ...(snippet && { snippet }),
+        terms: [...new Set(evidence.flatMap((e) => e.terms))],
+        sources: [...new Set(reports.map((e) => e.source))],
+        rules,
+        indicators: [...new Set(evidence.map((e) => e.indicator))],
+        weights: strongest.scenarios,
+        ...(reports.length > 1 && { also: reports.slice(1).map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })) }),
+      };
+    })
+    .sort((a, b) => a.at - b.at || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 }

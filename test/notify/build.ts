@@ -101,6 +101,19 @@ export function digest(over: Partial<Digest> = {}): Digest {
       },
       { id: 'miami-working-group', title: 'Working-group meetings in Miami', status: 'overdue', evidence: [] },
     ],
+    events: [
+      {
+        at: AT - 3 * 3_600_000,
+        title: 'KIIS poll: most Ukrainians reject territorial concessions',
+        url: 'https://kiis.com.ua/?lang=eng&cat=reports&id=1520',
+        source: 'kiis-reports',
+        terms: ['KIIS', 'territorial concessions'],
+        sources: ['kiis-reports'],
+        rules: ['kiis-concessions'],
+        indicators: ['ukraine-polling'],
+        weights: { baseline: -0.4, risk: 0.8 },
+      },
+    ],
     sources: '28 of 30 sources fine; failing: kiis-reports (timeout), meduza (http-5xx)',
     id: 'digest-analysts-2026-01-05',
     ...over,
@@ -112,8 +125,8 @@ export function digest(over: Partial<Digest> = {}): Digest {
  * values and http(s) links: whatever a headline carried cannot have become markup. Returns the problems.
  */
 export function foreignMarkup(html: string): string[] {
-  const tags = new Set(['html', 'head', 'meta', 'title', 'body', 'p', 'h1', 'h2', 'h3', 'table', 'tr', 'th', 'td', 'a', 'mark', 'ul', 'li', 'hr', 'br', 'span']);
-  const attributes = new Set(['lang', 'charset', 'name', 'content', 'style', 'align', 'valign', 'role', 'cellspacing', 'cellpadding', 'href']);
+  const tags = new Set(['html', 'head', 'meta', 'title', 'body', 'p', 'h1', 'h2', 'h3', 'table', 'tr', 'th', 'td', 'a', 'mark', 'ul', 'li', 'hr', 'br', 'span', 'img']);
+  const attributes = new Set(['lang', 'charset', 'name', 'content', 'style', 'align', 'valign', 'role', 'cellspacing', 'cellpadding', 'href', 'src', 'alt', 'width', 'height', 'colspan']);
   const problems: string[] = [];
   const body = html.replace(/^<!doctype html>/i, '');
   if (body.includes('<!')) problems.push('comment or declaration');
@@ -123,6 +136,8 @@ export function foreignMarkup(html: string): string[] {
     const rest = attrs.replace(/\s+([a-z-]+)="([^"<>]*)"/g, (_all, attr: string, value: string) => {
       if (!attributes.has(attr)) problems.push(`attribute ${attr} in ${tag}`);
       if (attr === 'href' && !/^https?:\/\//.test(value)) problems.push(`href ${value}`);
+      // Pictures travel inside the message: a src is a Content-ID, never a URL a client would fetch.
+      if (attr === 'src' && !/^cid:[a-z0-9-]+@signpost\.invalid$/.test(value)) problems.push(`src ${value}`);
       return '';
     });
     if (rest.trim()) problems.push(`unparsed ${rest.trim()} in ${tag}`);

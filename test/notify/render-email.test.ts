@@ -5,7 +5,7 @@ import type { Alert } from '../../src/model/alert.js';
 import { messageId } from '../../src/notify/explain.js';
 import { MAX_DETAILED, MAX_LISTED, renderDigestEmail, renderNotificationEmail } from '../../src/notify/render-email.js';
 import { formatTime, percent, points, signed } from '../../src/notify/text.js';
-import { FROM, HOSTILE, WATCH, digest, foreignMarkup, healthAlert, matchAlert, notification, scenarioAlert } from './build.js';
+import { AT, FROM, HOSTILE, WATCH, digest, foreignMarkup, healthAlert, matchAlert, notification, scenarioAlert } from './build.js';
 
 const render = (alerts: Alert[], timeZone?: string) => renderNotificationEmail(notification(alerts), { watchTitle: WATCH, from: FROM, ...(timeZone && { timeZone }) });
 
@@ -204,11 +204,29 @@ describe('digest', () => {
   it('escapes scraped evidence and links only http(s)', () => {
     const hostile = digest({
       indicators: [{ id: 'x', title: 'X', status: 'active', evidence: [{ title: HOSTILE.script, url: 'javascript:alert(1)', source: HOSTILE.img, rule: 'r', terms: [HOSTILE.attr], weights: {} }] }],
+      events: [
+        {
+          at: AT,
+          title: HOSTILE.script,
+          url: 'javascript:alert(1)',
+          source: HOSTILE.img,
+          snippet: `${HOSTILE.img} then ${HOSTILE.attr}`,
+          terms: [HOSTILE.attr],
+          sources: [HOSTILE.img],
+          rules: ['r'],
+          indicators: ['x'],
+          weights: {},
+          also: [{ title: HOSTILE.attr, url: 'data:text/html,x', source: HOSTILE.script }],
+        },
+      ],
+      overviewUrl: 'javascript:alert(2)',
     });
     const r = renderDigestEmail(hostile, { from: FROM });
     expect(r.text).toContain(HOSTILE.script);
     expect(r.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(r.html).not.toContain('href="javascript');
+    expect(r.html).not.toContain('href="data:');
+    expect(r.text).not.toContain('alert(2)');
     expect(foreignMarkup(r.html)).toEqual([]);
   });
 });
