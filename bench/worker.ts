@@ -30,137 +30,19 @@
 //   core_match_items_per_s  Matcher.match alone on the parsed Items: the rules' share of evaluateItems
 // Best of BENCH_PASSES passes after a warm-up (two batches).
 
-import { existsSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type * as ConfigModule from '../src/config/index.js';
-import type * as FetchModule from '../src/fetch/index.js';
 import type { Item } from '../src/model/item.js';
 import type { Watchbook } from '../src/model/watchbook.js';
-import type * as EvaluateModule from '../src/pipeline/evaluate.js';
-import type * as PollModule from '../src/pipeline/poll.js';
-import type * as RulesModule from '../src/rules/index.js';
-import type * as StoreModule from '../src/store/index.js';
-import { expectedFor } from '../test/worker/helpers/expected.js';
-import { FeedFixture } from '../test/worker/helpers/feeds.js';
-import { killAll, logsWith, MAIN_JS, signalAndWait, spawnWorker, type WorkerProcess } from '../test/worker/helpers/processes.js';
+import type { FeedFixture } from '../test/worker/helpers/feeds.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../test/worker/helpers/redis.js';
-import { makeWatchbookDir } from '../test/worker/helpers/watchbook.js';
-import { sourceId, workerCorpus } from './worker-corpus.js';
+import { best, env, loadCore, log, round, type Core } from './lib/common.js';
+import { prepareThroughput, workerRun, type WorkerRun } from './lib/worker-run.js';
 
-const env = (name: string, fallback: number) => {
-  const v = process.env[name];
-  return v === undefined || v === '' ? fallback : Number(v);
-};
 const SOURCES = env('BENCH_SOURCES', 20);
 const PER_SOURCE = env('BENCH_ITEMS', 250);
 const RUNS = env('BENCH_RUNS', 1);
 const PASSES = env('BENCH_PASSES', 2);
 const RUN_TIMEOUT_MS = env('BENCH_RUN_TIMEOUT_MS', 180_000);
-
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
-const round = (n: number) => Math.round(n);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// The code that ships, as the worker processes run it (tsx's transform of src/ is slower: bench/build.ts).
-const dist = (path: string) => new URL(`../dist/src/${path}`, import.meta.url).href;
-async function loadCore() {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  return {
-    config: (await import(dist('config/index.js'))) as typeof ConfigModule,
-    fetch: (await import(dist('fetch/index.js'))) as typeof FetchModule,
-    evaluate: (await import(dist('pipeline/evaluate.js'))) as typeof EvaluateModule,
-    poll: (await import(dist('pipeline/poll.js'))) as typeof PollModule,
-    rules: (await import(dist('rules/index.js'))) as typeof RulesModule,
-    store: (await import(dist('store/index.js'))) as typeof StoreModule,
-  };
-}
-type Core = Awaited<ReturnType<typeof loadCore>>;
-
-interface WorkerRun {
-  processes: number;
-  seconds: number;
-  secondsFromReady: number;
-  itemsPerS: number;
-  itemsPerSFromReady: number;
-  fetches: number[];
-  scoreJobs: number[];
-  correct: boolean;
-}
-
-async function workerRun(processes: number, ctx: { core: Core; redis: Redis; configDir: string; items: number; evidence: Set<string> }): Promise<WorkerRun> {
-  const prefix = randomPrefix('bench-worker');
-  const keys = ctx.core.store.storeKeys(prefix);
-  const score = new Queue('score', { connection: ctx.redis, prefix });
-  const workers: WorkerProcess[] = [];
-  try {
-    const t0 = Date.now();
-    for (let i = 0; i < processes; i++) workers.push(spawnWorker(`w${i + 1}`, { config: ctx.configDir, prefix, redisUrl: REDIS_URL }));
-    let lastReport = t0;
-    let done = 0;
-    for (;;) {
-      const dead = workers.find((w) => w.exited());
-      if (dead) throw new Error(`worker ${dead.name} exited early: ${JSON.stringify(dead.exited())} ${dead.text.slice(-5).join(' / ')}`);
-      const health = Object.values(await ctx.redis.hgetall(keys.health)).map((v) => JSON.parse(v) as { lastSuccessAt?: number; consecutiveFailures: number });
-      const fetchedAll = health.length === SOURCES && health.every((h) => h.lastSuccessAt !== undefined);
-      if (health.some((h) => h.consecutiveFailures > 0)) throw new Error(`a source failed: ${JSON.stringify(await ctx.redis.hgetall(keys.health))}`);
-      if (fetchedAll) {
-        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
-        const n = (k: string) => c[k] ?? 0;
-        if (n('failed') > 0) throw new Error(`${n('failed')} score job(s) failed`);
-        if (n('waiting') + n('active') + n('delayed') + n('prioritized') === 0 && n('completed') >= SOURCES) {
-          done = Date.now();
-          break;
-        }
-      }
-      if (Date.now() - lastReport >= 1000) {
-        lastReport = Date.now();
-        log(`  ${processes} process(es), ${((lastReport - t0) / 1000).toFixed(0)} s: ${health.filter((h) => h.lastSuccessAt !== undefined).length}/${SOURCES} sources fetched, ${await ctx.redis.zcard(keys.seen)}/${ctx.items} items seen`);
-      }
-      if (Date.now() - t0 > RUN_TIMEOUT_MS) throw new Error(`run with ${processes} process(es) did not finish within ${RUN_TIMEOUT_MS} ms`);
-      await sleep(20);
-    }
-    const ready = Math.min(...workers.map((w) => Number(logsWith(w, 'Worker started')[0]?.time ?? t0)));
-    const seenCount = await ctx.redis.zcard(keys.seen);
-    const evidenceIds = await ctx.redis.hkeys(keys.evidence);
-    const correct = seenCount === ctx.items && evidenceIds.length === ctx.evidence.size && evidenceIds.every((id) => ctx.evidence.has(id));
-    if (!correct) log(`  WRONG: ${seenCount}/${ctx.items} items seen, ${evidenceIds.length}/${ctx.evidence.size} evidence`);
-    const seconds = (done - t0) / 1000;
-    const secondsFromReady = (done - ready) / 1000;
-    const run: WorkerRun = {
-      processes,
-      seconds,
-      secondsFromReady,
-      itemsPerS: ctx.items / seconds,
-      itemsPerSFromReady: ctx.items / secondsFromReady,
-      fetches: workers.map((w) => logsWith(w, 'Source fetched').length),
-      scoreJobs: workers.map((w) => logsWith(w, 'Items scored').length),
-      correct,
-    };
-    for (const w of workers) {
-      const exit = await signalAndWait(w, 'SIGTERM', 25_000);
-      if (exit.code !== 0) log(`  worker ${w.name} exited ${JSON.stringify(exit)}`);
-    }
-    return run;
-  } finally {
-    await killAll(workers);
-    await score.close();
-    await deleteUnder(ctx.redis, prefix);
-  }
-}
-
-/** Best (shortest) of `passes` timed passes after a warm-up (`warm`, or one pass); seconds. */
-async function best(passes: number, pass: () => Promise<void>, warm: () => Promise<void> = pass): Promise<number> {
-  await warm();
-  let min = Infinity;
-  for (let i = 0; i < passes; i++) {
-    const t = performance.now();
-    await pass();
-    min = Math.min(min, (performance.now() - t) / 1000);
-  }
-  return min;
-}
 
 async function coreRuns(core: Core, wb: Watchbook, batches: Item[][], fixture: FeedFixture, redis: Redis, items: number) {
   const matcher = new core.rules.Matcher(wb.rules);
@@ -210,26 +92,20 @@ async function main(): Promise<void> {
     redis.disconnect();
     throw new Error(`bench:worker needs Redis at ${REDIS_URL}: ${(err as Error).message}`);
   }
-  const corpus = workerCorpus(SOURCES, PER_SOURCE);
-  const fixture = await FeedFixture.start([...corpus.feeds].map(([id, entries]) => ({ id, entries })));
-  const ids = [...Array(SOURCES).keys()].map(sourceId);
-  const book = makeWatchbookDir(ids.map((id) => ({ id, url: fixture.url(id), every: '1h' })));
+  const input = await prepareThroughput(core, SOURCES, PER_SOURCE);
+  const { corpus, expected } = input;
   try {
-    const expected = await expectedFor(book.dir, new Map(ids.map((id) => [id, { url: fixture.url(id), entries: corpus.feeds.get(id)! }])));
-    if (expected.allItems !== corpus.items) throw new Error(`expected ${corpus.items} items, the feeds make ${expected.allItems}`);
     const matched = new Set([...expected.allEvidence].map((id) => id.slice(0, id.lastIndexOf('|')))).size;
     log(`bench:worker: ${SOURCES} sources x ${PER_SOURCE} items = ${corpus.items} items, ${round(corpus.meanBytes)} B each on average; ${matched} items match, ${expected.allEvidence.size} evidence`);
 
-    const wb = core.config.loadWatchbookOrThrow(book.dir, {});
-    const batches = ids.map((id) => expected.items.get(id)!);
     log('core (in process, dist/):');
-    const c = await coreRuns(core, wb, batches, fixture, redis, corpus.items);
+    const c = await coreRuns(core, input.watchbook, input.batches, input.fixture, redis, corpus.items);
 
     const runs: Record<string, WorkerRun[]> = { '1': [], '2': [] };
     for (let r = 0; r < RUNS; r++) {
       for (const processes of [1, 2]) {
         log(`worker processes: ${processes} (run ${r + 1} of ${RUNS})`);
-        const run = await workerRun(processes, { core, redis, configDir: book.dir, items: corpus.items, evidence: expected.allEvidence });
+        const run = await workerRun(processes, { core, redis, input, timeoutMs: RUN_TIMEOUT_MS });
         log(`  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, score jobs with new items ${run.scoreJobs.join('/')}${run.correct ? '' : '; WRONG RESULT'}`);
         runs[String(processes)]!.push(run);
       }
@@ -256,8 +132,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result));
   } finally {
-    await fixture.close();
-    book.remove();
+    await input.close();
     redis.disconnect();
   }
 }
