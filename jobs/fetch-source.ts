@@ -7,7 +7,8 @@ import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
 import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
-import { intervalFor } from './schedule.js';
+import { deliverNow } from './notify-now.js';
+import { intervalFor, nextCheck } from './schedule.js';
 
 /** Items per score job at most: a huge feed is many short jobs, none holding a worker (its lock, its SIGTERM) long. */
 export const SCORE_BATCH = 1_000;
@@ -40,7 +41,7 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
   const { watchbook } = ctx.live.snapshot();
   const id = job.data.source;
   if (typeof id !== 'string') throw new UnrecoverableError(`fetch job ${job.id} names no source`);
-  const source = watchbook.sources.find((s) => s.id === id);
+  const source = ctx.live.source(id);
   if (!source) return { source: id, status: 'removed', items: 0 };
   const log = ctx.log.child({ source_id: id, job_id: job.id });
   const [validators, prev] = await Promise.all([ctx.store.getValidators(id), ctx.store.getHealth(id)]);
@@ -53,8 +54,10 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
     const warmedUp = items.length > 0 && (await ctx.store.warmUp(id, items.map((i) => i.key), now));
     if (warmedUp) log.info({ items: items.length }, 'Source warmed up after Redis lost its data: its items marked seen, none alerted');
     else if (items.length) await enqueueScoring(ctx, id, items);
-    const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: now + every });
-    await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, now + every)]);
+    // Next due an interval after the check this fetch served, not after it ended (schedule.ts nextCheck).
+    const next = nextCheck(job.data.due, every, now);
+    const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: next });
+    await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, next)]);
     await countFetch(job, ctx, [
       { name: COUNTER.fetches.name, labels: { source: id, result: result.status } },
       ...(result.status === 'ok' ? [{ name: COUNTER.items.name, labels: { source: id, kind: 'fetched' }, by: items.length }] : []),
@@ -74,7 +77,8 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
     await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
     await countFetch(job, ctx, [{ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } }]);
-    await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
+    const raised = await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
+    await deliverNow(ctx, raised.groups);
     log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }

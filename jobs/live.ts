@@ -1,4 +1,4 @@
-import type { Watchbook } from '../src/model/watchbook.js';
+import type { Source, Watchbook } from '../src/model/watchbook.js';
 import { Matcher } from '../src/rules/index.js';
 
 /**
@@ -6,10 +6,19 @@ import { Matcher } from '../src/rules/index.js';
  * sees either the old pair or the new one, never a mix.
  */
 export class Live {
-  private current: { watchbook: Watchbook; matcher: Matcher };
+  private current: { watchbook: Watchbook; matcher: Matcher; sources: Map<string, Source> };
 
   constructor(watchbook: Watchbook) {
-    this.current = { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues) };
+    this.current = Live.pair(watchbook);
+  }
+
+  private static pair(watchbook: Watchbook) {
+    return { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues), sources: new Map(watchbook.sources.map((s) => [s.id, s])) };
+  }
+
+  /** A source of the running watchbook by id: a fetch looks its source up among thousands. */
+  source(id: string): Source | undefined {
+    return this.current.sources.get(id);
   }
 
   get watchbook(): Watchbook {
@@ -26,6 +35,6 @@ export class Live {
   }
 
   swap(watchbook: Watchbook): void {
-    this.current = { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues) };
+    this.current = Live.pair(watchbook);
   }
 }

@@ -12,6 +12,19 @@ export function intervalFor(source: Source, watchbook: Watchbook, now: number): 
 }
 
 /**
+ * When a source is next due after the check due at `due` was served at `now`: one interval after that due
+ * time, not after the fetch ended, so the period stays the interval however late the tick and the fetch
+ * ran. A check served more than an interval late skips the missed slots (the next one after `now`, on the
+ * same phase) rather than polling in a burst to catch up. Without a due time (a job from before it was
+ * carried), one interval from now.
+ */
+export function nextCheck(due: number | undefined, every: number, now: number): number {
+  if (due === undefined || !Number.isFinite(due)) return now + every;
+  const next = due + every;
+  return next > now ? next : due + every * (Math.floor((now - due) / every) + 1);
+}
+
+/**
  * Bring the schedule in line with the watchbook: new sources due at once, removed ones dropped, and a
  * source whose interval shrank brought forward to at most one interval from now. Idempotent: every
  * process runs it at start and on reload.

@@ -2,6 +2,7 @@ import { evaluateItems } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
 import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
+import { deliverNow } from './notify-now.js';
 
 /** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture, and the alerts they raise. */
 export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
@@ -32,6 +33,8 @@ async function score(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: numb
   for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
   const onError = (err: unknown) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written');
   await countQuietly(ctx.store, counts, onError, { event: `score:${String(job.id)}`, ttlMs: COUNTED_TTL_MS });
+  // What the batch raised goes out now if its group is due, not at the next tick.
+  await deliverNow(ctx, result.groups);
   if (result.fresh.length) {
     ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: forLog(result.state.probabilities) }, 'Items scored');
   }

@@ -4,6 +4,7 @@ import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
 import { checkSchedule } from './schedule.js';
+import { enqueueDeliveries } from './notify-now.js';
 import { forLog } from './score-items.js';
 
 /**
@@ -12,8 +13,14 @@ import { forLog } from './score-items.js';
  */
 const TICK_LOOKBACK_MS = 60_000;
 
-/** Sources enqueued per tick at most; the rest wait for the next tick (seconds away). */
-const DUE_PER_TICK = 200;
+/**
+ * Sources enqueued per tick at most; the rest wait for the next tick (seconds away). 2,000 a 5 s tick is
+ * 24,000 polls a minute: 20,000 sources every 5 minutes need 4,000, with room to catch up after a stop.
+ */
+export const DUE_PER_TICK = 2_000;
+
+/** Fetch jobs added to Redis in one round trip. */
+const ADD_BATCH = 500;
 
 /**
  * How often a tick also prunes what alerting and scoring no longer need (retention is counted in days), and
@@ -36,14 +43,11 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
   // A schedule Redis lost is rebuilt before it is read (schedule.ts checkSchedule: one call when all is well).
   await checkSchedule(ctx.store, ctx.live.watchbook, ctx.now(), ctx.log);
-  const due = await ctx.store.dueSources(ctx.now(), DUE_PER_TICK);
-  for (const source of due) {
-    await ctx.queues.fetch.add('fetch', { source }, { deduplication: { id: jobId('fetch', source) } });
-  }
-  if (due.length) ctx.log.debug({ slot: job.data.slot, due: due.length }, 'Tick enqueued due sources');
+  const due = await enqueueDue(ctx, job.data.everyMs ?? 5_000);
+  if (due) ctx.log.debug({ slot: job.data.slot, due }, 'Tick enqueued due sources');
   // Alert groups whose time has come: one delivery job per notification, its id the notification's own.
   const notifications = await notificationsDue(ctx.live.watchbook, ctx.store, ctx.now());
-  for (const notification of notifications) await ctx.queues.deliver.add('deliver', { notification }, { jobId: notification.id });
+  await enqueueDeliveries(ctx, notifications);
   // Digests whose schedule fired since the previous tick: one job per (receiver, firing).
   const now = ctx.now();
   const { watchbook } = ctx.live.snapshot();
@@ -60,7 +64,29 @@ export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueu
     await prune(ctx, job.data.slot);
     await rescore(ctx, job.data.slot);
   }
-  return { enqueued: due.length, notifications: notifications.length, digests };
+  return { enqueued: due, notifications: notifications.length, digests };
+}
+
+/**
+ * A fetch for every source due before the next tick, delayed to its due time, so a source is fetched when
+ * it is due rather than at the first tick after; read from the schedule's sorted set by time with a limit,
+ * so a tick's work grows with the sources due, not with all of them. A fetch carries the check it serves
+ * (its next is due an interval later: schedule.ts nextCheck) and a deduplication id per source, so a source
+ * already waiting, delayed or being fetched is not enqueued again.
+ */
+async function enqueueDue(ctx: JobContext, everyMs: number): Promise<number> {
+  const now = ctx.now();
+  const due = await ctx.store.dueSchedule(now + everyMs, DUE_PER_TICK);
+  for (let at = 0; at < due.length; at += ADD_BATCH) {
+    await ctx.queues.fetch.addBulk(
+      due.slice(at, at + ADD_BATCH).map(({ source, at: dueAt }) => ({
+        name: 'fetch',
+        data: { source, due: dueAt },
+        opts: { deduplication: { id: jobId('fetch', source) }, ...(dueAt > now && { delay: dueAt - now }) },
+      })),
+    );
+  }
+  return due.length;
 }
 
 /**

@@ -6,7 +6,8 @@ import { Fetcher } from '../src/fetch/index.js';
 import type { Watchbook } from '../src/model/watchbook.js';
 import { createEmailTransportFromEnv } from '../src/notify/index.js';
 import { scoredSpanMs } from '../src/pipeline/evaluate.js';
-import { connectRedis, DEFAULT_REDIS_URL, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, RedisState, Worker, type DeliverJob, type DigestJob, type FetchJob, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import { connectRedis, DEFAULT_REDIS_URL, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, RedisState, Worker, type DeliverJob, type DigestJob, type FetchJob, type Job, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import type { WakeJob } from '../src/queue/queues.js';
 import { normalizePrefix, RedisStore } from '../src/store/index.js';
 import { deliverAlert, type DeliverContext } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
@@ -15,6 +16,7 @@ import { watchWatchbook, type ReloadStatus } from './reload.js';
 import { reconcileSchedule } from './schedule.js';
 import { scoreItems } from './score-items.js';
 import { sendDigest } from './send-digest.js';
+import { wake } from './notify-now.js';
 import { tick } from './tick.js';
 
 // The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
@@ -91,7 +93,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   log.info({ redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), sources: live.watchbook.sources.length, ...reconciled }, 'Worker started');
 
   const workers = [
-    new Worker<TickJob>(QUEUE.tick, (job) => tick(job, ctx), { connection: redis, prefix, concurrency: 1 }),
+    // The tick queue also carries wake jobs: alert groups to decide again when their wait ends (notify-now.ts).
+    new Worker<TickJob | WakeJob>(QUEUE.tick, (job) => (job.name === 'wake' ? wake(job as Job<WakeJob>, ctx) : tick(job as Job<TickJob>, ctx)), { connection: redis, prefix, concurrency: 1 }),
     new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? 8 }),
     new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: 1 }),
     new Worker<DeliverJob>(QUEUE.deliver, (job) => deliverAlert(job, ctx), {

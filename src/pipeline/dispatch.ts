@@ -16,7 +16,7 @@ import {
 } from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
-import type { AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
+import type { AlertGroupRecord, AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
 
 // dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
 // and either collected for a receiver's digest or added to their aggregation group, unless inhibited: an
@@ -39,8 +39,13 @@ export interface DispatchResult {
 }
 
 export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<DispatchResult> {
+  return (await dispatchToGroups(alerts, watchbook, store, now)).result;
+}
+
+/** dispatchAlerts, also saying which groups the alerts joined (their "send now?" may have changed). */
+export async function dispatchToGroups(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<{ result: DispatchResult; groups: GroupRef[] }> {
   const result: DispatchResult = { routed: 0, silenced: 0, inhibited: 0, digested: 0 };
-  if (alerts.length === 0) return result;
+  if (alerts.length === 0) return { result, groups: [] };
   const silences = [...watchbook.silences, ...(await store.silences())];
   await store.putAlerts([...alerts]);
   const audible = alerts.filter((a) => !isSilenced(a.labels, silences, now));
@@ -73,7 +78,7 @@ export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchb
   for (const [key, { receiver, ids }] of groups) {
     await store.updateAlertGroup(key, receiver, (group) => updateGroup(group, ids.map((id) => ({ id, firing: true, at: now })), now));
   }
-  return result;
+  return { result, groups: [...groups].map(([key, { receiver }]) => ({ key, receiver })) };
 }
 
 /**
@@ -116,30 +121,60 @@ export async function resolveAlerts(cleared: Cleared, store: Store, now: number)
 /** Notifications whose time has come: one per (group, receiver) that decide() says to send now. */
 export async function notificationsDue(watchbook: Watchbook, store: Store, now: number): Promise<Notification[]> {
   const due: Notification[] = [];
-  for (const { key, receiver, group: stored } of await store.alertGroups()) {
-    const group = resolveStale(stored, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook));
-    const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
-    const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
-    if (!first || !route) continue; // the route or receiver was removed from the watchbook
-    // Inside a mute (or outside the active times) the decision is not taken, so nothing is recorded: what
-    // still fires when the mute ends goes then, as in Alertmanager.
-    if (routeMuted(route.route, watchbook.timeIntervals, watchbook.watch.timezone, now)) continue;
-    const sendLog = await store.getSendLog(key, receiver);
-    const decision = decide(group, sendLog, route, now);
-    if (!decision.send) continue;
-    // What the receiver has not heard yet (not in the last message, or fired again since), led with.
-    const sent = new Set(sendLog?.lastSentIds ?? []);
-    const firedAt = new Map(group.alerts.map((a) => [a.id, a.at]));
-    const isNew = (id: string) => sendLog?.lastSentAt === undefined || !sent.has(id) || (firedAt.get(id) ?? 0) > sendLog.lastSentAt;
-    const newIds = decision.alerts.filter(isNew);
-    const alerts = await store.getAlerts([...newIds, ...decision.alerts.filter((id) => !isNew(id))]);
-    // The same alerts to the same receiver are the same notification, whichever tick decides it; a repeat
-    // is a new one, once per send it follows.
-    const repeatOf = decision.reason === 'repeat' ? String(sendLog?.lastSentAt) : '';
-    const id = createHash('sha256').update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`).digest('base64url').slice(0, 24);
-    due.push({ receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, newIds, id });
+  for (const entry of await store.alertGroups()) {
+    const { notification } = await decideGroup(entry, watchbook, store, now);
+    if (notification) due.push(notification);
   }
   return due;
+}
+
+/** A group by its key and the receiver its route sends it to. */
+export interface GroupRef {
+  key: string;
+  receiver: string;
+}
+
+/**
+ * notificationsDue for these groups only (those a batch of alerts just joined, or whose wait ended), read
+ * by key, and when to look again at each that waits (its group_wait or group_interval not over yet).
+ */
+export async function notificationsDueFor(groups: readonly GroupRef[], watchbook: Watchbook, store: Store, now: number): Promise<{ due: Notification[]; wake: (GroupRef & { at: number })[] }> {
+  const due: Notification[] = [];
+  const wake: (GroupRef & { at: number })[] = [];
+  for (const { key, receiver } of groups) {
+    const group = await store.getAlertGroup(key);
+    if (!group) continue;
+    const { notification, at } = await decideGroup({ key, receiver, group }, watchbook, store, now);
+    if (notification) due.push(notification);
+    else if (at !== undefined && at > now) wake.push({ key, receiver, at });
+  }
+  return { due, wake };
+}
+
+/** The "send now?" decision of one group at `now`: the notification to send, or when to look again. */
+async function decideGroup(entry: GroupRef & { group: AlertGroupRecord }, watchbook: Watchbook, store: Store, now: number): Promise<{ notification?: Notification; at?: number }> {
+  const { key, receiver } = entry;
+  const group = resolveStale(entry.group, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook));
+  const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
+  const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
+  if (!first || !route) return {}; // the route or receiver was removed from the watchbook
+  // Inside a mute (or outside the active times) the decision is not taken, so nothing is recorded: what
+  // still fires when the mute ends goes then, as in Alertmanager.
+  if (routeMuted(route.route, watchbook.timeIntervals, watchbook.watch.timezone, now)) return {};
+  const sendLog = await store.getSendLog(key, receiver);
+  const decision = decide(group, sendLog, route, now);
+  if (!decision.send) return decision.reason === 'wait' && decision.at !== undefined ? { at: decision.at } : {};
+  // What the receiver has not heard yet (not in the last message, or fired again since), led with.
+  const sent = new Set(sendLog?.lastSentIds ?? []);
+  const firedAt = new Map(group.alerts.map((a) => [a.id, a.at]));
+  const isNew = (id: string) => sendLog?.lastSentAt === undefined || !sent.has(id) || (firedAt.get(id) ?? 0) > sendLog.lastSentAt;
+  const newIds = decision.alerts.filter(isNew);
+  const alerts = await store.getAlerts([...newIds, ...decision.alerts.filter((id) => !isNew(id))]);
+  // The same alerts to the same receiver are the same notification, whichever tick decides it; a repeat
+  // is a new one, once per send it follows.
+  const repeatOf = decision.reason === 'repeat' ? String(sendLog?.lastSentAt) : '';
+  const id = createHash('sha256').update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`).digest('base64url').slice(0, 24);
+  return { notification: { receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, newIds, id } };
 }
 
 /** When a group's alert stopped firing as notificationsDue sees it at `now`; undefined while it fires. */

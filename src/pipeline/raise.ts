@@ -3,7 +3,7 @@ import type { Alert } from '../model/alert.js';
 import type { SourceHealth } from '../model/source-health.js';
 import type { Source, Watchbook } from '../model/watchbook.js';
 import type { Store } from '../store/index.js';
-import { dispatchAlerts, type DispatchResult, resolveAlerts } from './dispatch.js';
+import { dispatchToGroups, type DispatchResult, type GroupRef, resolveAlerts } from './dispatch.js';
 
 // raise(): the one place alerts are raised. The scoring step (step.ts) and a fetch say what they mean for
 // alerts: matches, scenario crossings and indicator changes from the step, a source failing or silent
@@ -25,9 +25,12 @@ export function alertsAfterFetch(health: SourceHealth, source: Source, now: numb
   return { alerts: alert ? [alert] : [], cleared: () => false };
 }
 
-/** Dispatch what a step raised, then resolve what it cleared. */
-export async function raiseAlerts(raised: Raised, watchbook: Watchbook, store: Store, now: number): Promise<{ dispatched: DispatchResult; resolved: number }> {
-  const dispatched = await dispatchAlerts(raised.alerts, watchbook, store, now);
+/**
+ * Dispatch what a step raised, then resolve what it cleared. `groups`: the groups the alerts joined, whose
+ * "send now?" the caller may ask at once rather than leave to the next tick.
+ */
+export async function raiseAlerts(raised: Raised, watchbook: Watchbook, store: Store, now: number): Promise<{ dispatched: DispatchResult; resolved: number; groups: GroupRef[] }> {
+  const { result: dispatched, groups } = await dispatchToGroups(raised.alerts, watchbook, store, now);
   const resolved = await resolveAlerts(raised.cleared, store, now);
-  return { dispatched, resolved };
+  return { dispatched, resolved, groups };
 }

@@ -21,6 +21,16 @@ export interface TickJob {
 
 export interface FetchJob {
   source: string;
+  /** The check it serves (epoch ms): the next is due one interval after it, not after the fetch ends. */
+  due?: number;
+}
+
+/**
+ * On the tick queue, delayed to when an alert group's wait ends: look at these groups (their keys) again and
+ * deliver what is due, so a notification goes when its timer says, not at the next tick after.
+ */
+export interface WakeJob {
+  groups: { key: string; receiver: string }[];
 }
 
 export interface ScoreJob {
@@ -105,7 +115,7 @@ export function deliverRetryWindowMs(): number {
 }
 
 export interface Queues {
-  tick: Queue<TickJob>;
+  tick: Queue<TickJob | WakeJob>;
   fetch: Queue<FetchJob>;
   score: Queue<ScoreJob>;
   deliver: Queue<DeliverJob>;
@@ -123,7 +133,7 @@ export function openQueues(connection: ConnectionOptions, prefix: string, onErro
     if (onError) queue.on('error', onError);
     return queue;
   };
-  const queues = { tick: open<TickJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver'), digest: open<DigestJob>('digest') };
+  const queues = { tick: open<TickJob | WakeJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver'), digest: open<DigestJob>('digest') };
   return {
     ...queues,
     close: async () => {

@@ -299,6 +299,16 @@ export class MemoryStore implements Store {
     });
   }
 
+  dueSchedule(now: number, limit: number): Promise<{ source: string; at: number }[]> {
+    return settle(() => {
+      checkBound('dueSchedule: now', now);
+      return take(
+        this.schedules().filter((s) => s.score <= now),
+        limit,
+      ).map((s) => ({ source: s.member, at: s.score }));
+    });
+  }
+
   scheduled(): Promise<Record<string, number>> {
     return settle(() => Object.fromEntries(this.schedules().map((s) => [s.member, s.score])));
   }

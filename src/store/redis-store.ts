@@ -348,6 +348,16 @@ export class RedisStore implements Store {
     });
   }
 
+  dueSchedule(now: number, limit: number): Promise<{ source: string; at: number }[]> {
+    return this.op('dueSchedule', async () => {
+      checkBound('dueSchedule: now', now);
+      const count = limitCount(limit);
+      if (count === 0) return [];
+      const found = pairs(await this.client.zrangebyscore(this.keys.schedule, '-inf', now, 'WITHSCORES', 'LIMIT', 0, count));
+      return found.map(([source, at]) => ({ source, at }));
+    });
+  }
+
   scheduled(): Promise<Record<string, number>> {
     return this.op('scheduled', async () => Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))));
   }

@@ -82,6 +82,8 @@ export interface Store {
   unschedule(source: string): Promise<void>;
   /** Sources due at `now` (next check ≤ now), earliest first, at most `limit`. */
   dueSources(now: number, limit: number): Promise<string[]>;
+  /** The same with each source's due time: sources due at `now` (next check ≤ now), earliest first, at most `limit`. */
+  dueSchedule(now: number, limit: number): Promise<{ source: string; at: number }[]>;
   scheduled(): Promise<Record<string, number>>;
 
   // Redis losing its data while workers run (a restart without persistence, a flush, a failover to an

@@ -117,7 +117,7 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('conditions that clear
   async function score(wb: Watchbook, store: Store, items: ReturnType<typeof item>[], now: number, raised: string[]) {
     const result = await evaluateItems(items, wb, matcher, store, now);
     raised.push(...result.alerts.map((a) => a.id));
-    return { dispatched: result.dispatched, resolved: result.resolved };
+    return { dispatched: result.dispatched, resolved: result.resolved, groups: result.groups };
   }
 
   it('a scenario: fires after its dwell, repeats while above exit, resolved when it falls to exit, then silent and pruned', async () => {

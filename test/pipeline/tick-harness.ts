@@ -9,7 +9,7 @@ import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { Fetcher } from '../../src/fetch/index.js';
 import { toItem } from '../../src/items/index.js';
 import type { Item } from '../../src/model/item.js';
-import { jobId, openQueues } from '../../src/queue/index.js';
+import { jobId, openQueues, type Job, type TickJob } from '../../src/queue/index.js';
 import { Matcher } from '../../src/rules/index.js';
 import type { Store } from '../../src/store/index.js';
 
@@ -45,7 +45,7 @@ export async function withTicks(redis: Redis, prefix: string, store: Store, body
     await body(async (slot) => {
       clock = slot;
       const job = await queues.tick.add('tick', { slot, everyMs: 5_000 }, { jobId: jobId('tick', slot) });
-      return tick(job, ctx);
+      return tick(job as Job<TickJob>, ctx);
     });
   } finally {
     await queues.close();
