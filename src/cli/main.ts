@@ -27,6 +27,8 @@ Commands (signpost <command> --help shows one; signpost --version the version):
   silence list [MATCHER ...] [--expired] silences kept in Redis, beside the watchbook's: active and
                                           pending ones, or the expired ones
   silence expire ID                       end a silence now
+  feedback export [--since DATE]          the analysts' judgements from the overview as eval input lines
+                                          (needs Redis)
   fetch SOURCE_ID [--config PATH]         fetch a source once; one JSON line per item
   fetch --url URL [--type rss|html|json] [--select JSON] [--allow-private] [--timeout 10s]
                                           try an address (and selectors) before adding it
@@ -79,6 +81,11 @@ const commands: Record<string, Command> = {
   eval: {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
     run: async (v, _p, config) => (await import('./eval.js')).runEval(config, v.input as string | undefined, v.json === true),
+  },
+  feedback: {
+    options: { since: { type: 'string' } },
+    positionals: true,
+    run: async (v, p) => (await import('./feedback.js')).runFeedback(p, v.since as string | undefined),
   },
   fetch: {
     options: {
