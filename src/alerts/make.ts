@@ -56,6 +56,7 @@ export function matchAlerts(evidence: readonly Evidence[], watchbook: Pick<Watch
       explanation: {
         title: e.title,
         ...(e.url !== undefined && { url: e.url }),
+        ...(Number.isFinite(e.publishedAt) && { publishedAt: e.publishedAt }),
         rule: e.rule,
         ...(rule?.title !== undefined && { ruleTitle: rule.title }),
         terms: [...e.terms],

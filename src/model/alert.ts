@@ -4,9 +4,10 @@ export type AlertKind = 'match' | 'scenario' | 'indicator' | 'source-health';
 
 /** Why an alert fired, in the terms an analyst checks: every field optional, each kind fills its own. */
 export interface AlertExplanation {
-  /** The item: headline and link. */
+  /** The item: headline, link, and when it was published (epoch ms; digests order events by it). */
   title?: string;
   url?: string;
+  publishedAt?: number;
   /** The rule, its title, the terms that matched and the words around them. */
   rule?: string;
   ruleTitle?: string;
@@ -60,7 +61,7 @@ export interface Notification {
  * several indicators that share a report are one entry, so an item matched by several rules appears once.
  */
 export interface DigestEvent {
-  /** When its first report arrived. */
+  /** When its first report was published (when it was seen, for an alert that does not say). */
   at: number;
   /** The first report: headline, link, source. */
   title: string;

@@ -85,7 +85,7 @@ function asEvidence(a: Alert): Evidence {
     indicator: a.labels.indicator ?? '',
     scenarios: a.explanation.weights ?? {},
     severity: a.labels.severity ?? '',
-    publishedAt: a.startsAt,
+    publishedAt: a.explanation.publishedAt ?? a.startsAt,
     seenAt: a.startsAt,
     cluster: itemKey,
     terms: a.explanation.terms ?? [],

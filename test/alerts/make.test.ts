@@ -72,11 +72,12 @@ describe('matchAlerts', () => {
     expect(alert?.labels).not.toHaveProperty('scenario');
   });
 
-  it('explains with the rule and its title, the terms, the source and its credibility, the weights, and the probabilities before and after', () => {
+  it('explains with the rule and its title, when the item was published, the terms, the source and its credibility, the weights, and the probabilities before and after', () => {
     const [alert] = matchAlerts([evidence()], book, probabilities);
     expect(alert?.explanation).toEqual({
       title: 'KIIS:  75% reject\nterritorial concessions',
       url: 'https://kiis.com.ua/?lang=eng&cat=reports&id=1',
+      publishedAt: evidence().publishedAt,
       rule: 'poll-rejects-concessions',
       ruleTitle: 'A poll shows most reject territorial concessions',
       terms: ['опитування', 'territorial concessions'],
