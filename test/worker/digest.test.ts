@@ -13,11 +13,25 @@ import { deleteUnder } from './helpers/redis.js';
 import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
 
 // A digest receiver collects its alerts and sends one message when its schedule fires (here every minute):
-// the picture with its change, a section per indicator with the evidence that moved it, source health.
+// the picture with its change and trend picture, every event once in the order it was published (an item
+// several rules matched once), links to each item and to the overview, each indicator, source health.
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `{test-digest-${process.pid}-${Date.now()}}`;
 const HEADLINE = 'Razumkov poll: most Ukrainians reject ceding Donbas for peace';
+// Served newest first, out of publication order. The second is matched by two rules of two indicators, the
+// third by three rules of one; the three are events of three indicators, with no report in common.
+const HOUR = 3_600_000;
+const PUBLISHED = Date.now();
+const ITEMS = [
+  { guid: 'd-1', title: HEADLINE, hoursAgo: 1 },
+  { guid: 'd-2', title: 'Putin says Russia will take all of Donbas militarily or otherwise', hoursAgo: 5 },
+  { guid: 'd-3', title: 'Blogger claims Moscow and Kyiv may have agreed an energy ceasefire', hoursAgo: 3 },
+];
+const OVERVIEW = 'https://signpost.example.org/desk/';
+const feedXml = ITEMS.map(
+  (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://news.example/${i.guid}</link><pubDate>${new Date(PUBLISHED - i.hoursAgo * HOUR).toUTCString()}</pubDate></item>`,
+).join('');
 
 let feeds: TestServer;
 let smtp: SmtpTestServer;
@@ -27,7 +41,7 @@ let dir: string;
 
 beforeAll(async () => {
   feeds = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>d-1</guid><title>${HEADLINE}</title></item></channel></rss>`);
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${feedXml}</channel></rss>`);
   });
   smtp = await startSmtpServer();
   dir = mkdtempSync(join(tmpdir(), 'signpost-digest-'));
@@ -36,7 +50,7 @@ beforeAll(async () => {
     join(dir, 'watchbook.yaml'),
     [
       'version: 1',
-      'watch: { id: test, title: "Digest watch", allow_private: true }',
+      `watch: { id: test, title: "Digest watch", allow_private: true, public_url: "${OVERVIEW}" }`,
       'scenarios: { baseline: { title: Baseline, prior: 0.6 }, risk: { title: Risk, prior: 0.4 } }',
       'indicators:',
       ...['miami-working-group', 'ukraine-polling', 'russia-eu-alignment', 'nato-partner-assurances', 'ceasefire', 'guarantees-withdrawn', 'renewed-offensive'].map((i) => `  ${i}: { title: "Indicator ${i}" }`),
@@ -73,6 +87,28 @@ describe('digests', () => {
     expect(mail!.parsed.text).toContain('Indicator ukraine-polling');
     expect(mail!.parsed.text).toMatch(/risk: \d+% \(\+\d+ pts\)/);
     expect(mail!.parsed.text).toContain('1 of 1 sources fine');
+    // Every event once, by publication: the one published five hours ago first, though the feed served it second.
+    const text = mail!.parsed.text!;
+    const order = [ITEMS[1]!, ITEMS[2]!, ITEMS[0]!].map((i) => text.indexOf(i.title));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const i of ITEMS) expect(text.split(i.title), `${i.title} once`).toHaveLength(2);
+    expect(text).toContain('Events (3, in the order they came)');
+    expect(text).toMatch(/rules territorial-hardline, russia-vows-force|rules russia-vows-force, territorial-hardline/);
+    // Links: each item, and the overview once at the top and once for each event.
+    for (const i of ITEMS) expect(text).toContain(`https://news.example/${i.guid}`);
+    expect(text.split(OVERVIEW)).toHaveLength(1 + 1 + ITEMS.length);
+    const html = String(mail!.parsed.html);
+    expect(html).toContain(`<a href="${OVERVIEW}">Open the overview</a>`);
+    expect(html).toContain('<a href="https://news.example/d-2">open the item</a>');
+    // The trend pictures travel inside the message, shown by the Content-ID the HTML names.
+    const pictures = mail!.parsed.attachments.filter((a) => a.contentType === 'image/png');
+    expect(pictures.length).toBeGreaterThan(0);
+    for (const p of pictures) {
+      expect(p.contentDisposition).toBe('inline');
+      expect(p.content.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(mail!.raw).toContain(`Content-ID: <${p.cid!}>`);
+    }
     expect(smtp.received.filter((m) => m.parsed.subject === mail!.parsed.subject && JSON.stringify(m.parsed.to).includes('analysts@'))).toHaveLength(1);
     // The alert went out with that digest and is not carried into the next one.
     expect(await new RedisStore(redis, { prefix: PREFIX }).peekDigestAlerts('analysts')).toEqual([]);
