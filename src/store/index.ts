@@ -6,6 +6,7 @@ export { counterField, countedKey, DEFAULT_PREFIX, digestAlertsKey, type Feedbac
 export { FeedbackStore, type FeedbackStoreOptions } from './feedback.js';
 export { FLAG_BELOW, FLAG_MIN_JUDGED, flaggedRules, rulePrecision, type FlagOptions } from './feedback-precision.js';
 export { MemoryStore } from './memory-store.js';
+export { LOG_LIMIT, LOG_READ_LIMIT, MemoryPictureLog, type PictureLog, type PictureLogEntry, type PictureLogRead, RedisPictureLog } from './picture-log.js';
 export { DATED_AHEAD_MS, DEFAULT_ALERT_TTL_MS, DEFAULT_FINGERPRINT_LIMIT, DEFAULT_HISTORY_LIMIT, DEFAULT_SEEN_TTL_MS, DEFAULT_SENT_TTL_MS, type StoreOptions } from './options.js';
 export type { AlertGroupRecord, AlertPrune, ClaimResult, CounterIncrement, CounterValue, DigestMark, GroupAlertRecord, SendLogRecord, SilenceRecord, StoppedAt } from './records.js';
 export { RedisStore, type RedisStoreOptions } from './redis-store.js';

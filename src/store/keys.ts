@@ -18,6 +18,8 @@ export interface StoreKeys {
   readonly evidenceByTime: string;
   /** Sorted set: `cluster|fingerprint` → when seen. */
   readonly fingerprints: string;
+  /** Stream: each scoring step's additions to the picture (picture-log.ts). */
+  readonly pictureLog: string;
   /** Sorted set: ScenarioState JSON → its `at`. */
   readonly scenarioHistory: string;
   /** Hash: scenario → ScenarioAlertState JSON. */
@@ -102,6 +104,7 @@ export function storeKeys(prefix?: string): StoreKeys {
     evidence: `${p}:evidence`,
     evidenceByTime: `${p}:evidence:by-time`,
     fingerprints: `${p}:fingerprints`,
+    pictureLog: `${p}:picture:log`,
     scenarioHistory: `${p}:scenario:history`,
     scenarioAlert: `${p}:scenario:alert`,
     indicatorStatus: `${p}:indicator:status`,

@@ -34,6 +34,7 @@ import {
   type StoredGroup,
   withoutStale,
 } from './records.js';
+import { MemoryPictureLog } from './picture-log.js';
 import type { FingerprintEntry, Store } from './store.js';
 
 /** Runs `fn` as a promise: a throw becomes a rejection, as it would from Redis. */
@@ -63,6 +64,7 @@ export class MemoryStore implements Store {
   private readonly seen = new Map<string, number>();
   private readonly evidence = new Map<string, { publishedAt: number; json: string }>();
   private readonly fingerprints = new Map<string, number>();
+  readonly pictureLog = new MemoryPictureLog();
   /** Sorted by `at`, one state per instant. */
   private history: { at: number; json: string }[] = [];
   private readonly alerts = new Map<string, string>();

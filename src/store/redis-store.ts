@@ -51,6 +51,7 @@ import {
   RELEASE_SEND,
   WARM_UP,
 } from './scripts.js';
+import { type PictureLog, RedisPictureLog } from './picture-log.js';
 import type { FingerprintEntry, Store } from './store.js';
 
 export interface RedisStoreOptions extends StoreOptions {
@@ -102,6 +103,7 @@ function failure(op: string, cause: unknown): StoreError {
 
 export class RedisStore implements Store {
   readonly keys: StoreKeys;
+  readonly pictureLog: PictureLog;
   private readonly retention: Retention;
   private readonly ownsClient: boolean;
   private readonly seenTrimBatch: number;
@@ -112,6 +114,7 @@ export class RedisStore implements Store {
     opts: RedisStoreOptions = {},
   ) {
     this.keys = storeKeys(opts.prefix);
+    this.pictureLog = new RedisPictureLog(client, this.keys.pictureLog);
     this.retention = retention(opts);
     this.ownsClient = opts.ownsClient ?? false;
     this.seenTrimBatch = opts.seenTrimBatch ?? 1000;

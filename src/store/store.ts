@@ -1,6 +1,7 @@
 import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
+import type { PictureLog } from './picture-log.js';
 import type { AlertGroupRecord, AlertPrune, ClaimResult, CounterIncrement, CounterValue, DigestMark, SendLogRecord, SilenceRecord, StoppedAt } from './records.js';
 
 export type { CounterIncrement, CounterValue } from './records.js';
@@ -53,6 +54,8 @@ export interface Store {
   addFingerprints(entries: readonly FingerprintEntry[]): Promise<void>;
   /** Fingerprints seen at or after `since`, newest first, at most `limit`. */
   recentFingerprints(since: number, limit: number): Promise<FingerprintEntry[]>;
+  /** What each scoring step added, in order, so a worker holding the picture reads only what is new. */
+  readonly pictureLog: PictureLog;
 
   /** One state per instant: a state at an `at` already held replaces it. Only the newest `historyLimit` are kept. */
   appendScenarioState(state: ScenarioState): Promise<void>;

@@ -10,6 +10,7 @@ describe('storeKeys', () => {
       evidence: '{signpost}:evidence',
       evidenceByTime: '{signpost}:evidence:by-time',
       fingerprints: '{signpost}:fingerprints',
+      pictureLog: '{signpost}:picture:log',
       scenarioHistory: '{signpost}:scenario:history',
       scenarioAlert: '{signpost}:scenario:alert',
       indicatorStatus: '{signpost}:indicator:status',
@@ -50,7 +51,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(24);
+      expect(new Set(keyList(keys)).size).toBe(25);
     },
   );
 });

@@ -19,6 +19,7 @@ describe('RedisStore', () => {
     await store.markSeen(['a'], T0);
     await store.addEvidence([evidence('a|r', T0)]);
     await store.addFingerprints([{ cluster: 'c', fingerprint: '00ff', at: T0 }]);
+    await store.pictureLog.append([evidence('a|r', T0)], []);
     await store.appendScenarioState(scenarioState(T0));
     await store.setScenarioAlert('risk', { firing: false });
     await store.setIndicatorStatus('ukraine-polling', 'quiet', T0);

@@ -1,0 +1,113 @@
+// The picture log: what each scoring step added to the picture (its evidence and fingerprints), in the order
+// the steps wrote it. A worker that holds the picture from its last step reads only the entries written
+// since, instead of every piece of evidence in the scored span and thousands of fingerprints each time:
+// a score job's reads stay the same size however long the watch has run.
+//
+//   full read (cursor C, then evidence and fingerprints) ... steps append entries C+1, C+2 ...
+//   next step: since(C) -> [C, C+1, C+2] (C still there: nothing was missed) -> apply C+1, C+2
+//
+// The log is trimmed to its newest entries (LOG_LIMIT, about), and is gone when Redis lost its data; a
+// reader whose cursor is no longer in it is told so (`continuous: false`) and reads the picture in full.
+// Entries repeat what the evidence and fingerprint sets hold, so applying one twice changes nothing.
+import type { Evidence } from '../model/evidence.js';
+import { parseJson, StoreError } from './errors.js';
+import type { RedisClient } from './scripts.js';
+import type { FingerprintEntry } from './store.js';
+
+/** Entries kept, about: a reader more steps behind than this reads the picture in full. */
+export const LOG_LIMIT = 2_000;
+/** Entries read at most in one go; a reader further behind reads the picture in full instead. */
+export const LOG_READ_LIMIT = 1_000;
+
+export interface PictureLogEntry {
+  id: string;
+  evidence: Evidence[];
+  fingerprints: FingerprintEntry[];
+}
+
+export interface PictureLogRead {
+  /** False when the cursor is no longer in the log (trimmed, or Redis lost its data): read in full. */
+  continuous: boolean;
+  /** Entries after the cursor, oldest first (empty when not continuous). */
+  entries: PictureLogEntry[];
+  /** The cursor to read from next time. */
+  cursor: string;
+}
+
+export interface PictureLog {
+  /** Appends one step's additions; a step that added nothing appends nothing. */
+  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void>;
+  /** The cursor at the log's end now: read it before a full read of the picture, then read since it. */
+  cursor(): Promise<string>;
+  /** Entries after `cursor` (a value cursor() or since() returned). */
+  since(cursor: string): Promise<PictureLogRead>;
+}
+
+/** The cursor of an empty log: since() from it is continuous only while the log is still empty. */
+const EMPTY = '0-0';
+
+export class RedisPictureLog implements PictureLog {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly key: string,
+  ) {}
+
+  async append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void> {
+    if (evidence.length === 0 && fingerprints.length === 0) return;
+    const data = JSON.stringify({ evidence, fingerprints });
+    await this.client.xadd(this.key, 'MAXLEN', '~', LOG_LIMIT, '*', 'step', data);
+  }
+
+  async cursor(): Promise<string> {
+    const last = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
+    return last[0]?.[0] ?? EMPTY;
+  }
+
+  async since(cursor: string): Promise<PictureLogRead> {
+    // Read from the cursor itself: finding it again proves no entry after it was trimmed away.
+    const start = cursor === EMPTY ? '-' : cursor;
+    const reply = await this.client.xrange(this.key, start, '+', 'COUNT', LOG_READ_LIMIT + 1);
+    const entries = reply.map(([id, fields]) => entryOf(id, fields, this.key));
+    return readFrom(cursor, entries);
+  }
+}
+
+/** The same log in memory, for the pipeline on a MemoryStore. */
+export class MemoryPictureLog implements PictureLog {
+  private entries: PictureLogEntry[] = [];
+  private next = 1;
+
+  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void> {
+    if (evidence.length === 0 && fingerprints.length === 0) return Promise.resolve();
+    // Copies through JSON, as Redis keeps them: a caller's later edits never reach the log.
+    this.entries.push({ id: `${this.next++}-0`, ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>) });
+    if (this.entries.length > LOG_LIMIT) this.entries = this.entries.slice(-LOG_LIMIT);
+    return Promise.resolve();
+  }
+
+  cursor(): Promise<string> {
+    return Promise.resolve(this.entries.at(-1)?.id ?? EMPTY);
+  }
+
+  since(cursor: string): Promise<PictureLogRead> {
+    const from = cursor === EMPTY ? 0 : this.entries.findIndex((e) => e.id === cursor);
+    return Promise.resolve(readFrom(cursor, from < 0 ? [] : this.entries.slice(from, from + LOG_READ_LIMIT + 1)));
+  }
+}
+
+/** What a read from `cursor` found, given the entries from the cursor's own on (or from the start). */
+function readFrom(cursor: string, found: PictureLogEntry[]): PictureLogRead {
+  // From an empty log every entry is new; otherwise the first found must be the cursor's own.
+  const entries = cursor === EMPTY ? found : found[0]?.id === cursor ? found.slice(1) : undefined;
+  // More than one read holds may have been written since: reading in full is as quick, and certain.
+  if (!entries || entries.length >= LOG_READ_LIMIT) return { continuous: false, entries: [], cursor };
+  return { continuous: true, entries, cursor: entries.at(-1)?.id ?? cursor };
+}
+
+function entryOf(id: string, fields: string[], key: string): PictureLogEntry {
+  const data = fields[1];
+  if (fields[0] !== 'step' || data === undefined) throw new StoreError(`${key}: entry ${id} has no step`);
+  const parsed = parseJson<{ evidence?: unknown; fingerprints?: unknown }>(data, key);
+  if (!Array.isArray(parsed.evidence) || !Array.isArray(parsed.fingerprints)) throw new StoreError(`${key}: entry ${id} is not a step`);
+  return { id, evidence: parsed.evidence as Evidence[], fingerprints: parsed.fingerprints as FingerprintEntry[] };
+}
