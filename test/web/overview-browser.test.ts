@@ -57,7 +57,8 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     return { page, navigations: () => navigations, close: () => context.close() };
   }
   const titles = (page: Page) => page.locator('[data-section="events"] .snippet').allInnerTexts();
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  // Strings, not functions: the tests compile without the DOM's types.
+  const noSidewaysScroll = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
   it('at 1366×900: filters, searches, takes feedback and shows the precision change, and shows a new event without a reload', async () => {
     const { page, navigations, close } = await open(1366, 900);
@@ -68,7 +69,7 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     expect(await titles(page)).toHaveLength(3);
     const loaded = navigations();
     // A mark in the page's own window: a reload would wipe it.
-    await page.evaluate(() => Object.assign(window, { __kept: 'same page' }));
+    await page.evaluate("window.__kept = 'same page'");
 
     await page.selectOption('select[name="indicator"]', 'talks');
     await expect.poll(() => titles(page), WAIT).toEqual(['Talks in Geneva make progress on the security guarantees text', 'Envoys to meet again in Abu Dhabi']);
@@ -91,7 +92,7 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     await h.store.addEvidence([evidence('new|r3', { rule: 'r3', indicator: 'talks', title: 'Fresh report: talks break down over the bridge', terms: ['break down'], publishedAt: Date.now(), cluster: 'cnew', scenarios: { risk: 0.8, calm: 0 } })]);
     await page.locator('[data-section="events"] .snippet', { hasText: 'Fresh report: talks break down' }).waitFor(WAIT);
     expect(navigations()).toBe(loaded);
-    expect(await page.evaluate(() => (window as unknown as { __kept?: string }).__kept)).toBe('same page');
+    expect(await page.evaluate<string>('window.__kept')).toBe('same page');
     expect(await noSidewaysScroll(page)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}overview-desk.png`, fullPage: true });
     await close();
