@@ -3,7 +3,7 @@ import type { Watchbook } from '../model/watchbook.js';
 import type { Matcher } from '../rules/index.js';
 import type { Store } from '../store/index.js';
 import { raiseAlerts } from './raise.js';
-import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, emptyPicture, type Picture, scoredSpanMs, step, type StepResult } from './step.js';
+import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, type Picture, pictureOf, scoredSpanMs, step, type StepResult } from './step.js';
 
 // evaluateItems(): the scoring step (step.ts) on a store. The score job runs it on a fetched batch, the
 // tick's hourly rescore on none (the picture as time moved it). It reads the picture once, runs the pure
@@ -27,7 +27,7 @@ export async function readPicture(watchbook: Watchbook, store: Store, now: numbe
     store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES),
   ]);
   const scenarioAlerts = Object.fromEntries(watchbook.scenarios.flatMap((s, n) => (alertStates[n] ? [[s.id, alertStates[n]]] : [])));
-  return { ...emptyPicture(watchbook), ...(state && { probabilities: state.probabilities }), statuses, scenarioAlerts, evidence, fingerprints };
+  return pictureOf(watchbook, { ...(state && { probabilities: state.probabilities }), statuses, scenarioAlerts, evidence, fingerprints });
 }
 
 /** A step on the store: the step's result, and what raising its alerts did. */

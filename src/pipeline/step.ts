@@ -5,15 +5,20 @@ import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } fro
 import type { Item } from '../model/item.js';
 import type { Indicator, Watchbook } from '../model/watchbook.js';
 import type { Matcher } from '../rules/index.js';
-import { ClusterIndex, indicatorStatus, scenarioAlertState, scoreScenarios } from '../scoring/index.js';
+import { ClusterIndex, EventLedger, indicatorStatus, scenarioAlertState } from '../scoring/index.js';
 import { compareCodePoints, type FingerprintEntry } from '../store/index.js';
 
-// step(): the scoring step, pure. What the store held before (the picture) and the new items in; the
-// evidence, the next picture and the alerts it raises out. The score job, the hourly rescore and
-// `signpost backtest` all run it: the worker reads the picture from Redis and writes the step back
-// (pipeline/evaluate.ts), the backtest folds it over plain values (advance()).
+// step(): the scoring step. What the store held before (the picture) and the new items in; the evidence,
+// the next picture and the alerts it raises out. The score job, the hourly rescore and `signpost backtest`
+// all run it: the worker reads the picture from Redis and writes the step back (pipeline/evaluate.ts), the
+// backtest folds it over plain values (advance()).
 //
 //   picture(t0) + fresh items at t1 --step--> evidence, fingerprints, picture(t1), alerts, cleared
+//
+// Pure but for one thing: the picture's evidence ledger and cluster index are advanced in place, so that
+// a step costs what its own items touch and not what the whole scored span holds (a fold over 20,000
+// items would otherwise regroup every record 20,000 times). A picture is stepped once: the worker reads a
+// fresh one for every step (a retried job reads it again), the backtest steps the one advance() returns.
 //
 // Alert ids come from what fired and the picture the step started from, never from the time it ran, so a
 // job retried on the same picture raises the same alerts, which groups and digests hold once.
@@ -41,10 +46,21 @@ export interface Picture {
   statuses: Record<string, { status: IndicatorStatus; at: number }>;
   /** Each scenario's alert state (hysteresis). */
   scenarioAlerts: Record<string, ScenarioAlertState>;
-  /** Evidence within the scored span, oldest first (by publication, then id). */
-  evidence: Evidence[];
+  /** Evidence within the scored span, grouped as scoring reads it. */
+  ledger: EventLedger;
+  /** Recent fingerprints, at most CLUSTER_CANDIDATES, for clustering the next items. */
+  clusters: ClusterIndex;
+}
+
+/** What the store holds of a picture, as plain values. */
+export interface StoredPicture {
+  probabilities?: Record<string, number>;
+  statuses: Picture['statuses'];
+  scenarioAlerts: Picture['scenarioAlerts'];
+  /** Evidence within the scored span (any order). */
+  evidence: readonly Evidence[];
   /** Recent fingerprints, newest first, at most CLUSTER_CANDIDATES. */
-  fingerprints: FingerprintEntry[];
+  fingerprints: readonly FingerprintEntry[];
 }
 
 export interface StepResult {
@@ -54,8 +70,6 @@ export interface StepResult {
   evidence: Evidence[];
   /** Their fingerprints with the clusters they joined. */
   fingerprints: FingerprintEntry[];
-  /** The evidence the picture was scored on: the picture's and the new, within the scored span. */
-  scored: Evidence[];
   state: ScenarioState;
   statuses: Record<string, IndicatorStatus>;
   scenarioAlerts: Record<string, ScenarioAlertState>;
@@ -66,23 +80,37 @@ export interface StepResult {
 }
 
 /** The picture before anything was stored: priors, no statuses, no alert fired. */
-export function emptyPicture(watchbook: Pick<Watchbook, 'scenarios'>): Picture {
+export function emptyPicture(watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>): Picture {
+  return pictureOf(watchbook, { statuses: {}, scenarioAlerts: {}, evidence: [], fingerprints: [] });
+}
+
+/** A picture from what the store holds; the probabilities default to the priors. */
+export function pictureOf(watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>, stored: StoredPicture): Picture {
+  const ledger = new EventLedger(watchbook, byTime);
+  for (const e of stored.evidence) ledger.add(e);
   return {
-    probabilities: Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior])),
-    statuses: {},
-    scenarioAlerts: {},
-    evidence: [],
-    fingerprints: [],
+    probabilities: stored.probabilities ?? Object.fromEntries(watchbook.scenarios.map((s) => [s.id, s.prior])),
+    statuses: stored.statuses,
+    scenarioAlerts: stored.scenarioAlerts,
+    ledger,
+    clusters: new ClusterIndex(stored.fingerprints, NEAR_DUPLICATE_BITS, CLUSTER_CANDIDATES),
   };
 }
 
+/** The order the store lists evidence in: by publication, equal times by id. */
+const byTime = (a: Evidence, b: Evidence) => a.publishedAt - b.publishedAt || compareCodePoints(a.id, b.id);
+
 export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchbook, matcher: Matcher, now: number): StepResult {
+  const { ledger, clusters } = picture;
+  if (ledger.watchbook.indicators !== watchbook.indicators || ledger.watchbook.scenarios !== watchbook.scenarios) {
+    throw new Error('step: the picture was read for another watchbook');
+  }
   const credibility = new Map(watchbook.sources.map((s) => [s.id, s.credibility]));
-  const clusters = new ClusterIndex(picture.fingerprints, NEAR_DUPLICATE_BITS, CLUSTER_CANDIDATES);
+  clusters.forgetBefore(now - CLUSTER_LOOKBACK_MS);
   const evidence: Evidence[] = [];
   const fingerprints: FingerprintEntry[] = [];
   for (const item of fresh) {
-    const cluster = clusters.assign(item.fingerprint);
+    const cluster = clusters.assign(item.fingerprint, now);
     fingerprints.push({ cluster, fingerprint: item.fingerprint, at: now });
     for (const m of matcher.match(item)) {
       evidence.push({
@@ -105,15 +133,18 @@ export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchb
     }
   }
 
-  const scored = withinSpan(picture.evidence, evidence, now - scoredSpanMs(watchbook.indicators), now);
-  const state = scoreScenarios(scored, watchbook, now);
-  const byIndicator = new Map<string, Evidence[]>();
-  for (const e of scored) {
-    const list = byIndicator.get(e.indicator);
-    if (list) list.push(e);
-    else byIndicator.set(e.indicator, [e]);
-  }
-  const statuses = Object.fromEntries(watchbook.indicators.map((i) => [i.id, indicatorStatus(i, byIndicator.get(i.id) ?? [], now)]));
+  // What scoring reads: the evidence published within [now - span, now], the new included, an id once (a
+  // retried step finds its own evidence stored already).
+  const since = now - scoredSpanMs(watchbook.indicators);
+  ledger.forgetBefore(since);
+  for (const e of evidence) if (e.publishedAt >= since && e.publishedAt <= now) ledger.add(e);
+  const state = ledger.score(now);
+  const statuses = Object.fromEntries(
+    watchbook.indicators.map((i) => {
+      const latest = ledger.latestOf(i.id);
+      return [i.id, indicatorStatus(i, latest ? [latest] : [], now)];
+    }),
+  );
 
   const before = picture.probabilities;
   const after = state.probabilities;
@@ -139,46 +170,19 @@ export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchb
     const alert = from && from.status !== to ? indicatorAlert(indicator, from.status, to, now, from.at) : undefined;
     if (alert) alerts.push(alert);
   }
-  return { fresh: [...fresh], evidence, fingerprints, scored, state, statuses, scenarioAlerts, alerts, cleared: clearedByAny(cleared) };
+  return { fresh: [...fresh], evidence, fingerprints, state, statuses, scenarioAlerts, alerts, cleared: clearedByAny(cleared) };
 }
 
-/** The picture after a step, for a fold over plain values (the backtest); the worker stores the step instead. */
+/**
+ * The picture after a step, for a fold over plain values (the backtest); the worker stores the step instead.
+ * The step advanced the picture's ledger and cluster index already: they are carried over.
+ */
 export function advance(picture: Picture, result: StepResult, now: number): Picture {
-  const fingerprints = [...result.fingerprints].reverse();
-  for (const f of picture.fingerprints) {
-    if (fingerprints.length >= CLUSTER_CANDIDATES) break;
-    if (f.at >= now - CLUSTER_LOOKBACK_MS) fingerprints.push(f);
-  }
   return {
     probabilities: result.state.probabilities,
     statuses: Object.fromEntries(Object.entries(result.statuses).map(([id, status]) => [id, { status, at: now }])),
     scenarioAlerts: { ...picture.scenarioAlerts, ...result.scenarioAlerts },
-    evidence: result.scored,
-    fingerprints,
+    ledger: picture.ledger,
+    clusters: picture.clusters,
   };
-}
-
-/**
- * The stored evidence and the new, as the store would list them after the new was added: published within
- * [since, until], oldest first, equal times by id, an id held once (a retried step finds its own evidence
- * stored already).
- */
-function withinSpan(stored: readonly Evidence[], added: readonly Evidence[], since: number, until: number): Evidence[] {
-  const kept = stored.filter((e) => e.publishedAt >= since && e.publishedAt <= until);
-  const ids = new Set(kept.map((e) => e.id));
-  const fresh = added.filter((e) => e.publishedAt >= since && e.publishedAt <= until && !ids.has(e.id));
-  if (fresh.length === 0) return kept;
-  const byTime = (a: Evidence, b: Evidence) => a.publishedAt - b.publishedAt || compareCodePoints(a.id, b.id);
-  return mergeSorted(kept, fresh.sort(byTime), byTime);
-}
-
-/** Two lists each sorted by `order`, merged in one pass. */
-function mergeSorted<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
-  const out: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(order(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
 }

@@ -46,59 +46,86 @@ function halves(fingerprint: string): [number, number] {
  * compared with at most `capacity` others however large the batch, so a 100,000-item feed costs 100,000 x
  * capacity comparisons, not 100,000 squared. Fingerprints sit as 32-bit halves in a ring, parsed once.
  * Nearest wins as in assignCluster; a near-duplicate more than `capacity` items back starts a new cluster.
+ * A fold keeps one index from step to step (pipeline/step.ts) and forgets what is older than its lookback.
  */
 export class ClusterIndex {
   private readonly hi: Uint32Array;
   private readonly lo: Uint32Array;
+  private readonly ats: Float64Array;
   private readonly clusters: string[] = [];
+  /** The live entries are the ring's `size` slots from `start` on, oldest first. */
+  private start = 0;
   private size = 0;
-  private next = 0;
 
-  /** `recent` newest first, as the store lists them. */
+  /** `recent` newest first, as the store lists them; an entry without `at` is never forgotten. */
   constructor(
-    recent: readonly { cluster: string; fingerprint: string }[],
+    recent: readonly { cluster: string; fingerprint: string; at?: number }[],
     private readonly maxBits: number,
     private readonly capacity: number,
   ) {
     this.hi = new Uint32Array(capacity);
     this.lo = new Uint32Array(capacity);
-    for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--) this.add(recent[i]!.fingerprint, recent[i]!.cluster);
+    this.ats = new Float64Array(capacity);
+    for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--) this.add(recent[i]!.fingerprint, recent[i]!.cluster, recent[i]!.at ?? Infinity);
   }
 
-  /** The item's cluster (as assignCluster), remembered for the items after it. */
-  assign(fingerprint: string): string {
+  /** How many fingerprints an item is compared with. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** The item's cluster (as assignCluster), remembered for the items after it as seen at `at`. */
+  assign(fingerprint: string, at = Infinity): string {
     const own = checked(fingerprint);
     const [h, l] = halves(own);
-    const { hi, lo, clusters, size } = this;
+    const { hi, lo, clusters, size, start, capacity } = this;
     let best: string | undefined;
     let bestBits = this.maxBits;
-    for (let i = 0; i < size; i++) {
-      let x = (hi[i]! ^ h) | 0;
-      x -= (x >>> 1) & 0x55555555;
-      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-      let y = (lo[i]! ^ l) | 0;
-      y -= (y >>> 1) & 0x55555555;
-      y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
-      // Both halves' nibble counts summed before the last fold: each byte stays under 256.
-      const z = (((x + (x >>> 4)) & 0x0f0f0f0f) + ((y + (y >>> 4)) & 0x0f0f0f0f)) | 0;
-      const bits = Math.imul(z, 0x01010101) >>> 24;
-      if (bits > bestBits || (bits === bestBits && best !== undefined && clusters[i]! >= best)) continue;
-      best = clusters[i]!;
-      bestBits = bits;
+    // The live slots as at most two runs of the ring; the answer does not depend on the order.
+    for (let run = 0; run < 2; run++) {
+      const from = run === 0 ? start : 0;
+      const to = run === 0 ? Math.min(start + size, capacity) : Math.max(0, start + size - capacity);
+      for (let i = from; i < to; i++) {
+        let x = (hi[i]! ^ h) | 0;
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        let y = (lo[i]! ^ l) | 0;
+        y -= (y >>> 1) & 0x55555555;
+        y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+        // Both halves' nibble counts summed before the last fold: each byte stays under 256.
+        const z = (((x + (x >>> 4)) & 0x0f0f0f0f) + ((y + (y >>> 4)) & 0x0f0f0f0f)) | 0;
+        const bits = Math.imul(z, 0x01010101) >>> 24;
+        if (bits > bestBits || (bits === bestBits && best !== undefined && clusters[i]! >= best)) continue;
+        best = clusters[i]!;
+        bestBits = bits;
+      }
     }
     const cluster = best ?? own;
-    this.add(own, cluster);
+    this.add(own, cluster, at);
     return cluster;
   }
 
-  private add(fingerprint: string, cluster: string): void {
+  /**
+   * Forget the fingerprints seen before `since` (the store lists only those since), oldest first: in a
+   * fold, times only grow, so the oldest sit at the ring's start.
+   */
+  forgetBefore(since: number): void {
+    while (this.size > 0 && this.ats[this.start]! < since) {
+      this.start = (this.start + 1) % this.capacity;
+      this.size--;
+    }
+  }
+
+  private add(fingerprint: string, cluster: string, at: number): void {
     if (this.capacity === 0) return;
     const [h, l] = halves(fingerprint);
-    this.hi[this.next] = h;
-    this.lo[this.next] = l;
-    this.clusters[this.next] = cluster;
-    this.next = (this.next + 1) % this.capacity;
-    this.size = Math.min(this.size + 1, this.capacity);
+    const slot = (this.start + this.size) % this.capacity;
+    this.hi[slot] = h;
+    this.lo[slot] = l;
+    this.ats[slot] = at;
+    this.clusters[slot] = cluster;
+    if (this.size < this.capacity) this.size++;
+    else this.start = (this.start + 1) % this.capacity;
   }
 }
 

@@ -39,14 +39,7 @@ export function scoreScenarios(
   now: number,
   options: ScoreOptions = {},
 ): ScenarioState {
-  const scenarios = watchbook.scenarios.map((s) => s.id);
-  const reference = watchbook.scenarios[0];
-  if (!reference) throw new RangeError('scoring: the watchbook has no scenario');
-  for (const s of watchbook.scenarios) {
-    if (!(s.prior > 0) || !Number.isFinite(s.prior)) {
-      throw new RangeError(`scoring: scenario ${s.id} has prior ${s.prior}, expected a positive number`);
-    }
-  }
+  const scenarios = checkedScenarios(watchbook);
   const indicators = new Map(watchbook.indicators.map((i) => [i.id, i]));
 
   const unique = new Map<string, Evidence>();
@@ -62,12 +55,45 @@ export function scoreScenarios(
   const entries: TrailEntry[] = [];
   for (const group of groupEvents(counted, scenarios)) {
     const indicator = indicators.get(group[0]!.indicator)!;
-    const entry = weighEvent(group, indicator, scenarios, now);
+    const entry = entryAt(eventFacts(group, indicator, scenarios), indicator, scenarios, now);
     entries.push(entry);
     const sums = uncapped[indicator.id]!;
     for (const k of scenarios) sums[k] = sums[k]! + entry.nats[k]!;
   }
+  entries.sort(byMoves);
+  return pictureOf(watchbook, uncapped, entries.slice(0, trailLength(options)), { counted: unique.size - ignored, ignored }, now);
+}
 
+/** The scenario ids, after checking the watchbook has some and that their priors are positive numbers. */
+export function checkedScenarios(watchbook: Pick<Watchbook, 'scenarios'>): string[] {
+  if (!watchbook.scenarios[0]) throw new RangeError('scoring: the watchbook has no scenario');
+  for (const s of watchbook.scenarios) {
+    if (!(s.prior > 0) || !Number.isFinite(s.prior)) {
+      throw new RangeError(`scoring: scenario ${s.id} has prior ${s.prior}, expected a positive number`);
+    }
+  }
+  return watchbook.scenarios.map((s) => s.id);
+}
+
+export const trailLength = (options: ScoreOptions): number => Math.max(0, options.trail ?? DEFAULT_TRAIL);
+
+type TrailOrder = Pick<TrailEntry, 'moves' | 'publishedAt' | 'cluster' | 'indicator'>;
+
+/** The trail's order: the stories that moved the picture most first; a total order (cluster and indicator are one story). */
+export function byMoves(a: TrailOrder, b: TrailOrder): number {
+  return b.moves - a.moves || b.publishedAt - a.publishedAt || compare(a.cluster, b.cluster) || compare(a.indicator, b.indicator);
+}
+
+/** The state from each indicator's uncapped sums: capped, added to the priors, softmaxed. */
+export function pictureOf(
+  watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>,
+  uncapped: Record<string, Record<string, number>>,
+  trail: TrailEntry[],
+  counts: { counted: number; ignored: number },
+  now: number,
+): ScenarioState {
+  const scenarios = watchbook.scenarios.map((s) => s.id);
+  const reference = watchbook.scenarios[0]!;
   const contributions = perIndicator(watchbook.indicators, scenarios);
   for (const i of watchbook.indicators) {
     for (const k of scenarios) contributions[i.id]![k] = clamp(uncapped[i.id]![k]!, i.cap);
@@ -78,14 +104,6 @@ export function scoreScenarios(
   const logOdds = Object.fromEntries(
     scenarios.map((k) => [k, watchbook.indicators.reduce((sum, i) => sum + contributions[i.id]![k]!, priorLogOdds[k]!)]),
   );
-
-  entries.sort(
-    (a, b) =>
-      b.moves - a.moves ||
-      b.publishedAt - a.publishedAt ||
-      compare(a.cluster, b.cluster) ||
-      compare(a.indicator, b.indicator),
-  );
   return {
     at: now,
     reference: reference.id,
@@ -94,14 +112,17 @@ export function scoreScenarios(
     priorLogOdds,
     contributions,
     uncapped,
-    trail: entries.slice(0, Math.max(0, options.trail ?? DEFAULT_TRAIL)),
-    counted: unique.size - ignored,
-    ignored,
+    trail,
+    counted: counts.counted,
+    ignored: counts.ignored,
   };
 }
 
-/** One event's weight on one indicator: `group` is its evidence, all of that indicator. */
-function weighEvent(group: Evidence[], indicator: Indicator, scenarios: string[], now: number): TrailEntry {
+/** What weighs in an event whatever the time: all of a trail entry but the decay and what it scales. */
+export type EventFacts = Omit<TrailEntry, 'd' | 'nats' | 'moves'>;
+
+/** One event's facts on one indicator: `group` is its evidence, all of that indicator. */
+export function eventFacts(group: readonly Evidence[], indicator: Indicator, scenarios: readonly string[]): EventFacts {
   const ordered = [...group].sort((a, b) => a.publishedAt - b.publishedAt || compare(a.id, b.id));
   const first = ordered[0]!;
   const rules = [...new Set(group.map((e) => e.rule))].sort(compare);
@@ -117,25 +138,20 @@ function weighEvent(group: Evidence[], indicator: Indicator, scenarios: string[]
     weights[k] = best;
   }
 
+  // Each source once, at its highest credibility, in the order the group first names it.
   const credibility = new Map<string, number>();
   for (const e of group) credibility.set(e.source, Math.max(credibility.get(e.source) ?? 0, credibilityOf(e.credibility)));
   const q = corroboration(credibility.values());
-  const d = decay(now - first.publishedAt, indicator.halfLifeMs);
 
-  const nats: Record<string, number> = {};
   let rule = rules[0]!;
   let strongest = 0;
   for (const k of scenarios) {
     const w = weights[k]!;
-    nats[k] = w.nats * q * d;
     if (Math.abs(w.nats) > strongest) {
       strongest = Math.abs(w.nats);
       rule = w.rule;
     }
   }
-  const values = Object.values(nats);
-  const terms = [...new Set(ordered.flatMap((e) => e.terms))];
-
   return {
     cluster: first.cluster,
     indicator: indicator.id,
@@ -144,15 +160,31 @@ function weighEvent(group: Evidence[], indicator: Indicator, scenarios: string[]
     title: first.title,
     ...(first.url !== undefined && { url: first.url }),
     sources: [...credibility.keys()].sort(compare),
-    terms,
+    terms: [...new Set(ordered.flatMap((e) => e.terms))],
     items: new Set(group.map((e) => e.itemKey)).size,
     publishedAt: first.publishedAt,
     q,
-    d,
     weights,
-    nats,
-    moves: values.length ? Math.max(...values) - Math.min(...values) : 0,
   };
+}
+
+/** An event's trail entry at `now`: its facts, decayed from its earliest publication. */
+export function entryAt(facts: EventFacts, indicator: Indicator, scenarios: readonly string[], now: number): TrailEntry {
+  const d = decay(now - facts.publishedAt, indicator.halfLifeMs);
+  const nats: Record<string, number> = {};
+  let max = -Infinity;
+  let min = Infinity;
+  for (const k of scenarios) {
+    const x = (nats[k] = facts.weights[k]!.nats * facts.q * d);
+    max = Math.max(max, x);
+    min = Math.min(min, x);
+  }
+  const moves = scenarios.length ? max - min : 0;
+  // Written out rather than spread: the backtest makes a trail at every step.
+  const { cluster, rule, rules, title, url, sources, terms, items, publishedAt, q, weights } = facts;
+  return url === undefined
+    ? { cluster, indicator: facts.indicator, rule, rules, title, sources, terms, items, publishedAt, q, d, weights, nats, moves }
+    : { cluster, indicator: facts.indicator, rule, rules, title, url, sources, terms, items, publishedAt, q, d, weights, nats, moves };
 }
 
 /** Probabilities from log-odds; subtracting the largest first keeps exp() from overflowing. */
@@ -164,7 +196,7 @@ export function softmax(logOdds: Record<string, number>): Record<string, number>
   return Object.fromEntries(exps.map(([k, x]) => [k, x / total]));
 }
 
-function perIndicator(indicators: readonly Indicator[], scenarios: string[]): Record<string, Record<string, number>> {
+export function perIndicator(indicators: readonly Indicator[], scenarios: readonly string[]): Record<string, Record<string, number>> {
   return Object.fromEntries(indicators.map((i) => [i.id, Object.fromEntries(scenarios.map((k) => [k, 0]))]));
 }
 
