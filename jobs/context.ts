@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import type { Fetcher } from '../src/fetch/index.js';
 import type { Queues } from '../src/queue/index.js';
-import type { Store } from '../src/store/index.js';
+import type { FeedbackStore, Store } from '../src/store/index.js';
 import type { Live } from './live.js';
 
 /** What every job handler gets: the shared parts of one worker process. */
 export interface JobContext {
   live: Live;
   store: Store;
+  /** Where items no rule matched are kept for analysts to judge; absent, they are not kept. */
+  feedback?: FeedbackStore;
   queues: Queues;
   fetcher: Fetcher;
   log: Logger;

@@ -1,4 +1,5 @@
-import { evaluateItems } from '../src/pipeline/evaluate.js';
+import type { UnmatchedItem } from '../src/model/feedback.js';
+import { evaluateItems, type Evaluated } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
 import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
@@ -33,12 +34,32 @@ async function score(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: numb
   for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
   const onError = (err: unknown) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written');
   await countQuietly(ctx.store, counts, onError, { event: `score:${String(job.id)}`, ttlMs: COUNTED_TTL_MS });
+  await keepUnmatched(result, ctx, String(job.id));
   // What the batch raised goes out now if its group is due, not at the next tick.
   await deliverNow(ctx, result.groups);
   if (result.fresh.length) {
     ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: forLog(result.state.probabilities) }, 'Items scored');
   }
   return { fresh: result.fresh.length, evidence: result.evidence.length };
+}
+
+/** Characters of an unmatched item's summary kept: enough to judge it by, and 500 items stay small. */
+const SUMMARY_KEPT = 1_000;
+
+/**
+ * The new items no rule matched, kept a while so an analyst can say which should have (the overview's
+ * unmatched view). Best effort: the items are scored and seen already, so a failure here is logged, and the
+ * job is not retried for it.
+ */
+async function keepUnmatched(result: Evaluated, ctx: JobContext, jobId: string): Promise<void> {
+  if (!ctx.feedback) return;
+  const matched = new Set(result.evidence.map((e) => e.itemKey));
+  const now = ctx.now();
+  const unmatched: UnmatchedItem[] = result.fresh
+    .filter((i) => !matched.has(i.key))
+    .map((i) => ({ key: i.key, source: i.source, title: i.title, ...(i.summary && { summary: i.summary.slice(0, SUMMARY_KEPT) }), ...(i.url && { url: i.url }), lang: i.lang, publishedAt: Date.parse(i.publishedAt), seenAt: now }));
+  if (unmatched.length === 0) return;
+  await ctx.feedback.addUnmatched(unmatched, now).catch((err: unknown) => ctx.log.warn({ job_id: jobId, err: (err as Error).message }, 'Unmatched items not kept'));
 }
 
 /** Scenario probabilities to three places, as the logs show them. */

@@ -8,7 +8,7 @@ import { createEmailTransportFromEnv } from '../src/notify/index.js';
 import { scoredSpanMs } from '../src/pipeline/evaluate.js';
 import { connectRedis, DEFAULT_REDIS_URL, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, RedisState, Worker, type DeliverJob, type DigestJob, type FetchJob, type Job, type ScoreJob, type TickJob } from '../src/queue/index.js';
 import type { WakeJob } from '../src/queue/queues.js';
-import { normalizePrefix, RedisStore } from '../src/store/index.js';
+import { FeedbackStore, normalizePrefix, RedisStore } from '../src/store/index.js';
 import { deliverAlert, type DeliverContext } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
 import { Live } from './live.js';
@@ -75,6 +75,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const ctx: DeliverContext = {
     live,
     store,
+    feedback: new FeedbackStore(redis, { prefix }),
     queues,
     // The running watchbook's sources tell the fetcher which parts of their URLs are secrets to hide.
     fetcher: new Fetcher({

@@ -9,7 +9,7 @@ import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { toItem } from '../../src/items/index.js';
 import { Matcher } from '../../src/rules/index.js';
 import { openQueues } from '../../src/queue/index.js';
-import { RedisStore } from '../../src/store/index.js';
+import { FeedbackStore, RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { deleteUnder } from './helpers/redis.js';
 
@@ -129,11 +129,14 @@ describe('the worker, twenty sources on real Redis', () => {
     const matcher = new Matcher(watchbook.rules, watchbook.cues);
     // What must be recorded: every (item, rule) pair of the full feeds, computed in-process.
     const expected = new Set<string>();
+    const noMatch: string[] = [];
     for (const source of watchbook.sources) {
       const n = Number(source.id.slice(1));
       for (const entry of feedItems(n, 10)) {
         const item = toItem({ guid: entry.guid, title: entry.title }, source, new Date())!;
-        for (const m of matcher.match(item)) expected.add(`${item.key}|${m.rule}`);
+        const matches = matcher.match(item);
+        for (const m of matches) expected.add(`${item.key}|${m.rule}`);
+        if (matches.length === 0) noMatch.push(item.title);
       }
     }
     expect(expected.size).toBeGreaterThan(SOURCES * 2);
@@ -164,6 +167,13 @@ describe('the worker, twenty sources on real Redis', () => {
     const health = await store.allHealth();
     expect(health).toHaveLength(SOURCES);
     expect(health.every((h) => h.consecutiveFailures === 0 && h.lastSuccessAt !== undefined)).toBe(true);
+
+    // The items no rule matched (the noise) are kept for analysts to judge, and only those.
+    const matchedKeys = new Set(after.map((e) => e.itemKey));
+    const unmatched = await new FeedbackStore(redis, { prefix: PREFIX }).unmatched(500);
+    expect(noMatch.length).toBeGreaterThanOrEqual(SOURCES);
+    expect(unmatched.map((u) => u.title).sort()).toEqual(noMatch.sort());
+    expect(unmatched.every((u) => !matchedKeys.has(u.key) && u.seenAt > 0)).toBe(true);
   }, 90_000);
 
   it('reloads an edited watchbook: a new source is polled, a removed one is dropped', async () => {
