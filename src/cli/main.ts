@@ -9,8 +9,9 @@ Commands (signpost <command> --help shows one; signpost --version the version):
   test [--config PATH]                    run the rule tests; last line "N passed, N failed"
   score [--config PATH] [--input FILE]    score items given as JSON lines (stdin by default)
         [--explain]                       add where each term matched
-  backtest --input PATH [--config PATH] [--json]
-                                          replay recorded feeds or item lines through the core
+  backtest --input PATH [--config PATH] [--json] [--progress]
+                                          replay recorded feeds or item lines through the core; progress
+                                          on stderr when it is a terminal or with --progress
   eval --input FILE [--config PATH] [--json]
                                           measure the rules on labelled items: precision, recall, direction
   start [--config PATH]                   run Signpost: poll sources, score items, keep the picture, and serve
@@ -75,8 +76,8 @@ const commands: Record<string, Command> = {
     run: async (v, _p, config) => (await import('./digest.js')).runDigest(config, v.preview as string | undefined, v.preview !== undefined),
   },
   backtest: {
-    options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },
-    run: async (v, _p, config) => (await import('./backtest.js')).runBacktest(config, v.input as string | undefined, v.json === true),
+    options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' }, progress: { type: 'boolean' } },
+    run: async (v, _p, config) => (await import('./backtest.js')).runBacktest(config, v.input as string | undefined, v.json === true, v.progress === true),
   },
   eval: {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, json: { type: 'boolean' } },

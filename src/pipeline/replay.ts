@@ -44,7 +44,8 @@ export interface ReplayResult {
   problems: string[];
 }
 
-export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (step: ReplayStep) => void): Promise<ReplayResult> {
+/** `onStep` hears of each item's step, with how many items are done of how many read. */
+export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (step: ReplayStep, done: number, total: number) => void): Promise<ReplayResult> {
   const problems: string[] = [];
   const items = await readItems(inputPath, watchbook, problems);
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
@@ -93,7 +94,7 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
       probabilities: result.state.probabilities,
     };
     steps.push(replayStep);
-    onStep?.(replayStep);
+    onStep?.(replayStep, steps.length, items.length);
   }
   dwellsUntil(Infinity);
   return { steps, final: picture.probabilities, alerts, problems };

@@ -65,6 +65,23 @@ describe('signpost backtest', () => {
     expect(parse(r.out)).toHaveLength(2);
   });
 
+  it('with --progress, tells on stderr how far it is, and prints the same on stdout', () => {
+    const plain = cli(['backtest', '--input', ITEMS, '--json']);
+    const r = cli(['backtest', '--input', ITEMS, '--json', '--progress']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    // A line at most every second, and always the last, with the rate and how long it took.
+    expect(r.err.length).toBeGreaterThanOrEqual(1);
+    expect(r.err.at(-1)).toMatch(/^backtest: 8 of 8 items \(100%\), [\d,]+ items\/s, done in \d+\.\d s$/);
+    for (const line of r.err.slice(0, -1)) expect(line).toMatch(/^backtest: \d of 8 items \(\d+%\), [\d,]+ items\/s, [\d.]+ s left$/);
+  });
+
+  it('keeps stderr quiet without --progress when stderr is not a terminal', () => {
+    const r = cli(['backtest', '--input', ITEMS]);
+    expect(r.status).toBe(0);
+    expect(r.err).toEqual([]);
+  });
+
   it('needs --input', () => {
     const r = cli(['backtest']);
     expect(r.status).toBe(2);
