@@ -14,7 +14,17 @@ export interface HostPort {
 
 export type RedisTarget =
   | { kind: 'server'; url: string }
-  | { kind: 'cluster'; nodes: HostPort[]; username?: string; password?: string }
+  | {
+      kind: 'cluster';
+      nodes: HostPort[];
+      username?: string;
+      password?: string;
+      /**
+       * Where to reach a node that announces an address this client cannot reach (the cluster behind NAT,
+       * a port forward, a tunnel): announced `host:port` → the address to use. ioredis's `natMap`.
+       */
+      nat?: Record<string, HostPort>;
+    }
   | {
       kind: 'sentinel';
       sentinels: HostPort[];
@@ -37,7 +47,7 @@ export class RedisUrlError extends Error {
 const SPECIAL = /^(rediss?)\+(cluster|sentinel):\/\/(.*)$/is;
 const DEFAULT_PORT = { cluster: 6379, sentinel: 26379 } as const;
 const SENTINEL_QUERY = new Set(['sentinel_username', 'sentinel_password']);
-const FORMS = 'redis+cluster://[[user]:password@]host:port[,host:port...] or redis+sentinel://[[user]:password@]host:port[,host:port...]/MASTER[/DB]';
+const FORMS = 'redis+cluster://[[user]:password@]host:port[,host:port...][?nat=...] or redis+sentinel://[[user]:password@]host:port[,host:port...]/MASTER[/DB]';
 
 /** What `url` names. Anything but the two `+` schemes is one server, left to ioredis unchanged. */
 export function parseRedisUrl(url: string): RedisTarget {
@@ -58,8 +68,9 @@ export function parseRedisUrl(url: string): RedisTarget {
   const params = new URLSearchParams(query);
   if (kind === 'cluster') {
     if (path.replace(/\/+$/, '') !== '') throw new RedisUrlError(url, `a cluster has no database or path (got "/${path}"); write ${FORMS}`);
-    if ([...params.keys()].length > 0) throw new RedisUrlError(url, `unknown parameter "${[...params.keys()][0]}"`);
-    return { kind, nodes: hosts, ...credentials };
+    for (const key of params.keys()) if (key !== 'nat') throw new RedisUrlError(url, `unknown parameter "${key}" (known: nat)`);
+    const nat = params.getAll('nat').flatMap((v) => v.split(',')).map((pair) => natPair(url, pair));
+    return { kind, nodes: hosts, ...credentials, ...(nat.length > 0 && { nat: Object.fromEntries(nat) }) };
   }
   const [name = '', db, ...extra] = path.split('/').map(decodeURIComponent);
   if (name === '') throw new RedisUrlError(url, `the master's name is missing; write ${FORMS}`);
@@ -95,12 +106,22 @@ function userPassword(url: string, auth: string): { username?: string; password?
   }
 }
 
+/** `ANNOUNCED>REACHABLE`, both host:port: `10.0.0.5:6379>203.0.113.7:30001`. */
+function natPair(url: string, pair: string): [string, HostPort] {
+  const [from = '', to] = splitOnce(pair, '>');
+  if (to === undefined) throw new RedisUrlError(url, `nat "${pair}" is not ANNOUNCED_HOST:PORT>HOST:PORT`);
+  const [announced] = hostPorts(url, from, 0, true);
+  const [reachable] = hostPorts(url, to, 0, true);
+  // ioredis looks a node up by `host:port` as the cluster announces it, brackets or not.
+  return [`${announced!.host}:${announced!.port}`, reachable!];
+}
+
 /** `host[:port]` items, comma-separated; an IPv6 address in brackets (`[::1]:7001`). */
-function hostPorts(url: string, list: string, defaultPort: number): HostPort[] {
+function hostPorts(url: string, list: string, defaultPort: number, needPort = false): HostPort[] {
   if (list.trim() === '') throw new RedisUrlError(url, `no host; write ${FORMS}`);
   return list.split(',').map((item) => {
     const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]\s]+))(?::(\d*))?$/i.exec(item.trim());
-    if (!m) throw new RedisUrlError(url, `"${item}" is not host:port`);
+    if (!m || (needPort && !m[3])) throw new RedisUrlError(url, `"${item}" is not host:port`);
     const host = m[1] ?? m[2] ?? '';
     const port = m[3] === undefined || m[3] === '' ? defaultPort : Number(m[3]);
     if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RedisUrlError(url, `port ${m[3]} of "${item}" is not 1 to 65535`);
@@ -157,6 +178,7 @@ export function createRedis(url: string, opts: ClientOptions = {}): RedisConnect
         ...connecting,
         // A slot map asked for on a busy machine can take longer than ioredis's 1 s default.
         slotsRefreshTimeout: 5_000,
+        ...(target.nat && { natMap: target.nat }),
         redisOptions: { ...common, ...(target.username && { username: target.username }), ...(target.password !== undefined && { password: target.password }) },
       });
     case 'sentinel': {

@@ -21,6 +21,19 @@ describe('parseRedisUrl', () => {
     },
     { name: 'a password alone', url: 'redis+cluster://:secret@node-a:7001', want: { kind: 'cluster', nodes: [{ host: 'node-a', port: 7001 }], password: 'secret' } },
     {
+      name: 'a cluster behind NAT: each announced address mapped to one this client reaches',
+      url: 'redis+cluster://203.0.113.7:30001?nat=10.0.0.5:6379>203.0.113.7:30001,10.0.0.6:6379>203.0.113.7:30002&nat=[fd00::7]:6379>[::1]:30003',
+      want: {
+        kind: 'cluster',
+        nodes: [{ host: '203.0.113.7', port: 30001 }],
+        nat: {
+          '10.0.0.5:6379': { host: '203.0.113.7', port: 30001 },
+          '10.0.0.6:6379': { host: '203.0.113.7', port: 30002 },
+          'fd00::7:6379': { host: '::1', port: 30003 },
+        },
+      },
+    },
+    {
       name: 'a master found through Sentinels, on 26379 unless told',
       url: 'redis+sentinel://s1,s2:26380/mymaster',
       want: { kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }], name: 'mymaster' },
@@ -42,7 +55,9 @@ describe('parseRedisUrl', () => {
     { name: 'a port out of range', url: 'redis+cluster://a:70000', message: 'port 70000 of "a:70000" is not 1 to 65535' },
     { name: 'port 0', url: 'redis+cluster://a:0', message: 'port 0 of "a:0" is not 1 to 65535' },
     { name: 'a database on a cluster', url: 'redis+cluster://a:7001/1', message: 'a cluster has no database or path (got "/1")' },
-    { name: 'a parameter on a cluster', url: 'redis+cluster://a:7001?db=1', message: 'unknown parameter "db"' },
+    { name: 'a parameter on a cluster', url: 'redis+cluster://a:7001?db=1', message: 'unknown parameter "db" (known: nat)' },
+    { name: 'a nat mapping without its target', url: 'redis+cluster://a:7001?nat=10.0.0.5:6379', message: 'nat "10.0.0.5:6379" is not ANNOUNCED_HOST:PORT>HOST:PORT' },
+    { name: 'a nat mapping without a port', url: 'redis+cluster://a:7001?nat=10.0.0.5>a:7001', message: '"10.0.0.5" is not host:port' },
     { name: 'a Sentinel URL without the master', url: 'redis+sentinel://s1:26379', message: "the master's name is missing" },
     { name: 'a Sentinel database that is not a number', url: 'redis+sentinel://s1/m/zero', message: 'the database must be a number, got "zero"' },
     { name: 'more path after the database', url: 'redis+sentinel://s1/m/0/x', message: 'expected /MASTER[/DB] after the hosts, got "/m/0/x"' },
