@@ -1,11 +1,10 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore, storeKeys } from '../../src/store/index.js';
 import { expectedFor } from './helpers/expected.js';
 import { FeedFixture, type FeedEntry } from './helpers/feeds.js';
 import { killAll, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
-import { deleteUnder, randomPrefix, REDIS_URL, until } from './helpers/redis.js';
+import { deleteUnder, randomPrefix, REDIS_URL, testRedis, until } from './helpers/redis.js';
 import { startSlowProxy } from './helpers/slow-proxy.js';
 import { makeWatchbookDir, shippedTestItems } from './helpers/watchbook.js';
 
@@ -40,7 +39,7 @@ describe('a worker SIGKILLed mid-score', () => {
     const book = makeWatchbookDir([{ id: 'big', url: fixture.url('big'), every: '1h' }]);
     const expected = await expectedFor(book.dir, new Map([['big', { url: fixture.url('big'), entries }]]));
     const keys = storeKeys(prefix);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const redis = testRedis();
     const score = new Queue('score', { connection: redis, prefix });
     const slow = await startSlowProxy(REDIS_URL, 40);
     const workers: WorkerProcess[] = [];

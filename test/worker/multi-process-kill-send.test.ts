@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IN_DOUBT } from '../../jobs/deliver-alert.js';
 import type { DeliverJob } from '../../src/queue/index.js';
@@ -11,7 +10,7 @@ import { makeAlertWatchbookDir } from './helpers/alert-watchbook.js';
 import { expectedFor } from './helpers/expected.js';
 import { FeedFixture, type FeedEntry } from './helpers/feeds.js';
 import { killAll, logsWith, pidOfConnection, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
-import { deleteUnder, randomPrefix, REDIS_URL, until } from './helpers/redis.js';
+import { deleteUnder, randomPrefix, REDIS_URL, testRedis, until } from './helpers/redis.js';
 import { shippedTestItems, type WatchbookDir } from './helpers/watchbook.js';
 
 // A worker SIGKILLed right after a send, before it could record it: the Slack stand-in kills the process
@@ -98,7 +97,7 @@ describe('a worker SIGKILLed right after a send', () => {
     const indicatorOf = new Map(expected.watchbook.rules.map((r) => [r.id, r.indicator]));
     const groups = [...new Set([...expected.allEvidence].map((id) => indicatorOf.get(id.slice(id.lastIndexOf('|') + 1))!))].sort();
     plan.second = groups.find((g) => g !== TARGET) ?? '';
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const redis = testRedis();
     const deliver = new Queue<DeliverJob>('deliver', { connection: redis, prefix });
     cleanup = async () => {
       await killAll(workers);

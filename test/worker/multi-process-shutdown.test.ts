@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeedFixture } from './helpers/feeds.js';
 import { killAll, logsWith, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
-import { deleteUnder, randomPrefix, REDIS_URL, until } from './helpers/redis.js';
+import { deleteUnder, randomPrefix, REDIS_URL, testRedis, until } from './helpers/redis.js';
 import { startSlowProxy } from './helpers/slow-proxy.js';
 import { makeWatchbookDir, type WatchbookDir } from './helpers/watchbook.js';
 
@@ -22,7 +21,7 @@ describe('SIGTERM with a fetch in flight', () => {
     // 8 s of slow body: longer than the CLI's 3 s, well within the worker's 20 s grace.
     const fixture = await FeedFixture.start([{ id: 'slow', entries: [{ guid: 'g1', title: 'Storm closes schools in Lviv', published: new Date() }], holdMs: () => 8_000 }]);
     const book: WatchbookDir = makeWatchbookDir([{ id: 'slow', url: fixture.url('slow'), every: '1s' }]);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const redis = testRedis();
     const w: WorkerProcess = spawnWorker('w', { config: book.dir, prefix, redisUrl: REDIS_URL });
     cleanup = async () => {
       await killAll([w]);
@@ -48,7 +47,7 @@ describe('SIGTERM while the worker is still connecting', () => {
     const book: WatchbookDir = makeWatchbookDir([{ id: 'idle', url: 'http://127.0.0.1:9/feed.xml', every: '1h' }]);
     // Every command takes 300 ms to reach Redis: connecting takes a few seconds, long enough to signal into.
     const slow = await startSlowProxy(REDIS_URL, 300);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const redis = testRedis();
     const w: WorkerProcess = spawnWorker('w', { config: book.dir, prefix, redisUrl: slow.url });
     cleanup = async () => {
       await killAll([w]);
