@@ -25,20 +25,21 @@ export function fingerprintDistance(a: string, b: string): number {
   return popcount32(xh ^ yh) + popcount32(xl ^ yl);
 }
 
-// Clustering compares every new item with thousands of recent fingerprints: each is checked and parsed
-// once, not once per comparison. The cache is dropped when it grows past the limit.
-const PARSED = new Map<string, [number, number]>();
-const PARSED_LIMIT = 100_000;
-
+// Clustering reads thousands of stored fingerprints at every step: each is parsed by hand, checked on the
+// way, without the slices and the regular expression of checked().
 function halves(fingerprint: string): [number, number] {
-  let h = PARSED.get(fingerprint);
-  if (!h) {
-    const x = checked(fingerprint);
-    h = [Number.parseInt(x.slice(0, 8), 16), Number.parseInt(x.slice(8), 16)];
-    if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
-    PARSED.set(fingerprint, h);
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 16; i++) {
+    const c = fingerprint.charCodeAt(i);
+    const l = c | 32;
+    const v = c >= 48 && c <= 57 ? c - 48 : l >= 97 && l <= 102 ? l - 87 : -1;
+    if (v < 0) return halves(checked(fingerprint));
+    if (i < 8) hi = hi * 16 + v;
+    else lo = lo * 16 + v;
   }
-  return h;
+  if (fingerprint.length !== 16) return halves(checked(fingerprint));
+  return [hi, lo];
 }
 
 /**
@@ -89,12 +90,16 @@ export class ClusterIndex {
         let x = (hi[i]! ^ h) | 0;
         x -= (x >>> 1) & 0x55555555;
         x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        x = (x + (x >>> 4)) & 0x0f0f0f0f;
+        // Most stored fingerprints are another story, half their bits apart: the first half's count rules
+        // them out before the second half is counted.
+        const upper = Math.imul(x, 0x01010101) >>> 24;
+        if (upper > bestBits) continue;
         let y = (lo[i]! ^ l) | 0;
         y -= (y >>> 1) & 0x55555555;
         y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
-        // Both halves' nibble counts summed before the last fold: each byte stays under 256.
-        const z = (((x + (x >>> 4)) & 0x0f0f0f0f) + ((y + (y >>> 4)) & 0x0f0f0f0f)) | 0;
-        const bits = Math.imul(z, 0x01010101) >>> 24;
+        y = (y + (y >>> 4)) & 0x0f0f0f0f;
+        const bits = upper + (Math.imul(y, 0x01010101) >>> 24);
         if (bits > bestBits || (bits === bestBits && best !== undefined && clusters[i]! >= best)) continue;
         best = clusters[i]!;
         bestBits = bits;
