@@ -19,7 +19,8 @@ export async function runDigest(config: string, receiver: string | undefined, pr
   return withStore(async (store) => {
     const digest = await buildDigest(receiver, await store.peekDigestAlerts(receiver), wb, store, Date.now());
     const email = renderDigestEmail(digest, { from: process.env.SMTP_FROM ?? 'Signpost', timeZone: wb.watch.timezone });
-    console.log(`Subject: ${email.subject}\n\n${email.text}\n\n----- HTML -----\n${email.html}`);
+    const pictures = email.attachments?.map((a) => `${a.filename} (cid:${a.cid})`).join(', ');
+    console.log(`Subject: ${email.subject}\n\n${email.text}\n\n----- HTML -----\n${email.html}${pictures ? `\n----- Pictures (attached, not shown here) -----\n${pictures}` : ''}`);
     return 0;
   });
 }
