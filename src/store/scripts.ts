@@ -3,6 +3,8 @@
 // in KEYS, all under one hash tag, so the scripts run on Redis Cluster too.
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { StoreError } from './errors.js';
+import { hashTag } from './keys.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -15,6 +17,12 @@ export class LuaScript {
   }
 
   async run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    // A cluster refuses a script over several slots (CROSSSLOT); one server does not, so the check is
+    // here, where a test on one server meets it too.
+    if (keys.length > 1) {
+      const tags = new Set(keys.map(hashTag));
+      if (tags.size > 1 || tags.has(undefined)) throw new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`);
+    }
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {

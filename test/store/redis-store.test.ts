@@ -222,6 +222,16 @@ describe('RedisStore', () => {
     expect(await script.run(client(), [], ['y'])).toBe(`y${backend.prefix}`);
   });
 
+  it.each([
+    ['two hash tags', ['{a}:x', '{b}:y']],
+    ['a key without a tag beside one with', ['{a}:x', 'y']],
+    ['two keys without a tag', ['x', 'y']],
+  ])('refuses a script over %s before Redis runs it (a cluster would refuse it as CROSSSLOT)', async (_name, keys) => {
+    const script = new LuaScript(`return redis.call('SET', KEYS[1], '1')`);
+    await expect(script.run(client(), keys, [])).rejects.toThrow(new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`));
+    expect(await client().exists(keys[0]!)).toBe(0);
+  });
+
   it('leaves a client it does not own open, and quits one it owns', async () => {
     await new RedisStore(client(), { prefix: backend.prefix }).close();
     expect(await client().ping()).toBe('PONG');
