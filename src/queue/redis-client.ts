@@ -72,7 +72,7 @@ export function parseRedisUrl(url: string): RedisTarget {
     const nat = params.getAll('nat').flatMap((v) => v.split(',')).map((pair) => natPair(url, pair));
     return { kind, nodes: hosts, ...credentials, ...(nat.length > 0 && { nat: Object.fromEntries(nat) }) };
   }
-  const [name = '', db, ...extra] = path.split('/').map(decodeURIComponent);
+  const [name = '', db, ...extra] = path.split('/').map((part) => decoded(url, part, 'the master name'));
   if (name === '') throw new RedisUrlError(url, `the master's name is missing; write ${FORMS}`);
   if (extra.some((s) => s !== '')) throw new RedisUrlError(url, `expected /MASTER[/DB] after the hosts, got "/${path}"`);
   if (db !== undefined && db !== '' && !/^\d{1,5}$/.test(db)) throw new RedisUrlError(url, `the database must be a number, got "${db}"`);
@@ -97,13 +97,18 @@ function splitOnce(s: string, sep: string): [string, string?] {
   return i < 0 ? [s] : [s.slice(0, i), s.slice(i + 1)];
 }
 
+function decoded(url: string, part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RedisUrlError(url, `${what} is not valid percent-encoding`);
+  }
+}
+
 function userPassword(url: string, auth: string): { username?: string; password?: string } {
   const [user = '', password] = splitOnce(auth, ':');
-  try {
-    return { ...(user !== '' && { username: decodeURIComponent(user) }), ...(password !== undefined && { password: decodeURIComponent(password) }) };
-  } catch {
-    throw new RedisUrlError(url, 'the user or password is not valid percent-encoding');
-  }
+  const what = 'the user or password';
+  return { ...(user !== '' && { username: decoded(url, user, what) }), ...(password !== undefined && { password: decoded(url, password, what) }) };
 }
 
 /** `ANNOUNCED>REACHABLE`, both host:port: `10.0.0.5:6379>203.0.113.7:30001`. */

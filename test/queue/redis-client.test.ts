@@ -65,6 +65,7 @@ describe('parseRedisUrl', () => {
     { name: 'a fragment', url: 'redis+sentinel://s1#m', message: 'a fragment (#) means nothing here' },
     { name: 'TLS to a cluster', url: 'rediss+cluster://a:7001', message: 'TLS (rediss+cluster://) is not supported' },
     { name: 'a password that is not percent-encoding', url: 'redis+cluster://:%zz@a:7001', message: 'the user or password is not valid percent-encoding' },
+    { name: 'a master name that is not percent-encoding', url: 'redis+sentinel://s1/my%zzmaster', message: 'the master name is not valid percent-encoding' },
   ];
   it.each(mistakes)('refuses $name', ({ url, message }) => {
     let err: unknown;
