@@ -100,3 +100,10 @@ export interface ScenarioAlertState {
   /** While not firing: since when the probability has held at or above `enter`. */
   pendingSince?: number;
 }
+
+/** A near-duplicate fingerprint remembered for clustering later items. */
+export interface FingerprintEntry {
+  cluster: string;
+  fingerprint: string;
+  at: number;
+}

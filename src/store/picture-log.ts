@@ -9,10 +9,9 @@
 // The log is trimmed to its newest entries (LOG_LIMIT, about), and is gone when Redis lost its data; a
 // reader whose cursor is no longer in it is told so (`continuous: false`) and reads the picture in full.
 // Entries repeat what the evidence and fingerprint sets hold, so applying one twice changes nothing.
-import type { Evidence } from '../model/evidence.js';
+import type { Evidence, FingerprintEntry } from '../model/evidence.js';
 import { parseJson, StoreError } from './errors.js';
 import type { RedisClient } from './scripts.js';
-import type { FingerprintEntry } from './store.js';
 
 /** Entries kept, about: a reader more steps behind than this reads the picture in full. */
 export const LOG_LIMIT = 2_000;

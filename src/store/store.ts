@@ -1,5 +1,5 @@
 import type { Alert } from '../model/alert.js';
-import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
+import type { Evidence, FingerprintEntry, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
 import type { SourceHealth, Validators } from '../model/source-health.js';
 import type { PictureLog } from './picture-log.js';
 import type { AlertGroupRecord, AlertPrune, ClaimResult, CounterIncrement, CounterValue, DigestMark, SendLogRecord, SilenceRecord, StoppedAt } from './records.js';
@@ -14,12 +14,7 @@ export type { CounterIncrement, CounterValue } from './records.js';
 // or JSON), bounds read may be ±Infinity. Lists with equal times come in the order of their ids (by code
 // point), the order Redis keeps, in both implementations.
 
-/** A near-duplicate fingerprint remembered for clustering later items. */
-export interface FingerprintEntry {
-  cluster: string;
-  fingerprint: string;
-  at: number;
-}
+export type { FingerprintEntry } from '../model/evidence.js';
 
 /**
  * Counting at the event, once: the counts of one event (a send recorded, a fetch done) are added by the first
