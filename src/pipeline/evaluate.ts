@@ -3,13 +3,15 @@ import type { Watchbook } from '../model/watchbook.js';
 import type { Matcher } from '../rules/index.js';
 import type { Store } from '../store/index.js';
 import { raiseAlerts } from './raise.js';
-import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, type Picture, pictureOf, scoredSpanMs, step, type StepResult } from './step.js';
+import { holderOf } from './held-picture.js';
+import { scoredSpanMs, step, type StepResult } from './step.js';
 
 // evaluateItems(): the scoring step (step.ts) on a store. The score job runs it on a fetched batch, the
-// tick's hourly rescore on none (the picture as time moved it). It reads the picture once, runs the pure
-// step, raises the alerts, then writes what they were raised from, and marks the items seen last:
+// tick's hourly rescore on none (the picture as time moved it). It reads the picture once (what changed
+// since this process's last step: held-picture.ts), runs the step, raises the alerts, then writes what
+// they were raised from, logs it, and marks the items seen last:
 //
-//   read (seen?, picture) -> step -> raise alerts -> write evidence and picture -> mark seen
+//   read (seen?, picture) -> step -> raise alerts -> write evidence and picture -> log -> mark seen
 //
 // A job that dies anywhere in between left its items unseen, or its picture unwritten, and its retry raises
 // the same alerts again under the same ids (step.ts), which groups and digests hold once. Written the other
@@ -17,51 +19,49 @@ import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, type Picture, pictureOf, score
 
 export { HALF_LIVES_SCORED, scoredSpanMs } from './step.js';
 
-/** The part of the store a step starts from, read in one go. */
-export async function readPicture(watchbook: Watchbook, store: Store, now: number): Promise<Picture> {
-  const [state, statuses, alertStates, evidence, fingerprints] = await Promise.all([
-    store.latestScenarioState(),
-    store.indicatorStatuses(),
-    Promise.all(watchbook.scenarios.map((s) => store.getScenarioAlert(s.id))),
-    store.listEvidence(now - scoredSpanMs(watchbook.indicators), now),
-    store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES),
-  ]);
-  const scenarioAlerts = Object.fromEntries(watchbook.scenarios.flatMap((s, n) => (alertStates[n] ? [[s.id, alertStates[n]]] : [])));
-  return pictureOf(watchbook, { ...(state && { probabilities: state.probabilities }), statuses, scenarioAlerts, evidence, fingerprints });
-}
-
 /** A step on the store: the step's result, and what raising its alerts did. */
 export type Evaluated = StepResult & Awaited<ReturnType<typeof raiseAlerts>>;
 
 /** New items in (those seen before are skipped); their evidence, the new picture and its alerts out. */
-export async function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<Evaluated> {
-  const [wasSeen, picture] = await Promise.all([
-    store.isSeen(
-      items.map((i) => i.key),
-      now,
-    ),
-    readPicture(watchbook, store, now),
-  ]);
-  const result = step(
-    picture,
-    items.filter((_, n) => !wasSeen[n]),
-    watchbook,
-    matcher,
-    now,
-  );
-  const raised = await raiseAlerts(result, watchbook, store, now);
-  await Promise.all([
-    store.addFingerprints(result.fingerprints),
-    store.addEvidence(result.evidence),
-    store.appendScenarioState(result.state),
-    ...Object.entries(result.statuses).map(([id, status]) => store.setIndicatorStatus(id, status, now)),
-    ...Object.entries(result.scenarioAlerts).map(([id, state]) => store.setScenarioAlert(id, state)),
-  ]);
-  await store.markSeen(
-    result.fresh.map((i) => i.key),
-    now,
-  );
-  return { ...result, ...raised };
+export function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<Evaluated> {
+  const holder = holderOf(store);
+  return holder.exclusive(async () => {
+    const [wasSeen, picture] = await Promise.all([
+      store.isSeen(
+        items.map((i) => i.key),
+        now,
+      ),
+      holder.read(watchbook, store, now),
+    ]);
+    try {
+      const result = step(
+        picture,
+        items.filter((_, n) => !wasSeen[n]),
+        watchbook,
+        matcher,
+        now,
+      );
+      const raised = await raiseAlerts(result, watchbook, store, now);
+      await Promise.all([
+        store.addFingerprints(result.fingerprints),
+        store.addEvidence(result.evidence),
+        store.appendScenarioState(result.state),
+        ...Object.entries(result.statuses).map(([id, status]) => store.setIndicatorStatus(id, status, now)),
+        ...Object.entries(result.scenarioAlerts).map(([id, state]) => store.setScenarioAlert(id, state)),
+      ]);
+      // Logged once what it logs is stored: a reader of the log never holds evidence the store lacks.
+      holder.stepped(result, await store.pictureLog.append(result.evidence, result.fingerprints), now);
+      await store.markSeen(
+        result.fresh.map((i) => i.key),
+        now,
+      );
+      return { ...result, ...raised };
+    } catch (err) {
+      // The step advanced the held picture; what it stored of it is uncertain now, so read it in full.
+      holder.drop();
+      throw err;
+    }
+  });
 }
 
 /**

@@ -121,6 +121,14 @@ export class ClusterIndex {
     }
   }
 
+  /**
+   * Remember a fingerprint another step clustered (a worker catching up on the picture log). Entries come
+   * roughly in time order; one a little older than the newest is forgotten a little late, never early.
+   */
+  remember(entry: { cluster: string; fingerprint: string; at: number }): void {
+    this.add(checked(entry.fingerprint), entry.cluster, entry.at);
+  }
+
   private add(fingerprint: string, cluster: string, at: number): void {
     if (this.capacity === 0) return;
     const [h, l] = halves(fingerprint);

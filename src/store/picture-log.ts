@@ -34,16 +34,20 @@ export interface PictureLogRead {
 }
 
 export interface PictureLog {
-  /** Appends one step's additions; a step that added nothing appends nothing. */
-  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void>;
-  /** The cursor at the log's end now: read it before a full read of the picture, then read since it. */
+  /** Appends one step's additions and returns the entry's id; a step that added nothing appends nothing. */
+  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<string | undefined>;
+  /** The cursor at the log's end now (a mark written on an empty log): read it before a full read of the picture, then read since it. */
   cursor(): Promise<string>;
   /** Entries after `cursor` (a value cursor() or since() returned). */
   since(cursor: string): Promise<PictureLogRead>;
 }
 
-/** The cursor of an empty log: since() from it is continuous only while the log is still empty. */
+/**
+ * The cursor of an empty log. cursor() never gives it: on an empty log it writes a mark (an entry adding
+ * nothing) and gives that, so a log lost later (Redis lost its data) is told from a log with nothing new.
+ */
 const EMPTY = '0-0';
+const MARK = JSON.stringify({ evidence: [], fingerprints: [] });
 
 export class RedisPictureLog implements PictureLog {
   constructor(
@@ -51,15 +55,15 @@ export class RedisPictureLog implements PictureLog {
     private readonly key: string,
   ) {}
 
-  async append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void> {
-    if (evidence.length === 0 && fingerprints.length === 0) return;
+  async append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<string | undefined> {
+    if (evidence.length === 0 && fingerprints.length === 0) return undefined;
     const data = JSON.stringify({ evidence, fingerprints });
-    await this.client.xadd(this.key, 'MAXLEN', '~', LOG_LIMIT, '*', 'step', data);
+    return (await this.client.xadd(this.key, 'MAXLEN', '~', LOG_LIMIT, '*', 'step', data)) ?? undefined;
   }
 
   async cursor(): Promise<string> {
     const last = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
-    return last[0]?.[0] ?? EMPTY;
+    return last[0]?.[0] ?? (await this.client.xadd(this.key, 'MAXLEN', '~', LOG_LIMIT, '*', 'step', MARK)) ?? EMPTY;
   }
 
   async since(cursor: string): Promise<PictureLogRead> {
@@ -76,16 +80,17 @@ export class MemoryPictureLog implements PictureLog {
   private entries: PictureLogEntry[] = [];
   private next = 1;
 
-  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[]): Promise<void> {
-    if (evidence.length === 0 && fingerprints.length === 0) return Promise.resolve();
+  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[], mark = false): Promise<string | undefined> {
+    if (evidence.length === 0 && fingerprints.length === 0 && !mark) return Promise.resolve(undefined);
     // Copies through JSON, as Redis keeps them: a caller's later edits never reach the log.
-    this.entries.push({ id: `${this.next++}-0`, ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>) });
+    const id = `${this.next++}-0`;
+    this.entries.push({ id, ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>) });
     if (this.entries.length > LOG_LIMIT) this.entries = this.entries.slice(-LOG_LIMIT);
-    return Promise.resolve();
+    return Promise.resolve(id);
   }
 
-  cursor(): Promise<string> {
-    return Promise.resolve(this.entries.at(-1)?.id ?? EMPTY);
+  async cursor(): Promise<string> {
+    return this.entries.at(-1)?.id ?? (await this.append([], [], true))!;
   }
 
   since(cursor: string): Promise<PictureLogRead> {

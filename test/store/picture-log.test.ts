@@ -31,11 +31,13 @@ describe.each(backends)('$name picture log', (backend) => {
     expect(await store.pictureLog.since(second.cursor)).toEqual({ continuous: true, entries: [], cursor: second.cursor });
   });
 
-  it('appends nothing for a step that added nothing', async () => {
+  it('appends nothing for a step that added nothing, and gives the id of what it appended', async () => {
     const { store } = backend.open();
     const start = await store.pictureLog.cursor();
-    await store.pictureLog.append([], []);
+    expect(await store.pictureLog.append([], [])).toBeUndefined();
     expect(await store.pictureLog.cursor()).toBe(start);
+    const id = await store.pictureLog.append([], [fingerprint(1)]);
+    expect(id).toBe(await store.pictureLog.cursor());
   });
 
   it('tells a reader more than a read behind to read the picture in full', async () => {
@@ -69,6 +71,20 @@ describe('RedisStore picture log after Redis lost its data', () => {
     await store.pictureLog.append([evidence('a|r1', T0)], []);
     const cursor = await store.pictureLog.cursor();
     await redis.reset();
+    // Stream ids are milliseconds: a log begun again within the same one could reuse the id, which a real
+    // loss of data (a restart, a failover) never does in that time.
+    while (Date.now() <= Number(cursor.split('-')[0])) await new Promise((r) => setImmediate(r));
+    await store.pictureLog.append([evidence('b|r1', T0)], []);
+    expect(await store.pictureLog.since(cursor)).toEqual({ continuous: false, entries: [], cursor });
+  });
+
+  it('tells a reader who found the log empty, too: its cursor is a mark the loss took with it', async () => {
+    const store = new RedisStore(redis.clients()[0], { prefix: redis.prefix });
+    await redis.reset();
+    const cursor = await store.pictureLog.cursor();
+    expect(await store.pictureLog.since(cursor)).toEqual({ continuous: true, entries: [], cursor });
+    await redis.reset();
+    while (Date.now() <= Number(cursor.split('-')[0])) await new Promise((r) => setImmediate(r));
     await store.pictureLog.append([evidence('b|r1', T0)], []);
     expect(await store.pictureLog.since(cursor)).toEqual({ continuous: false, entries: [], cursor });
   });
