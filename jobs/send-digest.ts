@@ -1,7 +1,7 @@
-import { buildDigest } from '../src/pipeline/digest.js';
+import { buildDigest, type FlaggedRule } from '../src/pipeline/digest.js';
 import { renderDigestEmail, renderDigestSlack, renderDigestWebhook } from '../src/notify/index.js';
 import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';
-import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { countQuietly, flaggedRules, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import { channelsFor, sendOnce, type DeliverContext } from './send-once.js';
 
 /**
@@ -21,6 +21,17 @@ export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Prom
   }
 }
 
+/** The rules the analysts' judgements flag; none when feedback cannot be read (the digest goes anyway). */
+async function flagged(ctx: DeliverContext): Promise<FlaggedRule[]> {
+  if (!ctx.feedback) return [];
+  try {
+    return flaggedRules(await ctx.feedback.judgements());
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, 'Feedback not read for the digest');
+    return [];
+  }
+}
+
 async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
   const { receiver: id, due } = job.data;
   const { watchbook } = ctx.live.snapshot();
@@ -33,7 +44,7 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext): Promise<
     ctx.log.info({ receiver: id, job_id: job.id }, 'Digest skipped: nothing collected since the last one');
     return { alerts: 0, sent: [] };
   }
-  const digest = await buildDigest(id, alerts, watchbook, ctx.store, due);
+  const digest = await buildDigest(id, alerts, watchbook, ctx.store, due, await flagged(ctx));
   const sendId = `digest-${id}-${due}`;
   const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;
   const timeZone = watchbook.watch.timezone;

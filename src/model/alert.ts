@@ -121,5 +121,7 @@ export interface Digest {
   }[];
   /** Source health in one line, e.g. "28 of 30 sources fine; failing: kiis-reports (timeout), ...". */
   sources: string;
+  /** Rules the analysts' judgements flag (precision under the bar over enough judgements), worst first. */
+  flaggedRules?: { rule: string; precision: number; judged: number }[];
   id: string;
 }

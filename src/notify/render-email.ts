@@ -192,6 +192,12 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
     html.push(`<li>${escapeHtml(head)}</li>`);
   }
   if (d.indicators.length) html.push('</ul>');
+  if (d.flaggedRules?.length) {
+    // What the analysts' judgements say of the rules: the admins' cue to tighten them.
+    const lines = d.flaggedRules.map((r) => `${oneLine(r.rule, 100)}: ${Math.round(r.precision * 100)}% useful over ${r.judged} judgements`);
+    text.push('', 'Rules flagged by feedback', ...lines.map((l) => `  ${l}`));
+    html.push('<h2 style="font-size:16px">Rules flagged by feedback</h2>', '<ul style="font-size:14px">', ...lines.map((l) => `<li>${escapeHtml(l)}</li>`), '</ul>');
+  }
   const sources = oneLine(d.sources, 1000);
   text.push('', 'Sources', `  ${sources}`, '', '-- ', footer, '');
   html.push('<h2 style="font-size:16px">Sources</h2>', `<p style="font-size:14px">${escapeHtml(sources)}</p>`);

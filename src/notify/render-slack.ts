@@ -112,6 +112,10 @@ export function renderDigestSlack(d: Digest, opts: { timeZone?: string } = {}): 
     { type: 'section', text: mrkdwn([...scenarios, `${evidence} item${evidence === 1 ? '' : 's'} of evidence on ${d.indicators.length} indicator${d.indicators.length === 1 ? '' : 's'}`].join('\n')) },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(period)} · ${escapeSlack(oneLine(d.sources, 500))}`)] },
   ];
+  if (d.flaggedRules?.length) {
+    const rules = d.flaggedRules.map((r) => `${oneLine(r.rule, 100)} (${Math.round(r.precision * 100)}% of ${r.judged})`).join(', ');
+    blocks.push({ type: 'context', elements: [mrkdwn(`Rules flagged by feedback: ${escapeSlack(truncate(rules, 1000))}`)] });
+  }
   const line = truncate(`[Signpost] digest ${period}: ${d.scenarios.map((s) => `${oneLine(s.id, 60)} ${percent(s.probability)}`).join(', ')}`, 300);
   return { text: escapeSlack(line), blocks, unfurl_links: false, unfurl_media: false };
 }

@@ -19,7 +19,14 @@ export const DIGEST_TREND_MS = 7 * 24 * 3_600_000;
 /** States read for them at most: one a tick would be far more than a 240-point picture can show. */
 const TREND_STATES = 2_000;
 
-export async function buildDigest(receiver: string, alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<Digest> {
+/** A rule the analysts' feedback flags (store/feedback-precision.ts flaggedRules), as a digest names it. */
+export interface FlaggedRule {
+  rule: string;
+  precision: number | undefined;
+  judged: number;
+}
+
+export async function buildDigest(receiver: string, alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number, flagged: readonly FlaggedRule[] = []): Promise<Digest> {
   const trendFrom = now - DIGEST_TREND_MS;
   const [state, mark, statuses, health, history] = await Promise.all([
     store.latestScenarioState(),
@@ -68,6 +75,9 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
     ...(watchbook.watch.publicUrl !== undefined && { overviewUrl: watchbook.watch.publicUrl }),
     indicators,
     sources,
+    ...(flagged.length > 0 && {
+      flaggedRules: flagged.map((r) => ({ rule: r.rule, precision: r.precision ?? 0, judged: r.judged })).sort((a, b) => a.precision - b.precision || a.rule.localeCompare(b.rule)),
+    }),
     id: createHash('sha256').update(`${receiver}\n${from}\n${now}\n${alerts.map((a) => a.id).join('\n')}`).digest('base64url').slice(0, 24),
   };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../jobs/worker.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { openQueues } from '../../src/queue/index.js';
-import { RedisStore } from '../../src/store/index.js';
+import { FeedbackStore, RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { deleteUnder } from './helpers/redis.js';
 import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
@@ -64,6 +64,12 @@ beforeAll(async () => {
   );
   process.env.SMTP_URL = smtp.url;
   redis = new Redis(REDIS_URL);
+  // Five analysts judged one rule: one found it useful, four noise. The digest names it for the admins.
+  const feedback = new FeedbackStore(redis, { prefix: PREFIX });
+  for (const [n, verdict] of (['useful', 'noise', 'noise', 'noise', 'noise'] as const).entries()) {
+    const item = { key: `judged-${n}`, source: 'wire', title: `Judged ${n}`, publishedAt: Date.now() };
+    await feedback.judge({ verdict, user: `analyst-${n}`, at: Date.now(), item, indicator: 'ukraine-polling', evidence: `judged-${n}|noisy-rule`, rule: 'noisy-rule' });
+  }
   worker = await startWorker({ configPath: dir, watchbook: loadWatchbookOrThrow(dir), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'silent' }), shutdownGraceMs: 5_000 });
 }, 30_000);
 
@@ -87,6 +93,7 @@ describe('digests', () => {
     expect(mail!.parsed.text).toContain('Indicator ukraine-polling');
     expect(mail!.parsed.text).toMatch(/risk: \d+% \(\+\d+ pts\)/);
     expect(mail!.parsed.text).toContain('1 of 1 sources fine');
+    expect(mail!.parsed.text).toContain('Rules flagged by feedback\n  noisy-rule: 20% useful over 5 judgements');
     // Every event once, by publication: the one published five hours ago first, though the feed served it second.
     const text = mail!.parsed.text!;
     const order = [ITEMS[1]!, ITEMS[2]!, ITEMS[0]!].map((i) => text.indexOf(i.title));
