@@ -104,12 +104,14 @@ export function renderNotificationSlack(n: Notification, opts: { watchTitle: str
 
 /** A short notice that a digest went out: scenarios with their change, counts, and source health. */
 export function renderDigestSlack(d: Digest, opts: { timeZone?: string } = {}): SlackPayload {
-  const evidence = d.indicators.reduce((sum, i) => sum + i.evidence.length, 0);
+  // Events, as the email lists them: an item several rules matched, or several sources told, is one.
+  const events = d.events.length;
+  const indicators = new Set(d.events.flatMap((e) => e.indicators)).size;
   const scenarios = d.scenarios.map((s) => `${bold(escapeSlack(oneLine(s.id, 60)))} ${percent(s.probability)} (${points(s.change)}) ${escapeSlack(oneLine(s.title, 150))}`);
   const period = `${formatTime(d.from, opts.timeZone)} to ${formatTime(d.to, opts.timeZone)}`;
   const blocks: SlackBlock[] = [
     { type: 'header', text: plainText(escapeSlack(`Signpost digest: ${oneLine(d.watchTitle, 120)}`), SLACK_LIMITS.header) },
-    { type: 'section', text: mrkdwn([...scenarios, `${evidence} item${evidence === 1 ? '' : 's'} of evidence on ${d.indicators.length} indicator${d.indicators.length === 1 ? '' : 's'}`].join('\n')) },
+    { type: 'section', text: mrkdwn([...scenarios, `${events} event${events === 1 ? '' : 's'} on ${indicators} indicator${indicators === 1 ? '' : 's'}`].join('\n')) },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(period)} · ${escapeSlack(oneLine(d.sources, 500))}`)] },
   ];
   if (d.flaggedRules?.length) {

@@ -116,12 +116,18 @@ describe('big groups and long texts', () => {
 
 describe('digest notice', () => {
   const p = renderDigestSlack(digest());
-  it('lists the scenarios with their change, the evidence count and source health', () => {
+  it('lists the scenarios with their change, the events and the indicators they touched, and source health', () => {
     const json = JSON.stringify(p);
     expect(json).toContain('*risk* 58% (+6 pts) The framework stalls or collapses');
-    expect(json).toContain('1 item of evidence on 2 indicators');
+    expect(json).toContain('1 event on 1 indicator');
     expect(json).toContain('28 of 30 sources fine');
     expect(p.text).toBe('[Signpost] digest 2026-01-04 07:30 UTC to 2026-01-05 07:30 UTC: risk 58%, baseline 42%');
+  });
+
+  it('counts an item several rules matched, on two indicators, as one event', () => {
+    const base = digest().events[0]!;
+    const json = JSON.stringify(renderDigestSlack(digest({ events: [{ ...base, rules: ['a', 'b'], indicators: ['ukraine-polling', 'russia-eu-alignment'] }, { ...base, title: 'Another' }] })));
+    expect(json).toContain('2 events on 2 indicators');
   });
 });
 
