@@ -14,7 +14,7 @@ const ALLOWED = {
   notify: ['alerts'],
   store: [],
   queue: [],
-  pipeline: ['fetch', 'parse', 'items', 'rules', 'scoring', 'store', 'alerts'],
+  pipeline: ['fetch', 'parse', 'items', 'rules', 'scoring', 'store', 'alerts', 'notify', 'queue'], // deliver() sends through notify/; a permanent failure is BullMQ's UnrecoverableError
   web: ['store', 'queue', 'scoring'], // the overview groups evidence into events as scoring counts them
 };
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Fetcher } from '../src/fetch/index.js';
+import type { SendContext } from '../src/pipeline/send-once.js';
 import type { Queues } from '../src/queue/index.js';
 import type { FeedbackStore, Store } from '../src/store/index.js';
 import type { Live } from './live.js';
@@ -16,3 +17,6 @@ export interface JobContext {
   /** The clock; tests replace it. */
   now(): number;
 }
+
+/** What the delivery jobs get besides: the mail settings (sendOnce). */
+export interface DeliverContext extends JobContext, SendContext {}

@@ -1,9 +1,8 @@
 import { renderNotificationEmail, renderNotificationSlack, renderNotificationWebhook } from '../src/notify/index.js';
 import { QUEUE, type DeliverJob, type Job } from '../src/queue/index.js';
 import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
-import { channelsFor, sendOnce, type DeliverContext, type Sent } from './send-once.js';
-
-export { IN_DOUBT, type DeliverContext } from './send-once.js';
+import { channelsFor, sendOnce, type Sent } from '../src/pipeline/send-once.js';
+import type { DeliverContext } from './context.js';
 
 /**
  * Send one notification to one receiver, on each of its channels at most once (see sendOnce): a retry

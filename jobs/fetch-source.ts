@@ -8,7 +8,7 @@ import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../sr
 import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
 import { deliverNow } from './notify-now.js';
-import { intervalFor, nextCheck } from './schedule.js';
+import { intervalFor, nextCheck } from '../src/pipeline/schedule.js';
 
 /** Items per score job at most: a huge feed is many short jobs, none holding a worker (its lock, its SIGTERM) long. */
 export const SCORE_BATCH = 1_000;

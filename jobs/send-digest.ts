@@ -2,7 +2,8 @@ import { buildDigest, type FlaggedRule } from '../src/pipeline/digest.js';
 import { renderDigestEmail, renderDigestSlack, renderDigestWebhook } from '../src/notify/index.js';
 import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';
 import { countQuietly, flaggedRules, jobSeconds, type CounterIncrement } from '../src/store/index.js';
-import { channelsFor, sendOnce, type DeliverContext } from './send-once.js';
+import { channelsFor, sendOnce } from '../src/pipeline/send-once.js';
+import type { DeliverContext } from './context.js';
 
 /**
  * Send a receiver's digest: what it collected since the last one, the picture and its change, source

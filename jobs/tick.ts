@@ -3,7 +3,7 @@ import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
 import { jobId, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
-import { checkSchedule } from './schedule.js';
+import { checkSchedule } from '../src/pipeline/schedule.js';
 import { enqueueDeliveries } from './notify-now.js';
 import { forLog } from './score-items.js';
 

@@ -3,7 +3,7 @@
 // stall and are taken over (BullMQ stall detection, the send claim's lapse). Every item that should alert
 // must reach the Slack stand-in once: lost and duplicated are counted by item id. Evidence in Redis is
 // reported beside it.
-import { IN_DOUBT } from '../../jobs/send-once.js';
+import { IN_DOUBT } from '../../src/pipeline/send-once.js';
 import { openQueues } from '../../src/queue/index.js';
 import { RedisStore } from '../../src/store/index.js';
 import { signalAndWait } from '../../test/worker/helpers/processes.js';

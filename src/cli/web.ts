@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { watchbookFingerprint, watchWatchbook, type ReloadStatus } from '../../jobs/reload.js';
 import { defaultLogger } from '../../jobs/worker.js';
-import { formatProblem } from '../config/index.js';
+import { formatProblem, watchbookFingerprint, watchWatchbook } from '../config/index.js';
+import type { ReloadStatus } from '../model/reload.js';
 import type { Watchbook } from '../model/watchbook.js';
 import { connectRedis } from '../queue/index.js';
 import { authFromEnv, startWeb } from '../web/index.js';

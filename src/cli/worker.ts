@@ -1,4 +1,4 @@
-import { watchbookFingerprint } from '../../jobs/reload.js';
+import { watchbookFingerprint } from '../config/index.js';
 import { startWorker } from '../../jobs/worker.js';
 import { loadOrReport } from './load.js';
 import { runUntilSignal } from './run-until-signal.js';

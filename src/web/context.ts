@@ -1,15 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ReloadStatus } from '../model/reload.js';
 import type { Watchbook } from '../model/watchbook.js';
 import type { Queues } from '../queue/index.js';
 import type { FeedbackStore, RedisStore } from '../store/index.js';
-
-/** What the last watchbook reload found (jobs/reload.ts ReloadStatus, by shape). */
-export interface WebReloadStatus {
-  ok: boolean;
-  at: number;
-  problems: string[];
-}
 
 /** What every route reads: the store, the queues, the live watchbook. */
 export interface WebContext {
@@ -19,7 +13,7 @@ export interface WebContext {
   feedback: FeedbackStore;
   queues: Queues;
   watchbook: () => Watchbook;
-  reloadStatus?: () => WebReloadStatus;
+  reloadStatus?: () => ReloadStatus;
   /** A tick older than this makes /readyz fail. */
   tickStaleMs: number;
   now: () => number;

@@ -1,4 +1,3 @@
 // The web role: overview for analysts, job board, Prometheus metrics, health checks.
 export { authFromEnv, type Credentials, type WebAuth } from './auth.js';
-export type { WebReloadStatus } from './context.js';
 export { startWeb, type RunningWeb, type WebOptions } from './server.js';

@@ -1,13 +1,14 @@
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ReloadStatus } from '../model/reload.js';
 import type { Watchbook } from '../model/watchbook.js';
 import { openQueues, RedisState } from '../queue/index.js';
 import { FeedbackStore, normalizePrefix, RedisStore } from '../store/index.js';
 import { authenticate, parseBasic, type WebAuth } from './auth.js';
 import { assetRoutes } from './assets.js';
 import { ADMIN_BOARD_PATH, BOARD_PATH, mountBoard } from './board.js';
-import type { WebContext, WebReloadStatus } from './context.js';
+import type { WebContext } from './context.js';
 import { feedbackRoutes } from './feedback.js';
 import { securityHeaders } from './headers.js';
 import { healthRoutes } from './health.js';
@@ -24,7 +25,7 @@ export interface WebOptions {
   /** Key prefix of the store and the queues; default `{signpost}`. */
   prefix?: string;
   watchbook: () => Watchbook;
-  reloadStatus?: () => WebReloadStatus;
+  reloadStatus?: () => ReloadStatus;
   log: Logger;
   /** Basic-auth credentials (auth.ts); undefined serves only /healthz, /readyz and /metrics. */
   auth: WebAuth | undefined;

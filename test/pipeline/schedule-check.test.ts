@@ -3,7 +3,7 @@
 // missing sources (the schedule evicted alone) has them scheduled again. On MemoryStore, with a clock.
 import { pino, type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { checkSchedule, type ScheduleCheck } from '../../jobs/schedule.js';
+import { checkSchedule, type ScheduleCheck } from '../../src/pipeline/schedule.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { T0, wb } from './tick-harness.js';
 

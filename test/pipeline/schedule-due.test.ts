@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { fetchSource } from '../../jobs/fetch-source.js';
 import { Live } from '../../jobs/live.js';
-import { nextCheck } from '../../jobs/schedule.js';
+import { nextCheck } from '../../src/pipeline/schedule.js';
 import { Fetcher } from '../../src/fetch/index.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { openQueues, type FetchJob } from '../../src/queue/index.js';

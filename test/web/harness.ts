@@ -2,9 +2,10 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { ScenarioState } from '../../src/model/evidence.js';
+import type { ReloadStatus } from '../../src/model/reload.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { RedisStore } from '../../src/store/index.js';
-import { startWeb, type RunningWeb, type WebAuth, type WebReloadStatus } from '../../src/web/index.js';
+import { startWeb, type RunningWeb, type WebAuth } from '../../src/web/index.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../store/backends.js';
 
 export const WATCHBOOK: Watchbook = {
@@ -48,7 +49,7 @@ export interface Harness {
   store: RedisStore;
   prefix: string;
   logs: string[];
-  reload: { status: WebReloadStatus };
+  reload: { status: ReloadStatus };
   close(): Promise<void>;
 }
 
@@ -57,7 +58,7 @@ export async function harness(auth: WebAuth | undefined, opts: { watchbook?: Wat
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const reload = { status: { ok: true, at: Date.now(), problems: [] } as WebReloadStatus };
+  const reload = { status: { ok: true, at: Date.now(), problems: [] } as ReloadStatus };
   const web = await startWeb({ port: 0, host: '127.0.0.1', redis, prefix, watchbook: () => opts.watchbook ?? WATCHBOOK, ...(opts.pollMs && { pollMs: opts.pollMs }), reloadStatus: () => reload.status, log, auth });
   const store = new RedisStore(redis, { prefix });
   return {

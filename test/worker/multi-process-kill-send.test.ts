@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IN_DOUBT } from '../../jobs/deliver-alert.js';
+import { IN_DOUBT } from '../../src/pipeline/send-once.js';
 import type { DeliverJob } from '../../src/queue/index.js';
 import { RedisStore, storeKeys } from '../../src/store/index.js';
 import { pairField } from '../../src/store/keys.js';

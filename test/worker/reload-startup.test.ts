@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchbookFingerprint, watchWatchbook } from '../../jobs/reload.js';
+import { watchbookFingerprint, watchWatchbook } from '../../src/config/reload.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 
 // An edit made while a process starts (after it read the watchbook, before its watcher looked) is

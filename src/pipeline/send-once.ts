@@ -1,5 +1,6 @@
+// Delivery at most once per channel: render, claim, send, record; a send cut off is in doubt, not repeated.
 import type { Logger } from 'pino';
-import type { Receiver } from '../src/model/watchbook.js';
+import type { Receiver } from '../model/watchbook.js';
 import {
   classifyError,
   sendEmail,
@@ -9,10 +10,9 @@ import {
   type RenderedEmail,
   type SlackPayload,
   type WebhookPayload,
-} from '../src/notify/index.js';
-import { UnrecoverableError } from '../src/queue/index.js';
-import { COUNTED_TTL_MS, COUNTER, countQuietly } from '../src/store/index.js';
-import type { JobContext } from './context.js';
+} from '../notify/index.js';
+import { UnrecoverableError } from '../queue/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly, type Store } from '../store/index.js';
 
 const SEND_TIMEOUT_MS = 20_000;
 /** A claim outlives the send timeout, so a live sender is never taken for a dead one. */
@@ -20,7 +20,11 @@ const CLAIM_MS = 60_000;
 /** The warning for a channel found in doubt: on-call searches the logs for it. */
 export const IN_DOUBT = 'Notification in doubt, not sent again: an earlier attempt was cut off between its send and its record';
 
-export interface DeliverContext extends JobContext {
+/** What sending needs: the send-log, the clock and the mail settings of the process. */
+export interface SendContext {
+  store: Store;
+  /** The clock; tests replace it. */
+  now(): number;
   /** The SMTP transport, when SMTP_URL is set. */
   email?: EmailTransport;
   emailFrom: string;
@@ -39,7 +43,7 @@ export interface Channel {
  */
 export function channelsFor(
   receiver: Receiver,
-  ctx: DeliverContext,
+  ctx: SendContext,
   render: { email(from: string): RenderedEmail; slack(): SlackPayload; webhook(): WebhookPayload },
 ): Channel[] {
   const channels: Channel[] = [];
@@ -109,7 +113,7 @@ export interface Sent {
  * throws: a retryable failure first, so the job is retried (with backoff, honouring Retry-After), else the
  * permanent one (a 4xx other than 429, a rejected address, missing configuration), which stops the job.
  */
-export async function sendOnce(ctx: DeliverContext, message: Message, channels: readonly Channel[], log: Logger): Promise<Sent> {
+export async function sendOnce(ctx: SendContext, message: Message, channels: readonly Channel[], log: Logger): Promise<Sent> {
   const out: Sent = { sent: [], skipped: [], inDoubt: [] };
   // Counted at the event, not when the job ends, so a worker killed after a send has counted it; once per
   // event, so a retry that meets the same event (a send recorded, found in doubt) does not count it again.

@@ -1,6 +1,7 @@
+// Schedule policy: how often a source is polled, when it is next due, and the schedule kept whole in Redis.
 import type { Logger } from 'pino';
-import type { Source, Watchbook } from '../src/model/watchbook.js';
-import type { Store } from '../src/store/index.js';
+import type { Source, Watchbook } from '../model/watchbook.js';
+import type { Store } from '../store/index.js';
 
 /** How often a source is polled now: its own interval, or faster while an indicator is in its window. */
 export function intervalFor(source: Source, watchbook: Watchbook, now: number): number {

@@ -1,14 +1,10 @@
+// Hot reload: watch the watchbook's files and hand on each valid new version; a broken edit is refused.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblem, loadWatchbook, type Problem } from '../src/config/index.js';
-import type { Watchbook } from '../src/model/watchbook.js';
-
-/** What the last reload attempt found; shown by the health endpoint and as a metric. */
-export interface ReloadStatus {
-  ok: boolean;
-  at: number;
-  problems: string[];
-}
+import type { ReloadStatus } from '../model/reload.js';
+import type { Watchbook } from '../model/watchbook.js';
+import { loadWatchbook } from './load.js';
+import { formatProblem, type Problem } from './problem.js';
 
 /**
  * Watch the watchbook on disk (by modification times, which works on every filesystem and in containers
