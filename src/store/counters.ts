@@ -1,7 +1,7 @@
 // The pipeline counters and histograms: what the jobs count (Store.incrementCounters) and the web role
 // exposes to Prometheus (Store.counters). Kept in Redis, so every worker process adds to the same ones.
 import type { CounterIncrement, CounterValue } from './records.js';
-import type { CountOnce, Store } from './store.js';
+import type { CounterStore, CountOnce } from './counter-store.js';
 
 export interface CounterSpec {
   readonly name: string;
@@ -107,7 +107,7 @@ export const COUNTED_TTL_MS = 2 * 86_400_000;
  * Add to counters, best effort: a counter is never worth failing a job over, so an error (Redis away, a bad
  * count) is handed to `onError` (jobs log it at debug) and the promise resolves all the same.
  */
-export async function countQuietly(store: Pick<Store, 'incrementCounters'>, counts: readonly CounterIncrement[], onError: (err: unknown) => void, once?: CountOnce): Promise<void> {
+export async function countQuietly(store: Pick<CounterStore, 'incrementCounters'>, counts: readonly CounterIncrement[], onError: (err: unknown) => void, once?: CountOnce): Promise<void> {
   if (counts.length === 0) return;
   try {
     await store.incrementCounters(counts, once);

@@ -5,6 +5,7 @@ import type { Alert, Notification } from '../../src/model/alert.js';
 import { dispatchAlerts, notificationsDue, pruneAlerts } from '../../src/pipeline/dispatch.js';
 import { DEFAULT_SENT_TTL_MS, type Store } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from '../store/backends.js';
+import { sentAlready } from '../store/fixtures.js';
 
 // pruneAlerts on the shipped routes (desk-slack: group_wait 30s, group_interval 5m, repeat_interval 4h) and
 // the default retention (alerts 7 days after they stopped firing, sends 9 days), on both stores, with an
@@ -69,7 +70,7 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     expect(groups.map((g) => g.group.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
     expect((await store.getAlerts([match.id, scenario.id])).map((a) => a.id)).toEqual([scenario.id]);
     expect(await store.getSendLog(groups[0]!.key, 'desk-slack')).toMatchObject({ lastSentAt: tp - HOUR });
-    expect(await store.wasSent(repeat[0]!.id, 'desk-slack')).toBe(true);
+    expect(await sentAlready(store, repeat[0]!.id, 'desk-slack')).toBe(true);
 
     // Nothing is sent again before repeat_interval has passed since the last repeat, and then it is.
     expect(await notificationsDue(wb, store, tp)).toEqual([]);
@@ -81,8 +82,8 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     // repeat's record stays.
     const sentGone = T0 + 30_000 + DEFAULT_SENT_TTL_MS + 1;
     expect(await pruneAlerts(wb, store, sentGone)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 2, attempts: 0, sendLogs: 1, silences: 0 });
-    expect(await Promise.all(first.map((n) => store.wasSent(n.id, n.receiver)))).toEqual([false, false]);
-    expect(await store.wasSent(repeat[0]!.id, 'desk-slack')).toBe(true);
+    expect(await Promise.all(first.map((n) => sentAlready(store, n.id, n.receiver)))).toEqual([false, false]);
+    expect(await sentAlready(store, repeat[0]!.id, 'desk-slack')).toBe(true);
   });
 
   it('keeps a retried delivery from sending again for as long as the sent record is kept', async () => {

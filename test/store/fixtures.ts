@@ -2,6 +2,7 @@
 import type { Alert } from '../../src/model/alert.js';
 import type { Evidence, ScenarioState } from '../../src/model/evidence.js';
 import type { SourceHealth } from '../../src/model/source-health.js';
+import type { AlertGroupRecord, Store } from '../../src/store/index.js';
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;
@@ -59,3 +60,25 @@ export function alert(id: string, startsAt: number, extra: Partial<Alert> = {}):
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sources of a dueSchedule reply, in its order. */
+export function due(schedule: readonly { source: string; at: number }[]): string[] {
+  return schedule.map((s) => s.source);
+}
+
+/** Write a group whatever the key held (the store changes groups only by compare-and-set). */
+export async function setGroup(store: Pick<Store, 'updateAlertGroup'>, key: string, group: AlertGroupRecord, receiver: string): Promise<void> {
+  await store.updateAlertGroup(key, receiver, () => group);
+}
+
+/**
+ * Whether a send is recorded (by recordSend, or in doubt by claimSend), asked the way a sender asks: a claim
+ * answers `sent` for it; a claim taken for the asking is released at once, leaving nothing behind.
+ */
+export async function sentAlready(store: Pick<Store, 'claimSend' | 'releaseSend'>, notificationId: string, receiver: string): Promise<boolean> {
+  const claim = await store.claimSend(notificationId, receiver, 'sent-already?', 60_000, T0);
+  if (claim === 'claimed') await store.releaseSend(notificationId, receiver, 'sent-already?');
+  // An attempt in doubt is recorded as sent by the asking: a test that asks then must say so itself.
+  if (claim === 'in-doubt') throw new Error(`sentAlready: ${notificationId} to ${receiver} had an attempt in doubt`);
+  return claim === 'sent';
+}

@@ -14,7 +14,7 @@ describe('store records', () => {
   });
 
   it('go in and come out of the store as alerts/ types', () => {
-    expectTypeOf<Store['setAlertGroup']>().parameter(1).toEqualTypeOf<AlertGroup>();
+    expectTypeOf<ReturnType<Parameters<Store['updateAlertGroup']>[2]>>().toEqualTypeOf<AlertGroup | undefined>();
     expectTypeOf<Awaited<ReturnType<Store['getAlertGroup']>>>().toEqualTypeOf<AlertGroup | undefined>();
     expectTypeOf<Awaited<ReturnType<Store['getSendLog']>>>().toEqualTypeOf<SendLog | undefined>();
     expectTypeOf<Awaited<ReturnType<Store['silences']>>>().toEqualTypeOf<RuntimeSilence[]>();

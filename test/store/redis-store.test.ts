@@ -4,7 +4,7 @@ import { LuaScript } from '../../src/store/scripts.js';
 import { digestAlertsKey, keyList, RedisStore, sendClaimKey, StoreError, storeKeys } from '../../src/store/index.js';
 import { testRedis } from '../helpers/redis.js';
 import { redisBackend, scanUnder } from './backends.js';
-import { alert, DAY, evidence, health, MIN, scenarioState, T0 } from './fixtures.js';
+import { alert, DAY, evidence, health, MIN, scenarioState, setGroup, T0 } from './fixtures.js';
 
 const backend = redisBackend();
 const client = () => backend.clients()[0];
@@ -28,7 +28,7 @@ describe('RedisStore', () => {
     await store.schedule('kiis', T0);
     await store.recoverLostData(['kiis'], T0); // the sentinel, and a source to warm up
     await store.putAlerts([alert('a1', T0)]);
-    await store.setAlertGroup('root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
+    await setGroup(store, 'root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
     await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
     await store.claimSend('n2', 'on-call', 'w1', 60_000, T0);
     await store.addSilence({ id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' });
@@ -88,14 +88,14 @@ describe('RedisStore', () => {
   it('leaves a group written by another worker during a prune for the next one, losing nothing of it', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
     const stale = { firstSeenAt: T0, alerts: [{ id: 'old', firing: false, at: T0 }] };
-    await store.setAlertGroup('g', stale, 'desk');
+    await setGroup(store, 'g', stale, 'desk');
     await store.putAlerts([alert('old', T0)]);
     // A dispatch adds an alert between the prune's read and its compare-and-set.
     const hgetall = client().hgetall.bind(client());
     const grown = { firstSeenAt: T0, alerts: [...stale.alerts, { id: 'new', firing: true, at: T0 + 2 * DAY }] };
     const spy = vi.spyOn(client(), 'hgetall').mockImplementation(async (key) => {
       const value = await hgetall(key);
-      if (key === store.keys.alertGroups) await new RedisStore(backend.clients()[1], { prefix: backend.prefix }).setAlertGroup('g', grown, 'desk');
+      if (key === store.keys.alertGroups) await setGroup(new RedisStore(backend.clients()[1], { prefix: backend.prefix }), 'g', grown, 'desk');
       return value;
     });
     try {
@@ -112,7 +112,7 @@ describe('RedisStore', () => {
   it('leaves an alert raised again during a prune in its group', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
     const group = { firstSeenAt: T0, alerts: [{ id: 'outage', firing: false, at: T0 }] };
-    await store.setAlertGroup('g', group, 'on-call');
+    await setGroup(store, 'g', group, 'on-call');
     await store.putAlerts([alert('outage', T0)]);
     // A fetch raises the outage again between the prune's look at when it was raised and its write.
     const zmscore = client().zmscore.bind(client());
@@ -248,9 +248,9 @@ describe('RedisStore', () => {
   it('reports a Redis failure as a StoreError naming the operation, with the cause', async () => {
     const offline = testRedis({ lazyConnect: true, enableOfflineQueue: false });
     const store = new RedisStore(offline, { prefix: backend.prefix });
-    const err: unknown = await store.dueSources(T0 + MIN, 10).catch((e: unknown) => e);
+    const err: unknown = await store.dueSchedule(T0 + MIN, 10).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).message).toMatch(/^store: dueSources failed: /);
+    expect((err as StoreError).message).toMatch(/^store: dueSchedule failed: /);
     expect((err as StoreError).cause).toBeInstanceOf(Error);
     offline.disconnect();
   });
