@@ -1,5 +1,5 @@
 // Worker benchmark: end-to-end new items/s through Redis with one and with two `signpost worker` processes
-// (the built binary, dist/src/cli/main.js), next to the in-process core on the same input.
+// (the built binary, dist/jobs/main.js), next to the in-process core on the same input.
 //
 //   npm run build && npm run bench:worker     progress on stderr; the last line of stdout is one JSON object
 //   BENCH_SOURCES=20 BENCH_ITEMS=250 BENCH_RUNS=1 BENCH_PASSES=2 npm run bench:worker

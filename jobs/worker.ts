@@ -1,6 +1,7 @@
 import os from 'node:os';
 import cron from 'node-cron';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { defaultLogger } from '../src/cli/logger.js';
 import { formatProblem, MAX_HALF_LIFE_MS, watchWatchbook } from '../src/config/index.js';
 import { Fetcher } from '../src/fetch/index.js';
 import type { ReloadStatus } from '../src/model/reload.js';
@@ -46,12 +47,10 @@ export interface WorkerOptions {
 }
 
 export interface RunningWorker {
+  /** The watchbook running now: the web role beside the worker shows it rather than watching the files too. */
+  watchbook(): Watchbook;
   reloadStatus(): ReloadStatus;
   stop(): Promise<void>;
-}
-
-export function defaultLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['*.webhook', '*.secret', '*.password', '*.authorization', 'watchbook.receivers'], censor: '[secret]' } });
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
@@ -146,6 +145,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   ) : { stop: () => undefined, status: (): ReloadStatus => ({ ok: true, at: Date.now(), problems: [] }) };
 
   return {
+    watchbook: () => live.watchbook,
     reloadStatus: () => watcher.status(),
     stop: async () => {
       redisState.stop();

@@ -15,7 +15,7 @@ export interface CliRun {
   timedOut: boolean;
 }
 
-/** `node dist/src/cli/main.js ...args`, SIGNPOST_CONFIG removed, `env` added; killed after `timeoutMs`. */
+/** `node dist/jobs/main.js ...args`, SIGNPOST_CONFIG removed, `env` added; killed after `timeoutMs`. */
 export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
   const env = { ...process.env, ...opts.env };
   delete env.SIGNPOST_CONFIG;

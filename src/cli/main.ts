@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+// The `signpost` command: parse the arguments and run one command; the process entry is jobs/main.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Roles } from './roles.js';
 
 const USAGE = `Usage: signpost <command> [options]
 
@@ -45,7 +46,7 @@ type Values = Record<string, string | boolean | undefined>;
 interface Command {
   options: Options;
   positionals?: boolean;
-  run(values: Values, positionals: string[], config: string): Promise<number> | number;
+  run(values: Values, positionals: string[], config: string, roles: Roles): Promise<number> | number;
 }
 
 const CONFIG: Options = { config: { type: 'string', short: 'c' } };
@@ -57,8 +58,8 @@ const commands: Record<string, Command> = {
     options: { ...CONFIG, input: { type: 'string', short: 'i' }, explain: { type: 'boolean' } },
     run: async (v, _p, config) => (await import('./score.js')).runScore(config, v.input as string | undefined, v.explain === true),
   },
-  start: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config, { web: true }) },
-  worker: { options: CONFIG, run: async (_v, _p, config) => (await import('./worker.js')).runWorker(config) },
+  start: { options: CONFIG, run: async (_v, _p, config, roles) => (await import('./worker.js')).runWorker(config, roles, { web: true }) },
+  worker: { options: CONFIG, run: async (_v, _p, config, roles) => (await import('./worker.js')).runWorker(config, roles) },
   web: { options: CONFIG, run: async (_v, _p, config) => (await import('./web.js')).runWeb(config) },
   routes: {
     options: { ...CONFIG, expect: { type: 'string' } },
@@ -102,7 +103,8 @@ const commands: Record<string, Command> = {
   },
 };
 
-async function main(argv: string[]): Promise<number> {
+/** Run `signpost ...argv`; the exit code. `roles` are the parts the library does not own (the worker). */
+export async function main(argv: string[], roles: Roles): Promise<number> {
   const [name, ...rest] = argv;
   if (!name) {
     console.error(USAGE);
@@ -134,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const values = parsed.values as Values;
   const config = (values.config as string | undefined) ?? process.env.SIGNPOST_CONFIG ?? 'config';
-  return command.run(values, parsed.positionals, config);
+  return command.run(values, parsed.positionals, config, roles);
 }
 
 /** The usage lines of one command (with their continuations), as the full usage gives them. */
@@ -160,13 +162,3 @@ function version(): string {
   }
   return 'unknown';
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(`signpost: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  },
-);

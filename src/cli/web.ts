@@ -1,12 +1,13 @@
+// `signpost web`, and the web role that `signpost start` runs beside the worker.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { defaultLogger } from '../../jobs/worker.js';
 import { formatProblem, watchbookFingerprint, watchWatchbook } from '../config/index.js';
 import type { ReloadStatus } from '../model/reload.js';
 import type { Watchbook } from '../model/watchbook.js';
 import { connectRedis } from '../queue/index.js';
 import { authFromEnv, startWeb } from '../web/index.js';
 import { loadOrReport } from './load.js';
+import { defaultLogger } from './logger.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 export const DEFAULT_PORT = 8080;
@@ -18,25 +19,22 @@ export function webPort(env: NodeJS.ProcessEnv = process.env): number | undefine
   return /^\d+$/.test(text) && port >= 0 && port <= 65_535 ? port : undefined;
 }
 
+/** Where the web role takes the running watchbook from, and what the last reload found. */
+export interface WatchbookSource {
+  watchbook(): Watchbook;
+  reloadStatus(): ReloadStatus;
+}
+
 /**
- * The web role on PORT: its own Redis connection, and the watchbook kept fresh from disk. `reloadStatus`
- * (the worker's, under `signpost start`) replaces the role's own watcher status for /readyz.
+ * The web role on PORT, on its own Redis connection. Beside a worker (`signpost start`), `follow` is the
+ * worker: the role shows the watchbook the worker runs and its reload status, and does not watch the files
+ * itself (one watcher a process, so the two roles never run different watchbooks). Alone, it watches them.
  */
-export async function startWebRole(opts: { config: string; watchbook: Watchbook; port: number; log?: Logger; reloadStatus?: () => ReloadStatus; loadedFrom?: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startWebRole(opts: { config: string; watchbook: Watchbook; port: number; log?: Logger; follow?: WatchbookSource; loadedFrom?: string }): Promise<{ url: string; stop(): Promise<void> }> {
   const log = opts.log ?? defaultLogger();
   const redis = await connectRedis(process.env.REDIS_URL, { name: 'signpost-web' });
-  let current = opts.watchbook;
-  const watcher = watchWatchbook(
-    opts.config,
-    (wb) => {
-      current = wb;
-    },
-    (problems) => {
-      // The worker (in `start`) reports refused edits already; the web-only role says it once per edit.
-      if (!opts.reloadStatus) for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
-    },
-    { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
-  );
+  let watcher: ReturnType<typeof ownWatcher> | undefined;
+  const source: WatchbookSource = opts.follow ?? (watcher = ownWatcher(opts, log));
   const { auth, problem } = authFromEnv();
   if (problem && auth) log.warn(problem);
   try {
@@ -45,24 +43,40 @@ export async function startWebRole(opts: { config: string; watchbook: Watchbook;
       // A cluster client too: the web role uses only what both clients have (PING, the store, BullMQ).
       redis: redis as Redis,
       ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
-      watchbook: () => current,
-      reloadStatus: opts.reloadStatus ?? (() => watcher.status()),
+      watchbook: () => source.watchbook(),
+      reloadStatus: () => source.reloadStatus(),
       log,
       auth,
     });
     return {
       url: web.url,
       stop: async () => {
-        watcher.stop();
+        watcher?.stop();
         await web.close();
         await redis.quit().catch(() => redis.disconnect());
       },
     };
   } catch (err) {
-    watcher.stop();
+    watcher?.stop();
     redis.disconnect();
     throw err;
   }
+}
+
+/** The web-only role's own watcher: the watchbook kept fresh from disk, each refused edit logged once. */
+function ownWatcher(opts: { config: string; watchbook: Watchbook; loadedFrom?: string }, log: Logger): WatchbookSource & { stop(): void } {
+  let current = opts.watchbook;
+  const watcher = watchWatchbook(
+    opts.config,
+    (wb) => {
+      current = wb;
+    },
+    (problems) => {
+      for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
+    },
+    { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
+  );
+  return { watchbook: () => current, reloadStatus: () => watcher.status(), stop: () => watcher.stop() };
 }
 
 /** `signpost web`: only the web role (overview, job board, metrics, health), until SIGTERM or SIGINT. */

@@ -1,6 +1,8 @@
+// `signpost start` and `signpost worker`: the worker role (handed in by the process entry), and the web role beside it.
 import { watchbookFingerprint } from '../config/index.js';
-import { startWorker } from '../../jobs/worker.js';
 import { loadOrReport } from './load.js';
+import { defaultLogger } from './logger.js';
+import type { Roles } from './roles.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 /**
@@ -8,7 +10,7 @@ import { runUntilSignal } from './run-until-signal.js';
  * picture, until SIGTERM or SIGINT. Processes share only Redis: run more of them to share the work.
  * `start` (opts.web) also serves the web role on PORT beside the worker; `worker` is the worker only.
  */
-export async function runWorker(config: string, opts: { web?: boolean } = {}): Promise<number> {
+export async function runWorker(config: string, roles: Roles, opts: { web?: boolean } = {}): Promise<number> {
   // Loaded only for `start`: `worker` does not load the HTTP stack.
   const webRole = opts.web ? await import('./web.js') : undefined;
   const port = webRole?.webPort();
@@ -20,18 +22,21 @@ export async function runWorker(config: string, opts: { web?: boolean } = {}): P
   const loadedFrom = watchbookFingerprint(config);
   const watchbook = loadOrReport(config);
   if (!watchbook) return 1;
+  const log = defaultLogger();
   return runUntilSignal(async () => {
-    const worker = await startWorker({
+    const worker = await roles.startWorker({
       configPath: config,
       watchbook,
       loadedFrom,
+      log,
       ...(process.env.REDIS_URL && { redisUrl: process.env.REDIS_URL }),
       ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
     });
     if (!webRole || port === undefined) return worker;
     let web;
     try {
-      web = await webRole.startWebRole({ config, watchbook, port, loadedFrom, reloadStatus: () => worker.reloadStatus() });
+      // The worker's watcher is the process's only one: the web role follows the watchbook it runs.
+      web = await webRole.startWebRole({ config, watchbook, port, log, follow: worker });
     } catch (err) {
       await worker.stop();
       throw err;

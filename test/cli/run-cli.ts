@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// Helpers for the CLI tests: they run the built binary (dist/src/cli/main.js, from `npm run build`) as a user
+// Helpers for the CLI tests: they run the built binary (dist/jobs/main.js, from `npm run build`) as a user
 // would, from the repository root, so paths in messages are relative to it.
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const MAIN = 'dist/src/cli/main.js';
+export const MAIN = 'dist/jobs/main.js';
 export const FIXTURES = 'test/fixtures/cli';
 
 export interface CliResult {

@@ -16,7 +16,7 @@ if (process.cwd() !== ROOT) process.chdir(ROOT);
 
 const DIR = 'test/fixtures/broken';
 const B = `${DIR}/`;
-const CLI = 'dist/src/cli/main.js';
+const CLI = 'dist/jobs/main.js';
 const SECRET = 'hunter2-secret';
 // Given explicitly, so the machine's environment does not matter. SIGNPOST_TEST_MISSING_VAR is never set.
 const ENV = { SIGNPOST_TEST_SECRET: SECRET };

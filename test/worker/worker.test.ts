@@ -185,6 +185,10 @@ describe('the worker, twenty sources on real Redis', () => {
     expect(Object.keys(scheduled)).toHaveLength(SOURCES);
     await until('the new source polled', () => ((polls.get(SOURCES) ?? 0) > 0 ? true : undefined));
     expect(worker.reloadStatus().ok).toBe(true);
+    // What the web role beside it shows (signpost start): the watchbook the worker runs now.
+    const ids = worker.watchbook().sources.map((s) => s.id);
+    expect(ids).toContain(`s${SOURCES}`);
+    expect(ids).not.toContain('s0');
   }, 30_000);
 
   it('refuses a broken edit and keeps running the last good watchbook', async () => {
@@ -195,6 +199,7 @@ describe('the worker, twenty sources on real Redis', () => {
     const polled = polls.get(SOURCES) ?? 0;
     await until('polling to go on', () => ((polls.get(SOURCES) ?? 0) > polled ? true : undefined));
     expect(Object.keys(await store.scheduled()).sort()).toEqual(Object.keys(before).sort());
+    expect(worker.watchbook().sources.map((s) => s.id)).not.toContain('broken');
   }, 30_000);
 
   it('rides out Redis dropping its connections: it reconnects, and what arrives meanwhile is scored once', async () => {

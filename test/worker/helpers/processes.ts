@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN_JS = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
+export const MAIN_JS = fileURLToPath(new URL('../../../dist/jobs/main.js', import.meta.url));
 
 export interface LogLine {
   level?: number;
@@ -42,7 +42,7 @@ export interface SpawnOptions {
   command?: 'worker' | 'start' | 'web';
 }
 
-/** `node dist/src/cli/main.js worker --config DIR` (or `start`) with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
+/** `node dist/jobs/main.js worker --config DIR` (or `start`) with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
 export function spawnWorker(name: string, opts: SpawnOptions): WorkerProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'worker', '--config', opts.config], {
