@@ -1,8 +1,8 @@
 import { renderNotificationEmail, renderNotificationSlack, renderNotificationWebhook } from '../src/notify/index.js';
 import { QUEUE, type DeliverJob, type Job } from '../src/queue/index.js';
-import { countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
 import { channelsFor, sendOnce, type Sent } from '../src/pipeline/send-once.js';
 import type { DeliverContext } from './context.js';
+import { timed } from './timed.js';
 
 /**
  * Send one notification to one receiver, on each of its channels at most once (see sendOnce): a retry
@@ -10,14 +10,7 @@ import type { DeliverContext } from './context.js';
  * decision.
  */
 export async function deliverAlert(job: Job<DeliverJob>, ctx: DeliverContext): Promise<Delivered> {
-  const started = performance.now();
-  const counts: CounterIncrement[] = [];
-  try {
-    return await deliver(job, ctx);
-  } finally {
-    counts.push(...jobSeconds(QUEUE.deliver, (performance.now() - started) / 1000));
-    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
-  }
+  return timed(QUEUE.deliver, ctx, job, () => deliver(job, ctx));
 }
 
 /** The channels sent now, skipped (recorded already, or the receiver is gone) and found in doubt. */

@@ -5,8 +5,9 @@ import type { Item } from '../src/model/item.js';
 import { pollFailure, pollSource } from '../src/pipeline/poll.js';
 import { alertsAfterFetch, raiseAlerts } from '../src/pipeline/raise.js';
 import { jobId, QUEUE, UnrecoverableError, type FetchJob, type Job } from '../src/queue/index.js';
-import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
+import { timed } from './timed.js';
 import { deliverNow } from './notify-now.js';
 import { intervalFor, nextCheck } from '../src/pipeline/schedule.js';
 
@@ -26,15 +27,7 @@ export interface FetchOutcome {
  * recorded and backed off, and the job succeeds. Anything else throws, and BullMQ retries.
  */
 export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
-  const started = performance.now();
-  const counts: CounterIncrement[] = [];
-  try {
-    return await fetchAndRecord(job, ctx);
-  } finally {
-    // Counted once the job is done, in one write, and never failing it.
-    counts.push(...jobSeconds(QUEUE.fetch, (performance.now() - started) / 1000));
-    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
-  }
+  return timed(QUEUE.fetch, ctx, job, () => fetchAndRecord(job, ctx));
 }
 
 async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { Notification } from '../src/model/alert.js';
 import { notificationsDueFor, type GroupRef } from '../src/pipeline/dispatch.js';
-import { jobId, type Job } from '../src/queue/index.js';
+import { jobId, QUEUE, type Job } from '../src/queue/index.js';
 import type { WakeJob } from '../src/queue/queues.js';
 import type { JobContext } from './context.js';
+import { timed } from './timed.js';
 
 /** One delivery job per notification, in one round trip; its id is the notification's, so a second decision adds nothing. */
 export async function enqueueDeliveries(ctx: JobContext, notifications: readonly Notification[]): Promise<void> {
@@ -41,6 +42,6 @@ export async function deliverNow(ctx: JobContext, groups: readonly GroupRef[]): 
 
 /** A wake job: the groups whose timers ended, decided again. */
 export async function wake(job: Job<WakeJob>, ctx: JobContext): Promise<{ notifications: number }> {
-  if (!Array.isArray(job.data.groups)) return { notifications: 0 };
-  return { notifications: await deliverNow(ctx, job.data.groups) };
+  // On the tick queue, so timed as the tick's.
+  return timed(QUEUE.tick, ctx, job, async () => ({ notifications: Array.isArray(job.data.groups) ? await deliverNow(ctx, job.data.groups) : 0 }));
 }

@@ -1,20 +1,14 @@
 import type { UnmatchedItem } from '../src/model/feedback.js';
 import { evaluateItems, type Evaluated } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';
-import { COUNTED_TTL_MS, COUNTER, countQuietly, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { COUNTED_TTL_MS, COUNTER, countQuietly, type CounterIncrement } from '../src/store/index.js';
 import type { JobContext } from './context.js';
+import { timed } from './timed.js';
 import { deliverNow } from './notify-now.js';
 
 /** Score a fetched batch: new items only (the seen-set decides), their evidence, the scenario picture, and the alerts they raise. */
 export async function scoreItems(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {
-  const started = performance.now();
-  const counts: CounterIncrement[] = [];
-  try {
-    return await score(job, ctx);
-  } finally {
-    counts.push(...jobSeconds(QUEUE.score, (performance.now() - started) / 1000));
-    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
-  }
+  return timed(QUEUE.score, ctx, job, () => score(job, ctx));
 }
 
 async function score(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: number; evidence: number }> {

@@ -1,9 +1,10 @@
 import { buildDigest, type FlaggedRule } from '../src/pipeline/digest.js';
 import { renderDigestEmail, renderDigestSlack, renderDigestWebhook } from '../src/notify/index.js';
 import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';
-import { countQuietly, flaggedRules, jobSeconds, type CounterIncrement } from '../src/store/index.js';
+import { flaggedRules } from '../src/store/index.js';
 import { channelsFor, sendOnce } from '../src/pipeline/send-once.js';
 import type { DeliverContext } from './context.js';
+import { timed } from './timed.js';
 
 /**
  * Send a receiver's digest: what it collected since the last one, the picture and its change, source
@@ -12,14 +13,7 @@ import type { DeliverContext } from './context.js';
  * The collection is cleared, and the mark moved, only once every channel went.
  */
 export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
-  const started = performance.now();
-  const counts: CounterIncrement[] = [];
-  try {
-    return await digestAndSend(job, ctx);
-  } finally {
-    counts.push(...jobSeconds(QUEUE.digest, (performance.now() - started) / 1000));
-    await countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
-  }
+  return timed(QUEUE.digest, ctx, job, () => digestAndSend(job, ctx));
 }
 
 /** The rules the analysts' judgements flag; none when feedback cannot be read (the digest goes anyway). */

@@ -1,8 +1,9 @@
 import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
-import { jobId, type Job, type TickJob } from '../src/queue/index.js';
+import { jobId, QUEUE, type Job, type TickJob } from '../src/queue/index.js';
 import type { JobContext } from './context.js';
+import { timed } from './timed.js';
 import { checkSchedule } from '../src/pipeline/schedule.js';
 import { enqueueDeliveries } from './notify-now.js';
 import { forLog } from './score-items.js';
@@ -41,6 +42,10 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
  * notification's.
  */
 export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
+  return timed(QUEUE.tick, ctx, job, () => tickOnce(job, ctx));
+}
+
+async function tickOnce(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
   // A schedule Redis lost is rebuilt before it is read (schedule.ts checkSchedule: one call when all is well).
   await checkSchedule(ctx.store, ctx.live.watchbook, ctx.now(), ctx.log);
   const due = await enqueueDue(ctx, job.data.everyMs ?? 5_000);
