@@ -3,7 +3,7 @@ import type { Fetcher } from '../src/fetch/index.js';
 import type { SendContext } from '../src/pipeline/send-once.js';
 import type { Queues } from '../src/queue/index.js';
 import type { FeedbackStore, Store } from '../src/store/index.js';
-import type { Live } from './live.js';
+import type { Live } from '../src/pipeline/live.js';
 
 /** What every job handler gets: the shared parts of one worker process. */
 export interface JobContext {

@@ -15,7 +15,7 @@ import { FeedbackStore, normalizePrefix, RedisStore } from '../src/store/index.j
 import type { DeliverContext } from './context.js';
 import { deliverAlert } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
-import { Live } from './live.js';
+import { Live } from '../src/pipeline/live.js';
 import { scoreItems } from './score-items.js';
 import { sendDigest } from './send-digest.js';
 import { wake } from './notify-now.js';

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../jobs/context.js';
-import { Live } from '../../jobs/live.js';
+import { Live } from '../../src/pipeline/live.js';
 import { deliverNow, wake } from '../../jobs/notify-now.js';
 import { Fetcher } from '../../src/fetch/index.js';
 import type { Alert } from '../../src/model/alert.js';

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { fetchSource } from '../../jobs/fetch-source.js';
-import { Live } from '../../jobs/live.js';
+import { Live } from '../../src/pipeline/live.js';
 import { nextCheck } from '../../src/pipeline/schedule.js';
 import { Fetcher } from '../../src/fetch/index.js';
 import type { Watchbook } from '../../src/model/watchbook.js';

@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { JobContext } from '../../jobs/context.js';
-import { Live } from '../../jobs/live.js';
+import { Live } from '../../src/pipeline/live.js';
 import { tick } from '../../jobs/tick.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { Fetcher } from '../../src/fetch/index.js';

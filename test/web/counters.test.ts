@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSource } from '../../jobs/fetch-source.js';
-import { Live } from '../../jobs/live.js';
+import { Live } from '../../src/pipeline/live.js';
 import { scoreItems } from '../../jobs/score-items.js';
 import type { JobContext } from '../../jobs/context.js';
 import { Fetcher } from '../../src/fetch/index.js';

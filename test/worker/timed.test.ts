@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Live } from '../../jobs/live.js';
+import { Live } from '../../src/pipeline/live.js';
 import { wake } from '../../jobs/notify-now.js';
 import { timed } from '../../jobs/timed.js';
 import { openQueues, QUEUE, type Job } from '../../src/queue/index.js';

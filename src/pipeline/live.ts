@@ -1,5 +1,6 @@
-import type { Source, Watchbook } from '../src/model/watchbook.js';
-import { Matcher } from '../src/rules/index.js';
+// The running watchbook of a process and its compiled matcher, swapped as one on hot reload.
+import type { Source, Watchbook } from '../model/watchbook.js';
+import { Matcher } from '../rules/index.js';
 
 /**
  * The running watchbook and its compiled matcher, swapped together in one assignment on reload, so a job
