@@ -1,7 +1,13 @@
 // A soak: many sources polled every minute, most answering 304 (their ETag unchanged), a few (one in
 // twenty a minute) with a new item that alerts. After warm-up, the worker's resident memory (VmRSS from
-// /proc) must stay flat (under 5 % growth from the end of warm-up to the end) and Redis memory bounded
-// (used_memory on a redis-server of the scenario's own); every new item must alert once.
+// /proc) must stay flat (under 5 % growth from the two minutes after warm-up to the last two) and Redis
+// memory bounded (used_memory on a redis-server of the scenario's own); every new item must alert once.
+//
+// The soak is the same size in the scaled suite: a worker's heap rises and falls with its garbage
+// collector, a cycle of a minute or two at 2,000 sources (old space filling to about 2.5 times what is
+// live, then collected), and longer with fewer sources. Means over two-minute windows take whole cycles,
+// so they compare what the worker holds, not where in a cycle a sample fell; a shorter run has no such
+// windows to compare.
 import { readFileSync } from 'node:fs';
 import { item } from '../lib/book.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -10,8 +16,8 @@ import { sample, sleep, tally, waitUntil } from '../lib/tally.js';
 import { started, startWorld } from '../lib/world.js';
 
 const SAMPLE_EVERY_MS = 5_000;
-/** Samples averaged at the end of warm-up and at the end, so one GC cycle does not decide. */
-const WINDOW_MS = 20_000;
+/** Samples averaged just after warm-up and at the end: whole garbage collection cycles (see above). */
+const WINDOW_MS = 120_000;
 const RSS_GROWTH = 0.05;
 const MIB = 1024 * 1024;
 
@@ -21,9 +27,9 @@ const mib = (n: number): string => `${(n / MIB).toFixed(1)} MiB`;
 
 export const scenario: Scenario = {
   name: 'soak-304',
-  budgetMs: { scaled: 300_000, full: 900_000 },
-  async run({ full, deadline, scope, log }) {
-    const size = full ? { sources: 2000, minutes: 10, warmMs: 180_000, redisBound: 64 * MIB } : { sources: 200, minutes: 2, warmMs: 60_000, redisBound: 16 * MIB };
+  budgetMs: { scaled: 900_000, full: 900_000 },
+  async run({ deadline, scope, log }) {
+    const size = { sources: 2000, minutes: 10, warmMs: 180_000, redisBound: 64 * MIB };
     const redis = scope.defer('own redis-server', await startOwnRedis(), (r) => r.close());
     const world = await startWorld({ sources: size.sources, every: '1m', rules: size.minutes + 1, redisUrl: redis.url }, scope);
     const t0 = Date.now();
@@ -49,7 +55,7 @@ export const scenario: Scenario = {
     }
     const warmEnd = t0 + size.warmMs;
     const at = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at <= to);
-    const warm = at(warmEnd - WINDOW_MS, warmEnd);
+    const warm = at(warmEnd, warmEnd + WINDOW_MS);
     const last = at(end - WINDOW_MS, end);
     const rss = { warm: mean(warm.map((s) => s.rss)), end: mean(last.map((s) => s.rss)), peak: Math.max(...samples.map((s) => s.rss)) };
     const red = { warm: mean(warm.map((s) => s.redis)), end: mean(last.map((s) => s.redis)) };
