@@ -2,13 +2,17 @@
 // its links made absolute, every link absolute http(s).
 import { load } from 'cheerio';
 import { capDepth } from './html-depth.js';
+import { simpleHtmlText } from './simple-html.js';
 
 const BLOCK_END = /<(?:br|hr)\b[^>]*>|<\/(?:p|div|li|h[1-6]|tr|td|th|blockquote|section|article|pre|dd|dt)\s*>/gi;
 
 /** The readable text of an HTML fragment: scripts and styles dropped, blocks separated, spaces collapsed. */
 export function plainText(html: string): string {
   if (!/[<&]/.test(html)) return collapse(html);
-  const $ = load(capDepth(html).html.replace(BLOCK_END, '$& '), null, false);
+  const spaced = capDepth(html).html.replace(BLOCK_END, '$& ');
+  const simple = simpleHtmlText(spaced);
+  if (simple !== undefined) return collapse(simple);
+  const $ = load(spaced, null, false);
   $('script, style, noscript, template').remove();
   return collapse($.root().text());
 }
