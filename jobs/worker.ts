@@ -27,6 +27,14 @@ import { tick } from './tick.js';
 // process's timer, not kept as a BullMQ repeatable job, so a Redis that lost its data gets ticks again at
 // once, and the first tick rebuilds the schedule (schedule.ts checkSchedule).
 
+/**
+ * Fetch jobs a process runs at once. A fetch mostly waits: on its host's politeness pause (a first poll
+ * reads robots.txt, then waits a second before the feed) and on the network; a slot is held all the while,
+ * so 8 left hosts idle while the ninth source waited for a pause elsewhere to end (20,000 sources on 200
+ * hosts took half a minute to read their robots.txt). Parsing is the only CPU a fetch spends.
+ */
+export const FETCH_CONCURRENCY = 32;
+
 export interface WorkerOptions {
   configPath: string;
   watchbook: Watchbook;
@@ -96,7 +104,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const workers = [
     // The tick queue also carries wake jobs: alert groups to decide again when their wait ends (notify-now.ts).
     new Worker<TickJob | WakeJob>(QUEUE.tick, (job) => (job.name === 'wake' ? wake(job as Job<WakeJob>, ctx) : tick(job as Job<TickJob>, ctx)), { connection: redis, prefix, concurrency: 1 }),
-    new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? 8 }),
+    new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? FETCH_CONCURRENCY }),
     new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: 1 }),
     new Worker<DeliverJob>(QUEUE.deliver, (job) => deliverAlert(job, ctx), {
       connection: redis,
