@@ -26,31 +26,41 @@ export function nextCheck(due: number | undefined, every: number, now: number): 
 }
 
 /**
- * Bring the schedule in line with the watchbook: new sources due at once, removed ones dropped, and a
- * source whose interval shrank brought forward to at most one interval from now. Idempotent: every
- * process runs it at start and on reload.
+ * The most a new source waits behind the one before it for its first check. Many sources new at once (a
+ * first start, a big edit, a rebuilt schedule) are spread evenly over their interval, at the rate they will
+ * keep: 20,000 at 5 minutes come due 15 ms apart instead of all at once (a backlog the ticks took minutes to
+ * drain, and a burst of robots.txt requests). A few are polled within a second: twenty hourly ones 20 ms
+ * apart, not three minutes.
+ */
+export const FIRST_CHECK_STEP_MS = 20;
+
+/** When the n-th (0-based) of `count` new sources is first due: spread over its interval, FIRST_CHECK_STEP_MS apart at most. */
+export function firstCheck(n: number, count: number, every: number, now: number): number {
+  return now + Math.floor(n * Math.min(FIRST_CHECK_STEP_MS, every / count));
+}
+
+/** Schedule writes sent together: one round trip each batch instead of one per source. */
+const WRITE_BATCH = 1_000;
+
+/**
+ * Bring the schedule in line with the watchbook: new sources due over the next moments (firstCheck),
+ * removed ones dropped, and a source whose interval shrank brought forward to at most one interval from
+ * now. Idempotent: every process runs it at start and on reload.
  */
 export async function reconcileSchedule(store: Store, watchbook: Watchbook, now: number): Promise<{ added: string[]; removed: string[] }> {
   const scheduled = await store.scheduled();
   const wanted = new Map(watchbook.sources.map((s) => [s.id, s]));
-  const added: string[] = [];
-  const removed: string[] = [];
+  const added = watchbook.sources.filter((s) => scheduled[s.id] === undefined);
+  const writes: (() => Promise<void>)[] = added.map((source, n) => () => store.schedule(source.id, firstCheck(n, added.length, intervalFor(source, watchbook, now), now)));
   for (const [id, source] of wanted) {
     const at = scheduled[id];
-    if (at === undefined) {
-      await store.schedule(id, now);
-      added.push(id);
-    } else if (at > now + intervalFor(source, watchbook, now)) {
-      await store.schedule(id, now + intervalFor(source, watchbook, now));
-    }
+    const every = intervalFor(source, watchbook, now);
+    if (at !== undefined && at > now + every) writes.push(() => store.schedule(id, now + every));
   }
-  for (const id of Object.keys(scheduled)) {
-    if (!wanted.has(id)) {
-      await store.unschedule(id);
-      removed.push(id);
-    }
-  }
-  return { added, removed };
+  const removed = Object.keys(scheduled).filter((id) => !wanted.has(id));
+  writes.push(...removed.map((id) => () => store.unschedule(id)));
+  for (let at = 0; at < writes.length; at += WRITE_BATCH) await Promise.all(writes.slice(at, at + WRITE_BATCH).map((write) => write()));
+  return { added: added.map((s) => s.id), removed };
 }
 
 /** What checkSchedule found: all well, sources missing from the schedule, or Redis's data lost. */
