@@ -2,6 +2,7 @@
 // the XML declaration or the HTML <meta> tag, else UTF-8. Every claim is checked against the bytes, because
 // servers and feeds lie: a wrong claim is corrected and reported as a warning, and a body that no charset
 // turns into text fails as `bad-charset` instead of passing mojibake on.
+import { isUtf8 } from 'node:buffer';
 import { FetchError } from './errors.js';
 
 export interface DecodedBody {
@@ -54,8 +55,10 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody
   }
   if (!claimed || claimed.charset === 'utf-8') {
     if (utf16) return done(decodeWith(utf16, bytes), utf16);
+    // isUtf8 (simdutf) answers the common case at memory speed; the byte-by-byte count is for the rest.
+    // Buffer's UTF-8 decode is TextDecoder's without the BOM handling, and there is no BOM here (see above).
+    if (isUtf8(bytes)) return done(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), 'utf-8');
     const scan = scanUtf8(bytes);
-    if (scan.invalid === 0) return done(decodeWith('utf-8', bytes), 'utf-8');
     // Mostly UTF-8 with a few stray bytes; else not UTF-8 at all: a single-byte charset named by a later
     // claim, else a guess from the bytes.
     if (scan.multibyte > scan.invalid) return done(decodeUtf8(bytes, claimed ? `the ${claimed.from}` : 'default', warnings), 'utf-8');
@@ -72,8 +75,7 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody
 
   // A single-byte (or legacy multi-byte) charset is claimed. Valid UTF-8 with multi-byte sequences is
   // practically never an accident, so it beats the claim.
-  const scan = scanUtf8(bytes);
-  if (scan.invalid === 0 && scan.multibyte > 0) {
+  if (isUtf8(bytes) && hasHighByte(bytes)) {
     warnings.push(`charset: the ${claimed.from} says ${claimed.label}, but the body is UTF-8; decoded it as UTF-8`);
     return done(decodeWith('utf-8', bytes), 'utf-8');
   }
@@ -132,12 +134,18 @@ function sniffUtf16(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 
 /** The charset an XML declaration or HTML meta tag names, read from the document's ASCII-compatible head. */
 function documentClaim(bytes: Uint8Array): Claim | undefined {
-  const head = String.fromCharCode(...bytes.subarray(0, 4096));
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 4096)).toString('latin1'); // a char per byte
   const xml = /<\?xml[^>]*?\bencoding\s*=\s*["']?([A-Za-z0-9._:-]+)/i.exec(head.slice(0, 1024));
   if (xml) return { label: xml[1]!, from: 'XML declaration' };
   if (!/<html|<head|<!doctype html/i.test(head)) return undefined;
   const meta = /<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(head);
   return meta ? { label: meta[1]!, from: 'meta tag' } : undefined;
+}
+
+/** Whether any byte is outside ASCII: in valid UTF-8, whether there is a multi-byte sequence. */
+function hasHighByte(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return true;
+  return false;
 }
 
 /** Count valid multi-byte UTF-8 sequences and bytes that belong to no valid sequence. */
@@ -176,7 +184,7 @@ function utf8SequenceLength(b: Uint8Array, i: number): number {
  * sequences decode as UTF-8, each stray byte in the single-byte charset its neighbours suggest.
  */
 function decodeUtf8(bytes: Uint8Array, from: string, warnings: string[]): string {
-  if (scanUtf8(bytes).invalid === 0) return decodeWith('utf-8', bytes);
+  if (isUtf8(bytes)) return decodeWith('utf-8', bytes);
   const stray: number[] = [];
   const spans: [number, number][] = [];
   for (let i = 0; i < bytes.length; ) {
@@ -245,8 +253,15 @@ function bestCyrillic(b: Uint8Array, preferred: string): string {
 // is ours. 0x81, 0x8D, 0x8F, 0x90 and 0x9D are undefined and stay C1 controls, as in the standard.
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 
+// One decoder per charset: decode() without { stream } keeps no state between calls.
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
+
 function decodeWith(charset: string, bytes: Uint8Array): string {
-  if (charset !== 'windows-1252') return new TextDecoder(charset).decode(bytes);
+  if (charset !== 'windows-1252') {
+    let decoder = decoders.get(charset);
+    if (!decoder) decoders.set(charset, (decoder = new TextDecoder(charset)));
+    return decoder.decode(bytes);
+  }
   let out = '';
   for (let i = 0; i < bytes.length; i += 8192) {
     const chunk = Array.from(bytes.subarray(i, i + 8192), (c) => (c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c)));
