@@ -17,6 +17,12 @@ export interface CleanXml {
 
 // Characters XML 1.0 forbids (section 2.2), and halves of surrogate pairs standing alone.
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// What ILLEGAL could match at all, without its look-arounds: a cheap test that spares most documents the replace.
+const MAYBE_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+// A "&" that is not one of XML's five entities: only these can need fixing (numeric references are checked).
+const AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)(?:(#\d+|#x[\da-fA-F]+|[A-Za-z_][\w.-]*);)?/g;
+// A start tag with something after its name (a space or a "/"): the only ones quoteAttributes may change.
+const TAG_WITH_ATTRIBUTES = /<[A-Za-z_][^<>\s/]*[\s/][^<>]*>/g;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // The most characters a DOCTYPE's internal entities may add to a document, in all. A 1 MB entity used 600
 // times passed V8's string limit and threw a RangeError out of the parser; a real feed adds a few bytes.
@@ -27,7 +33,7 @@ const PROTECTED = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S
 export function cleanXml(input: string): CleanXml {
   const warnings: string[] = [];
   let illegal = 0;
-  const text = input.replace(ILLEGAL, () => {
+  const text = !MAYBE_ILLEGAL.test(input) ? input : input.replace(ILLEGAL, () => {
     illegal++;
     return '';
   });
@@ -56,7 +62,7 @@ export function cleanXml(input: string): CleanXml {
   const fixed = { entities: 0, ampersands: 0, expanded: 0 };
   xml = mapOutsideProtected(xml, (part) => {
     let s = fixEntities(part, prolog.entities, fixed);
-    s = s.replace(/<[A-Za-z_][^<>]*>/g, quoteAttributes);
+    s = s.replace(TAG_WITH_ATTRIBUTES, quoteAttributes);
     if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
     return s;
   });
@@ -122,7 +128,8 @@ export function mapOutsideProtected(xml: string, fn: (part: string) => string): 
 }
 
 function fixEntities(s: string, declared: Map<string, string>, count: { entities: number; ampersands: number; expanded: number }): string {
-  return s.replace(/&(?:(#\d+|#x[\da-fA-F]+|[A-Za-z_][\w.-]*);)?/g, (whole, ref: string | undefined) => {
+  if (!s.includes('&')) return s;
+  return s.replace(AMPERSAND, (whole, ref: string | undefined) => {
     if (ref === undefined) {
       count.ampersands++;
       return '&amp;';
