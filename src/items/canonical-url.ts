@@ -76,15 +76,24 @@ function cleanQuery(search: string, hosts: ReadonlySet<string>): string {
   return kept.map((k) => k.piece).join('&');
 }
 
-function parse(url: string, base?: string): URL | undefined {
-  let baseUrl: URL | undefined;
-  if (base !== undefined) {
-    try {
-      baseUrl = new URL(base);
-    } catch {
-      baseUrl = undefined; // a bad base must not spoil an absolute link
-    }
+// The last base parsed: the links of one feed all resolve against its URL, which need not be read each time.
+// Only ever passed to new URL as a base, never changed.
+let lastBase: { text: string; url: URL | undefined } | undefined;
+
+function parseBase(base: string): URL | undefined {
+  if (lastBase?.text === base) return lastBase.url;
+  let url: URL | undefined;
+  try {
+    url = new URL(base);
+  } catch {
+    url = undefined; // a bad base must not spoil an absolute link
   }
+  lastBase = { text: base, url };
+  return url;
+}
+
+function parse(url: string, base?: string): URL | undefined {
+  const baseUrl = base === undefined ? undefined : parseBase(base);
   try {
     return new URL(url, baseUrl);
   } catch {
@@ -106,7 +115,7 @@ export function canonicalUrl(url: string, base?: string): string | undefined {
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   if (u.search !== '') {
     const hosts = new Set([u.hostname.replace(/^www\./, '')]);
-    const baseHost = base !== undefined ? parse(base)?.hostname : undefined;
+    const baseHost = base !== undefined ? parseBase(base)?.hostname : undefined;
     if (baseHost) hosts.add(baseHost.replace(/^www\./, ''));
     const query = cleanQuery(u.search, hosts);
     u.search = query === '' ? '' : `?${query}`;

@@ -18,7 +18,7 @@ import type { Item, RawEntry } from '../model/item.js';
 import type { Source } from '../model/watchbook.js';
 import { canonicalUrl } from './canonical-url.js';
 import { htmlToText } from './html-text.js';
-import { chooseBasis, type KeyBasis, keyFrom, ownLink, usableGuid } from './key.js';
+import { chooseBasis, type KeyBasis, keyFrom, usableGuid } from './key.js';
 import { fingerprint } from './simhash.js';
 
 /** The longest derived summary, in characters, before "…". */
@@ -85,7 +85,11 @@ function checkFetchedAt(fetchedAt: Date): void {
   }
 }
 
-function draft(entry: RawEntry, source: Source, fetchedAt: Date): Draft | undefined {
+/**
+ * `sourcePage` is the canonical URL of the source (the same for every entry of a fetch): a link to it names
+ * no item (key.ts, ownLink).
+ */
+function draft(entry: RawEntry, source: Source, fetchedAt: Date, sourcePage: string | undefined): Draft | undefined {
   const content = htmlToText(str(entry.content));
   const ownSummary = htmlToText(str(entry.summary));
   const summary = ownSummary !== '' ? ownSummary : truncate(content, SUMMARY_CHARS);
@@ -99,7 +103,7 @@ function draft(entry: RawEntry, source: Source, fetchedAt: Date): Draft | undefi
   const guid = usableGuid(entry.guid);
   const linkUrl = canonicalUrl(str(entry.link), source.url);
   const url = linkUrl ?? (guid !== undefined ? canonicalUrl(guid) : undefined);
-  const basis = chooseBasis(entry, guid, ownLink(entry.link, source.url));
+  const basis = chooseBasis(entry, guid, linkUrl !== undefined && linkUrl === sourcePage ? undefined : linkUrl);
   const date = dateOf(entry.published, fetchedAt);
   const item: Item = {
     key: keyFrom(source.id, basis),
@@ -130,7 +134,7 @@ function anchorOf(link: string, base: string): string {
 /** The Item of an entry, or undefined when it has neither title nor text. */
 export function toItem(entry: RawEntry, source: Source, fetchedAt: Date): Item | undefined {
   checkFetchedAt(fetchedAt);
-  return draft(entry, source, fetchedAt)?.item;
+  return draft(entry, source, fetchedAt, canonicalUrl(source.url))?.item;
 }
 
 /**
@@ -158,10 +162,11 @@ export function toItems(entries: readonly RawEntry[], source: Source, fetchedAt:
   checkFetchedAt(fetchedAt);
   const drafts: Draft[] = [];
   let skipped = 0;
+  const sourcePage = canonicalUrl(source.url);
   for (const entry of entries) {
     let d: Draft | undefined;
     try {
-      d = draft(entry, source, fetchedAt);
+      d = draft(entry, source, fetchedAt, sourcePage);
     } catch {
       d = undefined; // a bug on one entry must not cost the others; it shows in `skipped`
     }
