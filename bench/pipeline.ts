@@ -14,9 +14,12 @@
 // - pipeline_items_per_s: the same feeds through BullMQ and Redis with 1 and 2 worker processes, from the
 //   first "Worker started" until every item is scored and checked (bench/lib/worker-run.ts; the processes
 //   run as shipped, so each source's robots.txt and the 1 s politeness pause before its feed are in it).
+//   Each source is served on a loopback server of its own, as real sources sit on hosts of their own: the
+//   fetcher's politeness is per host:port, so the sources' pauses run side by side, not one after another.
 //   efficiency: the 2-process figure over the floor.
 // - time_to_alert_ms: bench/lib/time-to-alert.ts, over BENCH_ALERTS (250) alerts.
-// - sources, polls_per_s, tick_lag_ms, poll_period_error, rss_mb: bench/lib/scale.ts.
+// - sources, polls_per_s, tick_lag_ms, poll_period_error, rss_mb: bench/lib/scale.ts. tick_lag_ms is the
+//   steady state; the start-up's lag (every process reading robots.txt of each host) is on stderr.
 // - redis_bytes_per_seen_item: MEMORY USAGE of the seen-set after the 2-process run over the items in it.
 //
 // BENCH_SOURCES, BENCH_ITEMS (throughput input), BENCH_ALERTS, BENCH_SCALE_SOURCES, BENCH_SCALE_HOSTS,
