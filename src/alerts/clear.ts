@@ -1,6 +1,3 @@
-import type { IndicatorStatus } from '../model/evidence.js';
-import type { Watchbook } from '../model/watchbook.js';
-
 // Alerts that fire while a condition holds and resolve when it clears, as Alertmanager's do (a Prometheus
 // rule sends its alert while the expression holds, then once more with endsAt when it no longer does):
 //
@@ -14,6 +11,9 @@ import type { Watchbook } from '../model/watchbook.js';
 // fires once, and resolves a day later on its own (pipeline/dispatch.ts), as an Alertmanager alert without
 // endsAt does after resolve_timeout. So does a condition whose subject left the watchbook (a scenario without
 // thresholds, an indicator or a source removed): nothing would ever clear it. Ids are those of make.ts.
+
+import type { IndicatorStatus } from '../model/evidence.js';
+import type { Watchbook } from '../model/watchbook.js';
 
 /** The parts of an alert id that say what fired: kind, subject (scenario, indicator, source) and state. */
 export interface AlertIdParts {

@@ -1,9 +1,9 @@
-import { CronExpressionParser } from 'cron-parser';
-
 // When a digest's cron schedule fires, computed rather than timed: the tick asks "did the schedule fire
 // between the last look and now?", so any process can answer it and the answer does not depend on a timer
 // having run in this process. cron-parser supplies the cron semantics and the time zone, DST included;
 // config/cron.ts validates with the same parser, so a schedule that loads is one this can answer.
+
+import { CronExpressionParser } from 'cron-parser';
 
 const MINUTE = 60_000;
 /** Looking further back than this is a process that was away; the digest then goes at once, once. */

@@ -1,5 +1,3 @@
-import { GROUP_BY_ALL, type MatchedRoute, type RouteTimers } from './route.js';
-
 // Aggregation groups and the "send now?" decision, after Alertmanager's dispatcher (dispatch/dispatch.go)
 // and DedupStage (notify/dedup_stage.go, `needsUpdate`), as one pure function of the group, the send-log
 // of one (group, receiver) and the time. The timeline of a group:
@@ -13,6 +11,8 @@ import { GROUP_BY_ALL, type MatchedRoute, type RouteTimers } from './route.js';
 // - Nothing new: send again once repeat_interval has passed since the last send, rounded up to a tick as
 //   Alertmanager does (its #3370); nothing at all when nothing is firing.
 // Only firing alerts notify; resolved ones are not announced (no send_resolved) and stop the repeats.
+
+import { GROUP_BY_ALL, type MatchedRoute, type RouteTimers } from './route.js';
 
 /** One alert as its group sees it. `at`: when it last fired or resolved. */
 export interface GroupAlert {

@@ -1,6 +1,3 @@
-import type { InhibitRule } from '../model/watchbook.js';
-import { matchesMatchers } from './route.js';
-
 // Inhibition, after Alertmanager's inhibitor (inhibit/inhibit.go, `Inhibitor.Mutes`): an alert matching a
 // rule's target_matchers is muted while an alert matching its source_matchers fires and both carry the same
 // value for every `equal` label. A label missing on both sides counts as equal (both read as ''), as in
@@ -9,6 +6,9 @@ import { matchesMatchers } from './route.js';
 //
 // Which alerts fire is the caller's to say (pipeline/dispatch.ts: the firing alerts of the aggregation groups
 // and the batch being dispatched); this is only the matching, pure.
+
+import type { InhibitRule } from '../model/watchbook.js';
+import { matchesMatchers } from './route.js';
 
 type Labels = Readonly<Record<string, string>>;
 

@@ -1,10 +1,3 @@
-import type { Alert } from '../model/alert.js';
-import type { Evidence, IndicatorStatus, ScenarioAlertState } from '../model/evidence.js';
-import { redactText, redactUrl } from '../model/redact.js';
-import type { SourceHealth } from '../model/source-health.js';
-import type { Indicator, Scenario, Source, Watchbook } from '../model/watchbook.js';
-import { formatMs, iso } from './format.js';
-
 // Alerts from what the pipeline produces. Each id is derived from what fired and the state it fired from,
 // never from the time it was computed, so a job retried on the same stored picture makes the same alert,
 // which groups and send-logs then hold once:
@@ -23,6 +16,13 @@ import { formatMs, iso } from './format.js';
 // that apply. Every alert has a severity, so routes and silences on it see every kind: a scenario firing is
 // `high`, its clearing `info`; an overdue indicator `low`, other indicator changes `info`; a source outage
 // `low` (it is for on-call, not for the desk's urgent channel).
+
+import type { Alert } from '../model/alert.js';
+import type { Evidence, IndicatorStatus, ScenarioAlertState } from '../model/evidence.js';
+import { redactText, redactUrl } from '../model/redact.js';
+import type { SourceHealth } from '../model/source-health.js';
+import type { Indicator, Scenario, Source, Watchbook } from '../model/watchbook.js';
+import { formatMs, iso } from './format.js';
 
 export interface Probabilities {
   /** Scenario probabilities before the evidence was counted. */

@@ -1,6 +1,3 @@
-import type { LabelMatcher, Route } from '../model/watchbook.js';
-import { formatMs } from './format.js';
-
 // The routing tree, as Prometheus Alertmanager walks it (dispatch/route.go, `Route.Match`):
 //
 //   - every alert enters at the root; a node whose `match` fails takes nothing below it;
@@ -14,6 +11,9 @@ import { formatMs } from './format.js';
 // `matchers` are Alertmanager's (`severity=~"high|critical"`, `kind!="match"`), all of which must hold
 // too; a regex must match the whole value (Alertmanager anchors it as ^(?:...)$). The loader vetted each
 // regex (config/labels.ts); here they are only compiled, once each.
+
+import type { LabelMatcher, Route } from '../model/watchbook.js';
+import { formatMs } from './format.js';
 
 /** Alertmanager's defaults (docs/configuration.md, `<route>`). */
 export const DEFAULT_GROUP_WAIT_MS = 30_000;

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { LabelMatcher, Silence } from '../model/watchbook.js';
-import { matchesLabels, matchesMatchers } from './route.js';
-
 // Silences as in Alertmanager (silence/silence.go): a time-bounded mute defined by matchers. An alert is
 // silenced while a silence is active (starts <= now < ends) and every one of its matchers holds; the
 // matchers are the same label -> allowed values as routes use. Silences from the watchbook and silences
 // added at runtime are checked alike; runtime ones carry an id so they can be listed and expired.
+
+import { createHash } from 'node:crypto';
+import type { LabelMatcher, Silence } from '../model/watchbook.js';
+import { matchesLabels, matchesMatchers } from './route.js';
 
 /** A silence added at runtime (CLI or web), kept in the store. Expiring one sets `ends` to now; the id stays. */
 export interface RuntimeSilence extends Silence {

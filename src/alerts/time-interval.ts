@@ -1,5 +1,3 @@
-import type { Route, TimeIntervalSpec } from '../model/watchbook.js';
-
 // Time intervals, after Alertmanager's (timeinterval/timeinterval.go, `TimeInterval.ContainsTime`), read on
 // the wall clock of the watch's time zone, so `08:00` is 08:00 in Kyiv in winter (06:00 UTC) and in summer
 // (05:00 UTC), and a daylight-saving night is as long as the clock says. An interval is a list of specs, any
@@ -11,6 +9,8 @@ import type { Route, TimeIntervalSpec } from '../model/watchbook.js';
 // `active_time_intervals` while outside all of them (pipeline/dispatch.ts notificationsDue). As in
 // Alertmanager, the decision is only not taken while muted: nothing is recorded, so what still fires when
 // the mute ends is sent then, and what resolved inside it never is.
+
+import type { Route, TimeIntervalSpec } from '../model/watchbook.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const formats = new Map<string, Intl.DateTimeFormat>();

@@ -1,5 +1,3 @@
-import type { Evidence } from '../model/evidence.js';
-
 // Events, not copies. Near-duplicate clustering (cluster.ts) joins syndicated copies of one article; the same
 // withdrawal reported by three outlets in their own words, or in English and Ukrainian, has three
 // fingerprints. An event is the reports of one indicator that lean the same way and were first published
@@ -12,6 +10,8 @@ import type { Evidence } from '../model/evidence.js';
 // The window is anchored at the event's first report, not chained from report to report, so a steady run
 // of news on one indicator becomes several events rather than one that never ends. Two separate events
 // of one indicator, the same way, within two days count once: the picture moves less, never twice.
+
+import type { Evidence } from '../model/evidence.js';
 
 export const EVENT_WINDOW_MS = 2 * 24 * 3600 * 1000;
 

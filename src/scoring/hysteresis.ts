@@ -1,6 +1,3 @@
-import type { ScenarioAlertState } from '../model/evidence.js';
-import type { Scenario } from '../model/watchbook.js';
-
 // A scenario alert with hysteresis and a dwell time, like a Prometheus alerting rule with `for`:
 //
 //   not firing, p <  enter             -> stays clear; any pending dwell is dropped
@@ -14,6 +11,9 @@ import type { Scenario } from '../model/watchbook.js';
 // hovering between exit and enter, or around either threshold, gives one alert, not a stream of them.
 // The config rejects exit >= enter; were it not, "and < enter" still keeps an alert from clearing and
 // firing again on every evaluation.
+
+import type { ScenarioAlertState } from '../model/evidence.js';
+import type { Scenario } from '../model/watchbook.js';
 
 export type ScenarioAlertTransition = 'fire' | 'clear' | 'none';
 

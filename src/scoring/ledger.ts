@@ -1,10 +1,3 @@
-import type { Evidence, ScenarioState } from '../model/evidence.js';
-import type { Indicator, Watchbook } from '../model/watchbook.js';
-import { leanOf } from './events.js';
-import { decay } from './factors.js';
-import { compareKeys, type Event, insertSorted, type Key, type Line, lowerBound, mergeEvents, partition, type Story } from './lines.js';
-import { byMoves, checkedScenarios, entryAt, eventFacts, perIndicator, pictureOf, type ScoreOptions, trailLength } from './score.js';
-
 // The ledger: the evidence of the scored span kept grouped the way scoreScenarios groups it (events.ts:
 // stories, lines, events) and each event's time-free facts weighed once, so that a step adds its evidence
 // and drops what aged out instead of regrouping and reweighing the whole span. A step then costs what its
@@ -17,6 +10,13 @@ import { byMoves, checkedScenarios, entryAt, eventFacts, perIndicator, pictureOf
 // score(now) is scoreScenarios(the ledger's evidence, watchbook, now) to the last bit: the same events, their
 // evidence in the same order, summed in the same order (test/scoring/ledger.test.ts checks it on random
 // histories). A ledger is mutable: the fold that owns it (pipeline/step.ts) advances it step by step.
+
+import type { Evidence, ScenarioState } from '../model/evidence.js';
+import type { Indicator, Watchbook } from '../model/watchbook.js';
+import { leanOf } from './events.js';
+import { decay } from './factors.js';
+import { compareKeys, type Event, insertSorted, type Key, type Line, lowerBound, mergeEvents, partition, type Story } from './lines.js';
+import { byMoves, checkedScenarios, entryAt, eventFacts, perIndicator, pictureOf, type ScoreOptions, trailLength } from './score.js';
 
 export class EventLedger {
   private readonly scenarios: string[];

@@ -1,10 +1,10 @@
+// The ledger's lines (ledger.ts): the stories of one indicator leaning one way, sorted by (first publication,
+// cluster) as events.ts sorts them, and their partition into events, redone only where a change reaches.
+
 import type { Evidence } from '../model/evidence.js';
 import type { Indicator } from '../model/watchbook.js';
 import { EVENT_WINDOW_MS } from './events.js';
 import type { EventFacts } from './score.js';
-
-// The ledger's lines (ledger.ts): the stories of one indicator leaning one way, sorted by (first publication,
-// cluster) as events.ts sorts them, and their partition into events, redone only where a change reaches.
 
 export interface Story {
   cluster: string;

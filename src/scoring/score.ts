@@ -1,8 +1,3 @@
-import type { Evidence, ScenarioState, TrailEntry } from '../model/evidence.js';
-import type { Indicator, Watchbook } from '../model/watchbook.js';
-import { groupEvents } from './events.js';
-import { corroboration, credibilityOf, decay } from './factors.js';
-
 // Evidence to scenario probabilities: Bayesian log-odds with likelihood ratios (DESIGN.md, "Scoring";
 // research/anchors-rules-alerting.md 3.6, model B):
 //
@@ -24,6 +19,11 @@ import { corroboration, credibilityOf, decay } from './factors.js';
 // weigh more than new), and so is evidence of an indicator no longer in the watchbook (it has no half-life
 // or cap). Records with the same id are one record written twice (at-least-once delivery); the first is
 // kept. Events are summed in a fixed order, so the result does not depend on the order of `evidence`.
+
+import type { Evidence, ScenarioState, TrailEntry } from '../model/evidence.js';
+import type { Indicator, Watchbook } from '../model/watchbook.js';
+import { groupEvents } from './events.js';
+import { corroboration, credibilityOf, decay } from './factors.js';
 
 export interface ScoreOptions {
   /** How many stories the trail keeps (default 10). */

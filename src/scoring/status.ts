@@ -1,3 +1,4 @@
+// Indicator status (in-window, overdue, active, quiet): where an indicator stands at a given time.
 import type { Evidence, IndicatorStatus } from '../model/evidence.js';
 import type { Indicator } from '../model/watchbook.js';
 
