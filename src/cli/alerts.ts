@@ -1,3 +1,4 @@
+// `signpost alerts list`: the firing alerts in Redis, one line each, as `amtool alert query` lists them.
 import { matchesMatchers } from '../alerts/index.js';
 import { LABEL_NAMES, parseMatcherArgs, watchbookLabelValues } from '../config/index.js';
 import type { LabelMatcher } from '../model/watchbook.js';

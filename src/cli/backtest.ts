@@ -1,3 +1,4 @@
+// `signpost backtest`: recorded feeds or item lines replayed in time order through the whole core.
 import { existsSync } from 'node:fs';
 import { replay, type ReplayStep } from '../pipeline/replay.js';
 import { loadOrReport } from './load.js';

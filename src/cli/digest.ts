@@ -1,3 +1,4 @@
+// `signpost digest --preview`: a receiver's next digest as it would be sent.
 import { buildDigest } from '../pipeline/digest.js';
 import { renderDigestEmail } from '../notify/index.js';
 import { loadOrReport } from './load.js';

@@ -1,3 +1,4 @@
+// `signpost eval`: how good the rules are on labelled items, per indicator and per rule.
 import type { Watchbook } from '../model/watchbook.js';
 import { Matcher } from '../rules/index.js';
 import { measureRules, type Labelled, type Measure, type Miss } from '../rules/measure.js';

@@ -1,3 +1,4 @@
+// `signpost feedback export`: the analysts' judgements as `signpost eval` input.
 import type { Judgement } from '../model/feedback.js';
 import { FeedbackStore } from '../store/index.js';
 import { leanOf } from '../web/events.js';

@@ -1,3 +1,4 @@
+// `signpost fetch`: one source (from the watchbook, or given with --url) fetched once as the worker would.
 import { parseDuration } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
 import { redactText } from '../model/redact.js';

@@ -1,10 +1,10 @@
+// Items given as JSON lines, read the same way by `score` and `eval`: a title is required, unknown fields
+// are ignored, and an item from a known source gets that source's language (unless it gives its own) and tags.
+
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { MatchInput } from '../model/item.js';
 import type { Watchbook } from '../model/watchbook.js';
-
-// Items given as JSON lines, read the same way by `score` and `eval`: a title is required, unknown fields
-// are ignored, and an item from a known source gets that source's language (unless it gives its own) and tags.
 
 export type RawItem = { title: string } & Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+// The watchbook as a command loads it: its problems printed for the person at the terminal.
 import { formatProblem, loadWatchbook } from '../config/index.js';
 import type { Watchbook } from '../model/watchbook.js';
 

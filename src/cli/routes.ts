@@ -1,3 +1,4 @@
+// `signpost routes test|show`: the receivers an alert's labels reach, and the route tree, as amtool shows them.
 import { describeRoutes, parseLabelArgs, routeAlert, showRoutes } from '../alerts/index.js';
 import { checkLabel, didYouMean, watchbookLabelValues } from '../config/index.js';
 import { loadOrReport } from './load.js';

@@ -1,3 +1,4 @@
+// The long-running commands (`start`, `worker`, `web`) from start to a clean stop on SIGTERM or SIGINT.
 import { RedisUnavailableError, RedisUrlError } from '../queue/index.js';
 
 /**

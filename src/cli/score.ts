@@ -1,3 +1,4 @@
+// `signpost score`: items as JSON lines in, the rules each matches as JSON lines out.
 import { Matcher } from '../rules/index.js';
 import { matchInputOf, parseItemLine, readLines } from './item-lines.js';
 import { loadOrReport } from './load.js';

@@ -1,3 +1,4 @@
+// `signpost silence add|list|expire`: runtime silences in Redis, their labels checked against the watchbook.
 import { makeSilence, silenceMatchesFilters, silenceState, type RuntimeSilence } from '../alerts/index.js';
 import { checkLabel, parseDuration, parseMatcherArgs, watchbookLabelValues } from '../config/index.js';
 import type { LabelMatcher } from '../model/watchbook.js';

@@ -1,3 +1,4 @@
+// `signpost test`: the watchbook's rule unit tests, with their failures and the rules left untested.
 import type { Match, MatchInput } from '../model/item.js';
 import { Matcher, runRuleTests } from '../rules/index.js';
 import { loadOrReport } from './load.js';

@@ -1,3 +1,4 @@
+// `signpost validate`: the watchbook loaded as `start` loads it, warnings included.
 import { loadOrReport } from './load.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -1,3 +1,4 @@
+// The store in Redis for a one-off command: connected, handed to it, disconnected after.
 import { connectRedis, RedisUnavailableError, RedisUrlError } from '../queue/index.js';
 import { RedisStore } from '../store/index.js';
 
