@@ -1,3 +1,4 @@
+// Config: the watchbook read from YAML, checked with `file:line:col` problems, made the model, reloaded on change.
 export { loadWatchbook, loadWatchbookOrThrow, DEFAULT_CONFIG, MAX_FILE_BYTES, type LoadResult } from './load.js';
 export { ConfigError, formatProblem, type Problem } from './problem.js';
 export { parseDuration, formatDuration } from './duration.js';

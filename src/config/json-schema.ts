@@ -1,3 +1,4 @@
+// The JSON Schema of watchbook files, for editors, generated from the schema the loader checks with.
 import * as z from 'zod';
 import { WatchbookFileSchema } from './schema.js';
 

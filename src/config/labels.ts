@@ -1,8 +1,3 @@
-import type { LabelMatcher, MatchOp, Watchbook } from '../model/watchbook.js';
-import { SEVERITIES } from '../model/watchbook.js';
-import { compileSafeRegex } from '../rules/index.js';
-import { didYouMean } from './suggest.js';
-
 // The closed set of alert labels (alerts/make.ts), and the checks that keep route matchers, silences and the
 // CLI's label arguments inside it. A misspelt label (`sevrity`) or value (`kind: source_health`) would
 // otherwise be accepted and silently never match, so it is refused with a "did you mean" instead.
@@ -11,6 +6,11 @@ import { didYouMean } from './suggest.js';
 // `name=value`, `name!=value`, `name=~regex`, `name!~regex`, the value optionally in double quotes. A regex
 // is anchored at both ends, as Alertmanager anchors it, and must pass the rules' safety check
 // (rules/regex-check.ts): a route sees every alert, so a catastrophic pattern would stall the dispatcher.
+
+import type { LabelMatcher, MatchOp, Watchbook } from '../model/watchbook.js';
+import { SEVERITIES } from '../model/watchbook.js';
+import { compileSafeRegex } from '../rules/index.js';
+import { didYouMean } from './suggest.js';
 
 /** The labels an alert carries, and nothing else. */
 export const LABEL_NAMES = ['kind', 'indicator', 'scenario', 'severity', 'source', 'rule'] as const;

@@ -1,3 +1,4 @@
+// The watchbook loader: one file or a folder read and checked in full, every problem collected with its place.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Watchbook } from '../model/watchbook.js';

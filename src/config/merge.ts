@@ -1,9 +1,9 @@
+// The files of a watchbook folder are one watchbook: maps (scenarios, indicators, receivers, time_intervals) are merged by
+// id, lists (sources, rules, tests, silences, inhibit_rules) concatenated, and each piece remembers where it was written.
+
 import type { Problem } from './problem.js';
 import type { RouteIn, WatchbookFile } from './schema.js';
 import type { Path, YamlFile } from './yaml-file.js';
-
-// The files of a watchbook folder are one watchbook: maps (scenarios, indicators, receivers, time_intervals) are merged by
-// id, lists (sources, rules, tests, silences, inhibit_rules) concatenated, and each piece remembers where it was written.
 
 export interface At {
   file: YamlFile;

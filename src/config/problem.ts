@@ -1,3 +1,5 @@
+// Problems with a watchbook, written `file:line:col: message`, and the error that carries them all.
+
 /** One thing wrong with a watchbook, at the place an editor can jump to. */
 export interface Problem {
   file: string;

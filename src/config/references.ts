@@ -1,3 +1,6 @@
+// Checks that need the whole watchbook: ids unique, names that point somewhere real, values that make
+// sense together. Runs after every file passed the schema.
+
 import { checkCue, checkRule } from '../rules/index.js';
 import { FIELDS, type Field } from '../model/watchbook.js';
 import { isCron } from './cron.js';
@@ -8,9 +11,6 @@ import type { Problem } from './problem.js';
 import type { RouteIn, TestItemIn } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { checkTimeInterval } from './time-interval.js';
-
-// Checks that need the whole watchbook: ids unique, names that point somewhere real, values that make
-// sense together. Runs after every file passed the schema.
 
 /**
  * The longest half_life. Scoring reads evidence ten half-lives back, so the worker keeps it that long (1,000

@@ -1,10 +1,10 @@
+// Turns zod's issues into problems an admin can act on: at the right line, naming the key, with a
+// "did you mean" for unknown keys. Values are never echoed: they may come from secrets in the environment.
+
 import type * as z from 'zod';
 import type { Problem } from './problem.js';
 import { didYouMean, suggest } from './suggest.js';
 import type { Path, YamlFile } from './yaml-file.js';
-
-// Turns zod's issues into problems an admin can act on: at the right line, naming the key, with a
-// "did you mean" for unknown keys. Values are never echoed: they may come from secrets in the environment.
 
 type Issue = z.core.$ZodIssue;
 

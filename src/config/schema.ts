@@ -1,13 +1,13 @@
+// The YAML shape of a watchbook file, and the one place each field is documented: the JSON Schema that
+// editors show is generated from these descriptions (scripts/write-schema.ts). Every file of a watchbook
+// folder has this shape; the sections of all files are merged, then required sections are checked.
+
 import * as z from 'zod';
 import type { MatchExpr } from '../model/watchbook.js';
 import { FIELDS, HEDGED_ACTIONS, NEGATED_ACTIONS, SEVERITIES } from '../model/watchbook.js';
 import { DURATION_PATTERN } from './duration.js';
 import { RESERVED_ID_MESSAGE, RESERVED_IDS } from './reserved.js';
 import { EVIDENCE_WORDS } from './weights.js';
-
-// The YAML shape of a watchbook file, and the one place each field is documented: the JSON Schema that
-// editors show is generated from these descriptions (scripts/write-schema.ts). Every file of a watchbook
-// folder has this shape; the sections of all files are merged, then required sections are checked.
 
 const id = z
   .string()

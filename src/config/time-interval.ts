@@ -1,10 +1,10 @@
-import type { TimeIntervalSpec } from '../model/watchbook.js';
-import type { TimeIntervalIn } from './schema.js';
-
 // The fields of a time interval as Alertmanager writes them (https://prometheus.io/docs/alerting/latest/
 // configuration/#time_interval), to the ranges alerts/time-interval.ts reads: `monday:friday`, `1:5` or `-3:-1`
 // (days of the month, negative from its end), `january:march` or `1:3`, `2026:2027`; times `HH:MM` with
 // `24:00` as an end. Each parser returns the range, or what is wrong with the text.
+
+import type { TimeIntervalSpec } from '../model/watchbook.js';
+import type { TimeIntervalIn } from './schema.js';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

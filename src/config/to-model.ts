@@ -1,3 +1,6 @@
+// From the checked YAML shape to the model runtime code trusts: defaults filled in, durations in ms,
+// dates in epoch ms, evidence in nats for every scenario, priors summing to 1, inline rule tests as tests.
+
 import type { LabelMatcher, Route, RuleTest, TestItem, Watchbook } from '../model/watchbook.js';
 import { FIELDS, type Field, type Severity } from '../model/watchbook.js';
 import { redactUrl } from '../model/redact.js';
@@ -8,9 +11,6 @@ import { where, type Draft } from './merge.js';
 import type { RouteIn, TestItemIn } from './schema.js';
 import { toTimeIntervalSpec } from './time-interval.js';
 import { evidenceNats, type EvidenceWord } from './weights.js';
-
-// From the checked YAML shape to the model runtime code trusts: defaults filled in, durations in ms,
-// dates in epoch ms, evidence in nats for every scenario, priors summing to 1, inline rule tests as tests.
 
 const DEFAULT_SOURCE_EVERY = '30m';
 const DEFAULT_HALF_LIFE = '30d';

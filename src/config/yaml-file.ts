@@ -1,3 +1,4 @@
+// One watchbook file as YAML with positions: problems at `file:line:col`, `${NAME}`s from the environment.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from './problem.js';
