@@ -1,3 +1,4 @@
+// Rules compiled into one word index: every term in one table and trie, the groups a rule needs, its program.
 import type { Cues, Rule } from '../model/watchbook.js';
 import { CUE_BITS, cueTerms } from './cues.js';
 import { FIELDS } from '../model/watchbook.js';

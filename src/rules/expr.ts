@@ -1,3 +1,4 @@
+// Match expressions compiled into nodes: terms by id in one table, fields as bit masks, problems with their paths.
 import type { Field, MatchExpr, MatchNode } from '../model/watchbook.js';
 import { FIELDS } from '../model/watchbook.js';
 import { RuleError } from './errors.js';

@@ -1,3 +1,4 @@
+// Rules: the matcher (which rules an item matches, and why), the checks the loader runs on rules and cues, rule tests.
 export { Matcher } from './match.js';
 export { checkRule } from './compile.js';
 export { checkCue } from './cues.js';

@@ -1,3 +1,4 @@
+// What the matcher keeps of the item it reads: each field's words, per-term and per-rule state reused item to item.
 import { FIELDS } from '../model/watchbook.js';
 import { ALL_FIELDS } from './expr.js';
 import { doubled } from './packed.js';

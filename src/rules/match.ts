@@ -1,3 +1,4 @@
+// The matcher: which rules an item matches and why, each field's words read once whatever the number of rules.
 import type { Hit, Match, MatchInput, Modifier } from '../model/item.js';
 import type { Cues, Rule, Severity } from '../model/watchbook.js';
 import { FIELDS, SEVERITIES } from '../model/watchbook.js';

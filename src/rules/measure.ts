@@ -1,11 +1,11 @@
-import type { Match, MatchInput } from '../model/item.js';
-import type { Matcher } from './match.js';
-import { favouredScenario } from './run-tests.js';
-
 // How good a watchbook's rules are on labelled reports (`signpost eval`, docs/eval-labels.md): precision
 // and recall of (item, indicator) pairs, the share of directional items whose summed weights lean the
 // labelled way, and wrong-way alerts: a high or critical match leaning against the label, or on an item
 // labelled not relevant. The alerts that reach a phone are the ones that must not point the wrong way.
+
+import type { Match, MatchInput } from '../model/item.js';
+import type { Matcher } from './match.js';
+import { favouredScenario } from './run-tests.js';
 
 /** An item with what an analyst says of it: the indicators it bears on and the path it points toward. */
 export interface Labelled {

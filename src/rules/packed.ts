@@ -1,3 +1,5 @@
+// Typed arrays for the compiled rules and the matcher: lists packed by index, buffers that double when outgrown.
+
 /** Lists of numbers by index, packed in two typed arrays: list i is items[start[i]] up to items[start[i + 1]]. */
 export interface Packed {
   start: Int32Array;

@@ -1,3 +1,4 @@
+// Phrases: whether a term of several words continues where its first word occurs.
 import type { Term } from './term.js';
 import type { WordSpans } from './tokenize.js';
 

@@ -1,5 +1,3 @@
-import type { Node } from './expr.js';
-
 // The matcher evaluates the rules' expressions laid out as numbers in one array, each rule's after the
 // last, rather than as the expression objects: checking a candidate then reads a few adjacent cache lines
 // instead of following pointers to objects spread over the heap, which cost more than the check itself
@@ -11,6 +9,8 @@ import type { Node } from './expr.js';
 //   ALL, ANY   op end child...
 //   OBJECT     op end noneAt nearAt ofAt within child...   its positive parts, then (each where its
 //                                         offset says, when > 0) its `none`, `near.terms` and `near.of`
+
+import type { Node } from './expr.js';
 
 export const OP_ANY_PLAIN = 0;
 export const OP_ALL_PLAIN = 1;

@@ -1,13 +1,13 @@
+// Which negation or hedging cue governs a match (the lists and the rule are in cues.ts). Cues are read in the
+// few words around each occurrence of the rule's event, through the cues' own trie, after the rule matched:
+// the scan of an item pays nothing for them, and an item no rule matched pays nothing at all.
+
 import { CUE_BITS, CUE_WINDOW, endsBetween, POST_WINDOW } from './cues.js';
 import { MAX_TERMS, type WordIndex } from './compile.js';
 import { FIELD_SPAN, fieldOf, type ItemState } from './item-state.js';
 import { phraseAt } from './phrase.js';
 import type { Term } from './term.js';
 import type { WordSpans } from './tokenize.js';
-
-// Which negation or hedging cue governs a match (the lists and the rule are in cues.ts). Cues are read in the
-// few words around each occurrence of the rule's event, through the cues' own trie, after the rule matched:
-// the scan of an item pays nothing for them, and an item no rule matched pays nothing at all.
 
 /** Cue kinds as ItemState.cueKind holds them: bits, as WordIndex.cueKind. */
 const NEGATES = CUE_BITS.negator | CUE_BITS.post;

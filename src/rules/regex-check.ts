@@ -1,12 +1,12 @@
-import { backtrackingProblem } from './backtracking.js';
-import { RuleError } from './errors.js';
-
 // Rules are written by admins but run on text written by anyone, so a pattern must not be able to take
 // time exponential in its input. JavaScript's backtracking engine gives no such promise; we accept only
 // what RE2 also accepts (no backreferences, no lookaround) and refuse repetition of a group that itself
 // repeats without bound, such as (a+)+, (\w+\s?)* or (a+){8}: the shape behind catastrophic backtracking.
 // What this character scan cannot see (overlapping branches, wildcards, huge counts) backtracking.ts finds
 // on the syntax tree, once the pattern is known to compile.
+
+import { backtrackingProblem } from './backtracking.js';
+import { RuleError } from './errors.js';
 
 interface Group {
   repeats: boolean;

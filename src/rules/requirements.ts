@@ -1,12 +1,12 @@
-import { FIELDS } from '../model/watchbook.js';
-import type { Node } from './expr.js';
-import type { Term } from './term.js';
-
 // What must occur in an item for a rule to have a chance: a list of groups of alternatives, at least one
 // alternative of every group. An alternative is a term in some fields: for `all: [any: [poll, survey],
 // {fields: [title], any: [concession*]}]` that is [[poll anywhere, survey anywhere], [concession* in the
 // title]]. The matcher counts satisfied groups while it reads the words, so a rule whose terms are common
 // but whose combination is rare is never evaluated: the cost stays with the text, not the rules.
+
+import { FIELDS } from '../model/watchbook.js';
+import type { Node } from './expr.js';
+import type { Term } from './term.js';
 
 /** Field masks are below this, so a term id and a mask make one number. */
 export const MASKS = 1 << FIELDS.length;

@@ -1,9 +1,9 @@
+// Rule unit tests in the spirit of `promtool test rules`: each test gives items and says which rules must
+// and must not match them, and optionally which scenario their summed weights must favour.
+
 import type { Match, MatchInput } from '../model/item.js';
 import type { RuleTest, Watchbook } from '../model/watchbook.js';
 import type { Matcher } from './match.js';
-
-// Rule unit tests in the spirit of `promtool test rules`: each test gives items and says which rules must
-// and must not match them, and optionally which scenario their summed weights must favour.
 
 export interface TestFailure {
   item: MatchInput;

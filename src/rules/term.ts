@@ -1,3 +1,4 @@
+// Terms as rules write them (`word`, `prefix*`, a phrase, `re:PATTERN`), parsed once into what the matcher looks for.
 import { RuleError } from './errors.js';
 import { normalizeText } from './normalize.js';
 import { compileSafeRegex } from './regex-check.js';
