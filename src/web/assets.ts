@@ -1,9 +1,9 @@
+// The pages' stylesheet and script as files on this origin: the CSP allows no inline script, so what the
+// overview does in the browser comes from here. Kept in modules, so the build ships them with the code.
+
 import type { FastifyInstance } from 'fastify';
 import { OVERVIEW_CSS } from './assets/overview-css.js';
 import { OVERVIEW_JS } from './assets/overview-js.js';
-
-// The pages' stylesheet and script as files on this origin: the CSP allows no inline script, so what the
-// overview does in the browser comes from here. Kept in modules, so the build ships them with the code.
 
 const ASSETS: Record<string, { type: string; body: string }> = {
   '/static/overview.css': { type: 'text/css; charset=utf-8', body: OVERVIEW_CSS },

@@ -1,5 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 // HTTP basic auth for the overview and the job board.
 //
 // Rule: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are the viewer: they see the overview (/) and the
@@ -9,6 +7,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 // /healthz, /readyz and /metrics are served; / and /queues are not registered (404). After 10 wrong
 // logins from one client address within 5 minutes, that address gets 429 with Retry-After until the 5
 // minutes are over, whatever it sends (throttle.ts); other addresses log in as before.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface Credentials {
   user: string;

@@ -1,11 +1,11 @@
+// The job board (bull-board). /queues is read-only (every write endpoint answers 405); /queues/admin, only
+// mounted when an admin is configured, allows retry, remove and the rest. auth.ts decides who gets in.
+
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Queues } from '../queue/index.js';
-
-// The job board (bull-board). /queues is read-only (every write endpoint answers 405); /queues/admin, only
-// mounted when an admin is configured, allows retry, remove and the rest. auth.ts decides who gets in.
 
 export const BOARD_PATH = '/queues';
 export const ADMIN_BOARD_PATH = '/queues/admin';

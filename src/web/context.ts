@@ -1,3 +1,4 @@
+// What the web routes share: the store, the queues, the live watchbook, the clock; and when a tick last ran.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ReloadStatus } from '../model/reload.js';

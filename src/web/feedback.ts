@@ -1,3 +1,8 @@
+// The analysts' feedback: POST /feedback judges a piece of evidence (useful, noise, wrong direction), POST
+// /feedback/unmatched says an item no rule matched should have matched an indicator, and GET /unmatched lists
+// those items. Behind the same basic auth as the overview; the judge is the basic-auth user. Writes from
+// another site are refused (csrf.ts). A form gets 303 back to its page; a script (Accept: JSON) gets JSON.
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EVIDENCE_VERDICTS, type Judgement, type Verdict } from '../model/feedback.js';
 import type { WebContext } from './context.js';
@@ -6,11 +11,6 @@ import { VERDICT_LABEL } from './events.js';
 import { ago, esc, link, page } from './html.js';
 import { viewerOf } from './overview.js';
 import { zonedTime } from './time.js';
-
-// The analysts' feedback: POST /feedback judges a piece of evidence (useful, noise, wrong direction), POST
-// /feedback/unmatched says an item no rule matched should have matched an indicator, and GET /unmatched lists
-// those items. Behind the same basic auth as the overview; the judge is the basic-auth user. Writes from
-// another site are refused (csrf.ts). A form gets 303 back to its page; a script (Accept: JSON) gets JSON.
 
 const UNMATCHED_SHOWN = 100;
 const MAX_FIELD = 1_000;

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { CSP } from './html.js';
-
 // The same security headers on every route, the job board's included, and nothing loaded from outside the
 // process: bull-board's page links a web font from a public CDN, which would tell a third party who reads
 // the board and when. The link is taken out of the page; the CSP would refuse it anyway.
+
+import type { FastifyInstance } from 'fastify';
+import { CSP } from './html.js';
 
 const HEADERS: Record<string, string> = {
   'content-security-policy': `${CSP}; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,

@@ -1,3 +1,4 @@
+// Health checks: /healthz (the process answers) and /readyz (Redis, the tick and the fetch schedule are).
 import type { FastifyInstance } from 'fastify';
 import { lastTickAt, type WebContext } from './context.js';
 

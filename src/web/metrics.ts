@@ -1,10 +1,3 @@
-import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, type Metric, Registry } from 'prom-client';
-import { QUEUE } from '../queue/index.js';
-import { COUNTERS, HISTOGRAMS, readHistogram, type HistogramSeries, type HistogramSpec } from '../store/index.js';
-import { lastTickAt, type WebContext } from './context.js';
-
 // Prometheus metrics, read from Redis at scrape time (so every web process reports the same, global
 // values; query them with max by (...), not sum). Times are Unix timestamps, as Prometheus prefers: the
 // age is time() - x in PromQL.
@@ -28,6 +21,13 @@ import { lastTickAt, type WebContext } from './context.js';
 //   signpost_job_duration_seconds{queue}                      time jobs took, finished or failed (_bucket{le}, _sum, _count)
 // and prom-client's process_* and nodejs_* metrics of this process (but its nodejs_active_*_total): under
 // `signpost start` the worker runs in it too.
+
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, type Metric, Registry } from 'prom-client';
+import { QUEUE } from '../queue/index.js';
+import { COUNTERS, HISTOGRAMS, readHistogram, type HistogramSeries, type HistogramSpec } from '../store/index.js';
+import { lastTickAt, type WebContext } from './context.js';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 

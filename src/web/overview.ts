@@ -1,3 +1,10 @@
+// The analysts' overview (/): scenarios with their trend (time axis, thresholds, change over 24 h and 7 d),
+// indicators with status badges, events filtered and searched (one row per event, as scoring counts them)
+// with feedback buttons, each rule's precision from the judgements, and sources with troubled ones first
+// (their last errors redacted again: a record from before a source's secret was known may quote it).
+// Times on the watch's clock. Server-rendered and complete without script; overview.js (assets.ts) polls
+// /overview.json and swaps the sections that changed.
+
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Evidence, ScenarioState } from '../model/evidence.js';
@@ -12,13 +19,6 @@ import { csrfToken } from './csrf.js';
 import { eventRows, filterForm, filterQuery, parseFilters, selectEvents, verdictsOf, type EventFilters } from './events.js';
 import { ago, duration, esc, link, page } from './html.js';
 import { zonedTime } from './time.js';
-
-// The analysts' overview (/): scenarios with their trend (time axis, thresholds, change over 24 h and 7 d),
-// indicators with status badges, events filtered and searched (one row per event, as scoring counts them)
-// with feedback buttons, each rule's precision from the judgements, and sources with troubled ones first
-// (their last errors redacted again: a record from before a source's secret was known may quote it).
-// Times on the watch's clock. Server-rendered and complete without script; overview.js (assets.ts) polls
-// /overview.json and swaps the sections that changed.
 
 const DAY = 86_400_000;
 const TREND_DAYS = 30;

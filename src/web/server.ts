@@ -1,3 +1,4 @@
+// The web server: the web role's routes on one fastify app, all but health and metrics behind basic auth and its throttle.
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
