@@ -1,3 +1,4 @@
+// FetchError: how a fetch failed, in the words on-call and the retry decision read.
 import type { FailureReason } from '../model/source-health.js';
 
 /**

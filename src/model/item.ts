@@ -1,3 +1,4 @@
+// Items from feed to match: the entries parsers read, the normalized Item, and the matches rules make of it.
 import type { Field } from './watchbook.js';
 
 /** The text of an item the rule engine reads, with what its filters look at. */

@@ -1,3 +1,5 @@
+// The health of a source: why fetches fail (a closed set), what on-call sees, the validators for conditional GET.
+
 /** Why a fetch failed: a closed set, reused as metric labels. */
 export const FAILURE_REASONS = [
   'timeout',

@@ -1,8 +1,8 @@
-import { createRedis, isCluster, redactUrl, type RedisConnection } from './redis-client.js';
-
 // Redis connections for the worker. BullMQ's workers need `maxRetriesPerRequest: null` (a blocking read
 // must wait out a reconnect, not fail); at start-up we want the opposite, a fast clear answer when
 // Redis is not there at all. What REDIS_URL may name (a server, a cluster, Sentinels) is redis-client.ts.
+
+import { createRedis, isCluster, redactUrl, type RedisConnection } from './redis-client.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const CONNECT_DEADLINE_MS = 8_000;

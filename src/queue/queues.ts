@@ -1,8 +1,8 @@
+// Queue names, job payloads and job options in one place. No other src/ folder imports bullmq.
+
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { Notification } from '../model/alert.js';
 import type { Item } from '../model/item.js';
-
-// Queue names, job payloads and job options in one place. No other src/ folder imports bullmq.
 
 export const QUEUE = {
   tick: 'tick',

@@ -1,3 +1,5 @@
+// The store's error, and the checks of times and stored JSON both stores make alike.
+
 /** A store operation that failed: Redis unreachable, a value that is not what was written, a bad argument. */
 export class StoreError extends Error {
   constructor(message: string, opts: { cause?: unknown } = {}) {
