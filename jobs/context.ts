@@ -1,3 +1,4 @@
+// What every job handler gets: the shared parts of one worker process.
 import type { Logger } from 'pino';
 import type { Fetcher } from '../src/fetch/index.js';
 import type { SendContext } from '../src/pipeline/send-once.js';

@@ -1,3 +1,4 @@
+// The deliver job: one notification to one receiver, each channel at most once.
 import { renderNotificationEmail, renderNotificationSlack, renderNotificationWebhook } from '../src/notify/index.js';
 import { QUEUE, type DeliverJob, type Job } from '../src/queue/index.js';
 import { channelsFor, sendOnce, type Sent } from '../src/pipeline/send-once.js';

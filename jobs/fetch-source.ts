@@ -1,3 +1,4 @@
+// The fetch job: poll one source, record its health, schedule its next check, hand new items to scoring.
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
 import { redactText } from '../src/model/redact.js';

@@ -1,3 +1,4 @@
+// The score job: a fetched batch through the pipeline, its counters, and the deliveries it makes due.
 import type { UnmatchedItem } from '../src/model/feedback.js';
 import { evaluateItems, type Evaluated } from '../src/pipeline/evaluate.js';
 import { QUEUE, UnrecoverableError, type Job, type ScoreJob } from '../src/queue/index.js';

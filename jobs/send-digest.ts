@@ -1,3 +1,4 @@
+// The digest job: a receiver's digest built and sent, each channel at most once.
 import { buildDigest, type FlaggedRule } from '../src/pipeline/digest.js';
 import { renderDigestEmail, renderDigestSlack, renderDigestWebhook } from '../src/notify/index.js';
 import { QUEUE, type DigestJob, type Job } from '../src/queue/index.js';

@@ -1,3 +1,4 @@
+// The tick job: due sources to fetch, due groups and digests to send, and the hourly prune and rescore.
 import { cronDueBetween } from '../src/alerts/index.js';
 import { notificationsDue, pruneAlerts } from '../src/pipeline/dispatch.js';
 import { evaluateItems, pruneEvidence } from '../src/pipeline/evaluate.js';
