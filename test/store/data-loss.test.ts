@@ -1,5 +1,5 @@
 // The sentinel and the warm-up marks, on both stores: how a worker tells that Redis lost its data, and how
-// the first poll of each source afterwards marks its items seen instead of alerting them (jobs/schedule.ts).
+// the first poll of each source afterwards marks its items seen instead of alerting them (src/pipeline/schedule.ts).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from './backends.js';
