@@ -165,17 +165,19 @@ function scanUtf8(b: Uint8Array): { multibyte: number; invalid: number } {
 function utf8SequenceLength(b: Uint8Array, i: number): number {
   const c = b[i]!;
   if (c < 0x80) return 1;
-  const cont = (k: number, lo = 0x80, hi = 0xbf) => {
-    const x = b[i + k];
-    return x !== undefined && x >= lo && x <= hi;
-  };
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (c >= 0xe1 && c <= 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  // Past the end, b[i + k] is undefined and every comparison with it false.
+  const c1 = b[i + 1]!;
+  if (c >= 0xc2 && c <= 0xdf) return c1 >= 0x80 && c1 <= 0xbf ? 2 : 0;
+  const c2 = b[i + 2]!;
+  const cont2 = c2 >= 0x80 && c2 <= 0xbf;
+  if (c === 0xe0) return c1 >= 0xa0 && c1 <= 0xbf && cont2 ? 3 : 0;
+  if (c === 0xed) return c1 >= 0x80 && c1 <= 0x9f && cont2 ? 3 : 0;
+  if (c >= 0xe1 && c <= 0xef) return c1 >= 0x80 && c1 <= 0xbf && cont2 ? 3 : 0;
+  const c3 = b[i + 3]!;
+  const cont23 = cont2 && c3 >= 0x80 && c3 <= 0xbf;
+  if (c === 0xf0) return c1 >= 0x90 && c1 <= 0xbf && cont23 ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return c1 >= 0x80 && c1 <= 0xbf && cont23 ? 4 : 0;
+  if (c === 0xf4) return c1 >= 0x80 && c1 <= 0x8f && cont23 ? 4 : 0;
   return 0;
 }
 
@@ -226,13 +228,17 @@ function guessSingleByte(b: Uint8Array): string {
 // Decoded with the wrong Cyrillic table, Russian or Ukrainian comes out in capitals and box-drawing
 // characters (KOI8-R puts lower case where windows-1251 puts upper case), so count what real text is
 // made of: lower-case letters, most of all the frequent ones.
-const FREQUENT = new Set('оеаинтсрвлкмдпуяыь');
+// Score of each code point from U+0430 to U+045F: 2 for the frequent letters, 1 for the other lower case.
+const LOWER_SCORE = new Uint8Array(0x30).fill(1);
+for (const ch of 'оеаинтсрвлкмдпуяыь') LOWER_SCORE[ch.charCodeAt(0) - 0x430] = 2;
 
 function cyrillicScore(text: string): number {
   let score = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if ((c >= 0x430 && c <= 0x45f) || c === 0x491) score += FREQUENT.has(ch) ? 2 : 1;
+  // By UTF-16 unit: the characters counted are all in the BMP, and half a surrogate pair counts nothing.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x430 && c <= 0x45f) score += LOWER_SCORE[c - 0x430]!;
+    else if (c === 0x491) score += 1;
     else if (c >= 0x2500 && c <= 0x25ff) score -= 2;
   }
   return score;
@@ -241,7 +247,8 @@ function cyrillicScore(text: string): number {
 /** Of windows-1251 and KOI8-R, the one the bytes read best in; `preferred` unless the other is clearly better. */
 function bestCyrillic(b: Uint8Array, preferred: string): string {
   const high = b.filter((x) => x >= 0x80);
-  const scores = new Map(['windows-1251', 'koi8-r', preferred].map((c) => [c, cyrillicScore(decodeWith(c, high))]));
+  const scores = new Map<string, number>();
+  for (const c of ['windows-1251', 'koi8-r', preferred]) if (!scores.has(c)) scores.set(c, cyrillicScore(decodeWith(c, high)));
   const mine = scores.get(preferred)!;
   let best = preferred;
   for (const [charset, score] of scores) if (score > Math.max(mine, 0) * 1.5 + 10 && score > scores.get(best)!) best = charset;
@@ -251,6 +258,7 @@ function bestCyrillic(b: Uint8Array, preferred: string): string {
 // windows-1252 bytes 0x80-0x9F (WHATWG Encoding). Node 20.18.3 and later decode the label as ISO-8859-1
 // and give C1 control characters instead (https://github.com/nodejs/node/issues/60888), so this one table
 // is ours. 0x81, 0x8D, 0x8F, 0x90 and 0x9D are undefined and stay C1 controls, as in the standard.
+const C1_RANGE = /[\u0080-\u009f]/g;
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
 
 // One decoder per charset: decode() without { stream } keeps no state between calls.
@@ -262,12 +270,9 @@ function decodeWith(charset: string, bytes: Uint8Array): string {
     if (!decoder) decoders.set(charset, (decoder = new TextDecoder(charset)));
     return decoder.decode(bytes);
   }
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    const chunk = Array.from(bytes.subarray(i, i + 8192), (c) => (c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c)));
-    out += chunk.join('');
-  }
-  return out;
+  // Latin-1 is a char per byte; then bytes 0x80-0x9F, which it reads as C1 controls, get their table entry.
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  return latin1.replace(C1_RANGE, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80]!);
 }
 
 /**
@@ -275,8 +280,13 @@ function decodeWith(charset: string, bytes: Uint8Array): string {
  * after a single-byte decode; in valid UTF-8 they are the text's own (double-encoded or windows-1252
  * quotes written as code points), which the parser repairs and reports.
  */
+// What the count below counts, to skip it for the text that has none (most of it).
+const MAYBE_GARBAGE_UTF = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/;
+const MAYBE_GARBAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;
+
 function checkNotGarbage(text: string, charset: string): void {
   const c1End = charset.startsWith('utf-') ? 0x7f : 0xa0;
+  if (!(c1End === 0x7f ? MAYBE_GARBAGE_UTF : MAYBE_GARBAGE).test(text)) return;
   let bad = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
