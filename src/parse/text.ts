@@ -4,6 +4,7 @@ import { load } from 'cheerio';
 import { capDepth } from './html-depth.js';
 import { simpleHtmlText } from './simple-html.js';
 
+const SPACING = /[^\S ]| {2}/;
 const BLOCK_END = /<(?:br|hr)\b[^>]*>|<\/(?:p|div|li|h[1-6]|tr|td|th|blockquote|section|article|pre|dd|dt)\s*>/gi;
 
 /** The readable text of an HTML fragment: scripts and styles dropped, blocks separated, spaces collapsed. */
@@ -26,7 +27,8 @@ export function titleText(title: string): string {
 }
 
 export function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  // Most fields have no whitespace but single spaces: nothing to replace.
+  return (SPACING.test(s) ? s.replace(/\s+/g, ' ') : s).trim();
 }
 
 /** `ref` made absolute against `base`; undefined unless the result is an http(s) URL. */

@@ -21,8 +21,10 @@ const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 const MAYBE_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 // A "&" that is not one of XML's five entities: only these can need fixing (numeric references are checked).
 const AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)(?:(#\d+|#x[\da-fA-F]+|[A-Za-z_][\w.-]*);)?/g;
-// A start tag with something after its name (a space or a "/"): the only ones quoteAttributes may change.
-const TAG_WITH_ATTRIBUTES = /<[A-Za-z_][^<>\s/]*[\s/][^<>]*>/g;
+// A start tag (to its first ">") unless its name is followed by nothing but attributes with quoted values:
+// the only ones quoteAttributes may change. The quoted attributes are matched in a lookahead and taken by a
+// backreference, which backtracking cannot undo, so a tag is passed over only when all of them are quoted.
+const NEEDS_QUOTES = /<[A-Za-z_][^<>\s/]*(?![^<>\s/])(?=((?:\s+[^\s="'<>/]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*))\1(?!\s*\/?>)[^<>]*>/g;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // The most characters a DOCTYPE's internal entities may add to a document, in all. A 1 MB entity used 600
 // times passed V8's string limit and threw a RangeError out of the parser; a real feed adds a few bytes.
@@ -62,7 +64,7 @@ export function cleanXml(input: string): CleanXml {
   const fixed = { entities: 0, ampersands: 0, expanded: 0 };
   xml = mapOutsideProtected(xml, (part) => {
     let s = fixEntities(part, prolog.entities, fixed);
-    s = s.replace(TAG_WITH_ATTRIBUTES, quoteAttributes);
+    s = s.replace(NEEDS_QUOTES, quoteAttributes);
     if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
     return s;
   });
