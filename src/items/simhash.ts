@@ -80,8 +80,20 @@ export function wordHashes(text: string): number[] {
 
 /** The 64-bit SimHash of word hashes over k-shingles, as [high 32 bits, low 32 bits]. */
 export function simhashOf(words: readonly number[], k: number): [number, number] {
-  const counts = new Int32Array(64);
-  const shingles = words.length - k + 1;
+  // Set bits are counted four bits to a counter: bit b of a half goes to nibble b >> 2 of nibbles[4 * half
+  // + b % 4], so one shingle is eight additions, not 64. A nibble holds 15; the counters are emptied into
+  // `ones` every 15 shingles, before one could overflow.
+  const ones = new Int32Array(64);
+  const nibbles = new Int32Array(8);
+  const flush = () => {
+    for (let r = 0; r < 8; r++) {
+      const acc = nibbles[r]!;
+      const half = r < 4 ? 0 : 32;
+      for (let q = 0; q < 8; q++) ones[half + 4 * q + (r & 3)]! += (acc >>> (4 * q)) & 0xf;
+      nibbles[r] = 0;
+    }
+  };
+  const shingles = Math.max(0, words.length - k + 1);
   for (let i = 0; i < shingles; i++) {
     // murmur3's block step over the k word hashes of the shingle, then its tail with the length
     let h = 0x9747b28c;
@@ -93,16 +105,19 @@ export function simhashOf(words: readonly number[], k: number): [number, number]
     h ^= k;
     const lo = fmix32(h);
     const hi = fmix32(h ^ 0x5bd1e995);
-    for (let b = 0; b < 32; b++) {
-      counts[b]! += ((lo >>> b) & 1) * 2 - 1;
-      counts[32 + b]! += ((hi >>> b) & 1) * 2 - 1;
+    for (let r = 0; r < 4; r++) {
+      nibbles[r]! += (lo >>> r) & 0x11111111;
+      nibbles[4 + r]! += (hi >>> r) & 0x11111111;
     }
+    if (i % 15 === 14) flush();
   }
+  flush();
+  // A bit is set when more shingles set it than clear it: the sign of (ones - (shingles - ones)).
   let lo = 0;
   let hi = 0;
   for (let b = 0; b < 32; b++) {
-    if (counts[b]! > 0) lo |= 1 << b;
-    if (counts[32 + b]! > 0) hi |= 1 << b;
+    if (2 * ones[b]! > shingles) lo |= 1 << b;
+    if (2 * ones[32 + b]! > shingles) hi |= 1 << b;
   }
   return [hi >>> 0, lo >>> 0];
 }
