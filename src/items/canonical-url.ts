@@ -109,9 +109,10 @@ export function canonicalUrl(url: string, base?: string): string | undefined {
   if (typeof url !== 'string' || url.trim() === '') return undefined;
   const u = parse(url.trim(), base);
   if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') return undefined;
-  u.hash = '';
-  u.username = '';
-  u.password = '';
+  // Each setter re-serializes the URL: only those with something to clear run (an empty "#" is cleared too).
+  if (u.hash !== '' || u.href.endsWith('#')) u.hash = '';
+  if (u.username !== '') u.username = '';
+  if (u.password !== '') u.password = '';
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   if (u.search !== '') {
     const hosts = new Set([u.hostname.replace(/^www\./, '')]);

@@ -20,7 +20,7 @@
 //
 // The basis carries its kind ("guid", "url", "text"), so a GUID that happens to read like some other
 // item's URL or text never takes that item's key.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RawEntry } from '../model/item.js';
 import { canonicalUrl } from './canonical-url.js';
 import { htmlToText } from './html-text.js';
@@ -76,8 +76,8 @@ export function chooseBasis(entry: RawEntry, guid: string | undefined, url: stri
 
 /** The key for a basis: "<source id>:<base64url of the first 18 bytes of SHA-256>". */
 export function keyFrom(sourceId: string, basis: KeyBasis): string {
-  const digest = createHash('sha256').update(`${basis.kind}\u0000${basis.value}`).digest();
-  return `${sourceId}:${digest.subarray(0, KEY_BYTES).toString('base64url')}`;
+  // Base64 turns each 3 bytes into 4 characters, so the first KEY_BYTES (18) bytes are the first 24 characters.
+  return `${sourceId}:${hash('sha256', `${basis.kind}\u0000${basis.value}`, 'base64url').slice(0, (KEY_BYTES / 3) * 4)}`;
 }
 
 /** The stable key of an entry within its source: GUID, else canonical URL, else title and text. */
