@@ -35,6 +35,14 @@ import { tick } from './tick.js';
  */
 export const FETCH_CONCURRENCY = 32;
 
+/**
+ * Score jobs a process runs at once. Their steps still take turns (held-picture.ts), but the next job and
+ * its payload come in while one steps, and a job's counters, unmatched items, deliveries and completion go
+ * out while the next steps, instead of every job waiting on the round trips of the one before (the
+ * two-process bench went from about 6.7 s to 4.3 s for its 10,000 items).
+ */
+export const SCORE_CONCURRENCY = 2;
+
 export interface WorkerOptions {
   configPath: string;
   watchbook: Watchbook;
@@ -105,7 +113,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     // The tick queue also carries wake jobs: alert groups to decide again when their wait ends (notify-now.ts).
     new Worker<TickJob | WakeJob>(QUEUE.tick, (job) => (job.name === 'wake' ? wake(job as Job<WakeJob>, ctx) : tick(job as Job<TickJob>, ctx)), { connection: redis, prefix, concurrency: 1 }),
     new Worker<FetchJob>(QUEUE.fetch, (job) => fetchSource(job, ctx), { connection: redis, prefix, concurrency: opts.fetchConcurrency ?? FETCH_CONCURRENCY }),
-    new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: 1 }),
+    new Worker<ScoreJob>(QUEUE.score, (job) => scoreItems(job, ctx), { connection: redis, prefix, concurrency: SCORE_CONCURRENCY }),
     new Worker<DeliverJob>(QUEUE.deliver, (job) => deliverAlert(job, ctx), {
       connection: redis,
       prefix,
