@@ -166,7 +166,9 @@ function toEntry(item: Fields, kind: Kind, feedBase: string | undefined, now: nu
 
   const tried: string[] = [];
   for (const field of DATES[kind]) {
-    const raw = dateText(nodes(item[`raw:${field}`])[0]);
+    const node = item[`raw:${field}`];
+    if (node === undefined) continue; // most of the places a date may be are empty
+    const raw = dateText(nodes(node)[0]);
     if (!raw) continue;
     const published = parseDate(raw, now);
     if (published) {
