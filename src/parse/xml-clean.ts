@@ -25,6 +25,11 @@ const AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)(?:(#\d+|#x[\da-fA-F]+|[A-Za-z_]
 // the only ones quoteAttributes may change. The quoted attributes are matched in a lookahead and taken by a
 // backreference, which backtracking cannot undo, so a tag is passed over only when all of them are quoted.
 const NEEDS_QUOTES = /<[A-Za-z_][^<>\s/]*(?![^<>\s/])(?=((?:\s+[^\s="'<>/]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*))\1(?!\s*\/?>)[^<>]*>/g;
+// Whether the two passes below can change anything at all, asked of the whole document at once. A match
+// inside a part between protected sections is a match in the whole too (a part ends before a "<", which
+// neither pattern looks past), so no match in the whole means every part stays as it is.
+const MAY_FIX_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);)/;
+const MAY_NEED_QUOTES = new RegExp(NEEDS_QUOTES.source);
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // The most characters a DOCTYPE's internal entities may add to a document, in all. A 1 MB entity used 600
 // times passed V8's string limit and threw a RangeError out of the parser; a real feed adds a few bytes.
@@ -62,7 +67,8 @@ export function cleanXml(input: string): CleanXml {
   const undeclaredRss = /<rss:/.test(xml) && !/xmlns:rss\s*=/.test(xml);
   if (undeclaredRss) warnings.push('parse: removed the undeclared rss: prefix from element names');
   const fixed = { entities: 0, ampersands: 0, expanded: 0 };
-  xml = mapOutsideProtected(xml, (part) => {
+  const mayChange = undeclaredRss || MAY_FIX_ENTITY.test(xml) || MAY_NEED_QUOTES.test(xml);
+  if (mayChange) xml = mapOutsideProtected(xml, (part) => {
     let s = fixEntities(part, prolog.entities, fixed);
     s = s.replace(NEEDS_QUOTES, quoteAttributes);
     if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
