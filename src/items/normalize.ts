@@ -27,6 +27,9 @@ const TITLE_WORDS = 12;
 const TITLE_CHARS = 120;
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 const ELLIPSIS = '…';
+// What toISOString writes, for days and hours Date.parse cannot roll over (it reads Feb 30 as Mar 2, T24 as
+// the next day): days past the 28th are left to the round trip.
+const ISO_STRING = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 /** The items of one fetch, and how many entries did not become one (empty, duplicate or malformed). */
 export interface ItemBatch {
@@ -74,7 +77,9 @@ function titleFrom(text: string): string {
 function dateOf(published: unknown, fetchedAt: Date): { at: string; estimated: boolean } {
   const t = typeof published === 'string' ? Date.parse(published) : Number.NaN;
   if (Number.isFinite(t) && t > 0 && t <= fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
-    return { at: new Date(t).toISOString(), estimated: false };
+    // parse/ hands dates over as toISOString wrote them: such a string is its own canonical form.
+    const at = ISO_STRING.test(published as string) ? (published as string) : new Date(t).toISOString();
+    return { at, estimated: false };
   }
   return { at: fetchedAt.toISOString(), estimated: true };
 }
