@@ -1,3 +1,9 @@
+// The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
+// Redis runs it once however many processes there are, and BullMQ workers take fetch and score jobs.
+// Processes share nothing but Redis: start more of them to share the work. The tick is added by each
+// process's timer, not kept as a BullMQ repeatable job, so a Redis that lost its data gets ticks again at
+// once, and the first tick rebuilds the schedule (schedule.ts checkSchedule).
+
 import os from 'node:os';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
@@ -20,12 +26,6 @@ import { scoreItems } from './score-items.js';
 import { sendDigest } from './send-digest.js';
 import { wake } from './notify-now.js';
 import { tick } from './tick.js';
-
-// The worker process: node-cron fires the tick in every process, the tick job's id is its time slot so
-// Redis runs it once however many processes there are, and BullMQ workers take fetch and score jobs.
-// Processes share nothing but Redis: start more of them to share the work. The tick is added by each
-// process's timer, not kept as a BullMQ repeatable job, so a Redis that lost its data gets ticks again at
-// once, and the first tick rebuilds the schedule (schedule.ts checkSchedule).
 
 /**
  * Fetch jobs a process runs at once. A fetch mostly waits: on its host's politeness pause (a first poll

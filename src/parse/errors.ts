@@ -1,3 +1,4 @@
+// The parse stage's error (parse-error, or empty), and the warning for entries skipped because reading them threw.
 /** A body that is not a feed or page we can read: `parse-error`, or `empty` when it holds no entries. */
 export class ParseError extends Error {
   readonly reason: 'parse-error' | 'empty';

@@ -1,10 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { Alert, Digest, DigestEvent } from '../model/alert.js';
-import type { Evidence } from '../model/evidence.js';
-import type { Watchbook } from '../model/watchbook.js';
-import { groupEvents, reportsOf, strongestOf } from '../scoring/index.js';
-import type { Store } from '../store/index.js';
-
 // A digest: what a receiver's schedule collected since its last one, as an analyst reads it. The scenario
 // picture with its change since the last digest, a section per indicator with its status and the
 // evidence that moved it, and source health in one line. It is built from what the digest collected
@@ -13,6 +6,13 @@ import type { Store } from '../store/index.js';
 // Besides the per-indicator sections (kept for webhook receivers), `events` lists every event once in the
 // order it came, joining the events of several indicators that share a report, and each scenario carries
 // its states over the last DIGEST_TREND_MS for a picture.
+
+import { createHash } from 'node:crypto';
+import type { Alert, Digest, DigestEvent } from '../model/alert.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Watchbook } from '../model/watchbook.js';
+import { groupEvents, reportsOf, strongestOf } from '../scoring/index.js';
+import type { Store } from '../store/index.js';
 
 /** How far back a digest's trend pictures reach. */
 export const DIGEST_TREND_MS = 7 * 24 * 3_600_000;

@@ -1,3 +1,12 @@
+// dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
+// and either collected for a receiver's digest or added to their aggregation group, unless inhibited: an
+// inhibited alert (alerts/inhibit.ts) joins no group, so no Slack or email message carries it, but digests
+// still collect it, since a digest is the analysts' record of the period, not an interruption.
+// resolveAlerts() resolves the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the
+// other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver,
+// unless their route's time intervals mute it (alerts/time-interval.ts). pruneAlerts(), also from the tick,
+// forgets what no decision needs any more.
+
 import { createHash } from 'node:crypto';
 import {
   type Cleared,
@@ -17,15 +26,6 @@ import {
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
 import type { AlertGroupRecord, AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
-
-// dispatch(): alerts to their receivers, Alertmanager style. Silenced alerts stop here; the others are routed,
-// and either collected for a receiver's digest or added to their aggregation group, unless inhibited: an
-// inhibited alert (alerts/inhibit.ts) joins no group, so no Slack or email message carries it, but digests
-// still collect it, since a digest is the analysts' record of the period, not an interruption.
-// resolveAlerts() resolves the ones whose condition cleared (alerts/clear.ts). notificationsDue() is the
-// other half, run by the tick: the groups whose "send now?" decision says yes, as notifications to deliver,
-// unless their route's time intervals mute it (alerts/time-interval.ts). pruneAlerts(), also from the tick,
-// forgets what no decision needs any more.
 
 /** Alerts that fire once (a match, a scenario clearing, ...) stop repeating this long after they fired. */
 const RESOLVE_AFTER_MS = 24 * 3_600_000;

@@ -1,11 +1,3 @@
-import type { Item } from '../model/item.js';
-import type { Watchbook } from '../model/watchbook.js';
-import type { Matcher } from '../rules/index.js';
-import type { Store } from '../store/index.js';
-import { raiseAlerts } from './raise.js';
-import { holderOf } from './held-picture.js';
-import { scoredSpanMs, step, type StepResult } from './step.js';
-
 // evaluateItems(): the scoring step (step.ts) on a store. The score job runs it on a fetched batch, the
 // tick's hourly rescore on none (the picture as time moved it). It reads the picture once (what changed
 // since this process's last step: held-picture.ts), runs the step, raises the alerts, then writes what
@@ -16,6 +8,14 @@ import { scoredSpanMs, step, type StepResult } from './step.js';
 // A job that dies anywhere in between left its items unseen, or its picture unwritten, and its retry raises
 // the same alerts again under the same ids (step.ts), which groups and digests hold once. Written the other
 // way round, a retry found nothing fresh and no crossing, and the alerts were lost.
+
+import type { Item } from '../model/item.js';
+import type { Watchbook } from '../model/watchbook.js';
+import type { Matcher } from '../rules/index.js';
+import type { Store } from '../store/index.js';
+import { raiseAlerts } from './raise.js';
+import { holderOf } from './held-picture.js';
+import { scoredSpanMs, step, type StepResult } from './step.js';
 
 export { HALF_LIVES_SCORED, scoredSpanMs } from './step.js';
 

@@ -1,12 +1,12 @@
+// poll(): one source, fetched, decoded, parsed and normalized into Items. The same composition serves the
+// worker and `signpost fetch`, so an admin checking a source sees exactly what the worker will.
+
 import { decodeBody, FetchError, type Fetcher } from '../fetch/index.js';
 import { toItems } from '../items/index.js';
 import type { Item } from '../model/item.js';
 import type { FailureReason, Validators } from '../model/source-health.js';
 import type { Source } from '../model/watchbook.js';
 import { parseBody, ParseError } from '../parse/index.js';
-
-// poll(): one source, fetched, decoded, parsed and normalized into Items. The same composition serves the
-// worker and `signpost fetch`, so an admin checking a source sees exactly what the worker will.
 
 export interface PollOptions {
   fetcher: Fetcher;

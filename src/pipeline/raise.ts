@@ -1,16 +1,16 @@
-import { type Cleared, clearedBySource, sourceHealthAlert } from '../alerts/index.js';
-import type { Alert } from '../model/alert.js';
-import type { SourceHealth } from '../model/source-health.js';
-import type { Source, Watchbook } from '../model/watchbook.js';
-import type { Store } from '../store/index.js';
-import { dispatchToGroups, type DispatchResult, type GroupRef, resolveAlerts } from './dispatch.js';
-
 // raise(): the one place alerts are raised. The scoring step (step.ts) and a fetch say what they mean for
 // alerts: matches, scenario crossings and indicator changes from the step, a source failing or silent
 // from a fetch. Routing decides who hears. Each also says which firing alerts its picture clears
 // (alerts/clear.ts): a scenario no longer firing, an indicator out of overdue or its window, a source
 // fetched well. Those are resolved, whatever raised them, so a resolution missed once (a job that died in
 // between) is made by the next.
+
+import { type Cleared, clearedBySource, sourceHealthAlert } from '../alerts/index.js';
+import type { Alert } from '../model/alert.js';
+import type { SourceHealth } from '../model/source-health.js';
+import type { Source, Watchbook } from '../model/watchbook.js';
+import type { Store } from '../store/index.js';
+import { dispatchToGroups, type DispatchResult, type GroupRef, resolveAlerts } from './dispatch.js';
 
 /** What a step means for alerts: the alerts it raises, and which firing ones it clears. */
 export interface Raised {

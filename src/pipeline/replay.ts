@@ -1,3 +1,7 @@
+// backtest: recorded feeds or item JSON lines replayed in time order through the step the worker runs
+// (step.ts), folded over plain values, with the clock set to each item's publication time; and the alerts
+// that would have been raised (matches, indicator changes, scenario crossings), with their receivers.
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { decodeBody } from '../fetch/index.js';
@@ -9,10 +13,6 @@ import { Matcher } from '../rules/index.js';
 import { isSilenced, routeAlert } from '../alerts/index.js';
 import type { Alert } from '../model/alert.js';
 import { advance, emptyPicture, step } from './step.js';
-
-// backtest: recorded feeds or item JSON lines replayed in time order through the step the worker runs
-// (step.ts), folded over plain values, with the clock set to each item's publication time; and the alerts
-// that would have been raised (matches, indicator changes, scenario crossings), with their receivers.
 
 export interface ReplayStep {
   at: string;

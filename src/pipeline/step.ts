@@ -1,13 +1,3 @@
-import { clearedByAny, clearedByIndicator, clearedByScenario, indicatorAlert, matchAlerts, scenarioAlert, type Cleared } from '../alerts/index.js';
-import { NEAR_DUPLICATE_BITS } from '../items/index.js';
-import type { Alert } from '../model/alert.js';
-import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
-import type { Item } from '../model/item.js';
-import type { Indicator, Watchbook } from '../model/watchbook.js';
-import type { Matcher } from '../rules/index.js';
-import { ClusterIndex, EventLedger, indicatorStatus, scenarioAlertState } from '../scoring/index.js';
-import { compareCodePoints, type FingerprintEntry } from '../store/index.js';
-
 // step(): the scoring step. What the store held before (the picture) and the new items in; the evidence,
 // the next picture and the alerts it raises out. The score job, the hourly rescore and `signpost backtest`
 // all run it: the worker reads the picture from Redis and writes the step back (pipeline/evaluate.ts), the
@@ -22,6 +12,16 @@ import { compareCodePoints, type FingerprintEntry } from '../store/index.js';
 //
 // Alert ids come from what fired and the picture the step started from, never from the time it ran, so a
 // job retried on the same picture raises the same alerts, which groups and digests hold once.
+
+import { clearedByAny, clearedByIndicator, clearedByScenario, indicatorAlert, matchAlerts, scenarioAlert, type Cleared } from '../alerts/index.js';
+import { NEAR_DUPLICATE_BITS } from '../items/index.js';
+import type { Alert } from '../model/alert.js';
+import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
+import type { Item } from '../model/item.js';
+import type { Indicator, Watchbook } from '../model/watchbook.js';
+import type { Matcher } from '../rules/index.js';
+import { ClusterIndex, EventLedger, indicatorStatus, scenarioAlertState } from '../scoring/index.js';
+import { compareCodePoints, type FingerprintEntry } from '../store/index.js';
 
 /** How far back near-duplicates are looked for: a syndicated copy comes within days, not months. */
 export const CLUSTER_LOOKBACK_MS = 7 * 86_400_000;
