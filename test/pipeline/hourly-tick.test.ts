@@ -1,9 +1,7 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateItems, scoredSpanMs } from '../../src/pipeline/evaluate.js';
 import type { Store } from '../../src/store/index.js';
-import { REDIS_URL, redisBackend } from '../store/backends.js';
-import { DAY, HOUR, matcher, poll, T0, wb, withTicks } from './tick-harness.js';
+import { DAY, HOUR, matcher, onRedis, poll, T0, wb, withTicks } from './tick-harness.js';
 
 // The tick's hourly work, at the first tick of each hour: the prune (evidence scoring no longer reads goes;
 // prune-evidence.test.ts has the retention itself) and the rescore. Time alone changes the picture:
@@ -13,23 +11,13 @@ import { DAY, HOUR, matcher, poll, T0, wb, withTicks } from './tick-harness.js';
 const SPAN = scoredSpanMs(wb.indicators);
 
 describe('the hourly tick on Redis', () => {
-  const backend = redisBackend();
-  let redis: Redis;
-  beforeAll(async () => {
-    await backend.setup();
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterEach(() => backend.reset());
-  afterAll(async () => {
-    await backend.teardown();
-    redis.disconnect();
-  });
+  const { backend, redis } = onRedis();
 
   it('purges old evidence once an hour, at the first tick of the hour', async () => {
     const store = backend.open().store;
     await evaluateItems([poll('old', T0)], wb, matcher, store, T0 + HOUR);
     await evaluateItems([poll('recent', T0 + 200 * DAY)], wb, matcher, store, T0 + 200 * DAY + HOUR);
-    await withTicks(redis, backend.prefix, store, async (tickAt) => {
+    await withTicks(redis(), backend.prefix, store, async (tickAt) => {
       // Two days past the old evidence's span, 10:00:05 UTC: not the hour's first tick, nothing is pruned.
       const hour = T0 + SPAN + 2 * DAY;
       await tickAt(hour + 5_000);
@@ -50,7 +38,7 @@ describe('the hourly tick on Redis', () => {
     const moved = (p: Record<string, number>) => Math.abs(p.risk! - prior.risk!);
     expect(moved(scored.state.probabilities)).toBeGreaterThan(0.01);
 
-    await withTicks(redis, backend.prefix, store, async (tickAt) => {
+    await withTicks(redis(), backend.prefix, store, async (tickAt) => {
       // 101 days on, 10:00:05: not the hour's first tick, so the picture stays as the last score left it.
       const hour = T0 + 101 * DAY;
       await tickAt(hour + 5_000);
@@ -81,12 +69,12 @@ describe('the hourly tick on Redis', () => {
     const away = () => Promise.reject(new Error('redis away'));
     const failing: Store = Object.create(store, { pruneAlerts: { value: away }, latestScenarioState: { value: away } }) as Store;
     const hour = T0 + SPAN + 2 * DAY;
-    await withTicks(redis, backend.prefix, failing, async (tickAt) => {
+    await withTicks(redis(), backend.prefix, failing, async (tickAt) => {
       await expect(tickAt(hour)).resolves.toEqual({ enqueued: 0, notifications: 0, digests: 0 });
     });
     expect((await store.listEvidence(-Infinity, Infinity)).map((e) => e.publishedAt)).toEqual([T0 + 200 * DAY]);
     expect((await store.latestScenarioState())?.at).toBe(T0 + 200 * DAY + HOUR);
-    await withTicks(redis, backend.prefix, store, async (tickAt) => {
+    await withTicks(redis(), backend.prefix, store, async (tickAt) => {
       await tickAt(hour + HOUR);
     });
     expect((await store.latestScenarioState())?.at).toBe(hour + HOUR);

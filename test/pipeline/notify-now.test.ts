@@ -2,9 +2,8 @@
 // groups they joined are decided at once; one due now (group_wait 0s) gets its delivery job, one that waits
 // gets a wake job on the tick queue delayed to the end of its wait, which then delivers it. Real Redis and
 // BullMQ, an injected clock.
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobContext } from '../../jobs/context.js';
 import { Live } from '../../src/pipeline/live.js';
 import { deliverNow, wake } from '../../jobs/notify-now.js';
@@ -14,8 +13,7 @@ import type { Route, Watchbook } from '../../src/model/watchbook.js';
 import { raiseAlerts } from '../../src/pipeline/raise.js';
 import { openQueues, type Job } from '../../src/queue/index.js';
 import type { WakeJob } from '../../src/queue/queues.js';
-import { REDIS_URL, redisBackend } from '../store/backends.js';
-import { T0, wb as shipped } from './tick-harness.js';
+import { onRedis, T0, wb as shipped } from './tick-harness.js';
 
 const route = (groupWaitMs: number): Route => ({ receiver: 'desk', match: {}, continue: false, groupBy: ['indicator'], groupWaitMs, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, routes: [] });
 const book = (groupWaitMs: number): Watchbook => ({ ...shipped, routes: route(groupWaitMs), receivers: [{ id: 'desk', slack: { webhook: 'https://hooks.example.org/desk' } }], silences: [], inhibitRules: [] });
@@ -29,20 +27,10 @@ const alert: Alert = {
 };
 
 describe('deliveries without waiting for the tick', () => {
-  const backend = redisBackend();
-  let redis: Redis;
-  beforeAll(async () => {
-    await backend.setup();
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterEach(() => backend.reset());
-  afterAll(async () => {
-    await backend.teardown();
-    redis.disconnect();
-  });
+  const { backend, redis } = onRedis();
 
   async function withContext(groupWaitMs: number, body: (ctx: JobContext, setClock: (t: number) => void) => Promise<void>): Promise<void> {
-    const queues = openQueues(redis, backend.prefix);
+    const queues = openQueues(redis(), backend.prefix);
     let clock = T0;
     const wb = book(groupWaitMs);
     const ctx: JobContext = { live: new Live(wb), store: backend.open().store, queues, fetcher: new Fetcher(), log: pino({ level: 'silent' }), now: () => clock };

@@ -2,8 +2,7 @@
 // fetch ended (nextCheck, a table), and the tick enqueues every source due before the next tick as a fetch
 // delayed to its due time, carrying that time, once per source (real Redis and BullMQ, injected clock).
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { fetchSource } from '../../jobs/fetch-source.js';
 import { Live } from '../../src/pipeline/live.js';
@@ -12,8 +11,7 @@ import { Fetcher } from '../../src/fetch/index.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { openQueues, type FetchJob } from '../../src/queue/index.js';
 import { startServer } from '../helpers/server.js';
-import { REDIS_URL, redisBackend } from '../store/backends.js';
-import { T0, wb, withTicks } from './tick-harness.js';
+import { onRedis, T0, wb, withTicks } from './tick-harness.js';
 
 const MIN = 60_000;
 
@@ -33,24 +31,14 @@ describe('nextCheck', () => {
 });
 
 describe('the tick on Redis', () => {
-  const backend = redisBackend();
-  let redis: Redis;
-  beforeAll(async () => {
-    await backend.setup();
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  });
-  afterEach(() => backend.reset());
-  afterAll(async () => {
-    await backend.teardown();
-    redis.disconnect();
-  });
+  const { backend, redis } = onRedis();
 
   it('enqueues sources due before the next tick, delayed to their due time, with that time, once each', async () => {
     const store = backend.open().store;
     const [late, soon, later] = wb.sources.map((s) => s.id);
-    const fetch = new Queue<FetchJob>('fetch', { connection: redis, prefix: backend.prefix });
+    const fetch = new Queue<FetchJob>('fetch', { connection: redis(), prefix: backend.prefix });
     try {
-      await withTicks(redis, backend.prefix, store, async (tickAt) => {
+      await withTicks(redis(), backend.prefix, store, async (tickAt) => {
         await store.schedule(late!, T0 - 3_000);
         await store.schedule(soon!, T0 + 2_000);
         await store.schedule(later!, T0 + 20_000);
@@ -77,7 +65,7 @@ describe('the tick on Redis', () => {
     });
     const source = { ...wb.sources[0]!, id: 'loop', url: `${server.url}/feed.xml`, everyMs: 5 * MIN };
     const book: Watchbook = { ...wb, watch: { ...wb.watch, allowPrivate: true }, sources: [source] };
-    const queues = openQueues(redis, backend.prefix);
+    const queues = openQueues(redis(), backend.prefix);
     const store = backend.open().store;
     try {
       const ctx = { live: new Live(book), store, queues, fetcher: new Fetcher({ minDelayMs: 0 }), log: pino({ level: 'silent' }), now: () => T0 + 4_000 };

@@ -1,6 +1,7 @@
 // What the evidence retention and the tick's hourly work are tested with: the shipped watchbook, a KIIS
 // release that its poll-rejects-concessions rule matches, and the tick run on Redis queues with a clock.
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import type { JobContext } from '../../jobs/context.js';
 import { Live } from '../../src/pipeline/live.js';
@@ -12,6 +13,7 @@ import type { Item } from '../../src/model/item.js';
 import { jobId, openQueues, type Job, type TickJob } from '../../src/queue/index.js';
 import { Matcher } from '../../src/rules/index.js';
 import type { Store } from '../../src/store/index.js';
+import { redisBackend, REDIS_URL } from '../store/backends.js';
 
 export const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
 export const matcher = new Matcher(wb.rules, wb.cues);
@@ -50,4 +52,29 @@ export async function withTicks(redis: Redis, prefix: string, store: Store, body
   } finally {
     await queues.close();
   }
+}
+
+/**
+ * A store on real Redis under a prefix of its own, emptied after each test, and a connection for the queues
+ * (BullMQ's workers want maxRetriesPerRequest null); call it inside a describe.
+ */
+export function onRedis(): { backend: ReturnType<typeof redisBackend>; redis: () => Redis } {
+  const backend = redisBackend();
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    await backend.setup();
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  });
+  afterEach(() => backend.reset());
+  afterAll(async () => {
+    await backend.teardown();
+    redis?.disconnect();
+  });
+  return {
+    backend,
+    redis: () => {
+      if (!redis) throw new Error('onRedis: the connection is made in beforeAll');
+      return redis;
+    },
+  };
 }
