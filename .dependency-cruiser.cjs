@@ -1,7 +1,20 @@
 // Import boundaries of DESIGN.md: data flows one way. A stage imports model/ and its own files and, where
 // the flow allows, an earlier stage's public index; pipeline/ composes the stages, and jobs/ and cli/ run it.
 // src/ never imports jobs/.
-const STAGES = ['config', 'fetch', 'parse', 'items', 'rules', 'scoring', 'alerts', 'notify', 'store', 'queue', 'web', 'pipeline'];
+const STAGES = [
+  'config',
+  'fetch',
+  'parse',
+  'items',
+  'rules',
+  'scoring',
+  'alerts',
+  'notify',
+  'store',
+  'queue',
+  'web',
+  'pipeline',
+];
 
 // What each stage may import besides model/ and itself (earlier stages it builds on).
 const ALLOWED = {
@@ -51,7 +64,8 @@ module.exports = {
     },
     {
       name: 'src-does-not-import-jobs',
-      comment: 'jobs/ runs the library, not the other way round: the process entry (jobs/main.ts) hands the worker role to the CLI',
+      comment:
+        'jobs/ runs the library, not the other way round: the process entry (jobs/main.ts) hands the worker role to the CLI',
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^jobs/' },
@@ -61,6 +75,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

@@ -17,19 +17,29 @@ const MEAN_GAP_MS = 5 * 60_000;
 function positives(config: string): { title: string; summary?: string }[] {
   const out: { title: string; summary?: string }[] = [];
   const dir = join(config, 'tests');
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     type Entry = string | { title: string; summary?: string };
-    const data = parse(readFileSync(join(dir, file), 'utf8')) as { tests?: { item?: Entry; items?: Entry[]; match?: string[] }[] };
+    const data = parse(readFileSync(join(dir, file), 'utf8')) as {
+      tests?: { item?: Entry; items?: Entry[]; match?: string[] }[];
+    };
     for (const test of data.tests ?? []) {
       if (!test.match?.length) continue;
-      for (const it of test.items ?? (test.item !== undefined ? [test.item] : [])) out.push(typeof it === 'string' ? { title: it } : it);
+      for (const it of test.items ?? (test.item !== undefined ? [test.item] : []))
+        out.push(typeof it === 'string' ? { title: it } : it);
     }
   }
   return out;
 }
 
 /** `count` item lines, oldest first, as `backtest --input` reads them. */
-export function backtestLines(count: number, watchbook: Pick<Watchbook, 'sources'>, config: string, seed: number): string[] {
+export function backtestLines(
+  count: number,
+  watchbook: Pick<Watchbook, 'sources'>,
+  config: string,
+  seed: number,
+): string[] {
   const rng = new Rng(seed);
   const generated = generateCorpus(rng, buildVocab(rng), count);
   const positive = positives(config);
@@ -52,7 +62,16 @@ export function backtestLines(count: number, watchbook: Pick<Watchbook, 'sources
     }
     recent.push({ title, summary, at });
     if (recent.length > 400) recent.shift();
-    lines.push(JSON.stringify({ id: `bench-${k}`, title, summary, url: `http://news.example.org/${k}`, source: rng.pick(sources), publishedAt: new Date(at).toISOString() }));
+    lines.push(
+      JSON.stringify({
+        id: `bench-${k}`,
+        title,
+        summary,
+        url: `http://news.example.org/${k}`,
+        source: rng.pick(sources),
+        publishedAt: new Date(at).toISOString(),
+      }),
+    );
   }
   return lines;
 }

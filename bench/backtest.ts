@@ -33,10 +33,9 @@ const env = (name: string, fallback: string) => {
   return v === undefined || v === '' ? fallback : v;
 };
 const SEED = Number(env('BENCH_SEED', '20260301'));
-const SIZES = env('BENCH_SIZES', '2000,20000')
-  .split(',')
-  .map(Number);
-if (SIZES.length < 2 || SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_SIZES: two or more positive integers, got ${env('BENCH_SIZES', '')}`);
+const SIZES = env('BENCH_SIZES', '2000,20000').split(',').map(Number);
+if (SIZES.length < 2 || SIZES.some((n) => !Number.isInteger(n) || n <= 0))
+  throw new Error(`BENCH_SIZES: two or more positive integers, got ${env('BENCH_SIZES', '')}`);
 const WARM_RUNS = Number(env('BENCH_WARM_RUNS', '3'));
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -45,7 +44,11 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const CONFIG = process.env.BENCH_CONFIG ?? fileURLToPath(new URL('../config', import.meta.url));
 
 async function main(): Promise<void> {
-  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') (await import('./build.js')).runEmitted(import.meta.url, 'bench:backtest', { ...process.env, BENCH_CONFIG: CONFIG });
+  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1')
+    (await import('./build.js')).runEmitted(import.meta.url, 'bench:backtest', {
+      ...process.env,
+      BENCH_CONFIG: CONFIG,
+    });
   const wb = loadWatchbookOrThrow(CONFIG);
   const dir = mkdtempSync(join(tmpdir(), 'signpost-bench-backtest-'));
   const rates: Record<string, number> = {};
@@ -72,10 +75,13 @@ async function main(): Promise<void> {
       });
       const seconds = (performance.now() - t0) / 1000;
       foldRates[size] = (size - 1) / ((performance.now() - firstStep) / 1000);
-      if (result.problems.length) throw new Error(`the generated items have problems: ${result.problems.slice(0, 3).join('; ')}`);
+      if (result.problems.length)
+        throw new Error(`the generated items have problems: ${result.problems.slice(0, 3).join('; ')}`);
       const matched = result.steps.filter((s) => s.matches.length).length;
       rates[size] = size / seconds;
-      log(`${size} items: ${seconds.toFixed(2)} s, ${Math.round(rates[size])} items/s (the fold alone ${Math.round(foldRates[size])}); ${matched} with evidence, ${result.alerts.length} alerts, final ${JSON.stringify(result.final)}`);
+      log(
+        `${size} items: ${seconds.toFixed(2)} s, ${Math.round(rates[size])} items/s (the fold alone ${Math.round(foldRates[size])}); ${matched} with evidence, ${result.alerts.length} alerts, final ${JSON.stringify(result.final)}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 /**
  * Transpile `entry` and every module it reaches by relative imports into a fresh directory under the
@@ -65,7 +66,9 @@ export function runEmitted(selfUrl: string, label: string, env: NodeJS.ProcessEn
     if (/^--(import|require|loader|experimental-loader)$/.test(a) && /tsx/.test(args[i + 1] ?? '')) i++;
     else if (!/^--(import|require|loader|experimental-loader)=.*tsx/.test(a)) execArgv.push(a);
   }
-  process.stderr.write(`${label} timing tsc-style JavaScript, not tsx's transform: node ${[...execArgv, entry].join(' ')}\n`);
+  process.stderr.write(
+    `${label} timing tsc-style JavaScript, not tsx's transform: node ${[...execArgv, entry].join(' ')}\n`,
+  );
   const child = spawnSync(process.execPath, [...execArgv, entry], { stdio: 'inherit', env });
   rmSync(dirname(dirname(entry)), { recursive: true, force: true });
   process.exit(child.status ?? 1);

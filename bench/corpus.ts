@@ -57,7 +57,14 @@ export function parseSpec(spec: string): Variant[] {
     const colon = v.indexOf(':');
     if (colon < 0) return { kind: 'literal', text: v };
     const stem = v.slice(0, colon);
-    return { kind: 'inflected', stem, forms: v.slice(colon + 1).split(',').map((e) => stem + e) };
+    return {
+      kind: 'inflected',
+      stem,
+      forms: v
+        .slice(colon + 1)
+        .split(',')
+        .map((e) => stem + e),
+    };
   });
 }
 
@@ -67,6 +74,7 @@ export function surfaceForms(c: Concept): string[] {
 
 // --- pseudo-words ---------------------------------------------------------------------------------------
 
+// prettier-ignore
 const SYLLABLES: Record<Lang, { onset: string[]; vowel: string[]; coda: string[]; endings: string[][] }> = {
   en: {
     onset: ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'br', 'cr', 'dr', 'st', 'tr', 'pl', 'gr', 'sh', 'ch', 'th', 'fl', 'sp'],
@@ -92,7 +100,8 @@ function pseudoStem(rng: Rng, lang: Lang): string {
   const s = SYLLABLES[lang];
   const n = rng.weighted([0, 3, 5, 2]); // 1..3 syllables
   let w = '';
-  for (let i = 0; i < n; i++) w += rng.pick(s.onset) + rng.pick(s.vowel) + (i === n - 1 || rng.chance(0.3) ? rng.pick(s.coda) : '');
+  for (let i = 0; i < n; i++)
+    w += rng.pick(s.onset) + rng.pick(s.vowel) + (i === n - 1 || rng.chance(0.3) ? rng.pick(s.coda) : '');
   return w;
 }
 
@@ -111,12 +120,22 @@ export function buildVocab(rng: Rng): Vocab {
     const topics = new Map<string, TopicVocab>();
     const topicalWords: string[] = [];
     for (const spec of GENERAL) {
-      const concepts = spec.concepts.map((c, index): Concept => ({ topic: spec.id, lang, index, variants: parseSpec(c[li]!) }));
+      const concepts = spec.concepts.map((c, index): Concept => ({
+        topic: spec.id,
+        lang,
+        index,
+        variants: parseSpec(c[li]!),
+      }));
       for (const c of concepts) for (const f of surfaceForms(c)) taken.add(f.toLowerCase());
       topics.set(spec.id, { spec, concepts, entities: [], entries: concepts, zipf: new Zipf(concepts.length, 0.9, 3) });
     }
     for (const spec of TOPICS) {
-      const concepts = spec.concepts.map((c, index): Concept => ({ topic: spec.id, lang, index, variants: parseSpec(c[li]!) }));
+      const concepts = spec.concepts.map((c, index): Concept => ({
+        topic: spec.id,
+        lang,
+        index,
+        variants: parseSpec(c[li]!),
+      }));
       for (const c of concepts) {
         for (const f of surfaceForms(c)) {
           taken.add(f.toLowerCase());
@@ -129,8 +148,20 @@ export function buildVocab(rng: Rng): Vocab {
         const stem = capitalize(pseudoStem(rng, lang) + pseudoStem(rng, lang).slice(0, 3));
         if (stem.length < 5 || taken.has(stem.toLowerCase())) continue;
         taken.add(stem.toLowerCase());
-        const endings = lang === 'en' ? [''] : rng.pick([['', 'а', 'у', 'ом'], ['а', 'и', 'у', 'ою'], ['', 'і', 'а']]);
-        entities.push({ topic: spec.id, lang, index: -1, variants: [{ kind: 'inflected', stem, forms: endings.map((e) => stem + e) }] });
+        const endings =
+          lang === 'en'
+            ? ['']
+            : rng.pick([
+                ['', 'а', 'у', 'ом'],
+                ['а', 'и', 'у', 'ою'],
+                ['', 'і', 'а'],
+              ]);
+        entities.push({
+          topic: spec.id,
+          lang,
+          index: -1,
+          variants: [{ kind: 'inflected', stem, forms: endings.map((e) => stem + e) }],
+        });
       }
       const entries = rng.shuffle([...concepts, ...entities]);
       topics.set(spec.id, { spec, concepts, entities, entries, zipf: new Zipf(entries.length, 0.9, 3) });
@@ -175,7 +206,11 @@ const SOURCES: Record<Lang, string[]> = {
   ru: ['meduza', 'tass', 'ria', 'interfax', 'kommersant', 'novaya-gazeta', 'rbc', 'levada'],
 };
 
-const QUOTES: Record<Lang, [string, string]> = { en: ['\u201c', '\u201d'], uk: ['\u00ab', '\u00bb'], ru: ['\u00ab', '\u00bb'] };
+const QUOTES: Record<Lang, [string, string]> = {
+  en: ['\u201c', '\u201d'],
+  uk: ['\u00ab', '\u00bb'],
+  ru: ['\u00ab', '\u00bb'],
+};
 const UK_APOSTROPHES = ["'", '\u2019', '\u02bc'];
 
 interface ItemContext {
@@ -213,7 +248,8 @@ function sentences(rng: Rng, ctx: ItemContext, n: number, topical: number, final
     for (let i = 0; i < words.length; i++) {
       let w = words[i]!;
       if (lang === 'uk' && w.includes("'")) w = w.replace("'", rng.pick(UK_APOSTROPHES));
-      if (lang === 'en' && i > 0 && /^[A-Z]/.test(w) && !w.endsWith("'s") && rng.chance(0.08)) w += rng.pick(["'s", '\u2019s']);
+      if (lang === 'en' && i > 0 && /^[A-Z]/.test(w) && !w.endsWith("'s") && rng.chance(0.08))
+        w += rng.pick(["'s", '\u2019s']);
       if (i > 0 && i < words.length - 1 && rng.chance(0.012)) {
         // a hyphenated compound: "EU-aligned", "пів-року"
         w = `${w}-${words[i + 1]!}`;

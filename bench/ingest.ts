@@ -43,7 +43,8 @@ const WARMUP_MS = env('BENCH_WARMUP_MS', 1000);
 const NOW = Date.UTC(2026, 10, 26);
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -66,7 +67,15 @@ function loadCorpus(dir: string): CorpusFile[] {
       const bytes = readFileSync(join(dir, name));
       const type = name.endsWith('.json') ? 'json' : 'rss';
       const url = `https://corpus.invalid/real/${name}`;
-      const source: Source = { id: name.replace(/\.\w+$/, ''), type, url, everyMs: 60_000, credibility: 1, lang: 'und', tags: [] };
+      const source: Source = {
+        id: name.replace(/\.\w+$/, ''),
+        type,
+        url,
+        everyMs: 60_000,
+        credibility: 1,
+        lang: 'und',
+        tags: [],
+      };
       const file: CorpusFile = { name, bytes, type, source };
       if (type === 'rss') file.text = new TextDecoder(decodeBody(bytes).charset).decode(bytes);
       return file;
@@ -85,7 +94,10 @@ async function pipeline(file: CorpusFile): Promise<number> {
 }
 
 /** Milliseconds spent in each step of the pipeline over `rounds` rounds of the files (the stage breakdown). */
-async function stages(files: CorpusFile[], rounds: number): Promise<{ decode: number; parse: number; normalize: number }> {
+async function stages(
+  files: CorpusFile[],
+  rounds: number,
+): Promise<{ decode: number; parse: number; normalize: number }> {
   const ms = { decode: 0, parse: 0, normalize: 0 };
   for (let r = 0; r < rounds; r++) {
     for (const file of files) {
@@ -168,7 +180,10 @@ function corpusDir(self: string): string {
 async function main() {
   // The corpus is found from the repository, which the emitted copy does not live in.
   if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') {
-    (await import('./build.js')).runEmitted(import.meta.url, 'bench:ingest', { ...process.env, BENCH_CORPUS: corpusDir(fileURLToPath(import.meta.url)) });
+    (await import('./build.js')).runEmitted(import.meta.url, 'bench:ingest', {
+      ...process.env,
+      BENCH_CORPUS: corpusDir(fileURLToPath(import.meta.url)),
+    });
   }
   const started = performance.now();
   const runtime = import.meta.url.endsWith('.ts') ? 'tsx' : 'node';
@@ -176,8 +191,15 @@ async function main() {
   const files = loadCorpus(dir);
   const xml = files.filter((f) => f.text !== undefined);
   const bytes = (fs: CorpusFile[]) => fs.reduce((n, f) => n + f.bytes.length, 0);
-  log(`bench:ingest ${files.length} files, ${fmt(bytes(files))} bytes from ${dir}; ${PASSES} passes of >= ${PASS_MS} ms, node ${process.version} (${runtime})`);
-  log(`  floor: rss-parser parseString on the ${xml.length} XML files (${fmt(bytes(xml))} bytes); skipped: ${files.filter((f) => !f.text).map((f) => f.name).join(', ')}`);
+  log(
+    `bench:ingest ${files.length} files, ${fmt(bytes(files))} bytes from ${dir}; ${PASSES} passes of >= ${PASS_MS} ms, node ${process.version} (${runtime})`,
+  );
+  log(
+    `  floor: rss-parser parseString on the ${xml.length} XML files (${fmt(bytes(xml))} bytes); skipped: ${files
+      .filter((f) => !f.text)
+      .map((f) => f.name)
+      .join(', ')}`,
+  );
 
   // Once, untimed: what each side makes of each file.
   const items = new Map<CorpusFile, number>();
@@ -219,17 +241,26 @@ async function main() {
 
   log('');
   log(`best of ${PASSES} passes (median):`);
-  log(`  decode+parse+normalize, all ${files.length} files  ${fmt(best(mbps), 2).padStart(6)} MB/s (${fmt(median(mbps), 2)})  ${fmt(best(ips)).padStart(7)} items/s (${fmt(median(ips))})`);
-  log(`  decode+parse+normalize, ${xml.length} XML files  ${fmt(best(xmlMbps), 2).padStart(6)} MB/s (${fmt(median(xmlMbps), 2)})`);
-  log(`  rss-parser parseString, ${xml.length} XML files  ${fmt(best(floorMbps), 2).padStart(6)} MB/s (${fmt(median(floorMbps), 2)})  ${fmt(best(floorIps)).padStart(7)} items/s (${fmt(median(floorIps))})`);
+  log(
+    `  decode+parse+normalize, all ${files.length} files  ${fmt(best(mbps), 2).padStart(6)} MB/s (${fmt(median(mbps), 2)})  ${fmt(best(ips)).padStart(7)} items/s (${fmt(median(ips))})`,
+  );
+  log(
+    `  decode+parse+normalize, ${xml.length} XML files  ${fmt(best(xmlMbps), 2).padStart(6)} MB/s (${fmt(median(xmlMbps), 2)})`,
+  );
+  log(
+    `  rss-parser parseString, ${xml.length} XML files  ${fmt(best(floorMbps), 2).padStart(6)} MB/s (${fmt(median(floorMbps), 2)})  ${fmt(best(floorIps)).padStart(7)} items/s (${fmt(median(floorIps))})`,
+  );
   log(`  ratio to floor (same bytes): ${ratio.toFixed(3)}`);
   // Where the pipeline's time goes, timed apart (outside the passes above).
   const split = await stages(files, Math.max(1, Math.round(PASS_MS / (1000 * (bytes(files) / 1e6 / best(mbps))))));
   const splitTotal = split.decode + split.parse + split.normalize;
   const share = (x: number) => r(x / splitTotal, 3);
-  log(`  time split: decode ${pct(split.decode / splitTotal)}, parse ${pct(split.parse / splitTotal)}, normalize ${pct(split.normalize / splitTotal)}`);
+  log(
+    `  time split: decode ${pct(split.decode / splitTotal)}, parse ${pct(split.parse / splitTotal)}, normalize ${pct(split.normalize / splitTotal)}`,
+  );
   log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  // prettier-ignore
   const result = {
     bench: 'ingest',
     items_per_s: r(best(ips)),

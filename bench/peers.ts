@@ -52,7 +52,8 @@ const ruleTree = (rule: Rule) => toTree(rule.match, rule.fields.length ? maskOf(
 const NON_WORD = /[^\p{L}\p{M}\p{N}'\u2019\u02bc]+/gu;
 const padded = (text: string) => ` ${text.toLowerCase().replace(NON_WORD, ' ')} `;
 
-type Naive = { t: 'term'; text: string; mask: number } | { t: 'all' | 'any'; parts: Naive[] } | { t: 'not'; part: Naive };
+type Naive =
+  { t: 'term'; text: string; mask: number } | { t: 'all' | 'any'; parts: Naive[] } | { t: 'not'; part: Naive };
 
 function toNaive(tree: Tree): Naive {
   switch (tree.t) {
@@ -113,7 +114,9 @@ export function termRegExp(term: string): RegExp {
   const words = term.trim().toLowerCase().split(/\s+/);
   const last = words[words.length - 1]!;
   const prefix = last.endsWith('*');
-  const pieces = words.map((w) => w.replace(/\*$/, '')).flatMap((w) => w.split(new RegExp(`[^${WORD}']+`, 'u')).filter(Boolean))
+  const pieces = words
+    .map((w) => w.replace(/\*$/, ''))
+    .flatMap((w) => w.split(new RegExp(`[^${WORD}']+`, 'u')).filter(Boolean))
     .map((w) => w.replace(/'s$/, ''));
   const body = pieces.map(escape).join(`[^${WORD}]+`);
   return new RegExp(`(?<![${WORD}])${body}${prefix ? '' : `(?![${WORD}])`}`, 'u');
@@ -128,7 +131,10 @@ interface TermCheck {
 
 /** The longest literal piece of a term, lower-cased, without `*`. */
 function literalOf(term: string): string {
-  const pieces = term.toLowerCase().split(new RegExp(`[^${WORD}]+`, 'u')).filter(Boolean);
+  const pieces = term
+    .toLowerCase()
+    .split(new RegExp(`[^${WORD}]+`, 'u'))
+    .filter(Boolean);
   return pieces.reduce((a, b) => (b.length > a.length ? b : a), '');
 }
 
@@ -162,7 +168,8 @@ export class JsonRulesEnginePeer {
     const checks = this.checks;
     this.engine.addOperator<string[], number>('containsTerm', (fields, id) => {
       const { re, literal, mask } = checks[id]!;
-      for (let f = 0; f < 3; f++) if (mask & (1 << f) && fields[f]!.includes(literal) && re.test(fields[f]!)) return true;
+      for (let f = 0; f < 3; f++)
+        if (mask & (1 << f) && fields[f]!.includes(literal) && re.test(fields[f]!)) return true;
       return false;
     });
     for (const rule of rules) {

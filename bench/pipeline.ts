@@ -75,7 +75,9 @@ async function main(): Promise<void> {
       const runs = [];
       for (const processes of [1, 2]) {
         const run = await workerRun(processes, { core, redis, input, timeoutMs: 180_000 });
-        log(`  ${processes} process(es): ${run.secondsFromReady.toFixed(2)} s from ready, ${round(run.itemsPerSFromReady)} items/s${run.correct ? '' : '; WRONG RESULT'}`);
+        log(
+          `  ${processes} process(es): ${run.secondsFromReady.toFixed(2)} s from ready, ${round(run.itemsPerSFromReady)} items/s${run.correct ? '' : '; WRONG RESULT'}`,
+        );
         if (!run.correct) throw new Error(`the ${processes}-process run did not score every item as the core does`);
         runs.push(run);
       }
@@ -85,9 +87,16 @@ async function main(): Promise<void> {
     }
 
     log(`time to alert: ${ALERTS} alerts, ${PROCESSES} process(es)`);
-    const tta = await timeToAlert(redis, { sources: 20, alerts: ALERTS, spacingMs: 200, processes: PROCESSES, timeoutMs: 180_000 });
+    const tta = await timeToAlert(redis, {
+      sources: 20,
+      alerts: ALERTS,
+      spacingMs: 200,
+      processes: PROCESSES,
+      timeoutMs: 180_000,
+    });
     log(`  ${tta.delivered}/${tta.alerts} delivered: p50 ${tta.p50} ms, p95 ${tta.p95} ms, p99 ${tta.p99} ms`);
-    if (tta.delivered < tta.alerts) throw new Error(`only ${tta.delivered} of ${tta.alerts} alerts reached the Slack stand-in`);
+    if (tta.delivered < tta.alerts)
+      throw new Error(`only ${tta.delivered} of ${tta.alerts} alerts reached the Slack stand-in`);
 
     const scaleSources = env('BENCH_SCALE_SOURCES', 20_000);
     log(`scale: ${scaleSources} sources every 5 min, ${PROCESSES} process(es)`);
@@ -104,7 +113,10 @@ async function main(): Promise<void> {
     const result = {
       bench: 'pipeline',
       core_items_per_s: round(throughput.coreItemsPerS),
-      pipeline_items_per_s: { '1': round(throughput.one.itemsPerSFromReady), '2': round(throughput.two.itemsPerSFromReady) },
+      pipeline_items_per_s: {
+        '1': round(throughput.one.itemsPerSFromReady),
+        '2': round(throughput.two.itemsPerSFromReady),
+      },
       efficiency: Number((throughput.two.itemsPerSFromReady / throughput.coreItemsPerS).toFixed(3)),
       time_to_alert_ms: { p50: round(tta.p50), p95: round(tta.p95), p99: round(tta.p99) },
       sources: s.sources,

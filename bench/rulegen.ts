@@ -103,7 +103,8 @@ function ruleMatch(ctx: Ctx): MatchExpr {
   const { rng } = ctx;
   const multi = ctx.langs.length > 1;
   const k = (lo = 1, hi = 3) => rng.range(lo, hi);
-  const maybeNone = (node: MatchNode, p: number): MatchNode => (rng.chance(p) ? { ...node, none: noneLists(ctx) } : node);
+  const maybeNone = (node: MatchNode, p: number): MatchNode =>
+    rng.chance(p) ? { ...node, none: noneLists(ctx) } : node;
   switch (rng.weighted([18, 18, 14, 10, 10, 18, 12])) {
     case 0: // an anchor (Ukraine, Kremlin, ...) and the topic
       return maybeNone({ all: [group(ctx, k(3, 7), 'context'), group(ctx, k(1, 3)), group(ctx, k(1, 2))] }, 0.8);
@@ -111,17 +112,34 @@ function ruleMatch(ctx: Ctx): MatchExpr {
       return maybeNone({ all: [group(ctx, k()), group(ctx, k())] }, 0.7);
     case 2: // an action word close to the topic
       return maybeNone(
-        { all: [group(ctx, k(3, 6), 'context')], near: { terms: group(ctx, k(3, 6), 'actions'), of: group(ctx, k(2, 4)), within: k(4, 8) } },
+        {
+          all: [group(ctx, k(3, 6), 'context')],
+          near: { terms: group(ctx, k(3, 6), 'actions'), of: group(ctx, k(2, 4)), within: k(4, 8) },
+        },
         0.8,
       );
     case 3:
-      return maybeNone({ any: [{ fields: ['title'], any: group(ctx, k(1, 2)) }, { all: [group(ctx, k()), group(ctx, k())] }] }, 0.5);
+      return maybeNone(
+        { any: [{ fields: ['title'], any: group(ctx, k(1, 2)) }, { all: [group(ctx, k()), group(ctx, k())] }] },
+        0.5,
+      );
     case 4: // names and fixed phrases
       return multi ? { all: [group(ctx, 1), group(ctx, 1)] } : group(ctx, k(1, 3), ctx.topic, 1);
     case 5:
-      return maybeNone({ all: [group(ctx, k()), { any: [group(ctx, k(1, 2)), { all: [group(ctx, k(2, 4), 'actions'), group(ctx, 1)] }] }] }, 0.7);
+      return maybeNone(
+        {
+          all: [
+            group(ctx, k()),
+            { any: [group(ctx, k(1, 2)), { all: [group(ctx, k(2, 4), 'actions'), group(ctx, 1)] }] },
+          ],
+        },
+        0.7,
+      );
     default:
-      return maybeNone({ all: [{ fields: ['title', 'summary'], any: group(ctx, k()) }, group(ctx, k(2, 5), 'actions')] }, 0.9);
+      return maybeNone(
+        { all: [{ fields: ['title', 'summary'], any: group(ctx, k()) }, group(ctx, k(2, 5), 'actions')] },
+        0.9,
+      );
   }
 }
 

@@ -141,10 +141,13 @@ function agreement(reference: string[][], peer: string[][], keep: (rule: string)
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main() {
-  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1') (await import('./build.js')).runEmitted(import.meta.url, 'bench:rules ');
+  if (import.meta.url.endsWith('.ts') && process.env.BENCH_TSX !== '1')
+    (await import('./build.js')).runEmitted(import.meta.url, 'bench:rules ');
   const started = performance.now();
   const runtime = import.meta.url.endsWith('.ts') ? 'tsx' : 'node';
-  log(`bench:rules  seed ${SEED}, ${ITEMS} items, ${PASSES} passes of >= ${PASS_MS} ms, node ${process.version}${runtime === 'tsx' ? ' under tsx' : ''}`);
+  log(
+    `bench:rules  seed ${SEED}, ${ITEMS} items, ${PASSES} passes of >= ${PASS_MS} ms, node ${process.version}${runtime === 'tsx' ? ' under tsx' : ''}`,
+  );
 
   // --- corpus and rules -----------------------------------------------------------------------------------------
   const rng = new Rng(SEED);
@@ -165,7 +168,13 @@ async function main() {
   const sample = items[1]!;
   log(`  e.g. [${sample.lang}] ${sample.title} | ${sample.summary.slice(0, 120)}...`);
 
-  const inputs: MatchInput[] = items.map((it: Item) => ({ title: it.title, summary: it.summary, content: it.content, source: it.source, lang: it.lang }));
+  const inputs: MatchInput[] = items.map((it: Item) => ({
+    title: it.title,
+    summary: it.summary,
+    content: it.content,
+    source: it.source,
+    lang: it.lang,
+  }));
 
   const matchers = new Map<number, Matcher>();
   for (const n of SIZES) {
@@ -188,7 +197,9 @@ async function main() {
       if (n === 1000) reference[i] = ms.map((x) => x.rule);
     });
     matchStats[n] = { items_matched: matched / items.length, matches_per_item: total / items.length };
-    log(`  ${String(n).padStart(4)} rules: ${pct(matched / items.length)} of items match a rule, ${(total / items.length).toFixed(3)} matches/item`);
+    log(
+      `  ${String(n).padStart(4)} rules: ${pct(matched / items.length)} of items match a rule, ${(total / items.length).toFixed(3)} matches/item`,
+    );
   }
   const perRule = new Map<string, number>();
   for (const ids of reference) for (const id of ids) perRule.set(id, (perRule.get(id) ?? 0) + 1);
@@ -203,7 +214,9 @@ async function main() {
   const jre = ONLY_MATCHER ? undefined : new JsonRulesEnginePeer(rules);
   const agree: Record<string, number> = {};
   if (naive && jre) {
-    log(`json-rules-engine: 1000 rules, ${jre.termCount} distinct term checks, built in ${(performance.now() - t0jre).toFixed(0)} ms`);
+    log(
+      `json-rules-engine: 1000 rules, ${jre.termCount} distinct term checks, built in ${(performance.now() - t0jre).toFixed(0)} ms`,
+    );
     const step = Math.max(1, Math.floor(items.length / AGREE_ITEMS));
     const agreeIdx = Array.from({ length: Math.min(AGREE_ITEMS, items.length) }, (_, k) => (k * step) % items.length);
     const jreIdx = agreeIdx.slice(0, JRE_AGREE_ITEMS);
@@ -264,7 +277,9 @@ async function main() {
     await jb.run(Math.min(WARMUP_MS, 400), false);
     for (let p = 0; p < Math.min(PASSES, 3); p++) {
       const rate = await jb.run(PASS_MS, true, JRE_MIN_ITEMS);
-      log(`  json-rules-engine 1000 pass ${p + 1} (>= ${JRE_MIN_ITEMS} of the first ${jreCount} items, round robin): ${rate.toFixed(1)} items/s`);
+      log(
+        `  json-rules-engine 1000 pass ${p + 1} (>= ${JRE_MIN_ITEMS} of the first ${jreCount} items, round robin): ${rate.toFixed(1)} items/s`,
+      );
     }
     naiveBench = nb;
     jreBench = jb;
@@ -286,7 +301,10 @@ async function main() {
   log('');
   log(`items/s, best of ${PASSES} passes (median):`);
   log(`  floor (normalize + tokenize)   ${fmt(floorIps).padStart(8)}  (${fmt(med(floor))})`);
-  for (const n of SIZES) log(`  Matcher, ${String(n).padStart(4)} rules          ${fmt(ips[n]).padStart(8)}  (${fmt(med(benches[SIZES.indexOf(n) + 1]!))})`);
+  for (const n of SIZES)
+    log(
+      `  Matcher, ${String(n).padStart(4)} rules          ${fmt(ips[n]).padStart(8)}  (${fmt(med(benches[SIZES.indexOf(n) + 1]!))})`,
+    );
   if (naiveBench && jreBench) {
     log(`  naive, 1000 rules              ${fmt(naiveIps).padStart(8)}  (${fmt(med(naiveBench))})`);
     log(`  json-rules-engine, 1000 rules  ${jreIps.toFixed(1).padStart(8)}  (${med(jreBench).toFixed(1)})`);
@@ -307,7 +325,12 @@ async function main() {
     items_per_s: { 10: round(ips[10]), 100: round(ips[100]), 1000: round(ips[1000]) },
     floor_items_per_s: round(floorIps),
     peers: { 'json-rules-engine': { 1000: round(jreIps) }, naive: { 1000: round(naiveIps) } },
-    median_items_per_s: { 10: round(med(m10)), 100: round(med(m100)), 1000: round(med(m1000)), floor: round(med(floor)) },
+    median_items_per_s: {
+      10: round(med(m10)),
+      100: round(med(m100)),
+      1000: round(med(m1000)),
+      floor: round(med(floor)),
+    },
     runtime,
     items: items.length,
     avg_item_bytes: round(totalBytes / items.length),

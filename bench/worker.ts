@@ -44,7 +44,14 @@ const RUNS = env('BENCH_RUNS', 1);
 const PASSES = env('BENCH_PASSES', 2);
 const RUN_TIMEOUT_MS = env('BENCH_RUN_TIMEOUT_MS', 180_000);
 
-async function coreRuns(core: Core, wb: Watchbook, batches: Item[][], fixture: FeedFixture, redis: Redis, items: number) {
+async function coreRuns(
+  core: Core,
+  wb: Watchbook,
+  batches: Item[][],
+  fixture: FeedFixture,
+  redis: Redis,
+  items: number,
+) {
   const matcher = new core.rules.Matcher(wb.rules);
   // Warm-up: two batches through everything, so the JIT has seen the code before the timing starts.
   const warm = async () => {
@@ -56,28 +63,42 @@ async function coreRuns(core: Core, wb: Watchbook, batches: Item[][], fixture: F
     return Promise.resolve();
   });
   log(`  core, Matcher.match alone: ${round(items / matchOnly)} items/s`);
-  const evaluateOnly = await best(PASSES, async () => {
-    const store = new core.store.MemoryStore();
-    for (const batch of batches) await core.evaluate.evaluateItems(batch, wb, matcher, store, Date.now());
-  }, warm);
+  const evaluateOnly = await best(
+    PASSES,
+    async () => {
+      const store = new core.store.MemoryStore();
+      for (const batch of batches) await core.evaluate.evaluateItems(batch, wb, matcher, store, Date.now());
+    },
+    warm,
+  );
   log(`  core, evaluateItems on parsed items (MemoryStore): ${round(items / evaluateOnly)} items/s`);
-  const withPoll = await best(PASSES, async () => {
-    const store = new core.store.MemoryStore();
-    const fetcher = new core.fetch.Fetcher({ minDelayMs: 0 });
-    for (const source of wb.sources) {
-      const result = await core.poll.pollSource(source, { fetcher, allowPrivate: true });
-      if (result.status !== 'ok') throw new Error(`${source.id}: ${result.status}`);
-      await core.evaluate.evaluateItems(result.items, wb, matcher, store, Date.now());
-    }
-  }, warm);
-  log(`  core, pollSource + evaluateItems (MemoryStore): ${round(items / withPoll)} items/s (${fixture.requests.length} feed requests so far)`);
+  const withPoll = await best(
+    PASSES,
+    async () => {
+      const store = new core.store.MemoryStore();
+      const fetcher = new core.fetch.Fetcher({ minDelayMs: 0 });
+      for (const source of wb.sources) {
+        const result = await core.poll.pollSource(source, { fetcher, allowPrivate: true });
+        if (result.status !== 'ok') throw new Error(`${source.id}: ${result.status}`);
+        await core.evaluate.evaluateItems(result.items, wb, matcher, store, Date.now());
+      }
+    },
+    warm,
+  );
+  log(
+    `  core, pollSource + evaluateItems (MemoryStore): ${round(items / withPoll)} items/s (${fixture.requests.length} feed requests so far)`,
+  );
   const prefixes: string[] = [];
-  const withRedis = await best(PASSES, async () => {
-    const prefix = randomPrefix('bench-core');
-    prefixes.push(prefix);
-    const store = new core.store.RedisStore(redis, { prefix });
-    for (const batch of batches) await core.evaluate.evaluateItems(batch, wb, matcher, store, Date.now());
-  }, warm);
+  const withRedis = await best(
+    PASSES,
+    async () => {
+      const prefix = randomPrefix('bench-core');
+      prefixes.push(prefix);
+      const store = new core.store.RedisStore(redis, { prefix });
+      for (const batch of batches) await core.evaluate.evaluateItems(batch, wb, matcher, store, Date.now());
+    },
+    warm,
+  );
   for (const p of prefixes) await deleteUnder(redis, p);
   log(`  core, evaluateItems on parsed items (RedisStore, in process): ${round(items / withRedis)} items/s`);
   return { matchOnly, evaluateOnly, withPoll, withRedis };
@@ -96,7 +117,9 @@ async function main(): Promise<void> {
   const { corpus, expected } = input;
   try {
     const matched = new Set([...expected.allEvidence].map((id) => id.slice(0, id.lastIndexOf('|')))).size;
-    log(`bench:worker: ${SOURCES} sources x ${PER_SOURCE} items = ${corpus.items} items, ${round(corpus.meanBytes)} B each on average; ${matched} items match, ${expected.allEvidence.size} evidence`);
+    log(
+      `bench:worker: ${SOURCES} sources x ${PER_SOURCE} items = ${corpus.items} items, ${round(corpus.meanBytes)} B each on average; ${matched} items match, ${expected.allEvidence.size} evidence`,
+    );
 
     log('core (in process, dist/):');
     const c = await coreRuns(core, input.watchbook, input.batches, input.fixture, redis, corpus.items);
@@ -106,7 +129,9 @@ async function main(): Promise<void> {
       for (const processes of [1, 2]) {
         log(`worker processes: ${processes} (run ${r + 1} of ${RUNS})`);
         const run = await workerRun(processes, { core, redis, input, timeoutMs: RUN_TIMEOUT_MS });
-        log(`  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, score jobs with new items ${run.scoreJobs.join('/')}${run.correct ? '' : '; WRONG RESULT'}`);
+        log(
+          `  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, score jobs with new items ${run.scoreJobs.join('/')}${run.correct ? '' : '; WRONG RESULT'}`,
+        );
         runs[String(processes)]!.push(run);
       }
     }
@@ -121,7 +146,10 @@ async function main(): Promise<void> {
       runs: RUNS,
       correct: Object.values(runs).every((rs) => rs.every((x) => x.correct)),
       items_per_s: { '1': round(bestRun('1').itemsPerS), '2': round(bestRun('2').itemsPerS) },
-      items_per_s_from_ready: { '1': round(bestRun('1').itemsPerSFromReady), '2': round(bestRun('2').itemsPerSFromReady) },
+      items_per_s_from_ready: {
+        '1': round(bestRun('1').itemsPerSFromReady),
+        '2': round(bestRun('2').itemsPerSFromReady),
+      },
       seconds: { '1': Number(bestRun('1').seconds.toFixed(3)), '2': Number(bestRun('2').seconds.toFixed(3)) },
       fetches_per_process: { '1': bestRun('1').fetches, '2': bestRun('2').fetches },
       score_jobs_per_process: { '1': bestRun('1').scoreJobs, '2': bestRun('2').scoreJobs },

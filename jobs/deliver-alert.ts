@@ -22,7 +22,13 @@ async function deliver(job: Job<DeliverJob>, ctx: DeliverContext): Promise<Deliv
   const { watchbook } = ctx.live.snapshot();
   const receiver = watchbook.receivers.find((r) => r.id === n.receiver);
   if (!receiver) return { sent: [], skipped: ['receiver removed'], inDoubt: [] };
-  const log = ctx.log.child({ receiver: n.receiver, job_id: job.id, notification: n.id, alerts: n.alerts.length, attempt: job.attemptsMade + 1 });
+  const log = ctx.log.child({
+    receiver: n.receiver,
+    job_id: job.id,
+    notification: n.id,
+    alerts: n.alerts.length,
+    attempt: job.attemptsMade + 1,
+  });
   const owner = `${process.pid}:${String(job.id)}:${job.attemptsMade}`;
   const { title: watchTitle, timezone: timeZone } = watchbook.watch;
   const channels = channelsFor(receiver, ctx, {
@@ -33,6 +39,11 @@ async function deliver(job: Job<DeliverJob>, ctx: DeliverContext): Promise<Deliv
   const message = { id: n.id, receiver: n.receiver, logKey: n.groupKey, sentIds: n.alerts.map((a) => a.id), owner };
   const out = await sendOnce(ctx, message, channels, log);
   // The group's own send-log, which the "send now?" decision reads: all channels went (or may have).
-  await ctx.store.recordSend(n.groupKey, n.receiver, { lastSentAt: ctx.now(), lastSentIds: n.alerts.map((a) => a.id) }, n.id);
+  await ctx.store.recordSend(
+    n.groupKey,
+    n.receiver,
+    { lastSentAt: ctx.now(), lastSentIds: n.alerts.map((a) => a.id) },
+    n.id,
+  );
   return out;
 }

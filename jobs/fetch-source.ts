@@ -41,24 +41,46 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
   const [validators, prev] = await Promise.all([ctx.store.getValidators(id), ctx.store.getHealth(id)]);
   const every = intervalFor(source, watchbook, ctx.now());
   try {
-    const result = await pollSource(source, { fetcher: ctx.fetcher, ...(validators && { validators }), allowPrivate: watchbook.watch.allowPrivate, now: () => ctx.now() });
+    const result = await pollSource(source, {
+      fetcher: ctx.fetcher,
+      ...(validators && { validators }),
+      allowPrivate: watchbook.watch.allowPrivate,
+      now: () => ctx.now(),
+    });
     const now = ctx.now();
     const items = result.status === 'ok' ? result.items : [];
     // The first poll after Redis lost its data marks its items seen and scores none (schedule.ts).
-    const warmedUp = items.length > 0 && (await ctx.store.warmUp(id, items.map((i) => i.key), now));
-    if (warmedUp) log.info({ items: items.length }, 'Source warmed up after Redis lost its data: its items marked seen, none alerted');
+    const warmedUp =
+      items.length > 0 &&
+      (await ctx.store.warmUp(
+        id,
+        items.map((i) => i.key),
+        now,
+      ));
+    if (warmedUp)
+      log.info(
+        { items: items.length },
+        'Source warmed up after Redis lost its data: its items marked seen, none alerted',
+      );
     else if (items.length) await enqueueScoring(ctx, id, items);
     // Next due an interval after the check this fetch served, not after it ended (schedule.ts nextCheck).
     const next = nextCheck(job.data.due, every, now);
     const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: next });
-    await Promise.all([ctx.store.setValidators(id, result.validators), ctx.store.setHealth(health), ctx.store.schedule(id, next)]);
+    await Promise.all([
+      ctx.store.setValidators(id, result.validators),
+      ctx.store.setHealth(health),
+      ctx.store.schedule(id, next),
+    ]);
     await countFetch(job, ctx, [
       { name: COUNTER.fetches.name, labels: { source: id, result: result.status } },
-      ...(result.status === 'ok' ? [{ name: COUNTER.items.name, labels: { source: id, kind: 'fetched' }, by: items.length }] : []),
+      ...(result.status === 'ok'
+        ? [{ name: COUNTER.items.name, labels: { source: id, kind: 'fetched' }, by: items.length }]
+        : []),
     ]);
     // Fetched well: an outage alert of this source is resolved.
     await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
-    for (const w of result.status === 'ok' ? result.warnings : []) log.warn({ warning: w }, 'Source fetched with a warning');
+    for (const w of result.status === 'ok' ? result.warnings : [])
+      log.warn({ warning: w }, 'Source fetched with a warning');
     log.info({ status: result.status, items: items.length }, 'Source fetched');
     return { source: id, status: result.status, items: items.length };
   } catch (err) {
@@ -73,7 +95,14 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
     await countFetch(job, ctx, [{ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } }]);
     const raised = await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     await deliverNow(ctx, raised.groups);
-    log.warn({ reason: failure.reason, failures: health.consecutiveFailures, next_check_at: new Date(health.nextCheckAt).toISOString() }, failure.message);
+    log.warn(
+      {
+        reason: failure.reason,
+        failures: health.consecutiveFailures,
+        next_check_at: new Date(health.nextCheckAt).toISOString(),
+      },
+      failure.message,
+    );
     return { source: id, status: 'failed', items: 0, reason: failure.reason };
   }
 }
@@ -83,7 +112,10 @@ async function enqueueScoring(ctx: JobContext, source: string, items: Item[]): P
   const jobs = [];
   for (let at = 0; at < items.length; at += SCORE_BATCH) {
     const batch = items.slice(at, at + SCORE_BATCH);
-    const digest = createHash('sha256').update(batch.map((i) => i.key).join('\n')).digest('base64url').slice(0, 22);
+    const digest = createHash('sha256')
+      .update(batch.map((i) => i.key).join('\n'))
+      .digest('base64url')
+      .slice(0, 22);
     jobs.push({ name: 'score', data: { source, items: batch }, opts: { jobId: jobId('score', source, digest) } });
   }
   await ctx.queues.score.addBulk(jobs);
@@ -95,5 +127,10 @@ async function enqueueScoring(ctx: JobContext, source: string, items: Item[]): P
  */
 function countFetch(job: Job<FetchJob>, ctx: JobContext, counts: CounterIncrement[]): Promise<void> {
   const event = `fetch:${String(job.id)}:${job.attemptsMade}`;
-  return countQuietly(ctx.store, counts, (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'), { event, ttlMs: COUNTED_TTL_MS });
+  return countQuietly(
+    ctx.store,
+    counts,
+    (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'),
+    { event, ttlMs: COUNTED_TTL_MS },
+  );
 }

@@ -13,7 +13,13 @@ import { timed } from './timed.js';
 /** One delivery job per notification, in one round trip; its id is the notification's, so a second decision adds nothing. */
 export async function enqueueDeliveries(ctx: JobContext, notifications: readonly Notification[]): Promise<void> {
   if (notifications.length === 0) return;
-  await ctx.queues.deliver.addBulk(notifications.map((notification) => ({ name: 'deliver', data: { notification }, opts: { jobId: notification.id } })));
+  await ctx.queues.deliver.addBulk(
+    notifications.map((notification) => ({
+      name: 'deliver',
+      data: { notification },
+      opts: { jobId: notification.id },
+    })),
+  );
 }
 
 /**
@@ -30,8 +36,15 @@ export async function deliverNow(ctx: JobContext, groups: readonly GroupRef[]): 
     for (const { key, receiver, at } of wake) byTime.set(at, [...(byTime.get(at) ?? []), { key, receiver }]);
     for (const [at, refs] of byTime) {
       // One wake per (groups, time): a retried job or a second process asking adds nothing.
-      const id = createHash('sha256').update(refs.map((r) => `${r.key}\n${r.receiver}`).join('\n')).digest('base64url').slice(0, 22);
-      await ctx.queues.tick.add('wake', { groups: refs }, { jobId: jobId('wake', id, at), delay: Math.max(0, at - now) });
+      const id = createHash('sha256')
+        .update(refs.map((r) => `${r.key}\n${r.receiver}`).join('\n'))
+        .digest('base64url')
+        .slice(0, 22);
+      await ctx.queues.tick.add(
+        'wake',
+        { groups: refs },
+        { jobId: jobId('wake', id, at), delay: Math.max(0, at - now) },
+      );
     }
     return due.length;
   } catch (err) {
@@ -43,5 +56,7 @@ export async function deliverNow(ctx: JobContext, groups: readonly GroupRef[]): 
 /** A wake job: the groups whose timers ended, decided again. */
 export async function wake(job: Job<WakeJob>, ctx: JobContext): Promise<{ notifications: number }> {
   // On the tick queue, so timed as the tick's.
-  return timed(QUEUE.tick, ctx, job, async () => ({ notifications: Array.isArray(job.data.groups) ? await deliverNow(ctx, job.data.groups) : 0 }));
+  return timed(QUEUE.tick, ctx, job, async () => ({
+    notifications: Array.isArray(job.data.groups) ? await deliverNow(ctx, job.data.groups) : 0,
+  }));
 }

@@ -22,18 +22,32 @@ async function score(job: Job<ScoreJob>, ctx: JobContext): Promise<{ fresh: numb
   const counts: CounterIncrement[] = [
     { name: COUNTER.items.name, labels: { source, kind: 'new' }, by: result.fresh.length },
     { name: COUNTER.itemsScored.name, labels: { source, kind: 'new' }, by: result.fresh.length },
-    { name: COUNTER.itemsScored.name, labels: { source, kind: 'duplicate' }, by: job.data.items.length - result.fresh.length },
+    {
+      name: COUNTER.itemsScored.name,
+      labels: { source, kind: 'duplicate' },
+      by: job.data.items.length - result.fresh.length,
+    },
   ];
   const byRule = new Map<string, number>();
   for (const e of result.evidence) byRule.set(e.rule, (byRule.get(e.rule) ?? 0) + 1);
   for (const [rule, by] of byRule) counts.push({ name: COUNTER.matches.name, labels: { rule }, by });
-  const onError = (err: unknown) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written');
+  const onError = (err: unknown) =>
+    ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written');
   await countQuietly(ctx.store, counts, onError, { event: `score:${String(job.id)}`, ttlMs: COUNTED_TTL_MS });
   await keepUnmatched(result, ctx, String(job.id));
   // What the batch raised goes out now if its group is due, not at the next tick.
   await deliverNow(ctx, result.groups);
   if (result.fresh.length) {
-    ctx.log.info({ source_id: job.data.source, job_id: job.id, fresh: result.fresh.length, evidence: result.evidence.length, probabilities: forLog(result.state.probabilities) }, 'Items scored');
+    ctx.log.info(
+      {
+        source_id: job.data.source,
+        job_id: job.id,
+        fresh: result.fresh.length,
+        evidence: result.evidence.length,
+        probabilities: forLog(result.state.probabilities),
+      },
+      'Items scored',
+    );
   }
   return { fresh: result.fresh.length, evidence: result.evidence.length };
 }
@@ -52,9 +66,20 @@ async function keepUnmatched(result: Evaluated, ctx: JobContext, jobId: string):
   const now = ctx.now();
   const unmatched: UnmatchedItem[] = result.fresh
     .filter((i) => !matched.has(i.key))
-    .map((i) => ({ key: i.key, source: i.source, title: i.title, ...(i.summary && { summary: i.summary.slice(0, SUMMARY_KEPT) }), ...(i.url && { url: i.url }), lang: i.lang, publishedAt: Date.parse(i.publishedAt), seenAt: now }));
+    .map((i) => ({
+      key: i.key,
+      source: i.source,
+      title: i.title,
+      ...(i.summary && { summary: i.summary.slice(0, SUMMARY_KEPT) }),
+      ...(i.url && { url: i.url }),
+      lang: i.lang,
+      publishedAt: Date.parse(i.publishedAt),
+      seenAt: now,
+    }));
   if (unmatched.length === 0) return;
-  await ctx.feedback.addUnmatched(unmatched, now).catch((err: unknown) => ctx.log.warn({ job_id: jobId, err: (err as Error).message }, 'Unmatched items not kept'));
+  await ctx.feedback
+    .addUnmatched(unmatched, now)
+    .catch((err: unknown) => ctx.log.warn({ job_id: jobId, err: (err as Error).message }, 'Unmatched items not kept'));
 }
 
 /** Scenario probabilities to three places, as the logs show them. */

@@ -13,7 +13,10 @@ import { timed } from './timed.js';
  * did not go.
  * The collection is cleared, and the mark moved, only once every channel went.
  */
-export async function sendDigest(job: Job<DigestJob>, ctx: DeliverContext): Promise<{ alerts: number; sent: string[] }> {
+export async function sendDigest(
+  job: Job<DigestJob>,
+  ctx: DeliverContext,
+): Promise<{ alerts: number; sent: string[] }> {
   return timed(QUEUE.digest, ctx, job, () => digestAndSend(job, ctx));
 }
 
@@ -57,7 +60,10 @@ async function digestAndSend(job: Job<DigestJob>, ctx: DeliverContext): Promise<
   const carried = new Set(alerts.map((a) => a.id));
   const later = taken.filter((a) => !carried.has(a.id));
   if (later.length) await ctx.store.appendDigestAlerts(id, later);
-  await ctx.store.setDigestMark(id, { at: due, probabilities: Object.fromEntries(digest.scenarios.map((s) => [s.id, s.probability])) });
+  await ctx.store.setDigestMark(id, {
+    at: due,
+    probabilities: Object.fromEntries(digest.scenarios.map((s) => [s.id, s.probability])),
+  });
   ctx.log.info({ receiver: id, alerts: alerts.length, channels: sent }, 'Digest sent');
   return { alerts: alerts.length, sent };
 }

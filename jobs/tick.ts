@@ -42,11 +42,17 @@ export function prunesAt(slot: number, everyMs = 5_000): boolean {
  * a source already waiting or being fetched is not enqueued again; a delivery's job id is its
  * notification's.
  */
-export async function tick(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
+export async function tick(
+  job: Job<TickJob>,
+  ctx: JobContext,
+): Promise<{ enqueued: number; notifications: number; digests: number }> {
   return timed(QUEUE.tick, ctx, job, () => tickOnce(job, ctx));
 }
 
-async function tickOnce(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued: number; notifications: number; digests: number }> {
+async function tickOnce(
+  job: Job<TickJob>,
+  ctx: JobContext,
+): Promise<{ enqueued: number; notifications: number; digests: number }> {
   // A schedule Redis lost is rebuilt before it is read (schedule.ts checkSchedule: one call when all is well).
   await checkSchedule(ctx.store, ctx.live.watchbook, ctx.now(), ctx.log);
   const due = await enqueueDue(ctx, job.data.everyMs ?? 5_000);
@@ -63,7 +69,11 @@ async function tickOnce(job: Job<TickJob>, ctx: JobContext): Promise<{ enqueued:
     if (!receiver.digest) continue;
     const fired = cronDueBetween(receiver.digest, watchbook.watch.timezone, since, now);
     if (fired === undefined) continue;
-    await ctx.queues.digest.add('digest', { receiver: receiver.id, due: fired }, { jobId: jobId('digest', receiver.id, fired) });
+    await ctx.queues.digest.add(
+      'digest',
+      { receiver: receiver.id, due: fired },
+      { jobId: jobId('digest', receiver.id, fired) },
+    );
     digests++;
   }
   if (prunesAt(job.data.slot, job.data.everyMs)) {
@@ -123,7 +133,10 @@ async function rescore(ctx: JobContext, slot: number): Promise<void> {
   try {
     const { watchbook, matcher } = ctx.live.snapshot();
     const result = await evaluateItems([], watchbook, matcher, ctx.store, ctx.now());
-    ctx.log.info({ slot, probabilities: forLog(result.state.probabilities), statuses: result.statuses }, 'Picture rescored');
+    ctx.log.info(
+      { slot, probabilities: forLog(result.state.probabilities), statuses: result.statuses },
+      'Picture rescored',
+    );
   } catch (err) {
     ctx.log.warn({ slot, err: (err as Error).message }, 'Picture not rescored; the next hour tries again');
   }

@@ -8,12 +8,19 @@ import type { JobContext } from './context.js';
  * returned or threw. Counted in one write once the job is done, and never failing it: a counter Redis
  * could not take is logged at debug, and the job's own result or error is what BullMQ sees.
  */
-export async function timed<T>(queue: string, ctx: Pick<JobContext, 'store' | 'log'>, job: Pick<Job, 'id'>, work: () => Promise<T>): Promise<T> {
+export async function timed<T>(
+  queue: string,
+  ctx: Pick<JobContext, 'store' | 'log'>,
+  job: Pick<Job, 'id'>,
+  work: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     return await work();
   } finally {
     const seconds = (performance.now() - started) / 1000;
-    await countQuietly(ctx.store, jobSeconds(queue, seconds), (err) => ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'));
+    await countQuietly(ctx.store, jobSeconds(queue, seconds), (err) =>
+      ctx.log.debug({ job_id: job.id, err: (err as Error).message }, 'Counters not written'),
+    );
   }
 }

@@ -15,7 +15,24 @@ import type { Watchbook } from '../src/model/watchbook.js';
 import { createEmailTransportFromEnv } from '../src/notify/index.js';
 import { scoredSpanMs } from '../src/pipeline/evaluate.js';
 import { reconcileSchedule } from '../src/pipeline/schedule.js';
-import { connectRedis, DEFAULT_REDIS_URL, deliverBackoff, evictionWarning, jobId, openQueues, QUEUE, redactUrl, RedisState, Worker, type DeliverJob, type DigestJob, type FetchJob, type Job, type ScoreJob, type TickJob } from '../src/queue/index.js';
+import {
+  connectRedis,
+  DEFAULT_REDIS_URL,
+  deliverBackoff,
+  evictionWarning,
+  jobId,
+  openQueues,
+  QUEUE,
+  redactUrl,
+  RedisState,
+  Worker,
+  type DeliverJob,
+  type DigestJob,
+  type FetchJob,
+  type Job,
+  type ScoreJob,
+  type TickJob,
+} from '../src/queue/index.js';
 import type { WakeJob } from '../src/queue/queues.js';
 import { FeedbackStore, normalizePrefix, RedisStore } from '../src/store/index.js';
 import type { DeliverContext } from './context.js';
@@ -81,13 +98,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // The longest any valid watchbook keeps evidence: the store refuses a seen-set that would forget first.
   const store = new RedisStore(redis, { prefix, evidenceTtlMs: scoredSpanMs([{ halfLifeMs: MAX_HALF_LIFE_MS }]) });
   // Redis going away and coming back: one line each, not one per reconnect attempt of every connection.
-  const redisState = new RedisState(redis, log, { role: 'worker', url: opts.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL });
+  const redisState = new RedisState(redis, log, {
+    role: 'worker',
+    url: opts.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  });
   const queues = openQueues(redis, prefix, (err) => {
     if (!redisState.report(err)) log.error({ err: err.message }, 'Queue error');
   });
   const live = new Live(opts.watchbook);
   const email = process.env.SMTP_URL ? createEmailTransportFromEnv() : undefined;
-  if (!email && opts.watchbook.receivers.some((r) => r.email)) log.warn('SMTP_URL is not set: email receivers will not be sent to');
+  if (!email && opts.watchbook.receivers.some((r) => r.email))
+    log.warn('SMTP_URL is not set: email receivers will not be sent to');
   const ctx: DeliverContext = {
     live,
     store,
@@ -107,8 +128,16 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // The sentinel first: a store without it later has lost its data (schedule.ts checkSchedule).
   await store.markStarted(Date.now());
   const reconciled = await reconcileSchedule(store, live.watchbook, Date.now());
-  log.info({ redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'), sources: live.watchbook.sources.length, ...reconciled }, 'Worker started');
+  log.info(
+    {
+      redis: redactUrl(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+      sources: live.watchbook.sources.length,
+      ...reconciled,
+    },
+    'Worker started',
+  );
 
+  // prettier-ignore
   const workers = [
     // The tick queue also carries wake jobs: alert groups to decide again when their wait ends (notify-now.ts).
     new Worker<TickJob | WakeJob>(QUEUE.tick, (job) => (job.name === 'wake' ? wake(job as Job<WakeJob>, ctx) : tick(job as Job<TickJob>, ctx)), { connection: redis, prefix, concurrency: 1 }),
@@ -126,7 +155,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     w.on('error', (err) => {
       if (!redisState.report(err)) log.error({ queue: w.name, err: err.message }, 'Worker error');
     });
-    w.on('failed', (job, err) => log.warn({ queue: w.name, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'Job failed'));
+    w.on('failed', (job, err) =>
+      log.warn({ queue: w.name, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'Job failed'),
+    );
   }
 
   // One add at a time, skipped while Redis is away (an add waits out the reconnect): node-cron's own
@@ -147,18 +178,22 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const task = cron.schedule(`*/${Math.max(1, Math.round(tickMs / 1000))} * * * * *`, fireTick);
   void fireTick();
 
-  const watcher = (opts.reload ?? true) ? watchWatchbook(
-    opts.configPath,
-    async (wb) => {
-      live.swap(wb);
-      const changed = await reconcileSchedule(store, wb, Date.now());
-      log.info({ sources: wb.sources.length, rules: wb.rules.length, ...changed }, 'Watchbook reloaded');
-    },
-    (problems) => {
-      for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
-    },
-    { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
-  ) : { stop: () => undefined, status: (): ReloadStatus => ({ ok: true, at: Date.now(), problems: [] }) };
+  const watcher =
+    (opts.reload ?? true)
+      ? watchWatchbook(
+          opts.configPath,
+          async (wb) => {
+            live.swap(wb);
+            const changed = await reconcileSchedule(store, wb, Date.now());
+            log.info({ sources: wb.sources.length, rules: wb.rules.length, ...changed }, 'Watchbook reloaded');
+          },
+          (problems) => {
+            for (const p of problems)
+              log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
+          },
+          { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
+        )
+      : { stop: () => undefined, status: (): ReloadStatus => ({ ok: true, at: Date.now(), problems: [] }) };
 
   return {
     watchbook: () => live.watchbook,

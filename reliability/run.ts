@@ -20,7 +20,9 @@ const err = (line: string): boolean => process.stderr.write(`${line}\n`);
 
 async function loadScenarios(): Promise<Scenario[]> {
   const dir = join(HERE, 'scenarios');
-  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))
+    .sort();
   const out: Scenario[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { scenario?: Scenario };
@@ -57,7 +59,10 @@ async function runOne(s: Scenario, full: boolean): Promise<ScenarioResult> {
   try {
     result = await Promise.race([
       s.run({ full, deadline: started + budget - TALLY_MS, scope, log }),
-      new Promise<ScenarioResult>((resolve) => (timer = setTimeout(() => resolve(failed(`overran its budget of ${budget / 1000} s`)), budget + OVERRUN_MS))),
+      new Promise<ScenarioResult>(
+        (resolve) =>
+          (timer = setTimeout(() => resolve(failed(`overran its budget of ${budget / 1000} s`)), budget + OVERRUN_MS)),
+      ),
     ]);
   } catch (e) {
     result = failed(`threw: ${(e as Error).stack ?? String(e)}`);
@@ -70,7 +75,13 @@ async function runOne(s: Scenario, full: boolean): Promise<ScenarioResult> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { full: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({
+    options: {
+      full: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
+    },
+  });
   const all = await loadScenarios();
   const only = values.only ?? [];
   const skip = values.skip ?? [];
@@ -80,7 +91,8 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    if (statSync(MAIN_JS).mtimeMs < newestSource()) err(`reliability: warning: ${MAIN_JS} is older than src/ or jobs/; run \`npm run build\` first`);
+    if (statSync(MAIN_JS).mtimeMs < newestSource())
+      err(`reliability: warning: ${MAIN_JS} is older than src/ or jobs/; run \`npm run build\` first`);
   } catch {
     err(`reliability: ${MAIN_JS} is missing: run \`npm run build\` first`);
     return 2;
@@ -92,7 +104,9 @@ async function main(): Promise<number> {
   for (const s of chosen) scenarios.push(await runOne(s, values.full));
   const passed = scenarios.filter((r) => r.pass).length;
   err(`reliability: ${passed} of ${scenarios.length} passed in ${Math.round((Date.now() - started) / 1000)} s`);
-  process.stdout.write(`${JSON.stringify({ suite: 'reliability', scenarios, passed, failed: scenarios.length - passed })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ suite: 'reliability', scenarios, passed, failed: scenarios.length - passed })}\n`,
+  );
   return passed === scenarios.length ? 0 : 1;
 }
 

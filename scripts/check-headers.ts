@@ -18,7 +18,10 @@ function hasHeader(text: string): boolean {
 
 function trackedFiles(): string[] {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--', ...FOLDERS.map((f) => `${f}/*.ts`)], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync('git', ['ls-files', '-z', '--', ...FOLDERS.map((f) => `${f}/*.ts`)], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     return out.split('\0').filter(Boolean);
   } catch (err) {
     throw new Error(`check-headers: cannot list the tracked files with git ls-files in ${root}`, { cause: err });
@@ -40,7 +43,10 @@ const missing = trackedFiles().filter((path) => {
   return text !== undefined && !hasHeader(text);
 });
 if (missing.length > 0) {
-  const count = missing.length === 1 ? '1 file does not open with a `//` line saying what it owns' : `${missing.length} files do not open with a \`//\` line saying what they own`;
+  const count =
+    missing.length === 1
+      ? '1 file does not open with a `//` line saying what it owns'
+      : `${missing.length} files do not open with a \`//\` line saying what they own`;
   console.error(`check-headers: ${count}:\n${missing.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }

@@ -7,7 +7,9 @@ import { runDemo } from './demo/run.js';
 
 const seconds = Number(process.env.DEMO_SECONDS ?? 60);
 if (!Number.isFinite(seconds) || seconds <= 0) {
-  console.error(`demo: DEMO_SECONDS must be a positive number of seconds, got ${JSON.stringify(process.env.DEMO_SECONDS)}`);
+  console.error(
+    `demo: DEMO_SECONDS must be a positive number of seconds, got ${JSON.stringify(process.env.DEMO_SECONDS)}`,
+  );
   process.exit(2);
 }
 try {

@@ -44,7 +44,11 @@ export async function loadCore() {
 export type Core = Awaited<ReturnType<typeof loadCore>>;
 
 /** Best (shortest) of `passes` timed passes after a warm-up (`warm`, or one pass); seconds. */
-export async function best(passes: number, pass: () => Promise<void>, warm: () => Promise<void> = pass): Promise<number> {
+export async function best(
+  passes: number,
+  pass: () => Promise<void>,
+  warm: () => Promise<void> = pass,
+): Promise<number> {
   await warm();
   let min = Infinity;
   for (let i = 0; i < passes; i++) {

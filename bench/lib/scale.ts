@@ -23,7 +23,13 @@ import { stringify } from 'yaml';
 import { rssItems, rssHead, rssTail } from '../../test/worker/helpers/feeds.js';
 import { startServer, type TestServer } from '../../test/helpers/server.js';
 import { startWebhookServer } from '../../test/helpers/slack.js';
-import { killAll, logsWith, signalAndWait, spawnWorker, type WorkerProcess } from '../../test/worker/helpers/processes.js';
+import {
+  killAll,
+  logsWith,
+  signalAndWait,
+  spawnWorker,
+  type WorkerProcess,
+} from '../../test/worker/helpers/processes.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { log, percentile, rssMb, sleep, type Core } from './common.js';
 
@@ -73,8 +79,20 @@ export async function scale(core: Core, redis: Redis, o: ScaleOptions): Promise<
           return void res.writeHead(304, { etag: ETAG }).end();
         }
         // The changing sources: a new (quiet) item at every poll.
-        const entries = [{ guid: `${ids[i]}-${n}`, title: `${ids[i]} routine notice ${n}`, link: `http://news.example.org/${ids[i]}/${n}`, published: new Date() }];
-        res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: i % CHANGING === 0 ? `"n${n}"` : ETAG }).end(rssHead(ids[i]!) + rssItems(entries) + rssTail);
+        const entries = [
+          {
+            guid: `${ids[i]}-${n}`,
+            title: `${ids[i]} routine notice ${n}`,
+            link: `http://news.example.org/${ids[i]}/${n}`,
+            published: new Date(),
+          },
+        ];
+        res
+          .writeHead(200, {
+            'content-type': 'application/rss+xml; charset=utf-8',
+            etag: i % CHANGING === 0 ? `"n${n}"` : ETAG,
+          })
+          .end(rssHead(ids[i]!) + rssItems(entries) + rssTail);
       }),
     );
   }
@@ -95,9 +113,23 @@ export async function scale(core: Core, redis: Redis, o: ScaleOptions): Promise<
   );
   // Source i on host i mod H, so sources due one after another are on different hosts; in files of 5,000
   // (a watchbook file may be at most 1 MiB; lists from every file of the folder are one list).
-  const entries = ids.map((id, i) => ({ id, type: 'rss', url: `${servers[i % o.hosts]!.url}/f/${i}.xml`, every: everyS, credibility: 0.8, lang: 'en' }));
-  for (let k = 0; k * 5_000 < entries.length; k++) writeFileSync(join(dir, 'rules', `sources-${k}.yaml`), stringify({ sources: entries.slice(k * 5_000, (k + 1) * 5_000) }));
-  writeFileSync(join(dir, 'rules', 'bench.yaml'), stringify({ rules: [{ id: 'r000', indicator: 'signal', match: ['relmark000'], evidence: { baseline: 'weak' } }] }));
+  const entries = ids.map((id, i) => ({
+    id,
+    type: 'rss',
+    url: `${servers[i % o.hosts]!.url}/f/${i}.xml`,
+    every: everyS,
+    credibility: 0.8,
+    lang: 'en',
+  }));
+  for (let k = 0; k * 5_000 < entries.length; k++)
+    writeFileSync(
+      join(dir, 'rules', `sources-${k}.yaml`),
+      stringify({ sources: entries.slice(k * 5_000, (k + 1) * 5_000) }),
+    );
+  writeFileSync(
+    join(dir, 'rules', 'bench.yaml'),
+    stringify({ rules: [{ id: 'r000', indicator: 'signal', match: ['relmark000'], evidence: { baseline: 'weak' } }] }),
+  );
   const prefix = randomPrefix('bench-scale');
   const keys = core.store.storeKeys(prefix);
   const workers: WorkerProcess[] = [];
@@ -114,7 +146,16 @@ export async function scale(core: Core, redis: Redis, o: ScaleOptions): Promise<
       }
       await batch.exec();
     }
-    for (let p = 0; p < o.processes; p++) workers.push(spawnWorker(`s${p + 1}`, { config: dir, prefix, redisUrl: REDIS_URL, logLevel: 'warn', env: { LOG_LEVEL: 'warn' } }));
+    for (let p = 0; p < o.processes; p++)
+      workers.push(
+        spawnWorker(`s${p + 1}`, {
+          config: dir,
+          prefix,
+          redisUrl: REDIS_URL,
+          logLevel: 'warn',
+          env: { LOG_LEVEL: 'warn' },
+        }),
+      );
     const start = first + o.warmMs;
     const end = start + o.windowMs;
     let last = 0;
@@ -125,7 +166,9 @@ export async function scale(core: Core, redis: Redis, o: ScaleOptions): Promise<
         last = Date.now();
         const inWindow = polls.reduce((n, p) => n + p.filter((t) => t >= start && t <= Date.now()).length, 0);
         const rate = Date.now() > start ? (inWindow / (Date.now() - start)) * 1000 : 0;
-        log(`  scale: ${((Date.now() - first) / 1000).toFixed(0)} s since the first due time, ${polls.reduce((n, p) => n + p.length, 0)} polls, ${rate.toFixed(1)}/s in the window so far, rss ${workers.map((w) => (rssMb(w.pid) ?? 0).toFixed(0)).join('/')} MiB`);
+        log(
+          `  scale: ${((Date.now() - first) / 1000).toFixed(0)} s since the first due time, ${polls.reduce((n, p) => n + p.length, 0)} polls, ${rate.toFixed(1)}/s in the window so far, rss ${workers.map((w) => (rssMb(w.pid) ?? 0).toFixed(0)).join('/')} MiB`,
+        );
       }
       await sleep(500);
     }
@@ -166,8 +209,12 @@ export async function scale(core: Core, redis: Redis, o: ScaleOptions): Promise<
     });
     const rateError = o.sources / (o.everyMs / 1000) / pollsPerS;
     const scheduleError = periods.length ? periods.reduce((a, b) => a + b, 0) / periods.length / o.everyMs : Infinity;
-    log(`  scale: ${inWindow} polls in ${o.windowMs / 1000} s; ${lags.length} sources due in the window, ${unpolled} not polled; period error by rate ${rateError.toFixed(3)}, by schedule ${scheduleError.toFixed(3)}; lag p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms; ${notModified} answered 304`);
-    log(`  scale: start-up (${startupLags.length} sources due in the ${o.warmMs / 1000} s warm-up): lag p50 ${percentile(startupLags, 50)} ms, p99 ${percentile(startupLags, 99)} ms`);
+    log(
+      `  scale: ${inWindow} polls in ${o.windowMs / 1000} s; ${lags.length} sources due in the window, ${unpolled} not polled; period error by rate ${rateError.toFixed(3)}, by schedule ${scheduleError.toFixed(3)}; lag p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms; ${notModified} answered 304`,
+    );
+    log(
+      `  scale: start-up (${startupLags.length} sources due in the ${o.warmMs / 1000} s warm-up): lag p50 ${percentile(startupLags, 50)} ms, p99 ${percentile(startupLags, 99)} ms`,
+    );
     return {
       sources: o.sources,
       pollsPerS,

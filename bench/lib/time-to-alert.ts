@@ -15,7 +15,13 @@ import type { TimedEntry } from '../../reliability/lib/feeds.js';
 import { startServer, type TestServer } from '../../test/helpers/server.js';
 import { startWebhookServer } from '../../test/helpers/slack.js';
 import { rssFeed } from '../../test/worker/helpers/feeds.js';
-import { killAll, logsWith, signalAndWait, spawnWorker, type WorkerProcess } from '../../test/worker/helpers/processes.js';
+import {
+  killAll,
+  logsWith,
+  signalAndWait,
+  spawnWorker,
+  type WorkerProcess,
+} from '../../test/worker/helpers/processes.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { log, percentile, sleep } from './common.js';
 
@@ -32,7 +38,10 @@ interface Feed {
   entries: TimedEntry[];
 }
 
-export async function timeToAlert(redis: Redis, opts: { sources: number; alerts: number; spacingMs: number; processes: number; timeoutMs: number }): Promise<TimeToAlert> {
+export async function timeToAlert(
+  redis: Redis,
+  opts: { sources: number; alerts: number; spacingMs: number; processes: number; timeoutMs: number },
+): Promise<TimeToAlert> {
   const fetchedAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
   const feeds = new Map<string, Feed>();
@@ -68,19 +77,39 @@ export async function timeToAlert(redis: Redis, opts: { sources: number; alerts:
       watch: { id: 'bench-alert', title: 'Bench', allow_private: true },
       scenarios: { baseline: { title: 'Baseline', prior: 0.6 }, risk: { title: 'Risk', prior: 0.4 } },
       indicators: { signal: { title: 'Signal' } },
-      sources: [...feeds].map(([id, f]) => ({ id, type: 'rss', url: `${f.server.url}/feed.xml`, every: '1s', credibility: 0.8, lang: 'en' })),
+      sources: [...feeds].map(([id, f]) => ({
+        id,
+        type: 'rss',
+        url: `${f.server.url}/feed.xml`,
+        every: '1s',
+        credibility: 0.8,
+        lang: 'en',
+      })),
       routes: {
         receiver: 'other',
-        routes: [{ match: { kind: 'match' }, receiver: 'desk', group_by: ['...'], group_wait: '0s', group_interval: '1s', repeat_interval: '1000h' }],
+        routes: [
+          {
+            match: { kind: 'match' },
+            receiver: 'desk',
+            group_by: ['...'],
+            group_wait: '0s',
+            group_interval: '1s',
+            repeat_interval: '1000h',
+          },
+        ],
       },
-      receivers: { other: { slack: { webhook: `${slack.url}/other` } }, desk: { slack: { webhook: `${slack.url}/desk` } } },
+      receivers: {
+        other: { slack: { webhook: `${slack.url}/other` } },
+        desk: { slack: { webhook: `${slack.url}/desk` } },
+      },
     }),
   );
   writeFileSync(join(dir, 'rules', 'bench.yaml'), rulesText(opts.alerts));
   const prefix = randomPrefix('bench-alert');
   const workers: WorkerProcess[] = [];
   try {
-    for (let i = 0; i < opts.processes; i++) workers.push(spawnWorker(`a${i + 1}`, { config: dir, prefix, redisUrl: REDIS_URL, logLevel: 'warn' }));
+    for (let i = 0; i < opts.processes; i++)
+      workers.push(spawnWorker(`a${i + 1}`, { config: dir, prefix, redisUrl: REDIS_URL, logLevel: 'warn' }));
     // Items start once the workers are up and have polled every source once (their robots.txt read).
     const deadline = Date.now() + opts.timeoutMs;
     for (;;) {
@@ -88,7 +117,8 @@ export async function timeToAlert(redis: Redis, opts: { sources: number; alerts:
       if (dead) throw new Error(`worker ${dead.name} exited early: ${dead.text.slice(-5).join(' / ')}`);
       const health = await redis.hlen(`${prefix}:health`);
       if (health >= opts.sources) break;
-      if (Date.now() > deadline) throw new Error(`time to alert: the workers did not poll all ${opts.sources} sources in time`);
+      if (Date.now() > deadline)
+        throw new Error(`time to alert: the workers did not poll all ${opts.sources} sources in time`);
       await sleep(50);
     }
     const t0 = Date.now() + 1_000;
@@ -115,13 +145,20 @@ export async function timeToAlert(redis: Redis, opts: { sources: number; alerts:
       const a = arrivedAt.get(g);
       return f !== undefined && a !== undefined ? [a - f] : [];
     });
-    if (times.length < guids.length) log(`  time to alert: only ${times.length} of ${guids.length} alerts arrived in time`);
+    if (times.length < guids.length)
+      log(`  time to alert: only ${times.length} of ${guids.length} alerts arrived in time`);
     for (const w of workers) {
       const failed = logsWith(w, 'Job failed');
       if (failed.length) log(`  worker ${w.name}: ${failed.length} failed jobs`);
       await signalAndWait(w, 'SIGTERM', 25_000).catch(() => undefined);
     }
-    return { alerts: guids.length, delivered: times.length, p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99) };
+    return {
+      alerts: guids.length,
+      delivered: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      p99: percentile(times, 99),
+    };
   } finally {
     await killAll(workers);
     await Promise.all([...feeds.values()].map((f) => f.server.close()));

@@ -8,7 +8,13 @@ import type { Item } from '../../src/model/item.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { expectedFor, type Expected } from '../../test/worker/helpers/expected.js';
 import { FeedFixture, rssFeed } from '../../test/worker/helpers/feeds.js';
-import { killAll, logsWith, signalAndWait, spawnWorker, type WorkerProcess } from '../../test/worker/helpers/processes.js';
+import {
+  killAll,
+  logsWith,
+  signalAndWait,
+  spawnWorker,
+  type WorkerProcess,
+} from '../../test/worker/helpers/processes.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { makeWatchbookDir } from '../../test/worker/helpers/watchbook.js';
 import { sourceId, workerCorpus, type WorkerCorpus } from '../worker-corpus.js';
@@ -48,8 +54,12 @@ export async function prepareThroughput(core: Core, sources: number, perSource: 
   const ids = [...Array(sources).keys()].map(sourceId);
   const book = makeWatchbookDir(ids.map((id) => ({ id, url: fixture.url(id), every: '1h' })));
   try {
-    const expected = await expectedFor(book.dir, new Map(ids.map((id) => [id, { url: fixture.url(id), entries: corpus.feeds.get(id)! }])));
-    if (expected.allItems !== corpus.items) throw new Error(`expected ${corpus.items} items, the feeds make ${expected.allItems}`);
+    const expected = await expectedFor(
+      book.dir,
+      new Map(ids.map((id) => [id, { url: fixture.url(id), entries: corpus.feeds.get(id)! }])),
+    );
+    if (expected.allItems !== corpus.items)
+      throw new Error(`expected ${corpus.items} items, the feeds make ${expected.allItems}`);
     return {
       sources,
       corpus,
@@ -72,7 +82,10 @@ export async function prepareThroughput(core: Core, sources: number, perSource: 
   }
 }
 
-export async function workerRun(processes: number, ctx: { core: Core; redis: Redis; input: Throughput; timeoutMs: number }): Promise<WorkerRun> {
+export async function workerRun(
+  processes: number,
+  ctx: { core: Core; redis: Redis; input: Throughput; timeoutMs: number },
+): Promise<WorkerRun> {
   const { input } = ctx;
   const items = input.corpus.items;
   const prefix = randomPrefix('bench-worker');
@@ -81,15 +94,22 @@ export async function workerRun(processes: number, ctx: { core: Core; redis: Red
   const workers: WorkerProcess[] = [];
   try {
     const t0 = Date.now();
-    for (let i = 0; i < processes; i++) workers.push(spawnWorker(`w${i + 1}`, { config: input.configDir, prefix, redisUrl: REDIS_URL }));
+    for (let i = 0; i < processes; i++)
+      workers.push(spawnWorker(`w${i + 1}`, { config: input.configDir, prefix, redisUrl: REDIS_URL }));
     let lastReport = t0;
     let done = 0;
     for (;;) {
       const dead = workers.find((w) => w.exited());
-      if (dead) throw new Error(`worker ${dead.name} exited early: ${JSON.stringify(dead.exited())} ${dead.text.slice(-5).join(' / ')}`);
-      const health = Object.values(await ctx.redis.hgetall(keys.health)).map((v) => JSON.parse(v) as { lastSuccessAt?: number; consecutiveFailures: number });
+      if (dead)
+        throw new Error(
+          `worker ${dead.name} exited early: ${JSON.stringify(dead.exited())} ${dead.text.slice(-5).join(' / ')}`,
+        );
+      const health = Object.values(await ctx.redis.hgetall(keys.health)).map(
+        (v) => JSON.parse(v) as { lastSuccessAt?: number; consecutiveFailures: number },
+      );
       const fetchedAll = health.length === input.sources && health.every((h) => h.lastSuccessAt !== undefined);
-      if (health.some((h) => h.consecutiveFailures > 0)) throw new Error(`a source failed: ${JSON.stringify(await ctx.redis.hgetall(keys.health))}`);
+      if (health.some((h) => h.consecutiveFailures > 0))
+        throw new Error(`a source failed: ${JSON.stringify(await ctx.redis.hgetall(keys.health))}`);
       if (fetchedAll) {
         const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
         const n = (k: string) => c[k] ?? 0;
@@ -101,9 +121,12 @@ export async function workerRun(processes: number, ctx: { core: Core; redis: Red
       }
       if (Date.now() - lastReport >= 1000) {
         lastReport = Date.now();
-        log(`  ${processes} process(es), ${((lastReport - t0) / 1000).toFixed(0)} s: ${health.filter((h) => h.lastSuccessAt !== undefined).length}/${input.sources} sources fetched, ${await ctx.redis.zcard(keys.seen)}/${items} items seen`);
+        log(
+          `  ${processes} process(es), ${((lastReport - t0) / 1000).toFixed(0)} s: ${health.filter((h) => h.lastSuccessAt !== undefined).length}/${input.sources} sources fetched, ${await ctx.redis.zcard(keys.seen)}/${items} items seen`,
+        );
       }
-      if (Date.now() - t0 > ctx.timeoutMs) throw new Error(`run with ${processes} process(es) did not finish within ${ctx.timeoutMs} ms`);
+      if (Date.now() - t0 > ctx.timeoutMs)
+        throw new Error(`run with ${processes} process(es) did not finish within ${ctx.timeoutMs} ms`);
       await sleep(20);
     }
     const ready = Math.min(...workers.map((w) => Number(logsWith(w, 'Worker started')[0]?.time ?? t0)));
@@ -111,7 +134,8 @@ export async function workerRun(processes: number, ctx: { core: Core; redis: Red
     const seenBytes = Number(await ctx.redis.call('MEMORY', 'USAGE', keys.seen, 'SAMPLES', '0'));
     const evidenceIds = await ctx.redis.hkeys(keys.evidence);
     const evidence = input.expected.allEvidence;
-    const correct = seenCount === items && evidenceIds.length === evidence.size && evidenceIds.every((id) => evidence.has(id));
+    const correct =
+      seenCount === items && evidenceIds.length === evidence.size && evidenceIds.every((id) => evidence.has(id));
     if (!correct) log(`  WRONG: ${seenCount}/${items} items seen, ${evidenceIds.length}/${evidence.size} evidence`);
     const seconds = (done - t0) / 1000;
     const secondsFromReady = (done - ready) / 1000;

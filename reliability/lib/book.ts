@@ -37,10 +37,26 @@ export function watchbookText(opts: BookOptions): string {
     watch: { id: 'reliability', title: 'Reliability', allow_private: true },
     scenarios: { baseline: { title: 'Baseline', prior: 0.6 }, risk: { title: 'Risk', prior: 0.4 } },
     indicators: { signal: { title: 'Signal' } },
-    sources: opts.sources.map((s) => ({ id: s.id, type: 'rss', url: s.url, every: s.every, credibility: 0.8, lang: 'en' })),
+    sources: opts.sources.map((s) => ({
+      id: s.id,
+      type: 'rss',
+      url: s.url,
+      every: s.every,
+      credibility: 0.8,
+      lang: 'en',
+    })),
     routes: {
       receiver: 'other',
-      routes: [{ match: { kind: 'match' }, receiver: 'desk', group_by: ['...'], group_wait: '1s', group_interval: '1s', repeat_interval: '1000h' }],
+      routes: [
+        {
+          match: { kind: 'match' },
+          receiver: 'desk',
+          group_by: ['...'],
+          group_wait: '1s',
+          group_interval: '1s',
+          repeat_interval: '1000h',
+        },
+      ],
     },
     receivers: {
       other: { slack: { webhook: `${opts.slackUrl}/other` } },
@@ -50,7 +66,12 @@ export function watchbookText(opts: BookOptions): string {
 }
 
 export function rulesText(n: number): string {
-  const rules = Array.from({ length: n }, (_, k) => ({ id: ruleId(k), indicator: 'signal', match: [marker(k)], evidence: { baseline: 'weak' } }));
+  const rules = Array.from({ length: n }, (_, k) => ({
+    id: ruleId(k),
+    indicator: 'signal',
+    match: [marker(k)],
+    evidence: { baseline: 'weak' },
+  }));
   return stringify({ rules });
 }
 
@@ -72,7 +93,13 @@ export function makeBook(opts: BookOptions): Book {
 export function item(source: string, k: number, at: number, opts: { rules: number; quiet?: boolean }): TimedEntry {
   const guid = `rel-${source}-i${String(k).padStart(4, '0')}`;
   const words = opts.quiet ? 'routine notice, nothing to report' : `bulletin ${marker(k % opts.rules)}`;
-  return { guid, title: `${guid} ${words}`, link: `http://news.example.org/${guid}`, published: new Date(at), visibleAt: at };
+  return {
+    guid,
+    title: `${guid} ${words}`,
+    link: `http://news.example.org/${guid}`,
+    published: new Date(at),
+    visibleAt: at,
+  };
 }
 
 /** The item GUIDs a message names (a delivery should name exactly one). */

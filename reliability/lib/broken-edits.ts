@@ -46,7 +46,9 @@ export const BROKEN_EDITS: readonly BrokenEdit[] = [
   raw('yaml-tab-indent', 'watchbook.yaml', (g) => g.replace(/\n {2}(\S)/, '\n\t$1')),
   raw('yaml-duplicate-key', 'watchbook.yaml', (g) => `${g}version: 1\n`),
   raw('yaml-empty-file', 'watchbook.yaml', () => ''),
-  raw('binary-garbage', 'watchbook.yaml', () => Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x80, 0x81])),
+  raw('binary-garbage', 'watchbook.yaml', () =>
+    Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x80, 0x81]),
+  ),
   raw('yaml-deep-nesting', 'rules/rel.yaml', () => `rules: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`),
   raw('yaml-alias-bomb', 'rules/rel.yaml', () => yamlAliasBomb()),
   book('unknown-top-level-key', (d) => void (d.sourcez = [])),
@@ -64,7 +66,13 @@ export const BROKEN_EDITS: readonly BrokenEdit[] = [
   rules('rules-not-a-list', (d) => void (d.rules = 5 as unknown as Doc['rules'])),
   book('dangling-route-receiver', (d) => void ((d.routes as Record<string, unknown>).receiver = 'no-such-receiver')),
   book('duplicate-source-id', (d) => void d.sources.push({ ...first(d.sources) })),
-  book('proto-key-in-receivers', (d) => void (d.receivers = JSON.parse(`{"__proto__": {"slack": {"webhook": "http://127.0.0.1:9/x"}}, ${JSON.stringify(d.receivers).slice(1)}`) as unknown)),
+  book(
+    'proto-key-in-receivers',
+    (d) =>
+      void (d.receivers = JSON.parse(
+        `{"__proto__": {"slack": {"webhook": "http://127.0.0.1:9/x"}}, ${JSON.stringify(d.receivers).slice(1)}`,
+      ) as unknown),
+  ),
   book('bad-duration', (d) => void (first(d.sources).every = '5 parsecs')),
   book('credibility-above-one', (d) => void (first(d.sources).credibility = 1.5)),
   book('not-a-url', (d) => void (first(d.sources).url = 'not a url')),

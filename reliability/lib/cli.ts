@@ -16,21 +16,29 @@ export interface CliRun {
 }
 
 /** `node dist/jobs/main.js ...args`, SIGNPOST_CONFIG removed, `env` added; killed after `timeoutMs`. */
-export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliRun> {
   const env = { ...process.env, ...opts.env };
   delete env.SIGNPOST_CONFIG;
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN_JS, ...args], { env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; killed?: boolean; signal?: string }) | null;
-      resolve({
-        status: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-        stdout: String(stdout),
-        stderr: String(stderr),
-        ms: Date.now() - started,
-        timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
-      });
-    });
+    const child = execFile(
+      process.execPath,
+      [MAIN_JS, ...args],
+      { env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (Error & { code?: number | string; killed?: boolean; signal?: string }) | null;
+        resolve({
+          status: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          ms: Date.now() - started,
+          timedOut: Boolean(e?.killed && e.signal === 'SIGKILL'),
+        });
+      },
+    );
     reap(child);
   });
 }
@@ -41,19 +49,42 @@ export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv;
  */
 export async function spawnWeb(
   name: string,
-  opts: { command?: 'web' | 'start'; config: string; prefix: string; redisUrl: string; env?: NodeJS.ProcessEnv; deadline: number },
+  opts: {
+    command?: 'web' | 'start';
+    config: string;
+    prefix: string;
+    redisUrl: string;
+    env?: NodeJS.ProcessEnv;
+    deadline: number;
+  },
   scope: Scope,
 ): Promise<WorkerProcess & { url: string }> {
-  const w = spawnWorker(name, { command: opts.command ?? 'web', config: opts.config, prefix: opts.prefix, redisUrl: opts.redisUrl, logLevel: opts.env?.LOG_LEVEL ?? 'info', env: { ...opts.env, PORT: '0' } });
+  const w = spawnWorker(name, {
+    command: opts.command ?? 'web',
+    config: opts.config,
+    prefix: opts.prefix,
+    redisUrl: opts.redisUrl,
+    logLevel: opts.env?.LOG_LEVEL ?? 'info',
+    env: { ...opts.env, PORT: '0' },
+  });
   reap(w.child);
   scope.defer(name, w, async (p) => {
     if (!p.exited()) p.child.kill('SIGKILL');
     await p.exit;
   });
-  const up = await waitUntil(() => w.logs.some((l) => l.msg === 'Web started') || w.exited() !== undefined, Math.min(opts.deadline, Date.now() + 30_000), 100);
+  const up = await waitUntil(
+    () => w.logs.some((l) => l.msg === 'Web started') || w.exited() !== undefined,
+    Math.min(opts.deadline, Date.now() + 30_000),
+    100,
+  );
   const url = w.logs.find((l) => l.msg === 'Web started')?.url;
-  if (!up || typeof url !== 'string') throw new Error(`${name} did not start: ${w.exited() ? `exited ${JSON.stringify(w.exited())}` : 'no "Web started"'}; ${w.text.slice(-3).join(' / ')}`);
+  if (!up || typeof url !== 'string')
+    throw new Error(
+      `${name} did not start: ${w.exited() ? `exited ${JSON.stringify(w.exited())}` : 'no "Web started"'}; ${w.text.slice(-3).join(' / ')}`,
+    );
   return Object.assign(w, { url });
 }
 
-export const basicAuth = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+export const basicAuth = (user: string, password: string): Record<string, string> => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});

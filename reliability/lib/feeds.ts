@@ -29,9 +29,16 @@ export class LiveFeeds {
     for (let i = 0; i < ids.length; i += 100) {
       await Promise.all(
         ids.slice(i, i + 100).map(async (id) => {
-          const source: Source = { id, server: undefined as unknown as TestServer, entries: [], polls: [], notModified: 0 };
+          const source: Source = {
+            id,
+            server: undefined as unknown as TestServer,
+            entries: [],
+            polls: [],
+            notModified: 0,
+          };
           source.server = await startServer((req, res) => {
-            if (req.url !== '/feed.xml') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+            if (req.url !== '/feed.xml')
+              return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
             source.polls.push(Date.now());
             const now = Date.now();
             const visible = source.entries.filter((e) => e.visibleAt <= now);
@@ -67,7 +74,8 @@ export class LiveFeeds {
   /** The first poll of any source at or after `since`, or undefined. */
   firstPollAfter(since: number): number | undefined {
     let first: number | undefined;
-    for (const s of this.sources.values()) for (const t of s.polls) if (t >= since && (first === undefined || t < first)) first = t;
+    for (const s of this.sources.values())
+      for (const t of s.polls) if (t >= since && (first === undefined || t < first)) first = t;
     return first;
   }
 

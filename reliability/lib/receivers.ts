@@ -24,12 +24,19 @@ export interface SlackStandIn {
 }
 
 export async function startSlack(): Promise<SlackStandIn> {
-  const stand: Omit<SlackStandIn, 'url' | 'close'> = { accepted: [], firstAt: new Map(), answers: new Map(), malformed: 0, mode: { status: 200 } };
+  const stand: Omit<SlackStandIn, 'url' | 'close'> = {
+    accepted: [],
+    firstAt: new Map(),
+    answers: new Map(),
+    malformed: 0,
+    mode: { status: 200 },
+  };
   const server: WebhookServer = await startWebhookServer((req, res) => {
     if (req.path !== '/desk') return void res.writeHead(200).end('ok');
     const mode = stand.mode;
     stand.answers.set(mode.status, (stand.answers.get(mode.status) ?? 0) + 1);
-    if (mode.status === 429) return void res.writeHead(429, { 'retry-after': String(mode.retryAfterS) }).end('rate limited');
+    if (mode.status === 429)
+      return void res.writeHead(429, { 'retry-after': String(mode.retryAfterS) }).end('rate limited');
     if (mode.status === 500) return void res.writeHead(500).end('internal error');
     const ids = idsIn(req.body);
     if (ids.length !== 1) stand.malformed++;

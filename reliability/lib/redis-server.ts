@@ -28,11 +28,29 @@ export async function startOwnRedis(extra: readonly string[] = []): Promise<OwnR
   const port = await closedPort();
   const dir = mkdtempSync(join(tmpdir(), 'signpost-reliability-redis-'));
   let child: ChildProcess | undefined;
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    ...extra,
+  ];
   const start = async (): Promise<void> => {
     const c = reap(spawn('redis-server', args, { stdio: 'ignore' }));
     child = c;
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => {});
     try {
       for (let i = 0; ; i++) {
@@ -63,7 +81,10 @@ export async function startOwnRedis(extra: readonly string[] = []): Promise<OwnR
   };
   await start();
   // Errors while the server is down are expected: the commands that meet them fail, and that is enough.
-  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => {});
+  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on(
+    'error',
+    () => {},
+  );
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

@@ -35,7 +35,11 @@ export function tally(expected: Iterable<string>, arrivals: readonly string[]): 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Poll `probe` until it is true or `deadline` (epoch ms) passes; true when it held. */
-export async function waitUntil(probe: () => boolean | Promise<boolean>, deadline: number, intervalMs = 200): Promise<boolean> {
+export async function waitUntil(
+  probe: () => boolean | Promise<boolean>,
+  deadline: number,
+  intervalMs = 200,
+): Promise<boolean> {
   for (;;) {
     if (await probe()) return true;
     if (Date.now() >= deadline) return false;

@@ -46,7 +46,11 @@ export interface World {
 export async function startWorld(opts: WorldOptions, scope: Scope): Promise<World> {
   const prefix = randomPrefix('rel');
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const redis = scope.defer('redis client', new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => {}), (r) => r.disconnect());
+  const redis = scope.defer(
+    'redis client',
+    new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => {}),
+    (r) => r.disconnect(),
+  );
   scope.defer(`keys under ${prefix}`, redis, async (r) => void (await deleteUnder(r, prefix)));
   const sourceIds = Array.from({ length: opts.sources }, (_, n) => sourceId(n));
   const feeds = scope.defer('feeds', await LiveFeeds.start(sourceIds), (f) => f.close());
@@ -54,7 +58,12 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
   const smtp = opts.email ? scope.defer('SMTP stand-in', await startSmtp(), (s) => s.stop()) : undefined;
   const book = scope.defer(
     'watchbook folder',
-    makeBook({ sources: sourceIds.map((id) => ({ id, url: feeds.url(id), every: opts.every })), rules: opts.rules, slackUrl: slack.url, email: opts.email }),
+    makeBook({
+      sources: sourceIds.map((id) => ({ id, url: feeds.url(id), every: opts.every })),
+      rules: opts.rules,
+      slackUrl: slack.url,
+      email: opts.email,
+    }),
     (b) => b.remove(),
   );
   const workers: WorkerProcess[] = [];
@@ -80,12 +89,16 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
     publish(perSource, from, stepMs) {
       const expected = new Set<string>();
       const first = published;
-      if (first + perSource > opts.rules) throw new Error(`world: ${first + perSource} items a source, but only ${opts.rules} rules`);
+      if (first + perSource > opts.rules)
+        throw new Error(`world: ${first + perSource} items a source, but only ${opts.rules} rules`);
       published += perSource;
       sourceIds.forEach((id, n) => {
         const offset = Math.floor((n * stepMs) / sourceIds.length);
         for (let k = 0; k < perSource; k++) {
-          const entry = item(id, first + k, from + k * stepMs + (k > 0 ? offset : 0), { rules: opts.rules, quiet: (first + k) % 4 === 3 });
+          const entry = item(id, first + k, from + k * stepMs + (k > 0 ? offset : 0), {
+            rules: opts.rules,
+            quiet: (first + k) % 4 === 3,
+          });
           feeds.add(id, entry);
           if ((first + k) % 4 !== 3) expected.add(entry.guid);
         }
@@ -95,10 +108,21 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
     complaints() {
       const counts = new Map<string, number>();
       // Ids and ports vary; the kind of complaint is what stderr should show.
-      const kind = (msg: string) => msg.replace(/<[^>]*>/g, '<…>').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').slice(0, 100);
-      for (const w of workers) for (const l of w.logs) if ((l.level ?? 0) >= 40) counts.set(kind(String(l.msg)), (counts.get(kind(String(l.msg))) ?? 0) + 1);
-      const crashed = workers.filter((w) => w.exited() && w.exited()!.signal !== 'SIGKILL').map((w) => `${w.name} exited ${JSON.stringify(w.exited())}: ${w.text.slice(-2).join(' / ')}`);
-      const list = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([m, n]) => `${n}x "${m}"`);
+      const kind = (msg: string) =>
+        msg
+          .replace(/<[^>]*>/g, '<…>')
+          .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+          .slice(0, 100);
+      for (const w of workers)
+        for (const l of w.logs)
+          if ((l.level ?? 0) >= 40) counts.set(kind(String(l.msg)), (counts.get(kind(String(l.msg))) ?? 0) + 1);
+      const crashed = workers
+        .filter((w) => w.exited() && w.exited()!.signal !== 'SIGKILL')
+        .map((w) => `${w.name} exited ${JSON.stringify(w.exited())}: ${w.text.slice(-2).join(' / ')}`);
+      const list = [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([m, n]) => `${n}x "${m}"`);
       return [...crashed, ...list].join('; ') || 'none';
     },
   };

@@ -23,14 +23,30 @@ interface Answer {
 }
 
 /** One request with the path sent exactly as written (fetch() would normalise dot segments and escapes). */
-function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path, headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) }, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: hostname,
+        port,
+        method,
+        path,
+        headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end(body);
@@ -89,7 +105,11 @@ export const scenario: Scenario = {
         config: world.book.dir,
         prefix: world.prefix,
         redisUrl: world.redisUrl,
-        env: { SIGNPOST_WEB_USER: VIEWER.user, SIGNPOST_WEB_PASSWORD: VIEWER.password, SIGNPOST_WEB_ADMIN: `${ADMIN.user}:${ADMIN.password}` },
+        env: {
+          SIGNPOST_WEB_USER: VIEWER.user,
+          SIGNPOST_WEB_PASSWORD: VIEWER.password,
+          SIGNPOST_WEB_ADMIN: `${ADMIN.user}:${ADMIN.password}`,
+        },
         deadline,
       },
       scope,
@@ -99,10 +119,18 @@ export const scenario: Scenario = {
     const names = Object.values(QUEUE) as string[];
     const all = [queues.tick, queues.fetch, queues.score, queues.deliver, queues.digest] as unknown as Queue[];
     const byName = new Map(names.map((n) => [n, all.find((q) => q.name === n)!]));
-    for (const q of byName.values()) await q.add('sentinel', { sentinel: true }, { jobId: `sentinel-${q.name}`, delay: 3_600_000 });
+    for (const q of byName.values())
+      await q.add('sentinel', { sentinel: true }, { jobId: `sentinel-${q.name}`, delay: 3_600_000 });
 
     const viewer = basicAuth(VIEWER.user, VIEWER.password);
-    const reads = ['', '/', '/api/queues', '/api/queues?activeQueue=fetch&status=delayed&page=1&jobsPerPage=10', '/api/redis/stats', `/api/queues/fetch/sentinel-fetch`];
+    const reads = [
+      '',
+      '/',
+      '/api/queues',
+      '/api/queues?activeQueue=fetch&status=delayed&page=1&jobsPerPage=10',
+      '/api/redis/stats',
+      `/api/queues/fetch/sentinel-fetch`,
+    ];
     const writes: [string, string, string?][] = [
       ['PUT', '/api/queues/pause'],
       ['PUT', '/api/queues/fetch/pause'],
@@ -121,13 +149,17 @@ export const scenario: Scenario = {
     const probes: { method: string; path: string; body?: string; write: boolean }[] = [];
     for (const s of spellings) {
       for (const r of reads) probes.push({ method: 'GET', path: `${s}${r}`, write: false });
-      for (const [method, r, body] of writes) probes.push({ method, path: `${s}${r}`, ...(body !== undefined && { body }), write: true });
+      for (const [method, r, body] of writes)
+        probes.push({ method, path: `${s}${r}`, ...(body !== undefined && { body }), write: true });
     }
     // Without credentials and with a wrong password, on the plain path and the first encoding.
     for (const s of ['/queues/admin', '/queues/%61dmin']) {
-      for (const headers of [{}, basicAuth(VIEWER.user, 'wrong')]) probes.push({ method: 'GET', path: `${s}/api/queues`, write: false, headers } as never);
+      for (const headers of [{}, basicAuth(VIEWER.user, 'wrong')])
+        probes.push({ method: 'GET', path: `${s}/api/queues`, write: false, headers } as never);
     }
-    log(`${probes.length} probes of the admin board with the viewer's credentials (${spellings.length} spellings x ${reads.length} reads + ${writes.length} writes) and a few without; expect each refused (4xx) or answered by the read-only board, no write done`);
+    log(
+      `${probes.length} probes of the admin board with the viewer's credentials (${spellings.length} spellings x ${reads.length} reads + ${writes.length} writes) and a few without; expect each refused (4xx) or answered by the read-only board, no write done`,
+    );
 
     let refused = 0;
     let readOnly = 0;
@@ -151,7 +183,9 @@ export const scenario: Scenario = {
       else readOnly++;
       if (Date.now() > deadline) break;
     }
-    log(`statuses: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')}; refused ${refused}, answered by the read-only board ${readOnly}, got through ${through.length}, server errors or no answer ${odd.length}`);
+    log(
+      `statuses: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(', ')}; refused ${refused}, answered by the read-only board ${readOnly}, got through ${through.length}, server errors or no answer ${odd.length}`,
+    );
     for (const t of through.slice(0, 10)) log(`got through: ${t}`);
     for (const t of odd.slice(0, 10)) log(`no clean answer: ${t}`);
 
@@ -161,7 +195,8 @@ export const scenario: Scenario = {
       if (await q.isPaused()) effects.push(`${q.name} paused`);
       const s = await q.getJob(`sentinel-${q.name}`);
       if (!s) effects.push(`${q.name} sentinel gone`);
-      else if (JSON.stringify(s.data) !== '{"sentinel":true}') effects.push(`${q.name} sentinel data now ${JSON.stringify(s.data)}`);
+      else if (JSON.stringify(s.data) !== '{"sentinel":true}')
+        effects.push(`${q.name} sentinel data now ${JSON.stringify(s.data)}`);
       else if ((await s.getState()) !== 'delayed') effects.push(`${q.name} sentinel now ${await s.getState()}`);
       const counts = await q.getJobCounts();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -177,13 +212,26 @@ export const scenario: Scenario = {
     const paused = await queues.digest.isPaused();
     const resume = await raw(web.url, 'PUT', '/queues/admin/api/queues/digest/resume', admin);
     const resumed = !(await queues.digest.isPaused());
-    const adminOk = adminApi.status === 200 && isAdminBoard(adminApi.body) && adminPage.status === 200 && pause.status === 200 && paused && resume.status === 200 && resumed;
-    log(`admin: API ${adminApi.status} (admin board ${isAdminBoard(adminApi.body)}), page ${adminPage.status}, pause ${pause.status} (paused ${paused}), resume ${resume.status} (resumed ${resumed}); expected all 200 and the writes done`);
+    const adminOk =
+      adminApi.status === 200 &&
+      isAdminBoard(adminApi.body) &&
+      adminPage.status === 200 &&
+      pause.status === 200 &&
+      paused &&
+      resume.status === 200 &&
+      resumed;
+    log(
+      `admin: API ${adminApi.status} (admin board ${isAdminBoard(adminApi.body)}), page ${adminPage.status}, pause ${pause.status} (paused ${paused}), resume ${resume.status} (resumed ${resumed}); expected all 200 and the writes done`,
+    );
     // A control: the encoded path does reach the admin board (for the admin), so the viewer's refusals mean something.
     const encoded = await raw(web.url, 'GET', '/queues/%61dmin/api/queues', admin);
-    log(`control: the admin on /queues/%61dmin/api/queues gets ${encoded.status} (admin board ${isAdminBoard(encoded.body)})`);
+    log(
+      `control: the admin on /queues/%61dmin/api/queues gets ${encoded.status} (admin board ${isAdminBoard(encoded.body)})`,
+    );
     const viewerBoard = await raw(web.url, 'GET', '/queues/api/queues', viewer);
-    log(`viewer on the read-only board: ${viewerBoard.status}; web role ${web.exited() ? `exited ${JSON.stringify(web.exited())}` : 'running'}`);
+    log(
+      `viewer on the read-only board: ${viewerBoard.status}; web role ${web.exited() ? `exited ${JSON.stringify(web.exited())}` : 'running'}`,
+    );
 
     const lost = through.length + odd.length + (effects.length ? 1 : 0);
     return {
@@ -193,7 +241,8 @@ export const scenario: Scenario = {
       lost,
       duplicated: 0,
       recovered_s: 0,
-      pass: lost === 0 && refused + readOnly === probes.length && adminOk && viewerBoard.status === 200 && !web.exited(),
+      pass:
+        lost === 0 && refused + readOnly === probes.length && adminOk && viewerBoard.status === 200 && !web.exited(),
     };
   },
 };

@@ -34,7 +34,8 @@ export const scenario: Scenario = {
       renameSync(tmp, path);
     };
     const restore = (keep: readonly string[] = []): void => {
-      for (const p of extra.filter((x) => !keep.includes(x))) rmSync(join(book.dir, p), { recursive: true, force: true });
+      for (const p of extra.filter((x) => !keep.includes(x)))
+        rmSync(join(book.dir, p), { recursive: true, force: true });
       extra = extra.filter((x) => keep.includes(x));
       if (!keep.includes('watchbook.yaml')) put(book.watchbookPath, book.good.watchbook);
       if (!keep.includes('rules/rel.yaml')) put(book.rulesPath, book.good.rules);
@@ -55,7 +56,9 @@ export const scenario: Scenario = {
     await sleep(WATCHER_READY_MS);
     // Items through the whole run of edits (about 3 s each).
     const alerts = world.publish(size.perSource, Date.now(), (BROKEN_EDITS.length * 3_000) / size.perSource);
-    log(`${BROKEN_EDITS.length} broken edits while ${size.sources} sources publish ${alerts.size} items that should alert`);
+    log(
+      `${BROKEN_EDITS.length} broken edits while ${size.sources} sources publish ${alerts.size} items that should alert`,
+    );
     const reloadsBefore = logsWith(worker, RELOADED).length;
     const accepted: string[] = [];
     const unanswered: string[] = [];
@@ -63,11 +66,20 @@ export const scenario: Scenario = {
       if (worker.exited() || Date.now() > deadline) break;
       const seen = worker.logs.length;
       apply(edit.files(book.good));
-      const refused = await waitUntil(() => worker.logs.slice(seen).some((l) => l.msg === REFUSED || l.msg === RELOADED), Math.min(deadline, Date.now() + REFUSAL_WITHIN_MS), 100);
+      const refused = await waitUntil(
+        () => worker.logs.slice(seen).some((l) => l.msg === REFUSED || l.msg === RELOADED),
+        Math.min(deadline, Date.now() + REFUSAL_WITHIN_MS),
+        100,
+      );
       const answer = worker.logs.slice(seen).find((l) => l.msg === REFUSED || l.msg === RELOADED);
       if (!refused || !answer) unanswered.push(edit.name);
       else if (answer.msg === RELOADED) accepted.push(edit.name);
-      else log(`refused ${edit.name}: ${JSON.stringify(answer.problem ?? answer.problems ?? '').replace(book.dir, '').slice(0, 160)}`);
+      else
+        log(
+          `refused ${edit.name}: ${JSON.stringify(answer.problem ?? answer.problems ?? '')
+            .replace(book.dir, '')
+            .slice(0, 160)}`,
+        );
     }
     restore();
     const reloadsDuring = logsWith(worker, RELOADED).length - reloadsBefore;
@@ -77,9 +89,15 @@ export const scenario: Scenario = {
     const t = tally(alerts, world.slack.accepted);
     const alive = !worker.exited();
     const refusedAll = accepted.length === 0 && unanswered.length === 0;
-    log(`expected ${BROKEN_EDITS.length} edits refused and no reload; refused ${BROKEN_EDITS.length - accepted.length - unanswered.length}, accepted ${accepted.length} (${sample(accepted)}), no answer within ${REFUSAL_WITHIN_MS / 1000} s ${unanswered.length} (${sample(unanswered)}); reloads while broken ${reloadsDuring}`);
-    log(`expected the worker up throughout: ${alive ? 'it is' : `it exited ${JSON.stringify(worker.exited())}: ${worker.text.slice(-3).join(' / ')}`}`);
-    log(`expected ${t.expected} alerts, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker warnings: ${world.complaints()}`);
+    log(
+      `expected ${BROKEN_EDITS.length} edits refused and no reload; refused ${BROKEN_EDITS.length - accepted.length - unanswered.length}, accepted ${accepted.length} (${sample(accepted)}), no answer within ${REFUSAL_WITHIN_MS / 1000} s ${unanswered.length} (${sample(unanswered)}); reloads while broken ${reloadsDuring}`,
+    );
+    log(
+      `expected the worker up throughout: ${alive ? 'it is' : `it exited ${JSON.stringify(worker.exited())}: ${worker.text.slice(-3).join(' / ')}`}`,
+    );
+    log(
+      `expected ${t.expected} alerts, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker warnings: ${world.complaints()}`,
+    );
     return {
       name: scenario.name,
       expected: t.expected,

@@ -29,10 +29,14 @@ export const scenario: Scenario = {
   name: 'catastrophic-regex',
   budgetMs: { scaled: 120_000, full: 240_000 },
   async run({ full, deadline, scope, log }) {
-    const size = full ? { sources: 10, perSource: 40, ingestMs: 60_000 } : { sources: 3, perSource: 12, ingestMs: 15_000 };
+    const size = full
+      ? { sources: 10, perSource: 40, ingestMs: 60_000 }
+      : { sources: 3, perSource: 12, ingestMs: 15_000 };
     const world = await startWorld({ sources: size.sources, every: '1s', rules: size.perSource }, scope);
     const good = world.book.good.rules;
-    log(`${PATTERNS.length} patterns: ${PATTERNS.join('  ')}; each must be refused by validate (file:line:col) and as a live edit; ${size.sources * size.perSource} items over ${size.ingestMs / 1000} s must keep alerting`);
+    log(
+      `${PATTERNS.length} patterns: ${PATTERNS.join('  ')}; each must be refused by validate (file:line:col) and as a live edit; ${size.sources * size.perSource} items over ${size.ingestMs / 1000} s must keep alerting`,
+    );
 
     // 1. `signpost validate`, one pattern at a time.
     const byValidate = new Set<string>();
@@ -42,10 +46,14 @@ export const scenario: Scenario = {
       const line = text.split('\n').findIndex((l) => l.includes(p)) + 1;
       const r = await runCli(['validate', '--config', world.book.dir], { timeoutMs: VALIDATE_BOUND_MS + 5_000 });
       const out = `${r.stdout}\n${r.stderr}`;
-      const at = new RegExp(`${world.book.rulesPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+): ([^\\n]*)`).exec(out);
+      const at = new RegExp(
+        `${world.book.rulesPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+): ([^\\n]*)`,
+      ).exec(out);
       const ok = r.status === 1 && !r.timedOut && r.ms <= VALIDATE_BOUND_MS && at !== null && Number(at[1]) === line;
       if (ok) byValidate.add(p);
-      log(`validate ${p}: exit ${r.status} in ${seconds(r.ms)} s; ${at ? `rules:${at[1]}:${at[2]} (pattern on line ${line}): ${at[3]!.slice(0, 160)}` : `no file:line:col in "${out.trim().slice(0, 200)}"`}${ok ? '' : ' -- NOT REFUSED AS EXPECTED'}`);
+      log(
+        `validate ${p}: exit ${r.status} in ${seconds(r.ms)} s; ${at ? `rules:${at[1]}:${at[2]} (pattern on line ${line}): ${at[3]!.slice(0, 160)}` : `no file:line:col in "${out.trim().slice(0, 200)}"`}${ok ? '' : ' -- NOT REFUSED AS EXPECTED'}`,
+      );
     }
     writeFileSync(world.book.rulesPath, good);
     const check = await runCli(['validate', '--config', world.book.dir], { timeoutMs: VALIDATE_BOUND_MS + 5_000 });
@@ -60,7 +68,13 @@ export const scenario: Scenario = {
     // Text made to backtrack, in every feed: harmless unless a pattern got in.
     for (const id of world.sourceIds) {
       const at = Date.now();
-      world.feeds.add(id, { guid: `rel-${id}-evil0000`, title: `${'a'.repeat(30_000)}c routine notice`, link: `http://news.example.org/rel-${id}-evil0000`, published: new Date(at), visibleAt: at });
+      world.feeds.add(id, {
+        guid: `rel-${id}-evil0000`,
+        title: `${'a'.repeat(30_000)}c routine notice`,
+        link: `http://news.example.org/rel-${id}-evil0000`,
+        published: new Date(at),
+        visibleAt: at,
+      });
     }
     const byReload = new Set<string>();
     for (const p of PATTERNS) {
@@ -70,12 +84,22 @@ export const scenario: Scenario = {
       const line = text.split('\n').findIndex((l) => l.includes(p)) + 1;
       const edited = Date.now();
       writeFileSync(world.book.rulesPath, text);
-      await waitUntil(() => logsWith(w, 'Watchbook edit refused; the running watchbook stays').length > before || logsWith(w, 'Watchbook reloaded').length > reloadedBefore, Math.min(deadline, edited + RELOAD_BOUND_MS), 100);
-      const refusal = logsWith(w, 'Watchbook edit refused; the running watchbook stays').slice(before).map((l) => String(l.problem));
+      await waitUntil(
+        () =>
+          logsWith(w, 'Watchbook edit refused; the running watchbook stays').length > before ||
+          logsWith(w, 'Watchbook reloaded').length > reloadedBefore,
+        Math.min(deadline, edited + RELOAD_BOUND_MS),
+        100,
+      );
+      const refusal = logsWith(w, 'Watchbook edit refused; the running watchbook stays')
+        .slice(before)
+        .map((l) => String(l.problem));
       const reloaded = logsWith(w, 'Watchbook reloaded').length > reloadedBefore;
       const pointed = refusal.some((pr) => pr.includes(`${world.book.rulesPath}:${line}:`));
       if (refusal.length && pointed && !reloaded) byReload.add(p);
-      log(`live edit ${p}: ${reloaded ? 'RELOADED (accepted)' : refusal.length ? `refused in ${seconds(Date.now() - edited)} s: ${refusal[0]!.slice(0, 160)}${pointed ? '' : ` -- not pointing at line ${line}`}` : 'no word from the worker'}; ${world.slack.accepted.length} alerts in so far`);
+      log(
+        `live edit ${p}: ${reloaded ? 'RELOADED (accepted)' : refusal.length ? `refused in ${seconds(Date.now() - edited)} s: ${refusal[0]!.slice(0, 160)}${pointed ? '' : ` -- not pointing at line ${line}`}` : 'no word from the worker'}; ${world.slack.accepted.length} alerts in so far`,
+      );
       // Back to the good rules between edits, so each edit is one change the watcher sees.
       writeFileSync(world.book.rulesPath, good);
       await sleep(1_500);
@@ -87,9 +111,13 @@ export const scenario: Scenario = {
     await sleep(Math.min(4_000, deadline - Date.now()));
     const t = tally(expected, world.slack.accepted);
     const after = [...world.slack.firstAt.values()].filter((at) => at >= lastEdit).length;
-    log(`expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct (${after} after the last edit), lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker ${w.exited() ? `exited ${JSON.stringify(w.exited())}` : 'running'}; warnings: ${world.complaints()}`);
+    log(
+      `expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct (${after} after the last edit), lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker ${w.exited() ? `exited ${JSON.stringify(w.exited())}` : 'running'}; warnings: ${world.complaints()}`,
+    );
     const refused = PATTERNS.filter((p) => byValidate.has(p) && byReload.has(p));
-    log(`patterns refused by validate ${byValidate.size}/${PATTERNS.length}, as a live edit ${byReload.size}/${PATTERNS.length}`);
+    log(
+      `patterns refused by validate ${byValidate.size}/${PATTERNS.length}, as a live edit ${byReload.size}/${PATTERNS.length}`,
+    );
     return {
       name: scenario.name,
       expected: PATTERNS.length,
@@ -97,7 +125,13 @@ export const scenario: Scenario = {
       lost: PATTERNS.length - refused.length,
       duplicated: t.duplicated,
       recovered_s: 0,
-      pass: refused.length === PATTERNS.length && check.status === 0 && t.lost === 0 && t.duplicated === 0 && t.unexpected === 0 && !w.exited(),
+      pass:
+        refused.length === PATTERNS.length &&
+        check.status === 0 &&
+        t.lost === 0 &&
+        t.duplicated === 0 &&
+        t.unexpected === 0 &&
+        !w.exited(),
     };
   },
 };

@@ -46,15 +46,30 @@ export const scenario: Scenario = {
       );
     }
     const slack = scope.defer('Slack stand-in', await startSlack(), (s) => s.close());
-    const book = scope.defer('watchbook folder', makeBook({ sources: ids.map((id, n) => ({ id, url: `${servers[n]!.url}/feed.xml`, every: '1s' })), rules: count, slackUrl: slack.url }), (b) => b.remove());
+    const book = scope.defer(
+      'watchbook folder',
+      makeBook({
+        sources: ids.map((id, n) => ({ id, url: `${servers[n]!.url}/feed.xml`, every: '1s' })),
+        rules: count,
+        slackUrl: slack.url,
+      }),
+      (b) => b.remove(),
+    );
     const queues = scope.defer('queues', openQueues(redis, prefix), (q) => q.close());
 
     const at = Date.now() - 3_600_000;
-    const originals = new Map(ids.map((id) => [id, Array.from({ length: count }, (_, k) => item(id, k, at + k * 1000, { rules: count }))]));
-    const edit = (e: FeedEntry, n: number): FeedEntry => ({ ...e, title: `${e.title} (updated ${n}: figures revised, more detail)` });
+    const originals = new Map(
+      ids.map((id) => [id, Array.from({ length: count }, (_, k) => item(id, k, at + k * 1000, { rules: count }))]),
+    );
+    const edit = (e: FeedEntry, n: number): FeedEntry => ({
+      ...e,
+      title: `${e.title} (updated ${n}: figures revised, more detail)`,
+    });
     const expected = new Set([...originals.values()].flat().map((e) => e.guid));
     for (const id of ids) served.set(id, originals.get(id)!);
-    log(`${ids.length} sources of ${count} entries, each entry should alert once; then served edited under the same GUID and link: ${variants.join('; ')}`);
+    log(
+      `${ids.length} sources of ${count} entries, each entry should alert once; then served edited under the same GUID and link: ${variants.join('; ')}`,
+    );
 
     const started = Date.now();
     const worker = spawnWorker('w', { config: book.dir, prefix, redisUrl: REDIS_URL });
@@ -64,8 +79,14 @@ export const scenario: Scenario = {
       await w.exit;
     });
 
-    const allIn = await waitUntil(() => [...expected].every((id) => slack.firstAt.has(id)), Math.min(deadline, Date.now() + 40_000), 250);
-    log(`originals: ${slack.firstAt.size} of ${expected.size} alerted in ${seconds(Date.now() - started)} s${allIn ? '' : ' (not all: the edits are served anyway)'}`);
+    const allIn = await waitUntil(
+      () => [...expected].every((id) => slack.firstAt.has(id)),
+      Math.min(deadline, Date.now() + 40_000),
+      250,
+    );
+    log(
+      `originals: ${slack.firstAt.size} of ${expected.size} alerted in ${seconds(Date.now() - started)} s${allIn ? '' : ' (not all: the edits are served anyway)'}`,
+    );
 
     // Each source serves its variant for two more polls (a source has one fetch at a time: by the second
     // the first has handed its items on), then until no score or delivery job is left.
@@ -74,21 +95,38 @@ export const scenario: Scenario = {
     const from = new Map(polls);
     ids.forEach((id, n) => {
       const o = originals.get(id)!;
-      served.set(id, n === 0 ? o.map((e) => edit(e, 1)) : n === 1 ? o.flatMap((e) => [edit(e, 1), e]) : o.flatMap((e) => [edit(e, 2), e, edit(e, 1)]));
+      served.set(
+        id,
+        n === 0
+          ? o.map((e) => edit(e, 1))
+          : n === 1
+            ? o.flatMap((e) => [edit(e, 1), e])
+            : o.flatMap((e) => [edit(e, 2), e, edit(e, 1)]),
+      );
     });
     await waitUntil(() => ids.every((id) => polls.get(id)! >= from.get(id)! + 2), deadline, 100);
-    await waitUntil(async () => {
-      const counts = await Promise.all([queues.score, queues.deliver].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
-      return counts.every((c) => Object.values(c).every((n) => n === 0));
-    }, deadline, 200);
+    await waitUntil(
+      async () => {
+        const counts = await Promise.all(
+          [queues.score, queues.deliver].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+        );
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      },
+      deadline,
+      200,
+    );
     await sleep(Math.min(SETTLE_MS, deadline - Date.now()));
     ids.forEach((id, n) => {
       const more = slack.accepted.filter((g) => g.startsWith(`rel-${id}-`)).length - before.get(id)!;
-      log(`${variants[n]} (${id}): ${polls.get(id)! - from.get(id)!} polls in ${seconds(Date.now() - edited)} s, ${more} more alerts at Slack (expected 0)`);
+      log(
+        `${variants[n]} (${id}): ${polls.get(id)! - from.get(id)!} polls in ${seconds(Date.now() - edited)} s, ${more} more alerts at Slack (expected 0)`,
+      );
     });
 
     const t = tally(expected, slack.accepted);
-    log(`expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}, malformed ${slack.malformed}; worker ${worker.exited() ? `exited ${JSON.stringify(worker.exited())}` : 'running'}`);
+    log(
+      `expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}, malformed ${slack.malformed}; worker ${worker.exited() ? `exited ${JSON.stringify(worker.exited())}` : 'running'}`,
+    );
     return {
       name: scenario.name,
       expected: t.expected,

@@ -27,13 +27,16 @@ import { sample, seconds, sleep, tally, waitUntil } from '../lib/tally.js';
 const FETCH_BOUND_MS = 20_000;
 const CANARY_ITEMS = 8;
 
-const nested = (depth: number, inner: string, tag = 'div') => `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
+const nested = (depth: number, inner: string, tag = 'div') =>
+  `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const rss = (items: string, doctype = '') => `<?xml version="1.0"?>${doctype}<rss version="2.0"><channel><title>Wire</title><link>http://hostile.example.org/</link>${items}</channel></rss>`;
+const rss = (items: string, doctype = '') =>
+  `<?xml version="1.0"?>${doctype}<rss version="2.0"><channel><title>Wire</title><link>http://hostile.example.org/</link>${items}</channel></rss>`;
 const rssItem = (guid: string, title: string, description = '') =>
   `<item><guid isPermaLink="false">${guid}</guid><title>${title}</title><link>http://news.example.org/${guid}</link>${description && `<description>${description}</description>`}</item>`;
 const title = (guid: string, k: number) => `${guid} bulletin ${marker(k)}`;
 
+// prettier-ignore
 export const scenario: Scenario = {
   name: 'hostile-feeds',
   budgetMs: { scaled: 120_000, full: 240_000 },

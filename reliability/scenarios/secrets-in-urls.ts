@@ -32,21 +32,30 @@ export const scenario: Scenario = {
     const redis = scope.defer('redis client', new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }), (r) => r.disconnect());
     scope.defer(`keys under ${prefix}`, redis, async (r) => void (await deleteUnder(r, prefix)));
     const requested: string[] = [];
-    const rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid isPermaLink="false">a</guid><title>Nothing to see</title></item></channel></rss>';
+    const rss =
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid isPermaLink="false">a</guid><title>Nothing to see</title></item></channel></rss>';
     const feeds = scope.defer(
       'feeds',
       await startServer((req, res) => {
         const path = req.url ?? '/';
         requested.push(path);
-        if (path === `/bad?token=${token}`) return void res.writeHead(302, { location: `/bad-moved?token=${token}` }).end();
+        if (path === `/bad?token=${token}`)
+          return void res.writeHead(302, { location: `/bad-moved?token=${token}` }).end();
         if (path === `/bad-moved?token=${token}`) return void res.writeHead(500).end('down');
-        if (path === `/good.xml?token=${token}`) return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss);
+        if (path === `/good.xml?token=${token}`)
+          return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss);
         res.writeHead(404).end('not here');
       }),
       (s) => s.close(),
     );
-    const slack = scope.defer('Slack stand-in', await startWebhookServer((_req, res) => void res.writeHead(200).end('ok')), (s) => s.close());
-    const dir = scope.defer('watchbook folder', mkdtempSync(join(tmpdir(), 'signpost-reliability-')), (d) => rmSync(d, { recursive: true, force: true }));
+    const slack = scope.defer(
+      'Slack stand-in',
+      await startWebhookServer((_req, res) => void res.writeHead(200).end('ok')),
+      (s) => s.close(),
+    );
+    const dir = scope.defer('watchbook folder', mkdtempSync(join(tmpdir(), 'signpost-reliability-')), (d) =>
+      rmSync(d, { recursive: true, force: true }),
+    );
     writeFileSync(
       join(dir, 'watchbook.yaml'),
       [
@@ -64,23 +73,47 @@ export const scenario: Scenario = {
         `  oncall: { slack: { webhook: "${slack.url}/hook" } }`,
       ].join('\n'),
     );
-    const env = { FEED_TOKEN: token, SIGNPOST_WEB_USER: VIEWER.user, SIGNPOST_WEB_PASSWORD: VIEWER.password, LOG_LEVEL: 'debug' };
+    const env = {
+      FEED_TOKEN: token,
+      SIGNPOST_WEB_USER: VIEWER.user,
+      SIGNPOST_WEB_PASSWORD: VIEWER.password,
+      LOG_LEVEL: 'debug',
+    };
     const started = Date.now();
-    const app = await spawnWeb('start', { command: 'start', config: dir, prefix, redisUrl: REDIS_URL, env, deadline }, scope);
-    log(`signpost start with FEED_TOKEN set; 3 sources (a redirect to a 500, a 404 with the token in the path, a good one); the token must appear on no surface`);
+    const app = await spawnWeb(
+      'start',
+      { command: 'start', config: dir, prefix, redisUrl: REDIS_URL, env, deadline },
+      scope,
+    );
+    log(
+      `signpost start with FEED_TOKEN set; 3 sources (a redirect to a 500, a 404 with the token in the path, a good one); the token must appear on no surface`,
+    );
 
     const store = new RedisStore(redis, { prefix });
     const health = async (id: string) => (await store.allHealth()).find((h) => h.source === id);
-    const ready = await waitUntil(async () => {
-      const [bad, hidden, good] = await Promise.all([health('bad'), health('hidden'), health('good')]);
-      return slack.requests.length >= 2 && Boolean(bad?.lastError && hidden?.lastError && good?.lastSuccessAt);
-    }, Math.min(deadline - 20_000, Date.now() + 45_000), 250);
+    const ready = await waitUntil(
+      async () => {
+        const [bad, hidden, good] = await Promise.all([health('bad'), health('hidden'), health('good')]);
+        return slack.requests.length >= 2 && Boolean(bad?.lastError && hidden?.lastError && good?.lastSuccessAt);
+      },
+      Math.min(deadline - 20_000, Date.now() + 45_000),
+      250,
+    );
     const bad = await health('bad');
     const hidden = await health('hidden');
-    log(`after ${seconds(Date.now() - started)} s: ${slack.requests.length} Slack messages; bad: ${bad?.lastError?.message}; hidden: ${hidden?.lastError?.message}${ready ? '' : ' (not everything happened in time)'}`);
-    const withToken = [`/bad?token=${token}`, `/bad-moved?token=${token}`, `/p/${token}/feed.xml`, `/good.xml?token=${token}`];
+    log(
+      `after ${seconds(Date.now() - started)} s: ${slack.requests.length} Slack messages; bad: ${bad?.lastError?.message}; hidden: ${hidden?.lastError?.message}${ready ? '' : ' (not everything happened in time)'}`,
+    );
+    const withToken = [
+      `/bad?token=${token}`,
+      `/bad-moved?token=${token}`,
+      `/p/${token}/feed.xml`,
+      `/good.xml?token=${token}`,
+    ];
     const askedWithToken = withToken.every((p) => requested.includes(p));
-    log(`the feeds were asked with the token: ${askedWithToken} (${withToken.filter((p) => !requested.includes(p)).length} of ${withToken.length} paths never asked)`);
+    log(
+      `the feeds were asked with the token: ${askedWithToken} (${withToken.filter((p) => !requested.includes(p)).length} of ${withToken.length} paths never asked)`,
+    );
 
     // Every surface, as text.
     const surfaces: [string, string][] = [];
@@ -104,7 +137,8 @@ export const scenario: Scenario = {
     for (const path of ['/', '/readyz', '/metrics', '/queues']) surfaces.push([`web ${path}`, await get(path)]);
     const api: string[] = [await get('/queues/api/queues')];
     for (const queue of Object.values(QUEUE)) {
-      for (const status of ['latest', 'active', 'waiting', 'delayed', 'completed', 'failed']) api.push(await get(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=100`));
+      for (const status of ['latest', 'active', 'waiting', 'delayed', 'completed', 'failed'])
+        api.push(await get(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=100`));
     }
     surfaces.push(['web /queues API', api.join('\n')]);
     const fetched: Record<string, string> = {};
@@ -114,23 +148,39 @@ export const scenario: Scenario = {
       surfaces.push([`signpost fetch ${id}`, fetched[id]]);
     }
     await sleep(500);
-    surfaces.push([`logs of signpost start (${app.logs.length} lines)`, [...app.logs.map((l) => JSON.stringify(l)), ...app.text].join('\n')]);
+    surfaces.push([
+      `logs of signpost start (${app.logs.length} lines)`,
+      [...app.logs.map((l) => JSON.stringify(l)), ...app.text].join('\n'),
+    ]);
 
     const leaks = surfaces.filter(([, text]) => text.includes(token));
     for (const [name, text] of surfaces) {
       const i = text.indexOf(token);
-      log(`${name}: ${i < 0 ? 'clean' : `LEAKS the token: ...${text.slice(Math.max(0, i - 80), i + token.length + 20).replace(/\s+/g, ' ')}...`}`);
+      log(
+        `${name}: ${i < 0 ? 'clean' : `LEAKS the token: ...${text.slice(Math.max(0, i - 80), i + token.length + 20).replace(/\s+/g, ' ')}...`}`,
+      );
     }
     // Positive controls: the surfaces name the URL with the variable, and the runs really failed or worked.
     const controls = {
-      'health names ${FEED_TOKEN}': bad?.lastError?.message === `fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}` && Boolean(hidden?.lastError?.message.includes(`${feeds.url}/p/\${FEED_TOKEN}/feed.xml`)),
+      'health names ${FEED_TOKEN}':
+        bad?.lastError?.message ===
+          `fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}` &&
+        Boolean(hidden?.lastError?.message.includes(`${feeds.url}/p/\${FEED_TOKEN}/feed.xml`)),
       'Slack names ${FEED_TOKEN}': slack.requests.some((r) => r.body.includes('${FEED_TOKEN}')),
       'overview names ${FEED_TOKEN}': surfaces.find(([n]) => n === 'web /')![1].includes('${FEED_TOKEN}'),
-      'fetch bad fails, good works': fetched.bad!.startsWith('exit 1') && fetched.hidden!.startsWith('exit 1') && fetched.good!.startsWith('exit 0') && fetched.good!.includes(`${feeds.url}/good.xml?token=\${FEED_TOKEN}`),
+      'fetch bad fails, good works':
+        fetched.bad!.startsWith('exit 1') &&
+        fetched.hidden!.startsWith('exit 1') &&
+        fetched.good!.startsWith('exit 0') &&
+        fetched.good!.includes(`${feeds.url}/good.xml?token=\${FEED_TOKEN}`),
       'the feeds were asked with the token': askedWithToken,
     };
-    const failedControls = Object.entries(controls).filter(([, ok]) => !ok).map(([n]) => n);
-    log(`controls: ${failedControls.length ? `FAILED: ${failedControls.join('; ')}` : 'all held'}; ${app.exited() ? `start exited ${JSON.stringify(app.exited())}` : 'start running'}`);
+    const failedControls = Object.entries(controls)
+      .filter(([, ok]) => !ok)
+      .map(([n]) => n);
+    log(
+      `controls: ${failedControls.length ? `FAILED: ${failedControls.join('; ')}` : 'all held'}; ${app.exited() ? `start exited ${JSON.stringify(app.exited())}` : 'start running'}`,
+    );
     return {
       name: scenario.name,
       expected: surfaces.length,

@@ -28,12 +28,22 @@ const VIEWER = { user: 'ana', password: 'viewer-pass-1' };
 const MAX_FAILURES = 10;
 
 /** GET `path` from a chosen local address, so the server sees it as that client. */
-function getFrom(base: string, path: string, localAddress: string, headers: Record<string, string>): Promise<{ status: number; retryAfter?: string }> {
+function getFrom(
+  base: string,
+  path: string,
+  localAddress: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; retryAfter?: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, path, localAddress, headers, timeout: 10_000 }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(res.headers['retry-after'] !== undefined && { retryAfter: String(res.headers['retry-after']) }) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          ...(res.headers['retry-after'] !== undefined && { retryAfter: String(res.headers['retry-after']) }),
+        }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
@@ -43,6 +53,7 @@ function getFrom(base: string, path: string, localAddress: string, headers: Reco
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// prettier-ignore
 export const scenario: Scenario = {
   name: 'small-defects',
   budgetMs: { scaled: 90_000, full: 120_000 },

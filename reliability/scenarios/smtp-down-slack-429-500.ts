@@ -12,7 +12,9 @@ export const scenario: Scenario = {
   name: 'smtp-down-slack-429-500',
   budgetMs: { scaled: 240_000, full: 360_000 },
   async run({ full, deadline, scope, log }) {
-    const size = full ? { sources: 10, perSource: 8, outageMs: 60_000 } : { sources: 5, perSource: 8, outageMs: 15_000 };
+    const size = full
+      ? { sources: 10, perSource: 8, outageMs: 60_000 }
+      : { sources: 5, perSource: 8, outageMs: 15_000 };
     const world = await startWorld({ sources: size.sources, every: '1s', rules: size.perSource, email: true }, scope);
     const smtp = world.smtp!;
     const worker = world.spawn('w');
@@ -21,7 +23,9 @@ export const scenario: Scenario = {
     world.slack.mode = { status: 429, retryAfterS: 2 };
     const faultStart = Date.now();
     const alerts = world.publish(size.perSource, faultStart, (size.outageMs * 0.5) / size.perSource);
-    log(`SMTP down and Slack answering 429 (Retry-After 2); ${alerts.size} alerts x 2 channels expected over a ${size.outageMs / 1000} s outage`);
+    log(
+      `SMTP down and Slack answering 429 (Retry-After 2); ${alerts.size} alerts x 2 channels expected over a ${size.outageMs / 1000} s outage`,
+    );
     // Each phase lasts its third of the outage, and at least until Slack has given its answer twice.
     const phase = async (status: number, until: number): Promise<void> => {
       await sleep(until - Date.now());
@@ -47,8 +51,12 @@ export const scenario: Scenario = {
     const messageIdRepeats = smtp.messageIds.length - new Set(smtp.messageIds).size;
     const firstEmail = [...smtp.firstAt.values()].sort((x, y) => x - y)[0];
     const firstSlack = [...world.slack.firstAt.values()].sort((x, y) => x - y)[0];
-    log(`expected ${alerts.size} Slack messages and ${alerts.size} emails, each once; Slack: ${slack.processed} distinct, lost ${slack.lost} (${sample(slack.lostIds)}), duplicated ${slack.duplicated} (${sample(slack.duplicatedIds)}); email: ${email.processed} distinct, lost ${email.lost} (${sample(email.lostIds)}), duplicated ${email.duplicated} (${sample(email.duplicatedIds)}), Message-ID repeats ${messageIdRepeats}`);
-    log(`first Slack message ${firstSlack ? `${seconds(firstSlack - slackBack)} s after Slack recovered` : 'never came'}; first email ${firstEmail ? `${seconds(firstEmail - faultEnd)} s after SMTP came back` : 'never came'}; worker warnings: ${world.complaints()}`);
+    log(
+      `expected ${alerts.size} Slack messages and ${alerts.size} emails, each once; Slack: ${slack.processed} distinct, lost ${slack.lost} (${sample(slack.lostIds)}), duplicated ${slack.duplicated} (${sample(slack.duplicatedIds)}); email: ${email.processed} distinct, lost ${email.lost} (${sample(email.lostIds)}), duplicated ${email.duplicated} (${sample(email.duplicatedIds)}), Message-ID repeats ${messageIdRepeats}`,
+    );
+    log(
+      `first Slack message ${firstSlack ? `${seconds(firstSlack - slackBack)} s after Slack recovered` : 'never came'}; first email ${firstEmail ? `${seconds(firstEmail - faultEnd)} s after SMTP came back` : 'never came'}; worker warnings: ${world.complaints()}`,
+    );
     const alive = !worker.exited();
     const lost = slack.lost + email.lost;
     const duplicated = slack.duplicated + email.duplicated + messageIdRepeats;

@@ -21,7 +21,8 @@ const WINDOW_MS = 120_000;
 const RSS_GROWTH = 0.05;
 const MIB = 1024 * 1024;
 
-const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rssOf = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const mib = (n: number): string => `${(n / MIB).toFixed(1)} MiB`;
 
@@ -31,7 +32,10 @@ export const scenario: Scenario = {
   async run({ deadline, scope, log }) {
     const size = { sources: 2000, minutes: 10, warmMs: 180_000, redisBound: 64 * MIB };
     const redis = scope.defer('own redis-server', await startOwnRedis(), (r) => r.close());
-    const world = await startWorld({ sources: size.sources, every: '1m', rules: size.minutes + 1, redisUrl: redis.url }, scope);
+    const world = await startWorld(
+      { sources: size.sources, every: '1m', rules: size.minutes + 1, redisUrl: redis.url },
+      scope,
+    );
     const t0 = Date.now();
     const expected = new Set<string>();
     world.sourceIds.forEach((id, n) => {
@@ -43,7 +47,9 @@ export const scenario: Scenario = {
         expected.add(entry.guid);
       }
     });
-    log(`${size.sources} sources every minute for ${size.minutes} min; ${expected.size} new items over the run, the rest answered 304; warm-up ${size.warmMs / 1000} s`);
+    log(
+      `${size.sources} sources every minute for ${size.minutes} min; ${expected.size} new items over the run, the rest answered 304; warm-up ${size.warmMs / 1000} s`,
+    );
     const worker = world.spawn('w');
     await waitUntil(() => started(worker), Math.min(deadline, Date.now() + 30_000));
     const end = t0 + size.minutes * 60_000;
@@ -57,21 +63,37 @@ export const scenario: Scenario = {
     const at = (from: number, to: number) => samples.filter((s) => s.at >= from && s.at <= to);
     const warm = at(warmEnd, warmEnd + WINDOW_MS);
     const last = at(end - WINDOW_MS, end);
-    const rss = { warm: mean(warm.map((s) => s.rss)), end: mean(last.map((s) => s.rss)), peak: Math.max(...samples.map((s) => s.rss)) };
+    const rss = {
+      warm: mean(warm.map((s) => s.rss)),
+      end: mean(last.map((s) => s.rss)),
+      peak: Math.max(...samples.map((s) => s.rss)),
+    };
     const red = { warm: mean(warm.map((s) => s.redis)), end: mean(last.map((s) => s.redis)) };
     const rssGrowth = rss.warm ? (rss.end - rss.warm) / rss.warm : Infinity;
     const polls = world.feeds.polls();
     const notModified = world.feeds.notModified();
 
-    await waitUntil(() => [...expected].every((id) => world.slack.firstAt.has(id)), Math.min(deadline, Date.now() + 90_000), 500);
+    await waitUntil(
+      () => [...expected].every((id) => world.slack.firstAt.has(id)),
+      Math.min(deadline, Date.now() + 90_000),
+      500,
+    );
     const t = tally(expected, world.slack.accepted);
     const alive = !worker.exited();
     const rssOk = warm.length > 0 && last.length > 0 && rssGrowth < RSS_GROWTH;
     const redisOk = red.end - red.warm < size.redisBound;
-    log(`polls ${polls} (${Math.round((100 * notModified) / Math.max(1, polls))} % answered 304), about ${Math.round(polls / size.minutes)} a minute for ${size.sources} sources`);
-    log(`expected worker RSS growth under ${RSS_GROWTH * 100} % after warm-up; saw ${mib(rss.warm)} -> ${mib(rss.end)} (${(rssGrowth * 100).toFixed(1)} %, peak ${mib(rss.peak)})`);
-    log(`expected Redis used_memory growth under ${mib(size.redisBound)} after warm-up; saw ${mib(red.warm)} -> ${mib(red.end)}`);
-    log(`expected ${t.expected} alerts, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker warnings: ${world.complaints()}`);
+    log(
+      `polls ${polls} (${Math.round((100 * notModified) / Math.max(1, polls))} % answered 304), about ${Math.round(polls / size.minutes)} a minute for ${size.sources} sources`,
+    );
+    log(
+      `expected worker RSS growth under ${RSS_GROWTH * 100} % after warm-up; saw ${mib(rss.warm)} -> ${mib(rss.end)} (${(rssGrowth * 100).toFixed(1)} %, peak ${mib(rss.peak)})`,
+    );
+    log(
+      `expected Redis used_memory growth under ${mib(size.redisBound)} after warm-up; saw ${mib(red.warm)} -> ${mib(red.end)}`,
+    );
+    log(
+      `expected ${t.expected} alerts, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}; worker warnings: ${world.complaints()}`,
+    );
     return {
       name: scenario.name,
       expected: t.expected,

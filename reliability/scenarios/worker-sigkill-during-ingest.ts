@@ -20,11 +20,15 @@ export const scenario: Scenario = {
   name: 'worker-sigkill-during-ingest',
   budgetMs: { scaled: 300_000, full: 480_000 },
   async run({ full, deadline, scope, log }) {
-    const size = full ? { sources: 50, perSource: 40, ingestMs: 120_000 } : { sources: 10, perSource: 40, ingestMs: 45_000 };
+    const size = full
+      ? { sources: 50, perSource: 40, ingestMs: 120_000 }
+      : { sources: 10, perSource: 40, ingestMs: 45_000 };
     const world = await startWorld({ sources: size.sources, every: '2s', rules: size.perSource }, scope);
     const t0 = Date.now();
     const expected = world.publish(size.perSource, t0, size.ingestMs / size.perSource);
-    log(`${size.sources * size.perSource} items from ${size.sources} sources over ${size.ingestMs / 1000} s, ${expected.size} of them should alert; ${KILLS} SIGKILLs during ingest`);
+    log(
+      `${size.sources * size.perSource} items from ${size.sources} sources over ${size.ingestMs / 1000} s, ${expected.size} of them should alert; ${KILLS} SIGKILLs during ingest`,
+    );
     const workers = { a: world.spawn('a'), b: world.spawn('b') };
     await waitUntil(() => started(workers.a) && started(workers.b), Math.min(deadline, Date.now() + 30_000));
 
@@ -36,7 +40,9 @@ export const scenario: Scenario = {
       const exit = await signalAndWait(victim, 'SIGKILL', 10_000);
       workers[name] = world.spawn(`${name}${k + 1}`);
       lastRestart = Date.now();
-      log(`kill ${k + 1}: worker ${victim.name} (pid ${victim.pid}) ${exit.signal ?? exit.code}, ${world.slack.accepted.length} alerts in so far; started ${workers[name].name}`);
+      log(
+        `kill ${k + 1}: worker ${victim.name} (pid ${victim.pid}) ${exit.signal ?? exit.code}, ${world.slack.accepted.length} alerts in so far; started ${workers[name].name}`,
+      );
     }
 
     // Delivery is at most once: a kill between a send's claim and its record leaves that message in doubt,
@@ -44,9 +50,13 @@ export const scenario: Scenario = {
     // reached Slack; it is counted, said, and not sent twice. Anything else missing is lost.
     const queues = scope.defer('queues', openQueues(world.redis, world.prefix), (q) => q.close());
     const doubtedIds = async () => {
-      const notifications = new Set(world.workers.flatMap((w) => w.logs.filter((l) => l.msg === IN_DOUBT).map((l) => String(l.notification))));
+      const notifications = new Set(
+        world.workers.flatMap((w) => w.logs.filter((l) => l.msg === IN_DOUBT).map((l) => String(l.notification))),
+      );
       const ids = new Set<string>();
-      for (const id of notifications) for (const item of idsIn(JSON.stringify((await queues.deliver.getJob(id))?.data.notification.alerts ?? []))) ids.add(item);
+      for (const id of notifications)
+        for (const item of idsIn(JSON.stringify((await queues.deliver.getJob(id))?.data.notification.alerts ?? [])))
+          ids.add(item);
       return ids;
     };
     const lostBeyondDoubt = async () => {
@@ -59,11 +69,18 @@ export const scenario: Scenario = {
     const after = [...world.slack.firstAt.values()].filter((at) => at >= lastRestart).sort((x, y) => x - y)[0];
     const evidence = await new RedisStore(world.redis, { prefix: world.prefix }).listEvidence(-Infinity, Infinity);
     const evidenceIds = new Set(evidence.map((e) => e.itemKey));
-    log(`expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}, malformed ${world.slack.malformed}`);
-    log(`evidence in Redis: ${evidence.length} records on ${evidenceIds.size} items (${expected.size} expected); worker warnings: ${world.complaints()}`);
+    log(
+      `expected ${t.expected} alerts at Slack, each once; saw ${t.processed} distinct, lost ${t.lost} (${sample(t.lostIds)}), duplicated ${t.duplicated} (${sample(t.duplicatedIds)}), unexpected ${t.unexpected}, malformed ${world.slack.malformed}`,
+    );
+    log(
+      `evidence in Redis: ${evidence.length} records on ${evidenceIds.size} items (${expected.size} expected); worker warnings: ${world.complaints()}`,
+    );
     const doubted = await doubtedIds();
     const lostInDoubt = t.lostIds.filter((id) => doubted.has(id));
-    if (doubted.size) log(`in doubt: ${[...doubted].join(', ')}: a kill landed between a send's claim and its record (at most once, as the README's Limits say), not sent again; ${lostInDoubt.length} of them never reached Slack`);
+    if (doubted.size)
+      log(
+        `in doubt: ${[...doubted].join(', ')}: a kill landed between a send's claim and its record (at most once, as the README's Limits say), not sent again; ${lostInDoubt.length} of them never reached Slack`,
+      );
     const alive = Object.values(workers).filter((w) => !w.exited()).length;
     if (alive !== 2) log(`expected both workers running at the end; ${alive} are`);
     return {

@@ -58,7 +58,11 @@ export interface MemoryRun {
 }
 
 /** Poll and score every `tickMs`, and serve the overview on a free loopback port behind `auth`. */
-export async function runInMemory(watchbook: Watchbook, store: MemoryStore, opts: { tickMs: number; auth: WebAuth; log: Logger }): Promise<MemoryRun> {
+export async function runInMemory(
+  watchbook: Watchbook,
+  store: MemoryStore,
+  opts: { tickMs: number; auth: WebAuth; log: Logger },
+): Promise<MemoryRun> {
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
   const fetcher = new Fetcher({ minDelayMs: 0, sources: () => watchbook.sources });
   const round = async () => {
@@ -68,7 +72,12 @@ export async function runInMemory(watchbook: Watchbook, store: MemoryStore, opts
         const result = await pollSource(source, { fetcher, allowPrivate: watchbook.watch.allowPrivate });
         const now = Date.now();
         if (result.status === 'ok') await evaluateItems(result.items, watchbook, matcher, store, now);
-        const health = recordSuccess(prev, { source: source.id, now, items: result.status === 'ok' ? result.items.length : 0, nextCheckAt: now + opts.tickMs });
+        const health = recordSuccess(prev, {
+          source: source.id,
+          now,
+          items: result.status === 'ok' ? result.items.length : 0,
+          nextCheckAt: now + opts.tickMs,
+        });
         await store.setHealth(health);
         await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, store, now);
       } catch (err) {
@@ -85,7 +94,9 @@ export async function runInMemory(watchbook: Watchbook, store: MemoryStore, opts
   let running = Promise.resolve();
   const timer = setInterval(() => {
     // One round at a time: a slow round is not overtaken by the next.
-    running = running.then(() => (stopped ? undefined : round())).catch((err: unknown) => opts.log.error({ err: (err as Error).message }, 'Demo round failed'));
+    running = running
+      .then(() => (stopped ? undefined : round()))
+      .catch((err: unknown) => opts.log.error({ err: (err as Error).message }, 'Demo round failed'));
   }, opts.tickMs);
 
   // The web role's context, typed on the Redis classes; the memory store and MemoryFeedback have the
@@ -104,7 +115,10 @@ export async function runInMemory(watchbook: Watchbook, store: MemoryStore, opts
   app.get('/healthz', () => ({ ok: true }));
   app.addHook('onRequest', (req, reply, done) => {
     if (req.url === '/healthz' || authenticate(req.headers.authorization, opts.auth)) return done();
-    void reply.code(401).header('www-authenticate', 'Basic realm="Signpost", charset="UTF-8"').send({ error: 'authentication required' });
+    void reply
+      .code(401)
+      .header('www-authenticate', 'Basic realm="Signpost", charset="UTF-8"')
+      .send({ error: 'authentication required' });
   });
   assetRoutes(app);
   overviewRoute(app, ctx);

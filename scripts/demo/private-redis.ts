@@ -23,11 +23,27 @@ async function freePort(): Promise<number> {
  * Start `binary` (redis-server) and wait until it accepts connections; undefined when it is not installed.
  * Another process may take the free port before Redis binds it: then the next free port is tried.
  */
-export async function startPrivateRedis(binary = 'redis-server', timeoutMs = 15_000): Promise<PrivateRedis | undefined> {
+export async function startPrivateRedis(
+  binary = 'redis-server',
+  timeoutMs = 15_000,
+): Promise<PrivateRedis | undefined> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'signpost-demo-redis-'));
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = () => child.kill('SIGKILL');
     process.once('exit', kill);
@@ -63,6 +79,9 @@ export async function startPrivateRedis(binary = 'redis-server', timeoutMs = 15_
     if (ready === 'ready') return { url: `redis://127.0.0.1:${port}`, stop: cleanup };
     await cleanup();
     if (ready === 'missing') return undefined;
-    if (attempt >= 3) throw new Error(`demo: ${binary} did not start on 127.0.0.1:${port}: ${output.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+    if (attempt >= 3)
+      throw new Error(
+        `demo: ${binary} did not start on 127.0.0.1:${port}: ${output.trim().split('\n').slice(-3).join(' | ') || 'no output'}`,
+      );
   }
 }

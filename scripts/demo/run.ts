@@ -47,7 +47,8 @@ const PREFIX = '{signpost-demo}';
 /** "desk-slack (Slack)", "analysts-digest (email digest "0 7 * * *")": a receiver as the reader knows it. */
 function describeReceiver(r: Receiver | undefined, id: string): string {
   if (!r) return id;
-  const channels = [r.email && 'email', r.slack && 'Slack', r.webhook && 'webhook'].filter(Boolean).join(' + ') || 'no channel';
+  const channels =
+    [r.email && 'email', r.slack && 'Slack', r.webhook && 'webhook'].filter(Boolean).join(' + ') || 'no channel';
   return `${id} (${channels}${r.digest ? ` digest "${r.digest}"` : ''})`;
 }
 
@@ -55,8 +56,10 @@ function describeReceiver(r: Receiver | undefined, id: string): string {
 async function reach(store: Store, watchbook: Watchbook): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   const add = (id: string, receiver: string) => out.set(id, (out.get(id) ?? new Set()).add(receiver));
-  for (const { receiver, group } of await store.alertGroups()) for (const a of group.alerts) if (a.firing) add(a.id, receiver);
-  for (const r of watchbook.receivers) if (r.digest) for (const a of await store.peekDigestAlerts(r.id)) add(a.id, r.id);
+  for (const { receiver, group } of await store.alertGroups())
+    for (const a of group.alerts) if (a.firing) add(a.id, receiver);
+  for (const r of watchbook.receivers)
+    if (r.digest) for (const a of await store.peekDigestAlerts(r.id)) add(a.id, r.id);
   return out;
 }
 
@@ -75,7 +78,13 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
     watch: { ...shipped.watch, allowPrivate: true },
     sources: Object.entries(feeds.timeline.sources).map(([id, s]): Source => {
       const known = shipped.sources.find((x) => x.id === id);
-      return { ...(known ?? { id, type: 'rss', credibility: 0.7, tags: [] }), id, url: `${feeds.url}/feeds/${id}.xml`, everyMs: tickMs, lang: s.lang };
+      return {
+        ...(known ?? { id, type: 'rss', credibility: 0.7, tags: [] }),
+        id,
+        url: `${feeds.url}/feeds/${id}.xml`,
+        everyMs: tickMs,
+        lang: s.lang,
+      };
     }),
     receivers: shipped.receivers.map((r) => ({ id: r.id, ...(r.digest !== undefined && { digest: r.digest }) })),
   };
@@ -96,10 +105,28 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
       const old = await redis.keys(`${PREFIX}*`);
       if (old.length) await redis.del(...old);
       store = new RedisStore(redis, { prefix: PREFIX });
-      const worker = await startWorker({ configPath: 'config', watchbook, redisUrl, prefix: PREFIX, tickMs, minDelayMs: 0, log, reload: false });
+      const worker = await startWorker({
+        configPath: 'config',
+        watchbook,
+        redisUrl,
+        prefix: PREFIX,
+        tickMs,
+        minDelayMs: 0,
+        log,
+        reload: false,
+      });
       cleanups.unshift(() => worker.stop());
       // A cluster client is not what the web role takes; the demo's own Redis is never a cluster.
-      const web = await startWeb({ port: 0, host: '127.0.0.1', redis: redis as Redis, prefix: PREFIX, watchbook: () => watchbook, log, auth, pollMs: 2_000 });
+      const web = await startWeb({
+        port: 0,
+        host: '127.0.0.1',
+        redis: redis as Redis,
+        prefix: PREFIX,
+        watchbook: () => watchbook,
+        log,
+        auth,
+        pollMs: 2_000,
+      });
       cleanups.unshift(() => web.close());
       webUrl = web.url;
     } else {
@@ -115,11 +142,19 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
     throw err;
   }
 
-  out(`Signpost demo: ${watchbook.sources.length} recorded sources at ${feeds.url}, ${watchbook.rules.length} rules; a new item every ${revealMs / 1000} s.`);
+  out(
+    `Signpost demo: ${watchbook.sources.length} recorded sources at ${feeds.url}, ${watchbook.rules.length} rules; a new item every ${revealMs / 1000} s.`,
+  );
   if (mode === 'redis') out(`Running on the Redis at REDIS_URL, under the key prefix ${PREFIX} (cleared first).`);
-  if (mode === 'private-redis') out('Running on a redis-server started for this demo (a free port, a temporary directory; stopped at the end).');
-  if (mode === 'memory') out(`Running in-process on the memory store: ${opts.redisServer ?? 'redis-server'} is not installed. The same pages and alerts; no job board (it needs Redis).`);
-  out(`Web: ${webUrl}/  user ${auth.user}, password ${auth.password}   (or open http://${auth.user}:${auth.password}@${webUrl.replace(/^http:\/\//, '')}/)`);
+  if (mode === 'private-redis')
+    out('Running on a redis-server started for this demo (a free port, a temporary directory; stopped at the end).');
+  if (mode === 'memory')
+    out(
+      `Running in-process on the memory store: ${opts.redisServer ?? 'redis-server'} is not installed. The same pages and alerts; no job board (it needs Redis).`,
+    );
+  out(
+    `Web: ${webUrl}/  user ${auth.user}, password ${auth.password}   (or open http://${auth.user}:${auth.password}@${webUrl.replace(/^http:\/\//, '')}/)`,
+  );
   out('Nothing is sent: each alert shows the receivers it would reach.\n');
 
   const shownEvidence = new Set<string>();
@@ -134,20 +169,34 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
     const fresh = [...receivers.keys()].filter((id) => !shownAlerts.has(id));
     for (const alert of (await store.getAlerts(fresh)).sort((a, b) => a.startsAt - b.startsAt)) {
       shownAlerts.add(alert.id);
-      const who = [...receivers.get(alert.id)!].sort().map((id) => describeReceiver(shipped.receivers.find((r) => r.id === id), id));
+      const who = [...receivers.get(alert.id)!].sort().map((id) =>
+        describeReceiver(
+          shipped.receivers.find((r) => r.id === id),
+          id,
+        ),
+      );
       const about = alert.labels.indicator ?? alert.labels.scenario ?? alert.labels.source ?? '';
       const what = oneLine(alert.kind === 'match' ? (alert.explanation.title ?? alert.summary) : alert.summary, 110);
-      out(`  ALERT ${[alert.kind, alert.labels.severity, about].filter(Boolean).join(' ')}: ${what}\n        -> ${who.join(', ')}`);
+      out(
+        `  ALERT ${[alert.kind, alert.labels.severity, about].filter(Boolean).join(' ')}: ${what}\n        -> ${who.join(', ')}`,
+      );
     }
     const state = await store.latestScenarioState();
-    if (state && (evidence.length || fresh.length)) out(`  -> ${Object.entries(state.probabilities).map(([k, p]) => `${k} ${(p * 100).toFixed(1)}%`).join('  ')}\n`);
+    if (state && (evidence.length || fresh.length))
+      out(
+        `  -> ${Object.entries(state.probabilities)
+          .map(([k, p]) => `${k} ${(p * 100).toFixed(1)}%`)
+          .join('  ')}\n`,
+      );
   };
 
   let stopping: Promise<void> | undefined;
   let reporting = Promise.resolve();
   const timer = setInterval(() => {
     feeds.reveal();
-    reporting = reporting.then(report).catch((err: unknown) => log.error({ err: (err as Error).message }, 'Demo report failed'));
+    reporting = reporting
+      .then(report)
+      .catch((err: unknown) => log.error({ err: (err as Error).message }, 'Demo report failed'));
   }, revealMs);
   let finish: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -160,7 +209,8 @@ export async function runDemo(opts: DemoOptions): Promise<Demo> {
       const health = await store.allHealth().catch(() => []);
       out(`Sources: ${health.map((h) => `${h.source} ${h.consecutiveFailures ? 'failing' : 'ok'}`).join(', ')}`);
       out(`${shownAlerts.size} alert${shownAlerts.size === 1 ? '' : 's'} raised.`);
-      for (const c of cleanups) await c().catch((err: unknown) => log.error({ err: (err as Error).message }, 'Demo cleanup failed'));
+      for (const c of cleanups)
+        await c().catch((err: unknown) => log.error({ err: (err as Error).message }, 'Demo cleanup failed'));
       finish();
     })());
   const deadline = setTimeout(() => void stop(), opts.seconds * 1_000);

@@ -38,7 +38,10 @@ export function parseAlertId(id: string): AlertIdParts | undefined {
  * Whether an alert fires until its condition clears (a resolution ends it), rather than once: a scenario
  * firing, an indicator overdue or in its window, a source outage, while the watchbook still has its subject.
  */
-export function firesUntilCleared(id: string, watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>): boolean {
+export function firesUntilCleared(
+  id: string,
+  watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>,
+): boolean {
   const p = parseAlertId(id);
   switch (p?.kind) {
     case 'scenario':
@@ -68,7 +71,9 @@ export function clearedByScenario(scenario: string, firing: boolean): Cleared {
 export function clearedByIndicator(indicator: string, status: IndicatorStatus): Cleared {
   return (id) => {
     const p = parseAlertId(id);
-    return p?.kind === 'indicator' && p.subject === indicator && p.state !== status && ONGOING_STATUSES.has(p.state ?? '');
+    return (
+      p?.kind === 'indicator' && p.subject === indicator && p.state !== status && ONGOING_STATUSES.has(p.state ?? '')
+    );
   };
 }
 

@@ -18,7 +18,10 @@ export function cronDueBetween(expression: string, timeZone: string, from: numbe
   // Monday). cron(8) takes a field that starts with "*" ("*/2") as unrestricted, so then both must match;
   // cron-parser takes it as restricted, and its firings are a superset: keep those on days both allow.
   const both = starredDayField(expression);
-  const days = { dom: new Set<number>(schedule.fields.dayOfMonth.values.map(Number)), dow: new Set<number>(schedule.fields.dayOfWeek.values.map((d) => Number(d) % 7)) };
+  const days = {
+    dom: new Set<number>(schedule.fields.dayOfMonth.values.map(Number)),
+    dow: new Set<number>(schedule.fields.dayOfWeek.values.map((d) => Number(d) % 7)),
+  };
   while (schedule.hasPrev()) {
     const fired = schedule.prev();
     const at = fired.getTime();

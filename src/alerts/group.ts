@@ -47,13 +47,19 @@ export interface Decision {
 }
 
 /** The group's identity: the route's path and the values of its group_by labels (present ones only, sorted). */
-export function groupKey(route: Pick<MatchedRoute, 'path' | 'groupBy'>, labels: Readonly<Record<string, string>>): string {
+export function groupKey(
+  route: Pick<MatchedRoute, 'path' | 'groupBy'>,
+  labels: Readonly<Record<string, string>>,
+): string {
   const parts = Object.entries(groupLabels(route, labels)).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return `${route.path}:{${parts.join(',')}}`;
 }
 
 /** The labels a group shares: its group_by labels the alert has, sorted; every label for `['...']`. */
-export function groupLabels(route: Pick<MatchedRoute, 'groupBy'>, labels: Readonly<Record<string, string>>): Record<string, string> {
+export function groupLabels(
+  route: Pick<MatchedRoute, 'groupBy'>,
+  labels: Readonly<Record<string, string>>,
+): Record<string, string> {
   const names = route.groupBy.includes(GROUP_BY_ALL) ? Object.keys(labels) : route.groupBy;
   return Object.fromEntries(
     [...new Set(names)]
@@ -81,8 +87,14 @@ export function updateGroup(group: AlertGroup | undefined, changes: readonly Gro
  * pushed again with endsAt: it stops repeating and is not announced (no send_resolved); an alert that fires
  * again later is new again. Undefined when the group holds no such alert.
  */
-export function resolveInGroup(group: AlertGroup, cleared: (id: string) => boolean, now: number): AlertGroup | undefined {
-  const changes = group.alerts.filter((a) => a.firing && cleared(a.id)).map((a) => ({ id: a.id, firing: false, at: now }));
+export function resolveInGroup(
+  group: AlertGroup,
+  cleared: (id: string) => boolean,
+  now: number,
+): AlertGroup | undefined {
+  const changes = group.alerts
+    .filter((a) => a.firing && cleared(a.id))
+    .map((a) => ({ id: a.id, firing: false, at: now }));
   return changes.length ? updateGroup(group, changes, now) : undefined;
 }
 
@@ -91,10 +103,19 @@ export function resolveInGroup(group: AlertGroup, cleared: (id: string) => boole
  * Alertmanager alert without `endsAt` does after `resolve_timeout`, so they are not repeated every
  * repeat_interval for ever. `keep` names the ones that fire until their condition clears (clear.ts).
  */
-export function resolveStale(group: AlertGroup, now: number, resolveAfterMs: number, keep: (id: string) => boolean = () => false): AlertGroup {
+export function resolveStale(
+  group: AlertGroup,
+  now: number,
+  resolveAfterMs: number,
+  keep: (id: string) => boolean = () => false,
+): AlertGroup {
   return {
     ...group,
-    alerts: group.alerts.map((a) => (a.firing && now - a.at >= resolveAfterMs && !keep(a.id) ? { id: a.id, firing: false, at: a.at + resolveAfterMs } : a)),
+    alerts: group.alerts.map((a) =>
+      a.firing && now - a.at >= resolveAfterMs && !keep(a.id)
+        ? { id: a.id, firing: false, at: a.at + resolveAfterMs }
+        : a,
+    ),
   };
 }
 

@@ -13,7 +13,11 @@ import { matchesMatchers } from './route.js';
 type Labels = Readonly<Record<string, string>>;
 
 /** The first rule under which one of the firing `sources` inhibits an alert with `labels`, or undefined. */
-export function inhibitedBy(labels: Labels, sources: readonly Labels[], rules: readonly InhibitRule[]): InhibitRule | undefined {
+export function inhibitedBy(
+  labels: Labels,
+  sources: readonly Labels[],
+  rules: readonly InhibitRule[],
+): InhibitRule | undefined {
   return rules.find((rule) => {
     if (!matchesMatchers(labels, rule.targetMatchers)) return false;
     const twoSided = matchesMatchers(labels, rule.sourceMatchers);

@@ -32,7 +32,11 @@ export interface Probabilities {
 }
 
 /** One `match` alert per evidence record, in order; `probabilities` are those of the batch they came in. */
-export function matchAlerts(evidence: readonly Evidence[], watchbook: Pick<Watchbook, 'rules' | 'sources' | 'indicators'>, probabilities: Probabilities): Alert[] {
+export function matchAlerts(
+  evidence: readonly Evidence[],
+  watchbook: Pick<Watchbook, 'rules' | 'sources' | 'indicators'>,
+  probabilities: Probabilities,
+): Alert[] {
   const rules = new Map(watchbook.rules.map((r) => [r.id, r]));
   const indicators = new Map(watchbook.indicators.map((i) => [i.id, i]));
   const sources = new Map(watchbook.sources.map((s) => [s.id, s]));
@@ -129,10 +133,19 @@ const NOTABLE: ReadonlySet<IndicatorStatus> = new Set(['overdue', 'in-window']);
  * alerts already say it. Undefined otherwise. `fromAt` is when `from` was last evaluated: it names the
  * change, `at` dates it.
  */
-export function indicatorAlert(indicator: Indicator, from: IndicatorStatus, to: IndicatorStatus, at: number, fromAt: number): Alert | undefined {
+export function indicatorAlert(
+  indicator: Indicator,
+  from: IndicatorStatus,
+  to: IndicatorStatus,
+  at: number,
+  fromAt: number,
+): Alert | undefined {
   if (from === to || !(NOTABLE.has(from) || NOTABLE.has(to))) return undefined;
   const words: Record<IndicatorStatus, string> = {
-    overdue: indicator.expectEveryMs !== undefined ? `overdue: nothing for more than ${formatMs(indicator.expectEveryMs)}` : 'overdue',
+    overdue:
+      indicator.expectEveryMs !== undefined
+        ? `overdue: nothing for more than ${formatMs(indicator.expectEveryMs)}`
+        : 'overdue',
     'in-window': 'inside its window',
     active: 'active',
     quiet: 'quiet',
@@ -159,7 +172,12 @@ export interface SourceHealthOptions {
  * successfully for `silentAfterMs`; undefined otherwise. The id is the outage's: from the last success, so
  * checking an ongoing outage every tick gives one alert, and the next outage, after a success, another.
  */
-export function sourceHealthAlert(health: SourceHealth, source: Source, at: number, opts: SourceHealthOptions = {}): Alert | undefined {
+export function sourceHealthAlert(
+  health: SourceHealth,
+  source: Source,
+  at: number,
+  opts: SourceHealthOptions = {},
+): Alert | undefined {
   const threshold = opts.failuresThreshold ?? 3;
   const silentAfter = opts.silentAfterMs ?? 3 * source.everyMs;
   const failing = health.consecutiveFailures >= threshold;
@@ -167,17 +185,28 @@ export function sourceHealthAlert(health: SourceHealth, source: Source, at: numb
   // A source with no check interval (a backtest's stand-in) is never silent by default.
   const silent = health.lastSuccessAt !== undefined && silentAfter > 0 && at - health.lastSuccessAt > silentAfter;
   if (!failing && !silent) return undefined;
-  const since = health.lastSuccessAt !== undefined ? `last fetched well ${iso(health.lastSuccessAt)}` : 'never fetched well';
+  const since =
+    health.lastSuccessAt !== undefined ? `last fetched well ${iso(health.lastSuccessAt)}` : 'never fetched well';
   // A health record written before its source's secrets were known to be secret may still quote them.
-  const last = health.lastError ? `; last error: ${health.lastError.reason}: ${redactText(health.lastError.message, [source])}` : '';
-  const reason = failing ? `failed ${health.consecutiveFailures} times in a row${last}` : `silent for ${formatMs(at - health.lastSuccessAt!)}`;
+  const last = health.lastError
+    ? `; last error: ${health.lastError.reason}: ${redactText(health.lastError.message, [source])}`
+    : '';
+  const reason = failing
+    ? `failed ${health.consecutiveFailures} times in a row${last}`
+    : `silent for ${formatMs(at - health.lastSuccessAt!)}`;
   return {
     id: `source-health:${source.id}:${health.lastSuccessAt !== undefined ? iso(health.lastSuccessAt) : 'never'}`,
     kind: 'source-health',
     labels: { kind: 'source-health', source: source.id, severity: 'low' },
     startsAt: at,
     summary: `${source.title ?? source.id}: ${failing ? `failing (${health.lastError?.reason ?? 'unknown'})` : 'silent'}, ${since}`,
-    explanation: { source: source.id, credibility: source.credibility, status: failing ? 'failing' : 'silent', reason, ...(source.url && { url: source.displayUrl ?? redactUrl(source.url) }) },
+    explanation: {
+      source: source.id,
+      credibility: source.credibility,
+      status: failing ? 'failing' : 'silent',
+      reason,
+      ...(source.url && { url: source.displayUrl ?? redactUrl(source.url) }),
+    },
   };
 }
 

@@ -45,7 +45,10 @@ export function routeAlert(labels: Readonly<Record<string, string>>, root: Route
 }
 
 /** True when every label the matcher lists holds one of its allowed values (a missing label reads as ''). */
-export function matchesLabels(labels: Readonly<Record<string, string>>, match: Readonly<Record<string, readonly string[]>>): boolean {
+export function matchesLabels(
+  labels: Readonly<Record<string, string>>,
+  match: Readonly<Record<string, readonly string[]>>,
+): boolean {
   return Object.entries(match).every(([label, allowed]) => allowed.includes(labels[label] ?? ''));
 }
 
@@ -168,7 +171,9 @@ export function showRoutes(root: Route): string[] {
     ];
     lines.push(`${prefix}${last ? '└── ' : '├── '}${parts.join('  ')}`);
     const below = prefix + (last ? '    ' : '│   ');
-    route.routes.forEach((child, i) => visit(child, inherit(settings, child), below, i === route.routes.length - 1, false));
+    route.routes.forEach((child, i) =>
+      visit(child, inherit(settings, child), below, i === route.routes.length - 1, false),
+    );
   };
   visit(root, rootSettings(root), '', true, true);
   return lines;

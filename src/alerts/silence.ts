@@ -27,7 +27,11 @@ export interface SilenceInput {
 export type MakeSilenceResult = { ok: true; silence: RuntimeSilence } | { ok: false; errors: string[] };
 
 /** The first active silence whose matchers all hold for these labels, or undefined. */
-export function isSilenced<S extends Silence>(labels: Readonly<Record<string, string>>, silences: readonly S[], now: number): S | undefined {
+export function isSilenced<S extends Silence>(
+  labels: Readonly<Record<string, string>>,
+  silences: readonly S[],
+  now: number,
+): S | undefined {
   return silences.find((s) => silenceState(s, now) === 'active' && matchesLabels(labels, s.matchers));
 }
 
@@ -62,7 +66,9 @@ export function silenceId(silence: Silence): string {
 export function validateSilence(input: SilenceInput, now: number): string[] {
   const errors: string[] = [];
   const starts = input.starts ?? now;
-  const entries = Object.entries(input.matchers ?? {}).map(([label, v]) => [label, typeof v === 'string' ? [v] : v] as const);
+  const entries = Object.entries(input.matchers ?? {}).map(
+    ([label, v]) => [label, typeof v === 'string' ? [v] : v] as const,
+  );
   if (!entries.length) errors.push('silence: expected at least one matcher (label: value), got none');
   for (const [label, values] of entries) {
     if (!label.trim()) errors.push('silence: a matcher has an empty label name');
@@ -75,7 +81,8 @@ export function validateSilence(input: SilenceInput, now: number): string[] {
   }
   if (!Number.isFinite(starts)) errors.push(`silence: starts is not a time: ${String(input.starts)}`);
   if (!Number.isFinite(input.ends)) errors.push(`silence: ends is not a time: ${String(input.ends)}`);
-  else if (Number.isFinite(starts) && input.ends <= starts) errors.push(`silence: ends (${iso(input.ends)}) must be after starts (${iso(starts)})`);
+  else if (Number.isFinite(starts) && input.ends <= starts)
+    errors.push(`silence: ends (${iso(input.ends)}) must be after starts (${iso(starts)})`);
   else if (input.ends <= now) errors.push(`silence: ends (${iso(input.ends)}) is already past (now ${iso(now)})`);
   if (!input.author?.trim()) errors.push('silence: expected an author, got an empty one');
   if (!input.comment?.trim()) errors.push('silence: expected a comment saying why, got an empty one');
@@ -87,7 +94,9 @@ export function makeSilence(input: SilenceInput, now: number): MakeSilenceResult
   const errors = validateSilence(input, now);
   if (errors.length) return { ok: false, errors };
   const silence: Silence = {
-    matchers: Object.fromEntries(Object.entries(input.matchers).map(([k, v]) => [k.trim(), typeof v === 'string' ? [v] : [...v]])),
+    matchers: Object.fromEntries(
+      Object.entries(input.matchers).map(([k, v]) => [k.trim(), typeof v === 'string' ? [v] : [...v]]),
+    ),
     starts: input.starts ?? now,
     ends: input.ends,
     author: input.author.trim(),

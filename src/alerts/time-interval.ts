@@ -16,10 +16,22 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall clock of `timeZone` at `at`. */
-export function wallClock(at: number, timeZone: string): { year: number; month: number; day: number; weekday: number; minute: number } {
+export function wallClock(
+  at: number,
+  timeZone: string,
+): { year: number; month: number; day: number; weekday: number; minute: number } {
   let format = formats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short', hour: 'numeric', minute: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
     formats.set(timeZone, format);
   }
   const p = Object.fromEntries(format.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
@@ -65,6 +77,7 @@ export function routeMuted(
   const mute = route.muteTimeIntervals?.find(inside);
   if (mute !== undefined) return `inside mute_time_intervals "${mute}"`;
   const active = route.activeTimeIntervals;
-  if (active?.length && !active.some(inside)) return `outside active_time_intervals ${active.map((n) => `"${n}"`).join(', ')}`;
+  if (active?.length && !active.some(inside))
+    return `outside active_time_intervals ${active.map((n) => `"${n}"`).join(', ')}`;
   return undefined;
 }

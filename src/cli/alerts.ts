@@ -53,10 +53,16 @@ export async function runAlerts(config: string, args: string[]): Promise<number>
       }
     }
     const alerts = (await store.getAlerts([...listed.keys()])).filter((a) => matchesMatchers(a.labels, filters));
-    const rows = alerts.map((a) => ({ alert: a, ...listed.get(a.id)! })).sort((x, y) => x.since - y.since || (x.alert.id < y.alert.id ? -1 : 1));
+    const rows = alerts
+      .map((a) => ({ alert: a, ...listed.get(a.id)! }))
+      .sort((x, y) => x.since - y.since || (x.alert.id < y.alert.id ? -1 : 1));
     for (const { alert, since, receivers, sent } of rows) {
-      const labels = LABEL_NAMES.filter((n) => alert.labels[n] !== undefined).map((n) => `${n}=${JSON.stringify(alert.labels[n])}`);
-      console.log(`${alert.id}  ${sent ? 'firing ' : 'pending'}  ${new Date(since).toISOString()}  ${[...receivers].sort().join(',')}  ${labels.join(' ')}`);
+      const labels = LABEL_NAMES.filter((n) => alert.labels[n] !== undefined).map(
+        (n) => `${n}=${JSON.stringify(alert.labels[n])}`,
+      );
+      console.log(
+        `${alert.id}  ${sent ? 'firing ' : 'pending'}  ${new Date(since).toISOString()}  ${[...receivers].sort().join(',')}  ${labels.join(' ')}`,
+      );
     }
     return 0;
   });

@@ -12,7 +12,12 @@ const pct = (p: number | undefined) => `${((p ?? 0) * 100).toFixed(1)}%`;
  * line per item, then `{"final": {...}, "alerts": [...]}`. Progress (items done, rate, time left) goes to
  * stderr when it is a terminal or `progress` is set; stdout stays the same.
  */
-export async function runBacktest(config: string, input: string | undefined, json: boolean, progress = false): Promise<number> {
+export async function runBacktest(
+  config: string,
+  input: string | undefined,
+  json: boolean,
+  progress = false,
+): Promise<number> {
   if (!input) {
     console.error('signpost backtest: --input PATH is required (item JSON lines, or recorded feed files)');
     return 2;
@@ -31,7 +36,8 @@ export async function runBacktest(config: string, input: string | undefined, jso
     console.log(`${step.at}  ${picture}  <- ${step.matches.join(', ')}: ${step.title} (${step.source})`);
   };
   const tty = process.stderr.isTTY === true;
-  const report = tty || progress ? progressReporter({ label: 'backtest', tty, write: (t) => process.stderr.write(t) }) : undefined;
+  const report =
+    tty || progress ? progressReporter({ label: 'backtest', tty, write: (t) => process.stderr.write(t) }) : undefined;
   const result = await replay(input, wb, (step, done, total) => {
     printStep(step);
     report?.(done, total);
@@ -45,7 +51,9 @@ export async function runBacktest(config: string, input: string | undefined, jso
       console.log(`alert ${a.at} ${a.kind}: ${a.summary} (${to})`);
     }
     const moved = result.steps.filter((s) => s.matches.length).length;
-    console.log(`${result.steps.length} items replayed, ${moved} with evidence; final: ${scenarios.map((s) => `${s} ${pct(result.final[s])}`).join(', ')}`);
+    console.log(
+      `${result.steps.length} items replayed, ${moved} with evidence; final: ${scenarios.map((s) => `${s} ${pct(result.final[s])}`).join(', ')}`,
+    );
   }
   return result.problems.length ? 1 : 0;
 }

@@ -29,9 +29,18 @@ export async function runEval(path: string, input: string | undefined, json: boo
       continue;
     }
     const expect = item.expect as { indicators: string[]; direction: string };
-    labelled.push({ id: typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id) : `line ${n}`, item: matchInputOf(item, wb.sources), ...expect });
+    labelled.push({
+      id: typeof item.id === 'string' || typeof item.id === 'number' ? String(item.id) : `line ${n}`,
+      item: matchInputOf(item, wb.sources),
+      ...expect,
+    });
   }
-  const measure = measureRules(labelled, new Matcher(wb.rules, wb.cues), wb.scenarios.map((s) => s.id), wb.indicators.map((i) => i.id));
+  const measure = measureRules(
+    labelled,
+    new Matcher(wb.rules, wb.cues),
+    wb.scenarios.map((s) => s.id),
+    wb.indicators.map((i) => i.id),
+  );
   if (json) printJson(measure);
   else printText(measure, wb);
   if (bad) console.error(`${bad} line${bad === 1 ? '' : 's'} could not be read`);
@@ -41,14 +50,24 @@ export async function runEval(path: string, input: string | undefined, json: boo
 function checkExpect(expect: unknown, directions: string[]): string | undefined {
   if (expect === null || typeof expect !== 'object') return 'the item has no "expect" object';
   const { indicators, direction } = expect as Record<string, unknown>;
-  if (!Array.isArray(indicators) || !indicators.every((i) => typeof i === 'string')) return '"expect.indicators" must be a list of indicator ids';
-  if (typeof direction !== 'string' || !directions.includes(direction)) return `"expect.direction" must be one of ${directions.join(', ')}`;
-  if ((direction === 'none') !== (indicators.length === 0)) return '"expect.direction" is "none" exactly when "expect.indicators" is empty';
+  if (!Array.isArray(indicators) || !indicators.every((i) => typeof i === 'string'))
+    return '"expect.indicators" must be a list of indicator ids';
+  if (typeof direction !== 'string' || !directions.includes(direction))
+    return `"expect.direction" must be one of ${directions.join(', ')}`;
+  if ((direction === 'none') !== (indicators.length === 0))
+    return '"expect.direction" is "none" exactly when "expect.indicators" is empty';
   return undefined;
 }
 
 function summary(m: Measure) {
-  return { precision: m.precision, recall: m.recall, direction: m.direction, wrong_way: m.wrongWay, items: m.items, directional: m.directional };
+  return {
+    precision: m.precision,
+    recall: m.recall,
+    direction: m.direction,
+    wrong_way: m.wrongWay,
+    items: m.items,
+    directional: m.directional,
+  };
 }
 
 function printJson(m: Measure): void {
@@ -58,7 +77,11 @@ function printJson(m: Measure): void {
 }
 
 function printText(m: Measure, wb: Watchbook): void {
-  const row = (name: string, t: { precision: number; recall: number; tp: number; fp: number; fn: number }, extra = '') =>
+  const row = (
+    name: string,
+    t: { precision: number; recall: number; tp: number; fp: number; fn: number },
+    extra = '',
+  ) =>
     `  ${name.padEnd(36)} ${t.precision.toFixed(2).padStart(9)} ${t.recall.toFixed(2).padStart(6)} ${String(t.tp).padStart(4)} ${String(t.fp).padStart(4)} ${String(t.fn).padStart(4)}${extra}`;
   const head = (name: string) => `  ${name.padEnd(36)} precision recall   tp   fp   fn`;
   console.log(head('indicator'));
@@ -72,7 +95,10 @@ function printText(m: Measure, wb: Watchbook): void {
   const list = (title: string, misses: Miss[]) => {
     if (misses.length === 0) return;
     console.log(`\n${title} (${misses.length}):`);
-    for (const x of misses) console.log(`  ${x.id}  ${x.what}  ${JSON.stringify(x.title)}${x.matched.length ? `  matched: ${x.matched.join(', ')}` : ''}`);
+    for (const x of misses)
+      console.log(
+        `  ${x.id}  ${x.what}  ${JSON.stringify(x.title)}${x.matched.length ? `  matched: ${x.matched.join(', ')}` : ''}`,
+      );
   };
   list('missed', m.missed);
   list('false alarms', m.falseAlarms);

@@ -14,19 +14,25 @@ import { withStore } from './with-store.js';
 export async function runFeedback(positionals: string[], since: string | undefined): Promise<number> {
   const [verb, ...rest] = positionals;
   if (verb !== 'export' || rest.length > 0) {
-    console.error(`signpost feedback: expected "export", got ${JSON.stringify(positionals.join(' '))}\n\nUsage: signpost feedback export [--since DATE]`);
+    console.error(
+      `signpost feedback: expected "export", got ${JSON.stringify(positionals.join(' '))}\n\nUsage: signpost feedback export [--since DATE]`,
+    );
     return 2;
   }
   let from = -Infinity;
   if (since !== undefined) {
     from = Date.parse(since);
     if (!/^\d{4}-\d\d-\d\d/.test(since) || Number.isNaN(from)) {
-      console.error(`signpost feedback export: --since must be a date (2026-03-01) or an ISO time (2026-03-01T09:00:00Z), got ${JSON.stringify(since)}`);
+      console.error(
+        `signpost feedback export: --since must be a date (2026-03-01) or an ISO time (2026-03-01T09:00:00Z), got ${JSON.stringify(since)}`,
+      );
       return 2;
     }
   }
   return withStore(async (_store, redis) => {
-    const feedback = new FeedbackStore(redis, { ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }) });
+    const feedback = new FeedbackStore(redis, {
+      ...(process.env.SIGNPOST_PREFIX && { prefix: process.env.SIGNPOST_PREFIX }),
+    });
     for (const line of evalLines(await feedback.judgements(from))) console.log(JSON.stringify(line));
     return 0;
   });
@@ -67,7 +73,12 @@ export function evalLines(judgements: readonly Judgement[]): Record<string, unkn
       ...(item.lang && { lang: item.lang }),
       publishedAt: new Date(item.publishedAt).toISOString(),
       expect: { indicators: leaning.map(([i]) => i).sort(), direction },
-      judged: js.map((j) => ({ user: j.user, verdict: j.verdict, indicator: j.indicator, at: new Date(j.at).toISOString() })),
+      judged: js.map((j) => ({
+        user: j.user,
+        verdict: j.verdict,
+        indicator: j.indicator,
+        at: new Date(j.at).toISOString(),
+      })),
     };
   });
 }

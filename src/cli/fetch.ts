@@ -26,7 +26,11 @@ export async function runFetch(config: string, positionals: string[], v: Values)
     console.error(`signpost fetch: --timeout expects a duration such as 10s, got ${String(v.timeout)}`);
     return 2;
   }
-  const fetcher = new Fetcher({ ...(target.contact && { contact: target.contact }), minDelayMs: 0, sources: () => [target.source] });
+  const fetcher = new Fetcher({
+    ...(target.contact && { contact: target.contact }),
+    minDelayMs: 0,
+    sources: () => [target.source],
+  });
   // Nothing printed shows a secret of the source: the final URL is the real one, redirects and all.
   const shown = (text: string) => redactText(text, [target.source]);
   try {
@@ -61,7 +65,9 @@ function fromWatchbook(config: string, positionals: string[]): Target | string |
   if (!wb) return undefined;
   const source = wb.sources.find((s) => s.id === positionals[0]);
   if (!source) {
-    console.error(`signpost fetch: no source "${positionals[0]}" in ${config}; sources: ${wb.sources.map((s) => s.id).join(', ')}`);
+    console.error(
+      `signpost fetch: no source "${positionals[0]}" in ${config}; sources: ${wb.sources.map((s) => s.id).join(', ')}`,
+    );
     return undefined;
   }
   return { source, allowPrivate: wb.watch.allowPrivate, ...(wb.watch.contact && { contact: wb.watch.contact }) };
@@ -78,7 +84,12 @@ function fromFlags(v: Values, positionals: string[]): Target | string {
     } catch {
       return '--select expects JSON such as {"item":"article","title":"h2","link":"h2 a@href"}';
     }
-    if (!select || typeof select.item !== 'string' || typeof select.title !== 'string' || typeof select.link !== 'string') {
+    if (
+      !select ||
+      typeof select.item !== 'string' ||
+      typeof select.title !== 'string' ||
+      typeof select.link !== 'string'
+    ) {
       return '--select needs at least "item", "title" and "link" selectors';
     }
   }

@@ -2,5 +2,11 @@
 import { pino, type Logger } from 'pino';
 
 export function defaultLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['*.webhook', '*.secret', '*.password', '*.authorization', 'watchbook.receivers'], censor: '[secret]' } });
+  return pino({
+    level: process.env.LOG_LEVEL ?? 'info',
+    redact: {
+      paths: ['*.webhook', '*.secret', '*.password', '*.authorization', 'watchbook.receivers'],
+      censor: '[secret]',
+    },
+  });
 }

@@ -51,6 +51,7 @@ interface Command {
 
 const CONFIG: Options = { config: { type: 'string', short: 'c' } };
 
+// prettier-ignore
 const commands: Record<string, Command> = {
   validate: { options: CONFIG, run: async (_v, _p, config) => (await import('./validate.js')).runValidate(config) },
   test: { options: CONFIG, run: async (_v, _p, config) => (await import('./test.js')).runTest(config) },
@@ -129,7 +130,12 @@ export async function main(argv: string[], roles: Roles): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: command.positionals ?? false });
+    parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: command.positionals ?? false,
+    });
   } catch (err) {
     console.error(`signpost ${name}: ${(err as Error).message}\n\n${USAGE}`);
     return 2;

@@ -36,12 +36,17 @@ export function runRoutes(config: string, args: string[], expect?: string): numb
   if (!wb) return 1;
   // A label no alert carries, or a value no alert has, would only show the root's receiver: say so instead.
   const values = watchbookLabelValues(wb);
-  const bad = Object.entries(labels).flatMap(([name, value]) => checkLabel(name, value, values).map((e) => `${name}=${value}: ${e}`));
+  const bad = Object.entries(labels).flatMap(([name, value]) =>
+    checkLabel(name, value, values).map((e) => `${name}=${value}: ${e}`),
+  );
   if (bad.length) {
     for (const e of bad) console.error(`signpost routes: ${e}`);
     return 2;
   }
-  const expected = expect?.split(',').map((r) => r.trim()).filter(Boolean);
+  const expected = expect
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   // A misspelt receiver would only fail as a mismatch: name it instead.
   const known = wb.receivers.map((r) => r.id);
   const unknown = (expected ?? []).filter((r) => !known.includes(r));

@@ -50,7 +50,9 @@ export async function runSilence(positionals: string[], v: Values, config: strin
     for (const pair of rest) {
       const eq = pair.indexOf('=');
       if (eq <= 0 || /[!=~]/.test(pair[eq - 1]!) || pair[eq + 1] === '~') {
-        console.error(`signpost silence: expected label=value (a silence matches equal values only), got "${pair}"\n${USAGE}`);
+        console.error(
+          `signpost silence: expected label=value (a silence matches equal values only), got "${pair}"\n${USAGE}`,
+        );
         return 2;
       }
       (matchers[pair.slice(0, eq).trim()] ??= []).push(pair.slice(eq + 1).trim());
@@ -60,7 +62,9 @@ export async function runSilence(positionals: string[], v: Values, config: strin
       const wb = loadOrReport(config);
       if (!wb) return 1;
       const values = watchbookLabelValues(wb);
-      const bad = Object.entries(matchers).flatMap(([name, vals]) => vals.flatMap((val) => checkLabel(name, val, values).map((e) => `${name}=${val}: ${e}`)));
+      const bad = Object.entries(matchers).flatMap(([name, vals]) =>
+        vals.flatMap((val) => checkLabel(name, val, values).map((e) => `${name}=${val}: ${e}`)),
+      );
       if (bad.length) {
         for (const e of bad) console.error(`signpost silence: ${e}`);
         return 2;
@@ -72,7 +76,10 @@ export async function runSilence(positionals: string[], v: Values, config: strin
       console.error(`signpost silence: --ends (and --starts) take a duration such as 2h or a date-time\n${USAGE}`);
       return 2;
     }
-    const made = makeSilence({ matchers, starts, ends, author: String(v.author ?? ''), comment: String(v.comment ?? '') }, now);
+    const made = makeSilence(
+      { matchers, starts, ends, author: String(v.author ?? ''), comment: String(v.comment ?? '') },
+      now,
+    );
     if (!made.ok) {
       for (const e of made.errors) console.error(`signpost ${e}`);
       return 2;
@@ -97,8 +104,12 @@ export async function runSilence(positionals: string[], v: Values, config: strin
     const expired = v.expired === true;
     for (const s of await store.silences()) {
       if ((silenceState(s, now) === 'expired') !== expired || !silenceMatchesFilters(s, filters)) continue;
-      const matchers = Object.entries(s.matchers).map(([k, vals]) => `${k}=${vals.join('|')}`).join(' ');
-      console.log(`${s.id}  ${silenceState(s, now).padEnd(7)}  ${new Date(s.starts).toISOString()} .. ${new Date(s.ends).toISOString()}  ${matchers}  by ${s.author}: ${s.comment}`);
+      const matchers = Object.entries(s.matchers)
+        .map(([k, vals]) => `${k}=${vals.join('|')}`)
+        .join(' ');
+      console.log(
+        `${s.id}  ${silenceState(s, now).padEnd(7)}  ${new Date(s.starts).toISOString()} .. ${new Date(s.ends).toISOString()}  ${matchers}  by ${s.author}: ${s.comment}`,
+      );
     }
     return 0;
   });

@@ -30,7 +30,14 @@ export interface WatchbookSource {
  * worker: the role shows the watchbook the worker runs and its reload status, and does not watch the files
  * itself (one watcher a process, so the two roles never run different watchbooks). Alone, it watches them.
  */
-export async function startWebRole(opts: { config: string; watchbook: Watchbook; port: number; log?: Logger; follow?: WatchbookSource; loadedFrom?: string }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startWebRole(opts: {
+  config: string;
+  watchbook: Watchbook;
+  port: number;
+  log?: Logger;
+  follow?: WatchbookSource;
+  loadedFrom?: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
   const log = opts.log ?? defaultLogger();
   const redis = await connectRedis(process.env.REDIS_URL, { name: 'signpost-web' });
   let watcher: ReturnType<typeof ownWatcher> | undefined;
@@ -64,7 +71,10 @@ export async function startWebRole(opts: { config: string; watchbook: Watchbook;
 }
 
 /** The web-only role's own watcher: the watchbook kept fresh from disk, each refused edit logged once. */
-function ownWatcher(opts: { config: string; watchbook: Watchbook; loadedFrom?: string }, log: Logger): WatchbookSource & { stop(): void } {
+function ownWatcher(
+  opts: { config: string; watchbook: Watchbook; loadedFrom?: string },
+  log: Logger,
+): WatchbookSource & { stop(): void } {
   let current = opts.watchbook;
   const watcher = watchWatchbook(
     opts.config,
@@ -72,7 +82,8 @@ function ownWatcher(opts: { config: string; watchbook: Watchbook; loadedFrom?: s
       current = wb;
     },
     (problems) => {
-      for (const p of problems) log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
+      for (const p of problems)
+        log.error({ problem: formatProblem(p) }, 'Watchbook edit refused; the running watchbook stays');
     },
     { ...(opts.loadedFrom !== undefined && { loadedFrom: opts.loadedFrom }) },
   );

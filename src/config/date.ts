@@ -36,6 +36,7 @@ const DAY_MS = 86_400_000;
  * millisecond in the zone; a date-time is taken as written.
  */
 export function parseEndDateIn(text: string, timeZone: string): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return parseDateIn(new Date(Date.parse(`${text}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone) - 1;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text))
+    return parseDateIn(new Date(Date.parse(`${text}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10), timeZone) - 1;
   return parseDateIn(text, timeZone);
 }

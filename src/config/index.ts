@@ -7,5 +7,17 @@ export { WatchbookFileSchema } from './schema.js';
 export { EVIDENCE_WORDS } from './weights.js';
 export { didYouMean } from './suggest.js';
 export { watchbookJsonSchema } from './json-schema.js';
-export { LABEL_NAMES, ALERT_KINDS, labelValues, parseMatcher, formatMatcher, checkLabel, checkMatcher, matcherRegex, parseMatcherArgs, watchbookLabelValues, type LabelValues } from './labels.js';
+export {
+  LABEL_NAMES,
+  ALERT_KINDS,
+  labelValues,
+  parseMatcher,
+  formatMatcher,
+  checkLabel,
+  checkMatcher,
+  matcherRegex,
+  parseMatcherArgs,
+  watchbookLabelValues,
+  type LabelValues,
+} from './labels.js';
 export { watchWatchbook, watchbookFingerprint } from './reload.js';

@@ -47,7 +47,8 @@ export function labelValues(ids: WatchbookIds): LabelValues {
  */
 export function parseMatcher(text: string): LabelMatcher | string {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s.exec(text);
-  if (!m) return `expected a matcher such as severity="high", kind!="match" or severity=~"high|critical", got "${text}"`;
+  if (!m)
+    return `expected a matcher such as severity="high", kind!="match" or severity=~"high|critical", got "${text}"`;
   const [, name, op, raw] = m as unknown as [string, string, MatchOp, string];
   let value = raw;
   if (raw.startsWith('"')) {
@@ -76,7 +77,8 @@ export function checkLabelName(name: string): string | undefined {
 export function checkLabelValue(name: LabelName, value: string, values: LabelValues): string | undefined {
   const known = values[name];
   if (value === '' || known.includes(value)) return undefined;
-  const what = name === 'kind' || name === 'severity' ? `, expected one of ${known.join(', ')}` : ': the watchbook has no such id';
+  const what =
+    name === 'kind' || name === 'severity' ? `, expected one of ${known.join(', ')}` : ': the watchbook has no such id';
   return `unknown ${name} "${value}"${didYouMean(value, known)}${what}`;
 }
 
@@ -104,7 +106,9 @@ export function checkMatcher(m: LabelMatcher, values: LabelValues): string[] {
   if (typeof re === 'string') return [re];
   const known = values[name];
   if (known.length && !re.test('') && !known.some((v) => re.test(v))) {
-    return [`the regex "${m.value}" matches no ${name}${didYouMean(m.value, known)}: expected it to match one of ${known.join(', ')}`];
+    return [
+      `the regex "${m.value}" matches no ${name}${didYouMean(m.value, known)}: expected it to match one of ${known.join(', ')}`,
+    ];
   }
   return [];
 }
@@ -124,16 +128,26 @@ export function matcherRegex(value: string): RegExp | string {
 }
 
 /** The label values of a loaded watchbook. */
-export function watchbookLabelValues(wb: Pick<Watchbook, 'indicators' | 'scenarios' | 'sources' | 'rules'>): LabelValues {
+export function watchbookLabelValues(
+  wb: Pick<Watchbook, 'indicators' | 'scenarios' | 'sources' | 'rules'>,
+): LabelValues {
   const ids = (list: readonly { id: string }[]) => list.map((x) => x.id);
-  return labelValues({ indicators: ids(wb.indicators), scenarios: ids(wb.scenarios), sources: ids(wb.sources), rules: ids(wb.rules) });
+  return labelValues({
+    indicators: ids(wb.indicators),
+    scenarios: ids(wb.scenarios),
+    sources: ids(wb.sources),
+    rules: ids(wb.rules),
+  });
 }
 
 /**
  * `label=value`, `label!=value`, `label=~regex`, `label!~regex` arguments (`signpost alerts list`,
  * `silence list`) as matchers, or every problem with them, each prefixed by the argument.
  */
-export function parseMatcherArgs(args: readonly string[], values: LabelValues): { matchers: LabelMatcher[]; errors: string[] } {
+export function parseMatcherArgs(
+  args: readonly string[],
+  values: LabelValues,
+): { matchers: LabelMatcher[]; errors: string[] } {
   const matchers: LabelMatcher[] = [];
   const errors: string[] = [];
   for (const arg of args) {

@@ -40,7 +40,10 @@ export function loadWatchbook(path: string = DEFAULT_CONFIG, env: NodeJS.Process
   try {
     return load(path, env);
   } catch (err) {
-    return { problems: [{ file: path, line: 1, col: 1, message: `cannot load the watchbook: ${(err as Error).message}` }], warnings: [] };
+    return {
+      problems: [{ file: path, line: 1, col: 1, message: `cannot load the watchbook: ${(err as Error).message}` }],
+      warnings: [],
+    };
   }
 }
 
@@ -98,7 +101,10 @@ function load(path: string, env: NodeJS.ProcessEnv): LoadResult {
 function redact(problems: Problem[], files: YamlFile[]): Problem[] {
   const secrets = files.flatMap((f) => [...f.secrets]).filter(([, value]) => value.length >= 3);
   if (secrets.length === 0) return problems;
-  return problems.map((p) => ({ ...p, message: secrets.reduce((m, [name, value]) => m.split(value).join(`\${${name}}`), p.message) }));
+  return problems.map((p) => ({
+    ...p,
+    message: secrets.reduce((m, [name, value]) => m.split(value).join(`\${${name}}`), p.message),
+  }));
 }
 
 export function loadWatchbookOrThrow(path?: string, env?: NodeJS.ProcessEnv): Watchbook {
@@ -111,7 +117,8 @@ export function loadWatchbookOrThrow(path?: string, env?: NodeJS.ProcessEnv): Wa
 function readFile(full: string, name: string): YamlFile | string {
   try {
     const st = statSync(full);
-    if (!st.isFile()) return `${st.isDirectory() ? 'a folder' : 'not a regular file'}, where a YAML file was expected: rename or remove it`;
+    if (!st.isFile())
+      return `${st.isDirectory() ? 'a folder' : 'not a regular file'}, where a YAML file was expected: rename or remove it`;
     if (st.size > MAX_FILE_BYTES) return tooBig(st.size);
     const bytes = readFileSync(full);
     if (bytes.length > MAX_FILE_BYTES) return tooBig(bytes.length); // it grew since the stat
@@ -135,7 +142,10 @@ function watchbookFiles(path: string): [string, string][] | string {
   for (const folder of PART_FOLDERS) {
     const dir = join(path, folder);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) files.push([join(dir, f), join(dir, f)]);
+    for (const f of readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort())
+      files.push([join(dir, f), join(dir, f)]);
   }
   return files;
 }

@@ -16,7 +16,8 @@ export interface Located<T> {
 }
 
 type Section<K extends keyof WatchbookFile> = NonNullable<WatchbookFile[K]>;
-type Entry<K extends keyof WatchbookFile> = Section<K> extends readonly (infer E)[] ? E : Section<K>[string & keyof Section<K>];
+type Entry<K extends keyof WatchbookFile> =
+  Section<K> extends readonly (infer E)[] ? E : Section<K>[string & keyof Section<K>];
 
 export interface Draft {
   main: YamlFile;
@@ -44,7 +45,11 @@ export function where(at: At): string {
   return `${p.file}:${p.line}:${p.col}`;
 }
 
-export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: WatchbookFile }[], problems: Problem[]): Draft {
+export function mergeFiles(
+  main: YamlFile,
+  files: { file: YamlFile; data: WatchbookFile }[],
+  problems: Problem[],
+): Draft {
   const draft: Draft = {
     main,
     scenarios: new Map(),
@@ -63,19 +68,27 @@ export function mergeFiles(main: YamlFile, files: { file: YamlFile; data: Watchb
       const value = data[key];
       if (value === undefined) continue;
       const existing = draft[key];
-      if (existing) problems.push(file.problemAtPath([key], `"${key}" is already given at ${where(existing.at)}`, { key: true }));
+      if (existing)
+        problems.push(file.problemAtPath([key], `"${key}" is already given at ${where(existing.at)}`, { key: true }));
       else (draft as unknown as Record<string, Located<unknown>>)[key] = { value, at: at([key]) };
     }
     for (const key of ['scenarios', 'indicators', 'receivers', 'time_intervals'] as const) {
       for (const [id, value] of Object.entries(data[key] ?? {})) {
         const map = draft[key] as Map<string, Located<unknown>>;
         const existing = map.get(id);
-        if (existing) problems.push(file.problemAtPath([key, id], `duplicate ${key.slice(0, -1)} id "${id}" (first at ${where(existing.at)})`, { key: true }));
+        if (existing)
+          problems.push(
+            file.problemAtPath([key, id], `duplicate ${key.slice(0, -1)} id "${id}" (first at ${where(existing.at)})`, {
+              key: true,
+            }),
+          );
         else map.set(id, { value, at: at([key, id]) });
       }
     }
     for (const key of ['sources', 'rules', 'tests', 'silences', 'inhibit_rules'] as const) {
-      (data[key] ?? []).forEach((value: unknown, i: number) => (draft[key] as Located<unknown>[]).push({ value, at: at([key, i]) }));
+      (data[key] ?? []).forEach((value: unknown, i: number) =>
+        (draft[key] as Located<unknown>[]).push({ value, at: at([key, i]) }),
+      );
     }
   }
   return draft;

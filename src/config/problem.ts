@@ -15,7 +15,9 @@ export function formatProblem(p: Problem): string {
 /** Thrown by loadWatchbookOrThrow: every problem of the watchbook, none dropped. */
 export class ConfigError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(`config: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the watchbook\n${problems.map(formatProblem).join('\n')}`);
+    super(
+      `config: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the watchbook\n${problems.map(formatProblem).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

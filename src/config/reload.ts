@@ -79,8 +79,7 @@ export function watchbookFingerprint(path: string): string {
         return; // unreadable now; the loader says why when it reads the watchbook
       }
       for (const f of names) walk(join(p, f), depth + 1);
-    }
-    else if (/\.ya?ml$/.test(p)) files.push(`${p}:${st.size}:${st.mtimeMs}`);
+    } else if (/\.ya?ml$/.test(p)) files.push(`${p}:${st.size}:${st.mtimeMs}`);
   };
   walk(path, 0);
   return files.join('|');

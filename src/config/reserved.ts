@@ -7,7 +7,8 @@ import type { YamlFile } from './yaml-file.js';
 
 export const RESERVED_IDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export const RESERVED_ID_MESSAGE = 'expected an id other than __proto__, constructor or prototype (JavaScript objects reserve them)';
+export const RESERVED_ID_MESSAGE =
+  'expected an id other than __proto__, constructor or prototype (JavaScript objects reserve them)';
 
 /** Every mapping key of the file that is a reserved name, at the key. */
 export function reservedKeyProblems(file: YamlFile): Problem[] {
@@ -15,7 +16,12 @@ export function reservedKeyProblems(file: YamlFile): Problem[] {
   visit(file.doc, {
     Pair: (_key, pair) => {
       if (isScalar(pair.key) && RESERVED_IDS.has(String(pair.key.value))) {
-        problems.push(file.problemAt(pair.key.range?.[0] ?? 0, `"${String(pair.key.value)}" cannot be an id or a key: JavaScript objects reserve it`));
+        problems.push(
+          file.problemAt(
+            pair.key.range?.[0] ?? 0,
+            `"${String(pair.key.value)}" cannot be an id or a key: JavaScript objects reserve it`,
+          ),
+        );
       }
     },
   });

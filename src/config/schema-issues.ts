@@ -12,41 +12,72 @@ export function schemaProblems(file: YamlFile, schema: z.ZodType, data: unknown,
   // A misspelt required key is one mistake, not two: "unknown key indicatr (did you mean indicator?)"
   // already says what "missing required key indicator" would.
   const meant = new Set(
-    issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatPath(i.path as Path)}/${suggest(k, knownKeys(schema, i.path as Path))}`) : [])),
+    issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => `${formatPath(i.path as Path)}/${suggest(k, knownKeys(schema, i.path as Path))}`)
+        : [],
+    ),
   );
   const misspelt = (i: Issue) =>
-    i.path.length > 0 && valueAt(data, i.path as Path) === undefined && meant.has(`${formatPath(i.path.slice(0, -1) as Path)}/${String(i.path[i.path.length - 1])}`);
+    i.path.length > 0 &&
+    valueAt(data, i.path as Path) === undefined &&
+    meant.has(`${formatPath(i.path.slice(0, -1) as Path)}/${String(i.path[i.path.length - 1])}`);
   return issues.filter((i) => !misspelt(i)).flatMap((issue) => describe(file, schema, data, issue, issue.path as Path));
 }
 
 function describe(file: YamlFile, schema: z.ZodType, data: unknown, issue: Issue, path: Path): Problem[] {
   const where = (p: Path) => (p.length ? `${formatPath(p)}: ` : '');
-  if (path.length > 0 && valueAt(data, path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
-    return [file.problemAtPath(path, `${where(path.slice(0, -1))}missing required key "${String(path[path.length - 1])}"`)];
+  if (
+    path.length > 0 &&
+    valueAt(data, path) === undefined &&
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union')
+  ) {
+    return [
+      file.problemAtPath(path, `${where(path.slice(0, -1))}missing required key "${String(path[path.length - 1])}"`),
+    ];
   }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(schema, path);
       return issue.keys.map((key) =>
-        file.problemAtPath([...path, key], `${where(path)}unknown key "${key}"${didYouMean(key, known)}`, { key: true }),
+        file.problemAtPath([...path, key], `${where(path)}unknown key "${key}"${didYouMean(key, known)}`, {
+          key: true,
+        }),
       );
     }
     case 'invalid_type':
-      return [file.problemAtPath(path, `${where(path)}expected ${article(issue.expected)}, got ${kindOf(valueAt(data, path))}`)];
+      return [
+        file.problemAtPath(
+          path,
+          `${where(path)}expected ${article(issue.expected)}, got ${kindOf(valueAt(data, path))}`,
+        ),
+      ];
     case 'invalid_value':
-      return [file.problemAtPath(path, `${where(path)}expected ${issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.join(', ')}`}`)];
+      return [
+        file.problemAtPath(
+          path,
+          `${where(path)}expected ${issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.join(', ')}`}`,
+        ),
+      ];
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const inclusive = issue.inclusive ?? true;
-      const op = issue.code === 'too_small' ? (inclusive ? 'at least' : 'more than') : inclusive ? 'at most' : 'less than';
-      const what = issue.origin === 'array' ? `${op} ${String(bound)} item(s)` : issue.origin === 'string' ? `${op} ${String(bound)} character(s)` : `a number ${op} ${String(bound)}`;
+      const op =
+        issue.code === 'too_small' ? (inclusive ? 'at least' : 'more than') : inclusive ? 'at most' : 'less than';
+      const what =
+        issue.origin === 'array'
+          ? `${op} ${String(bound)} item(s)`
+          : issue.origin === 'string'
+            ? `${op} ${String(bound)} character(s)`
+            : `a number ${op} ${String(bound)}`;
       return [file.problemAtPath(path, `${where(path)}expected ${what}`)];
     }
     case 'invalid_union': {
       // Keep the branch that got past the type check: its issues say what is wrong inside.
       const branches = issue.errors.filter((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
-      if (branches.length === 1) return branches[0]!.flatMap((i) => describe(file, schema, data, i, [...path, ...(i.path as Path)]));
+      if (branches.length === 1)
+        return branches[0]!.flatMap((i) => describe(file, schema, data, i, [...path, ...(i.path as Path)]));
       return [file.problemAtPath(path, `${where(path)}${kindOf(valueAt(data, path))} is not allowed here`)];
     }
     default:
@@ -115,7 +146,8 @@ function schemasAt(schema: z.ZodType, path: Path): z.ZodType[] {
 
 function unwrap(schema: z.ZodType): z.ZodType[] {
   const def = defOf(schema);
-  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) return unwrap(def.innerType);
+  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType)
+    return unwrap(def.innerType);
   if (def.type === 'lazy' && def.getter) return unwrap(def.getter());
   if (def.type === 'pipe' && def.in) return unwrap(def.in);
   if (def.type === 'union' && def.options) return def.options.flatMap(unwrap);

@@ -32,7 +32,10 @@ const publicUrl = z.string().refine(
       return false;
     }
   },
-  { error: 'expected an absolute http(s) URL without credentials, query or fragment, such as https://signpost.example.org/' },
+  {
+    error:
+      'expected an absolute http(s) URL without credentials, query or fragment, such as https://signpost.example.org/',
+  },
 );
 const words = z.array(z.string().min(1));
 
@@ -53,7 +56,10 @@ export const MatchExprSchema: z.ZodType<MatchExpr> = z.lazy(() =>
             within: z
               .union([z.number().int().positive(), z.literal('sentence')])
               .describe('... within this many words, or `sentence`: in the same sentence ...'),
-            of: z.array(MatchExprSchema).optional().describe('... of one of these (default: what the sibling all/any matched)'),
+            of: z
+              .array(MatchExprSchema)
+              .optional()
+              .describe('... of one of these (default: what the sibling all/any matched)'),
           })
           .optional(),
         fields: z.array(field).optional().describe('Look for the nested terms only in these fields'),
@@ -99,15 +105,24 @@ const indicator = z.strictObject({
     })
     .optional()
     .describe('When the indicator is expected to move'),
-  expect: z.strictObject({ every: duration }).optional().describe('Evidence expected at least this often, else the indicator is overdue'),
+  expect: z
+    .strictObject({ every: duration })
+    .optional()
+    .describe('Evidence expected at least this often, else the indicator is overdue'),
   half_life: duration.optional().describe('Evidence weight halves every half_life (default 30d, at most 100d)'),
-  cap: z.number().positive().optional().describe("The most this indicator's evidence moves a scenario's log-odds, in nats (default 3)"),
+  cap: z
+    .number()
+    .positive()
+    .optional()
+    .describe("The most this indicator's evidence moves a scenario's log-odds, in nats (default 3)"),
 });
 
 const source = z.strictObject({
   id,
   title: z.string().optional(),
-  type: z.enum(['rss', 'html', 'json']).describe('rss: RSS or Atom; json: JSON Feed; html: a list page read with select'),
+  type: z
+    .enum(['rss', 'html', 'json'])
+    .describe('rss: RSS or Atom; json: JSON Feed; html: a list page read with select'),
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
   every: duration.optional().describe('Polling interval outside indicator windows (default 30m)'),
   credibility: z.number().min(0).max(1).describe('How much an item from here corroborates, 0 to 1'),
@@ -143,16 +158,25 @@ const rule = z.strictObject({
     .describe('Filters on the item: each list given must hold'),
   fields: z.array(field).optional().describe('Where terms are looked for (default title, summary, content)'),
   match: MatchExprSchema,
-  evidence: z.record(id, weight).describe('Per scenario: log-likelihood ratio in nats, or strong/moderate/weak/against-*'),
-  severity: z.enum(SEVERITIES as [string, ...string[]]).optional().describe('Default low'),
+  evidence: z
+    .record(id, weight)
+    .describe('Per scenario: log-likelihood ratio in nats, or strong/moderate/weak/against-*'),
+  severity: z
+    .enum(SEVERITIES as [string, ...string[]])
+    .optional()
+    .describe('Default low'),
   negated: z
     .enum(NEGATED_ACTIONS)
     .optional()
-    .describe('When a negator governs a matched term ("fail to agree"): ignore the match (default), count it the opposite way, or count it'),
+    .describe(
+      'When a negator governs a matched term ("fail to agree"): ignore the match (default), count it the opposite way, or count it',
+    ),
   hedged: z
     .enum(HEDGED_ACTIONS)
     .optional()
-    .describe('When a hedge governs a matched term ("may agree"): reduce it to half weight (default), ignore it, or count it'),
+    .describe(
+      'When a hedge governs a matched term ("may agree"): reduce it to half weight (default), ignore it, or count it',
+    ),
   tests: z
     .strictObject({ match: z.array(testItem).optional(), no_match: z.array(testItem).optional() })
     .optional()
@@ -169,12 +193,17 @@ const ruleTest = z.strictObject({
 });
 
 const cueList = z
-  .record(z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as en, uk, ru' }), z.array(z.string().min(1)))
+  .record(
+    z.string().regex(/^[a-z]{2,3}$/, { error: 'expected a language code such as en, uk, ru' }),
+    z.array(z.string().min(1)),
+  )
   .describe('Per language, terms (word, prefix*, or a phrase) to add to the built-in list');
 
 const cues = z
   .strictObject({ negators: cueList.optional(), hedges: cueList.optional() })
-  .describe('Words that negate ("rejects", "відхилила") or hedge a matched term a few words after them in the same clause');
+  .describe(
+    'Words that negate ("rejects", "відхилила") or hedge a matched term a few words after them in the same clause',
+  );
 
 const labelMatch = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -197,7 +226,9 @@ const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
     receiver: id.optional(),
     match: labelMatch
       .optional()
-      .describe('Labels this route takes: a value or a list of values each. Labels: kind, indicator, scenario, severity, source, rule'),
+      .describe(
+        'Labels this route takes: a value or a list of values each. Labels: kind, indicator, scenario, severity, source, rule',
+      ),
     matchers: z
       .array(z.string().min(1))
       .optional()
@@ -212,7 +243,9 @@ const RouteSchema: z.ZodType<RouteIn> = z.lazy(() =>
     mute_time_intervals: z
       .array(id)
       .optional()
-      .describe('Names of time_intervals inside which this route sends nothing; what still fires when they end is sent then. Not inherited; not on the root'),
+      .describe(
+        'Names of time_intervals inside which this route sends nothing; what still fires when they end is sent then. Not inherited; not on the root',
+      ),
     active_time_intervals: z
       .array(id)
       .optional()
@@ -230,20 +263,28 @@ const receiver = z.strictObject({
       secret: z.string().describe('HMAC-SHA256 key of the X-Signpost-Signature header; use ${ENV}'),
     })
     .optional()
-    .describe('A generic webhook: each notification and digest as signed JSON (docs/watchbook.md has the body and how to verify it)'),
+    .describe(
+      'A generic webhook: each notification and digest as signed JSON (docs/watchbook.md has the body and how to verify it)',
+    ),
   digest: z.string().optional().describe('A cron schedule: collect alerts and send one digest each time'),
-  digest_when_empty: z.boolean().optional().describe('Send the digest even when it collected nothing since the last one (default: skip it)'),
+  digest_when_empty: z
+    .boolean()
+    .optional()
+    .describe('Send the digest even when it collected nothing since the last one (default: skip it)'),
 });
 
 const silence = z.strictObject({
-  matchers: labelMatch.describe('Labels the silence mutes: a value or a list of values each (kind, indicator, scenario, severity, source, rule)'),
+  matchers: labelMatch.describe(
+    'Labels the silence mutes: a value or a list of values each (kind, indicator, scenario, severity, source, rule)',
+  ),
   starts: date,
   ends: date,
   author: z.string(),
   comment: z.string(),
 });
 
-const range = (example: string) => z.array(z.string().min(1)).min(1).optional().describe(`Any of these, each one or a range, inclusive: ${example}`);
+const range = (example: string) =>
+  z.array(z.string().min(1)).min(1).optional().describe(`Any of these, each one or a range, inclusive: ${example}`);
 
 const timeInterval = z
   .strictObject({
@@ -251,7 +292,11 @@ const timeInterval = z
       .array(
         z.strictObject({
           start_time: z.string().describe('HH:MM, inclusive'),
-          end_time: z.string().describe('HH:MM, exclusive; 24:00 is the end of the day. A range does not cross midnight: split it in two'),
+          end_time: z
+            .string()
+            .describe(
+              'HH:MM, exclusive; 24:00 is the end of the day. A range does not cross midnight: split it in two',
+            ),
         }),
       )
       .min(1)
@@ -261,13 +306,17 @@ const timeInterval = z
     months: range("'january:march', '12'"),
     years: range("'2026', '2026:2027'"),
   })
-  .describe("Holds when every field given holds, on the wall clock of the watch's time zone; a field left out always holds");
+  .describe(
+    "Holds when every field given holds, on the wall clock of the watch's time zone; a field left out always holds",
+  );
 
 const matcherList = (what: string) =>
   z
     .array(z.string().min(1))
     .min(1)
-    .describe(`${what}: Alertmanager matchers, all of which must hold, e.g. 'kind="scenario"', 'severity=~"high|critical"'`);
+    .describe(
+      `${what}: Alertmanager matchers, all of which must hold, e.g. 'kind="scenario"', 'severity=~"high|critical"'`,
+    );
 
 const inhibitRule = z
   .strictObject({
@@ -275,9 +324,13 @@ const inhibitRule = z
     target_matchers: matcherList('The alerts they inhibit'),
     equal: words
       .optional()
-      .describe('Labels the source and the target must share (a label both lack counts as shared); default none: any firing source inhibits every target'),
+      .describe(
+        'Labels the source and the target must share (a label both lack counts as shared); default none: any firing source inhibits every target',
+      ),
   })
-  .describe('While a source alert fires, target alerts with the same `equal` labels are not sent to Slack or email; digests still collect them');
+  .describe(
+    'While a source alert fires, target alerts with the same `equal` labels are not sent to Slack or email; digests still collect them',
+  );
 
 export const WatchbookFileSchema = z
   .strictObject({
@@ -290,11 +343,15 @@ export const WatchbookFileSchema = z
         contact: z.string().optional().describe('Contact address sent in the User-Agent of every request'),
         public_url: publicUrl
           .optional()
-          .describe("Where readers reach the web role (its overview), e.g. https://signpost.example.org/; digests link to it. Absent: digests carry no link to the overview"),
+          .describe(
+            'Where readers reach the web role (its overview), e.g. https://signpost.example.org/; digests link to it. Absent: digests carry no link to the overview',
+          ),
         allow_private: z
           .boolean()
           .optional()
-          .describe('Let sources and their redirects reach loopback and private addresses (default false: refused, against SSRF)'),
+          .describe(
+            'Let sources and their redirects reach loopback and private addresses (default false: refused, against SSRF)',
+          ),
       })
       .optional(),
     scenarios: z.record(id, scenario).optional(),
@@ -306,13 +363,20 @@ export const WatchbookFileSchema = z
     routes: RouteSchema.optional(),
     receivers: z.record(id, receiver).optional(),
     silences: z.array(silence).optional(),
-    inhibit_rules: z.array(inhibitRule).optional().describe('Alertmanager inhibit rules: a firing alert mutes the alerts it explains'),
+    inhibit_rules: z
+      .array(inhibitRule)
+      .optional()
+      .describe('Alertmanager inhibit rules: a firing alert mutes the alerts it explains'),
     time_intervals: z
       .record(id, z.array(timeInterval).min(1))
       .optional()
-      .describe("Named time intervals (any of their entries), for routes' mute_time_intervals and active_time_intervals"),
+      .describe(
+        "Named time intervals (any of their entries), for routes' mute_time_intervals and active_time_intervals",
+      ),
   })
-  .describe('A Signpost watchbook, or one file of a watchbook folder. Each file may be at most 1 MiB: a bigger one is refused before it is parsed');
+  .describe(
+    'A Signpost watchbook, or one file of a watchbook folder. Each file may be at most 1 MiB: a bigger one is refused before it is parsed',
+  );
 
 export type WatchbookFile = z.infer<typeof WatchbookFileSchema>;
 export type RuleIn = z.infer<typeof rule>;

@@ -7,7 +7,20 @@ import type { TimeIntervalSpec } from '../model/watchbook.js';
 import type { TimeIntervalIn } from './schema.js';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 type Range = [number, number];
 
@@ -32,11 +45,21 @@ export function parseTimeRange(start: string, end: string): { startMinute: numbe
 }
 
 export function parseWeekdays(text: string): Range | string {
-  return parseRange(text, 'weekday', (s) => indexOrUndefined(WEEKDAYS, s), 'monday or monday:friday (the week starts on sunday)');
+  return parseRange(
+    text,
+    'weekday',
+    (s) => indexOrUndefined(WEEKDAYS, s),
+    'monday or monday:friday (the week starts on sunday)',
+  );
 }
 
 export function parseMonths(text: string): Range | string {
-  return parseRange(text, 'month', (s) => (/^\d+$/.test(s) ? inRange(Number(s), 1, 12) : plusOne(indexOrUndefined(MONTHS, s))), 'march, january:march or 1:3');
+  return parseRange(
+    text,
+    'month',
+    (s) => (/^\d+$/.test(s) ? inRange(Number(s), 1, 12) : plusOne(indexOrUndefined(MONTHS, s))),
+    'march, january:march or 1:3',
+  );
 }
 
 export function parseYears(text: string): Range | string {
@@ -51,13 +74,15 @@ export function parseDaysOfMonth(text: string): Range | string {
   if (start === undefined || end === undefined || text.split(':').length > 2) {
     return `expected a day of the month such as 1, 1:15 or -3:-1 (from the month's end), got "${text}"`;
   }
-  if (Math.sign(start) === Math.sign(end) && start > end) return `a days_of_month range goes from the earlier day to the later, got "${text}"`;
+  if (Math.sign(start) === Math.sign(end) && start > end)
+    return `a days_of_month range goes from the earlier day to the later, got "${text}"`;
   return [start, end];
 }
 
 /** The model of one `time_intervals` entry; every field was checked (checkTimeInterval) before. */
 export function toTimeIntervalSpec(s: TimeIntervalIn): TimeIntervalSpec {
-  const ranges = (list: string[] | undefined, parse: (t: string) => Range | string) => list?.map(parse).filter((r): r is Range => typeof r !== 'string');
+  const ranges = (list: string[] | undefined, parse: (t: string) => Range | string) =>
+    list?.map(parse).filter((r): r is Range => typeof r !== 'string');
   const times = s.times?.map((t) => parseTimeRange(t.start_time, t.end_time)).filter((t) => typeof t !== 'string');
   const spec: TimeIntervalSpec = {
     ...(times && { times }),
@@ -92,10 +117,19 @@ export function checkTimeInterval(s: TimeIntervalIn): { path: (string | number)[
   return found;
 }
 
-function parseRange(text: string, what: string, one: (s: string) => number | undefined, example: string): Range | string {
-  const parts = text.toLowerCase().split(':').map((s) => s.trim());
+function parseRange(
+  text: string,
+  what: string,
+  one: (s: string) => number | undefined,
+  example: string,
+): Range | string {
+  const parts = text
+    .toLowerCase()
+    .split(':')
+    .map((s) => s.trim());
   const [start, end] = [one(parts[0]!), one(parts[1] ?? parts[0]!)];
-  if (parts.length > 2 || start === undefined || end === undefined) return `expected a ${what} or range such as ${example}, got "${text}"`;
+  if (parts.length > 2 || start === undefined || end === undefined)
+    return `expected a ${what} or range such as ${example}, got "${text}"`;
   if (start > end) return `a ${what} range goes from the earlier to the later, got "${text}"`;
   return [start, end];
 }

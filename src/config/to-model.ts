@@ -59,8 +59,24 @@ export function toWatchbook(d: Draft): Watchbook {
     ...(t.scenario !== undefined && { scenario: t.scenario }),
   }));
   for (const { value: r, at } of d.rules) {
-    r.tests?.match?.forEach((i, n) => tests.push({ name: `${r.id}: example ${n + 1}`, at: where({ ...at, path: [...at.path, 'tests', 'match', n] }), items: [item(i)], match: [r.id], noMatch: [] }));
-    r.tests?.no_match?.forEach((i, n) => tests.push({ name: `${r.id}: counter-example ${n + 1}`, at: where({ ...at, path: [...at.path, 'tests', 'no_match', n] }), items: [item(i)], match: [], noMatch: [r.id] }));
+    r.tests?.match?.forEach((i, n) =>
+      tests.push({
+        name: `${r.id}: example ${n + 1}`,
+        at: where({ ...at, path: [...at.path, 'tests', 'match', n] }),
+        items: [item(i)],
+        match: [r.id],
+        noMatch: [],
+      }),
+    );
+    r.tests?.no_match?.forEach((i, n) =>
+      tests.push({
+        name: `${r.id}: counter-example ${n + 1}`,
+        at: where({ ...at, path: [...at.path, 'tests', 'no_match', n] }),
+        items: [item(i)],
+        match: [],
+        noMatch: [r.id],
+      }),
+    );
   }
 
   return {
@@ -84,7 +100,11 @@ export function toWatchbook(d: Draft): Watchbook {
       title: i.title,
       ...(i.description !== undefined && { description: i.description }),
       ...(i.window && {
-        window: { from: date(i.window.from), to: endDate(i.window.to), ...(i.window.every && { everyMs: ms(i.window.every) }) },
+        window: {
+          from: date(i.window.from),
+          to: endDate(i.window.to),
+          ...(i.window.every && { everyMs: ms(i.window.every) }),
+        },
       }),
       ...(i.expect && { expectEveryMs: ms(i.expect.every) }),
       halfLifeMs: ms(i.half_life ?? DEFAULT_HALF_LIFE),
@@ -99,7 +119,12 @@ export function toWatchbook(d: Draft): Watchbook {
       ...(r.when && { when: r.when }),
       fields: (r.fields ?? [...FIELDS]) as Field[],
       match: r.match,
-      evidence: Object.fromEntries(scenarioIds.map((s) => [s, r.evidence[s] === undefined ? 0 : evidenceNats(r.evidence[s] as number | EvidenceWord)])),
+      evidence: Object.fromEntries(
+        scenarioIds.map((s) => [
+          s,
+          r.evidence[s] === undefined ? 0 : evidenceNats(r.evidence[s] as number | EvidenceWord),
+        ]),
+      ),
       severity: (r.severity ?? 'low') as Severity,
       negated: r.negated ?? 'ignore',
       hedged: r.hedged ?? 'reduce',
@@ -107,7 +132,14 @@ export function toWatchbook(d: Draft): Watchbook {
     cues: d.cues?.value ?? {},
     tests,
     routes: d.routes ? toRoute(d.routes.value) : { receiver: undefined, match: {}, continue: false, routes: [] },
-    receivers: [...d.receivers].map(([id, { value: { digest_when_empty, ...r } }]) => ({ id, ...r, ...(digest_when_empty && { digestWhenEmpty: true }) })),
+    receivers: [...d.receivers].map(
+      ([
+        id,
+        {
+          value: { digest_when_empty, ...r },
+        },
+      ]) => ({ id, ...r, ...(digest_when_empty && { digestWhenEmpty: true }) }),
+    ),
     silences: d.silences.map(({ value: s }) => ({
       matchers: labels(s.matchers),
       starts: date(s.starts),
@@ -115,8 +147,14 @@ export function toWatchbook(d: Draft): Watchbook {
       author: s.author,
       comment: s.comment,
     })),
-    timeIntervals: Object.fromEntries([...d.time_intervals].map(([id, { value }]) => [id, value.map(toTimeIntervalSpec)])),
-    inhibitRules: d.inhibit_rules.map(({ value: r }) => ({ sourceMatchers: matchers(r.source_matchers), targetMatchers: matchers(r.target_matchers), equal: r.equal ?? [] })),
+    timeIntervals: Object.fromEntries(
+      [...d.time_intervals].map(([id, { value }]) => [id, value.map(toTimeIntervalSpec)]),
+    ),
+    inhibitRules: d.inhibit_rules.map(({ value: r }) => ({
+      sourceMatchers: matchers(r.source_matchers),
+      targetMatchers: matchers(r.target_matchers),
+      equal: r.equal ?? [],
+    })),
   };
 }
 

@@ -42,7 +42,10 @@ export class YamlFile {
     visit(this.doc, {
       Alias: (_key, node) => {
         if (node.resolve(this.doc) !== undefined) return undefined;
-        unresolved = this.problemAt(node.range?.[0] ?? 0, `*${node.source} is a YAML alias of no anchor &${node.source} defined before it; quote it ("*${node.source}") for a word that starts with *`);
+        unresolved = this.problemAt(
+          node.range?.[0] ?? 0,
+          `*${node.source} is a YAML alias of no anchor &${node.source} defined before it; quote it ("*${node.source}") for a word that starts with *`,
+        );
         return visit.BREAK;
       },
     });
@@ -59,14 +62,21 @@ export class YamlFile {
       });
       const message = (err as Error).message;
       return {
-        problem: this.problemAt(offset, /excessive alias/i.test(message) ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}): refused as an alias bomb` : `YAML: ${message}`),
+        problem: this.problemAt(
+          offset,
+          /excessive alias/i.test(message)
+            ? `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}): refused as an alias bomb`
+            : `YAML: ${message}`,
+        ),
       };
     }
   }
 
   /** YAML syntax errors (tabs, bad indentation, duplicate keys, ...), as problems. */
   syntaxProblems(): Problem[] {
-    return this.doc.errors.map((e) => this.problemAt(e.pos[0], yamlMessage(e.code, e.message, this.text.slice(e.pos[0]))));
+    return this.doc.errors.map((e) =>
+      this.problemAt(e.pos[0], yamlMessage(e.code, e.message, this.text.slice(e.pos[0]))),
+    );
   }
 
   problemAt(offset: number, message: string): Problem {
@@ -123,20 +133,25 @@ export class YamlFile {
         if (typeof node.value !== 'string' || !node.value.includes('${')) return;
         const original = node.value;
         const written: Interpolated = { shown: '', secrets: {} };
-        node.value = original.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
-          const value = env[name];
-          if (fallback !== undefined && (value === undefined || value === '')) return fallback;
-          if (value !== undefined) {
-            written.secrets[name] = value;
-            return this.remember(name, value);
-          }
-          problems.push(this.problemAt(node.range?.[0] ?? 0, `environment variable ${name} is not set`));
-          return '';
-        });
+        node.value = original.replace(
+          /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+          (_m, name: string, fallback?: string) => {
+            const value = env[name];
+            if (fallback !== undefined && (value === undefined || value === '')) return fallback;
+            if (value !== undefined) {
+              written.secrets[name] = value;
+              return this.remember(name, value);
+            }
+            problems.push(this.problemAt(node.range?.[0] ?? 0, `environment variable ${name} is not set`));
+            return '';
+          },
+        );
         // The same replacement again, each value from the environment left as its placeholder (`${NAME}`,
         // without a fallback): what messages, pages and alerts show instead of the value.
-        written.shown = original.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) =>
-          written.secrets[name] === undefined ? (fallback ?? '') : `\${${name}}`,
+        written.shown = original.replace(
+          /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+          (_m, name: string, fallback?: string) =>
+            written.secrets[name] === undefined ? (fallback ?? '') : `\${${name}}`,
         );
         this.written.set(node, written);
       },
@@ -155,6 +170,7 @@ export class YamlFile {
 function yamlMessage(code: string, message: string, at: string): string {
   const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'TAB_AS_INDENT') return 'tab used for indentation: YAML indents with spaces';
-  if (code === 'DUPLICATE_KEY') return `duplicate key "${/^[^:\n]*/.exec(at)![0].trim()}": each key may appear once in a mapping`;
+  if (code === 'DUPLICATE_KEY')
+    return `duplicate key "${/^[^:\n]*/.exec(at)![0].trim()}": each key may appear once in a mapping`;
   return `YAML syntax: ${text}`;
 }

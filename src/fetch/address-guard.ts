@@ -7,15 +7,7 @@ import { FetchError } from './errors.js';
 
 /** What an address is, for the guard and for the message on-call reads. */
 export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'metadata'
-  | 'unspecified'
-  | 'cgnat'
-  | 'multicast'
-  | 'reserved';
+  'public' | 'loopback' | 'private' | 'link-local' | 'metadata' | 'unspecified' | 'cgnat' | 'multicast' | 'reserved';
 
 /**
  * Which addresses a fetch may reach:
@@ -113,7 +105,8 @@ function nat64Candidates(value: bigint): bigint[] {
   const bytes = Array.from({ length: 16 }, (_, i) => Number((value >> BigInt(8 * (15 - i))) & 0xffn));
   // Bits 64 to 71 (byte 8) are always zero and never part of the IPv4 address.
   const skipU = [...bytes.slice(0, 8), ...bytes.slice(9)];
-  const at = (from: number[], i: number) => BigInt(((from[i]! << 24) | (from[i + 1]! << 16) | (from[i + 2]! << 8) | from[i + 3]!) >>> 0);
+  const at = (from: number[], i: number) =>
+    BigInt(((from[i]! << 24) | (from[i + 1]! << 16) | (from[i + 2]! << 8) | from[i + 3]!) >>> 0);
   return [at(skipU, 6), at(skipU, 7), at(skipU, 8), at(bytes, 12)]; // /48, /56, /64, /96
 }
 

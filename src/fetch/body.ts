@@ -56,12 +56,17 @@ function decoder(coding: string, firstByte: number | undefined, url: URL): Trans
     case 'deflate':
       // "deflate" should be zlib-wrapped (RFC 9110 §8.4.1.2) but some servers send raw deflate; a zlib
       // stream starts with a byte whose low nibble is 8 (the deflate method), as browsers check.
-      return firstByte === undefined || (firstByte & 0x0f) === 0x08 ? zlib.createInflate(ZLIB_OPTS) : zlib.createInflateRaw(ZLIB_OPTS);
+      return firstByte === undefined || (firstByte & 0x0f) === 0x08
+        ? zlib.createInflate(ZLIB_OPTS)
+        : zlib.createInflateRaw(ZLIB_OPTS);
     case 'br':
       return zlib.createBrotliDecompress(BROTLI_OPTS);
     default:
       // We only ever offer gzip, deflate and br, so anything else is a server bug we cannot read through.
-      throw new FetchError('parse-error', `${url.href} sent Content-Encoding ${coding}, which Signpost does not decode`);
+      throw new FetchError(
+        'parse-error',
+        `${url.href} sent Content-Encoding ${coding}, which Signpost does not decode`,
+      );
   }
 }
 

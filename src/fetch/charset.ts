@@ -61,7 +61,8 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody
     const scan = scanUtf8(bytes);
     // Mostly UTF-8 with a few stray bytes; else not UTF-8 at all: a single-byte charset named by a later
     // claim, else a guess from the bytes.
-    if (scan.multibyte > scan.invalid) return done(decodeUtf8(bytes, claimed ? `the ${claimed.from}` : 'default', warnings), 'utf-8');
+    if (scan.multibyte > scan.invalid)
+      return done(decodeUtf8(bytes, claimed ? `the ${claimed.from}` : 'default', warnings), 'utf-8');
     const other = claims.map((c) => canonical(c.label)).find((c) => c && c !== 'utf-8' && !c.startsWith('utf-16'));
     const said = claimed ? `the ${claimed.from} says ${claimed.label}, but` : 'no charset is declared and';
     if (other) {
@@ -86,14 +87,18 @@ export function decodeBody(bytes: Uint8Array, contentType?: string): DecodedBody
     if (guess !== 'windows-1252') {
       const own = claims.map((c) => canonical(c.label)).find((c) => c !== undefined && CYRILLIC.has(c));
       const best = own ? bestCyrillic(bytes, own) : guess;
-      warnings.push(`charset: the ${claimed.from} says ${claimed.label}, but the text is Cyrillic; decoded it as ${best}${own === best ? ', as the document declares' : ''}`);
+      warnings.push(
+        `charset: the ${claimed.from} says ${claimed.label}, but the text is Cyrillic; decoded it as ${best}${own === best ? ', as the document declares' : ''}`,
+      );
       return done(decodeWith(best, bytes), best);
     }
   }
   if (CYRILLIC.has(claimed.charset)) {
     const best = bestCyrillic(bytes, claimed.charset);
     if (best !== claimed.charset) {
-      warnings.push(`charset: the ${claimed.from} says ${claimed.label}, but the text reads as ${best}; decoded it as ${best}`);
+      warnings.push(
+        `charset: the ${claimed.from} says ${claimed.label}, but the text reads as ${best}; decoded it as ${best}`,
+      );
       return done(decodeWith(best, bytes), best);
     }
   }
@@ -152,7 +157,7 @@ function hasHighByte(b: Uint8Array): boolean {
 function scanUtf8(b: Uint8Array): { multibyte: number; invalid: number } {
   let multibyte = 0;
   let invalid = 0;
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const len = utf8SequenceLength(b, i);
     if (len === 0) invalid++;
     else if (len > 1) multibyte++;
@@ -189,7 +194,7 @@ function decodeUtf8(bytes: Uint8Array, from: string, warnings: string[]): string
   if (isUtf8(bytes)) return decodeWith('utf-8', bytes);
   const stray: number[] = [];
   const spans: [number, number][] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const len = utf8SequenceLength(bytes, i);
     if (len === 0) {
       stray.push(bytes[i]!);
@@ -248,10 +253,12 @@ function cyrillicScore(text: string): number {
 function bestCyrillic(b: Uint8Array, preferred: string): string {
   const high = b.filter((x) => x >= 0x80);
   const scores = new Map<string, number>();
-  for (const c of ['windows-1251', 'koi8-r', preferred]) if (!scores.has(c)) scores.set(c, cyrillicScore(decodeWith(c, high)));
+  for (const c of ['windows-1251', 'koi8-r', preferred])
+    if (!scores.has(c)) scores.set(c, cyrillicScore(decodeWith(c, high)));
   const mine = scores.get(preferred)!;
   let best = preferred;
-  for (const [charset, score] of scores) if (score > Math.max(mine, 0) * 1.5 + 10 && score > scores.get(best)!) best = charset;
+  for (const [charset, score] of scores)
+    if (score > Math.max(mine, 0) * 1.5 + 10 && score > scores.get(best)!) best = charset;
   return best;
 }
 
@@ -293,8 +300,12 @@ function checkNotGarbage(text: string, charset: string): void {
     if (c === 0xfffd || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c < c1End)) bad++;
   }
   if (bad >= 8 && bad / text.length > GARBAGE_RATIO) {
-    throw new FetchError('bad-charset', `body is not text in ${charset}: ${bad} of ${text.length} characters are undecodable or control characters`, {
-      permanent: true,
-    });
+    throw new FetchError(
+      'bad-charset',
+      `body is not text in ${charset}: ${bad} of ${text.length} characters are undecodable or control characters`,
+      {
+        permanent: true,
+      },
+    );
   }
 }

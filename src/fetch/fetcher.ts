@@ -91,7 +91,11 @@ export class Fetcher {
   constructor(opts: FetcherOptions = {}) {
     this.opts = opts;
     this.queue = new HostQueue({ minDelayMs: opts.minDelayMs, now: opts.now, sleep: opts.sleep });
-    this.robots = new RobotsCache({ ttlMs: opts.robotsTtlMs, unreachableTtlMs: opts.robotsUnreachableTtlMs, now: opts.now });
+    this.robots = new RobotsCache({
+      ttlMs: opts.robotsTtlMs,
+      unreachableTtlMs: opts.robotsUnreachableTtlMs,
+      now: opts.now,
+    });
     this.ua = opts.userAgent ?? userAgent(opts.contact);
   }
 
@@ -141,11 +145,15 @@ export class Fetcher {
     let crawlDelayMs: number | undefined;
     if (req.obeyRobots ?? true) {
       const decision = await this.robots.check(url, (robotsUrl) =>
-        this.queue.run(host, () => httpGet(robotsUrl, { ...http, maxBytes: ROBOTS_MAX_BYTES, accept: 'text/plain, */*;q=0.5' })),
+        this.queue.run(host, () =>
+          httpGet(robotsUrl, { ...http, maxBytes: ROBOTS_MAX_BYTES, accept: 'text/plain, */*;q=0.5' }),
+        ),
       );
       this.warnAboutRobots(url, decision);
       if (!decision.allowed) {
-        throw new FetchError('robots-disallowed', `robots.txt of ${url.origin} disallows ${url.href} for Signpost`, { permanent: true });
+        throw new FetchError('robots-disallowed', `robots.txt of ${url.origin} disallows ${url.href} for Signpost`, {
+          permanent: true,
+        });
       }
       crawlDelayMs = decision.crawlDelayMs;
     }
@@ -156,7 +164,11 @@ export class Fetcher {
       { minDelayMs: crawlDelayMs },
     );
     if (res.notModified) return { status: 'not-modified', url: res.url, validators: res.validators };
-    if (res.downgraded) this.opts.logger?.warn({ url: this.redact(req.url), final_url: this.redact(res.url) }, 'Redirect went from https to http');
+    if (res.downgraded)
+      this.opts.logger?.warn(
+        { url: this.redact(req.url), final_url: this.redact(res.url) },
+        'Redirect went from https to http',
+      );
     if (res.body.length === 0) {
       throw new FetchError('empty', `${res.url} answered ${res.status} with an empty body`);
     }
@@ -177,7 +189,8 @@ export class Fetcher {
   private redacted(err: unknown): unknown {
     if (!(err instanceof FetchError)) return err;
     const message = this.redact(err.message);
-    const cause = err.cause instanceof Error && this.redact(err.cause.message) !== err.cause.message ? undefined : err.cause;
+    const cause =
+      err.cause instanceof Error && this.redact(err.cause.message) !== err.cause.message ? undefined : err.cause;
     if (message === err.message && cause === err.cause) return err;
     return new FetchError(err.reason, message.replace(/^fetch: /, ''), {
       permanent: err.permanent,

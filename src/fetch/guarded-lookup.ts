@@ -7,7 +7,11 @@ import type { LookupFunction } from 'node:net';
 import { checkAddress, type AddressPolicy } from './address-guard.js';
 
 /** The resolver underneath: node:dns `lookup` by default, replaceable in tests to simulate hostile DNS. */
-export type Resolver = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type Resolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, options, callback);
 

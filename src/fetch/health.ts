@@ -52,7 +52,10 @@ export function recordSuccess(prev: SourceHealth | undefined, e: SuccessEvent): 
  * The delay before the next attempt after `failures` consecutive failures: base · 2^(failures−1), capped,
  * jittered by ±10% without passing the cap, and never shorter than Retry-After (itself capped at a day).
  */
-export function backoffMs(failures: number, opts: { baseIntervalMs: number; capMs?: number; retryAfterMs?: number | undefined; random?: () => number }): number {
+export function backoffMs(
+  failures: number,
+  opts: { baseIntervalMs: number; capMs?: number; retryAfterMs?: number | undefined; random?: () => number },
+): number {
   const cap = opts.capMs ?? DEFAULT_BACKOFF_CAP_MS;
   const random = opts.random ?? Math.random;
   const exponential = Math.min(cap, opts.baseIntervalMs * 2 ** Math.max(0, failures - 1));

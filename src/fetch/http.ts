@@ -74,7 +74,13 @@ function send(url: URL, hop: Hop): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     // agent: false gives each hop a fresh socket, so each connection goes through the guarded lookup.
-    const options = { method: 'GET', headers: hop.headers, agent: false, lookup: hop.lookup, signal: hop.signal } as const;
+    const options = {
+      method: 'GET',
+      headers: hop.headers,
+      agent: false,
+      lookup: hop.lookup,
+      signal: hop.signal,
+    } as const;
     const req = secure ? https.request(url, { ...options, ca: hop.ca }) : http.request(url, options);
     const connectTimer = setTimeout(() => {
       req.destroy(new FetchError('timeout', `connecting to ${url.host} took longer than ${hop.connectTimeoutMs} ms`));
@@ -91,7 +97,9 @@ function send(url: URL, hop: Hop): Promise<IncomingMessage> {
 /** Refuses schemes other than http(s) and IP-literal hosts outside the policy (these skip DNS lookup). */
 function checkTarget(url: URL, allow: AddressPolicy): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FetchError('blocked-address', `refused to fetch ${url.href}: only http and https are allowed`, { permanent: true });
+    throw new FetchError('blocked-address', `refused to fetch ${url.href}: only http and https are allowed`, {
+      permanent: true,
+    });
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host)) checkAddress(host, allow);
@@ -140,9 +148,18 @@ export async function httpGet(input: string | URL, opts: HttpGetOptions = {}): P
 
   const started = url.href;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new FetchError('timeout', `${started} took longer than ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new FetchError('timeout', `${started} took longer than ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   const signal = opts.signal ? AbortSignal.any([controller.signal, opts.signal]) : controller.signal;
-  const hop: Hop = { headers: requestHeaders(opts), ca: opts.ca, lookup: guardedLookup(allow, opts.resolver), signal, connectTimeoutMs };
+  const hop: Hop = {
+    headers: requestHeaders(opts),
+    ca: opts.ca,
+    lookup: guardedLookup(allow, opts.resolver),
+    signal,
+    connectTimeoutMs,
+  };
   const redirects: string[] = [];
   let downgraded = false;
 
@@ -156,10 +173,16 @@ export async function httpGet(input: string | URL, opts: HttpGetOptions = {}): P
         res.destroy();
         const next = new URL(location, url); // a relative Location resolves against the current URL
         if (redirects.length >= maxRedirects) {
-          throw new FetchError('too-many-redirects', `more than ${maxRedirects} redirects from ${started} (last to ${next.href})`);
+          throw new FetchError(
+            'too-many-redirects',
+            `more than ${maxRedirects} redirects from ${started} (last to ${next.href})`,
+          );
         }
         if (next.href === url.href || redirects.includes(next.href)) {
-          throw new FetchError('too-many-redirects', `redirect loop from ${started}: ${url.href} redirects back to ${next.href}`);
+          throw new FetchError(
+            'too-many-redirects',
+            `redirect loop from ${started}: ${url.href} redirects back to ${next.href}`,
+          );
         }
         if (url.protocol === 'https:' && next.protocol === 'http:') downgraded = true;
         redirects.push(url.href);
@@ -169,7 +192,12 @@ export async function httpGet(input: string | URL, opts: HttpGetOptions = {}): P
       const base = { url: url.href, status, headers: res.headers, redirects, downgraded };
       if (status === 304) {
         res.destroy();
-        return { ...base, body: Buffer.alloc(0), notModified: true, validators: { ...opts.validators, ...validatorsOf(res.headers) } };
+        return {
+          ...base,
+          body: Buffer.alloc(0),
+          notModified: true,
+          validators: { ...opts.validators, ...validatorsOf(res.headers) },
+        };
       }
       if (status < 200 || status > 299) {
         res.destroy();

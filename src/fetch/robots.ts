@@ -96,7 +96,12 @@ export class RobotsCache {
       const res = await download(robotsUrl);
       const now = this.now();
       // Rules are for the origin asked, even when the file came through a redirect (RFC 9309 §2.3.1.2).
-      entry = { robots: robotsParser(robotsUrl, res.body.toString('utf8')), basis: 'robots.txt', fetchedAt: now, expiresAt: now + this.ttlMs };
+      entry = {
+        robots: robotsParser(robotsUrl, res.body.toString('utf8')),
+        basis: 'robots.txt',
+        fetchedAt: now,
+        expiresAt: now + this.ttlMs,
+      };
     } catch (err) {
       entry = this.failed(err, previous);
     }
@@ -106,7 +111,8 @@ export class RobotsCache {
 
   private failed(err: unknown, previous: Entry | undefined): Entry {
     const now = this.now();
-    const error = err instanceof FetchError ? err : new FetchError('refused', `robots.txt: ${String(err)}`, { cause: err });
+    const error =
+      err instanceof FetchError ? err : new FetchError('refused', `robots.txt: ${String(err)}`, { cause: err });
     // A 4xx (other than 429, which means "later") is "there is no robots.txt": everything is allowed.
     if (error.reason === 'http-4xx' && error.status !== 429) {
       return { basis: 'missing', fetchedAt: now, expiresAt: now + this.ttlMs };

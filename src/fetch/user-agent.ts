@@ -13,7 +13,10 @@ export function signpostVersion(): string {
     version = '0.0.0';
     for (const up of ['../../package.json', '../../../package.json']) {
       try {
-        const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+        const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+          name?: unknown;
+          version?: unknown;
+        };
         if (pkg.name === 'signpost' && typeof pkg.version === 'string') {
           version = pkg.version;
           break;

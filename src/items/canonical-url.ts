@@ -17,23 +17,85 @@
 // - no empty query: "page?" and "page?utm_source=x" are both "page".
 
 // Parameters that only say who sent the reader (matched case-insensitively).
-const TRACKERS = new Set([
-  // click identifiers: Facebook, Google, Microsoft, Twitter, Yandex, Instagram, TikTok
-  'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'twclid', 'yclid', 'ysclid', 'igshid',
-  'ttclid', 'srsltid', '_openstat',
-  'fb_action_ids', 'fb_action_types', 'fb_ref', 'fb_source', 'fb_comment_id',
-  // analytics and mail campaigns: Google Analytics, Mailchimp, HubSpot, Marketo, Adobe, Outbrain, Olytics
-  '_ga', '_gl', 'mc_cid', 'mc_eid', 'mc_tc', '_hsenc', '_hsmi', '__hssc', '__hstc', '__hsfp', 'hsctatracking',
-  'mkt_tok', 'sc_cid', 's_cid', 'dicbo', 'obOrigUrl', 'rb_clickid', 'oly_anon_id', 'oly_enc_id', 'vero_id',
-  'vero_conv', 'wickedid', '_bhlid', '_branch_match_id', '_branch_referrer', 'guccounter', 'guce_referrer',
-  'guce_referrer_sig', 'soc_src', 'soc_trk',
-  // publishers' own campaign codes, several seen on real feed links (Reuters, DW, CS Monitor, Daily Mail,
-  // Al Jazeera, Guardian, MSN, Yahoo, NYT share links, X/Twitter embeds)
-  'ref_src', 'ref_url', 'cmpid', 'cmp', 'ocid', 'ncid', 'icid', 'maca', 'ito', 'feedtype', 'feedname',
-  'traffic_source', 'smid', 'xtor',
-  // Matomo campaign parameters (listed, not a pk_ prefix: a site may well use pk_id for content)
-  'pk_campaign', 'pk_kwd', 'pk_keyword', 'pk_source', 'pk_medium', 'pk_content', 'pk_cid',
-].map((name) => name.toLowerCase()));
+const TRACKERS = new Set(
+  [
+    // click identifiers: Facebook, Google, Microsoft, Twitter, Yandex, Instagram, TikTok
+    'fbclid',
+    'gclid',
+    'gclsrc',
+    'dclid',
+    'gbraid',
+    'wbraid',
+    'msclkid',
+    'twclid',
+    'yclid',
+    'ysclid',
+    'igshid',
+    'ttclid',
+    'srsltid',
+    '_openstat',
+    'fb_action_ids',
+    'fb_action_types',
+    'fb_ref',
+    'fb_source',
+    'fb_comment_id',
+    // analytics and mail campaigns: Google Analytics, Mailchimp, HubSpot, Marketo, Adobe, Outbrain, Olytics
+    '_ga',
+    '_gl',
+    'mc_cid',
+    'mc_eid',
+    'mc_tc',
+    '_hsenc',
+    '_hsmi',
+    '__hssc',
+    '__hstc',
+    '__hsfp',
+    'hsctatracking',
+    'mkt_tok',
+    'sc_cid',
+    's_cid',
+    'dicbo',
+    'obOrigUrl',
+    'rb_clickid',
+    'oly_anon_id',
+    'oly_enc_id',
+    'vero_id',
+    'vero_conv',
+    'wickedid',
+    '_bhlid',
+    '_branch_match_id',
+    '_branch_referrer',
+    'guccounter',
+    'guce_referrer',
+    'guce_referrer_sig',
+    'soc_src',
+    'soc_trk',
+    // publishers' own campaign codes, several seen on real feed links (Reuters, DW, CS Monitor, Daily Mail,
+    // Al Jazeera, Guardian, MSN, Yahoo, NYT share links, X/Twitter embeds)
+    'ref_src',
+    'ref_url',
+    'cmpid',
+    'cmp',
+    'ocid',
+    'ncid',
+    'icid',
+    'maca',
+    'ito',
+    'feedtype',
+    'feedname',
+    'traffic_source',
+    'smid',
+    'xtor',
+    // Matomo campaign parameters (listed, not a pk_ prefix: a site may well use pk_id for content)
+    'pk_campaign',
+    'pk_kwd',
+    'pk_keyword',
+    'pk_source',
+    'pk_medium',
+    'pk_content',
+    'pk_cid',
+  ].map((name) => name.toLowerCase()),
+);
 
 // Families of trackers: UTM, Matomo (mtm_), AT Internet (at_; BBC), comScore (ns_; Daily Mail), Webtrends
 // (wt_, wt.; heise), HubSpot ads (hsa_).
@@ -41,7 +103,18 @@ const TRACKER_PREFIXES = ['utm_', 'mtm_', 'at_', 'ns_', 'wt_', 'wt.', 'hsa_'];
 
 // Generic names that are trackers when their value only names the feed: "?partner=rss&emc=rss" (NYT),
 // "?from=rss" (many Russian and Ukrainian sites), "?ref=rss". With another value they may select content.
-const FEED_ATTRIBUTION = new Set(['partner', 'emc', 'from', 'ref', 'source', 'src', 'origin', 'via', 'feature', 'channel']);
+const FEED_ATTRIBUTION = new Set([
+  'partner',
+  'emc',
+  'from',
+  'ref',
+  'source',
+  'src',
+  'origin',
+  'via',
+  'feature',
+  'channel',
+]);
 const FEED_VALUE = /^(?:rss\d?|atom|rdf|feeds?|feedburner|yxnews|rss[-_.]?feed)$/i;
 
 const PERCENT_ESCAPE = /%[\da-fA-F]{2}/g;

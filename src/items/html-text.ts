@@ -20,17 +20,65 @@ import { decodeEntities } from './entities.js';
 
 // Their boundaries break the line.
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'dialog', 'div', 'dl',
-  'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
-  'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'tfoot',
-  'thead', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'caption',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'tr',
+  'ul',
 ]);
 // Their boundaries separate words without breaking the line.
 const SPACED = new Set(['td', 'th', 'img', 'input', 'button', 'label', 'option', 'wbr']);
 // Their content is not text: code, styles, embedded media fallbacks ("Your browser does not support video").
 const DROPPED = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'canvas', 'audio', 'video',
-  'head', 'select', 'textarea',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'canvas',
+  'audio',
+  'video',
+  'head',
+  'select',
+  'textarea',
 ]);
 // Raw-text elements: a browser drops everything after an unclosed <script> or <style>. The others, when
 // unclosed, lose only the tag, so that one stray <video> cannot swallow the story.
@@ -47,7 +95,8 @@ const HAS_CONTROL_OR_INVISIBLE = /[\u0000-\u0008\u000E-\u001F\u007F\u00AD\u200B\
 const CDATA_MARKER = /<!\[CDATA\[|\]\]>/g;
 const NEEDS_WORK = /[<&\u0000-\u0008\u000E-\u001F\u007F\u00AD\u200B\u2060\uFEFF]|\]\]>/;
 const NEEDS_SPACING = /[^\S ]| {2}|^ | $/;
-const ESCAPED_MARKUP = /<\/?(?:p|br|div|span|a|b|i|em|strong|img|li|ul|ol|h[1-6]|blockquote|figure|table)(?:\s[^<>]*)?\/?>/i;
+const ESCAPED_MARKUP =
+  /<\/?(?:p|br|div|span|a|b|i|em|strong|img|li|ul|ol|h[1-6]|blockquote|figure|table)(?:\s[^<>]*)?\/?>/i;
 
 const isAsciiLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 
@@ -160,7 +209,10 @@ function tidySpacing(text: string, fromMarkup: boolean): string {
     return text.replace(/\s+/g, ' ').replace(/ ?\u0000[\u0000 ]*/g, '\n');
   }
   if (!NEEDS_SPACING.test(text)) return text;
-  return text.replace(/[^\S\n]+/g, ' ').replace(/ ?\n\s*/g, '\n').trim();
+  return text
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n\s*/g, '\n')
+    .trim();
 }
 
 /** The readable text of an HTML fragment (or of plain text, which passes through). Never throws. */

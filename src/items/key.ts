@@ -34,7 +34,18 @@ export interface KeyBasis {
 }
 
 // GUIDs that CMSs emit when they have none. A real GUID is never one of these words.
-const PLACEHOLDER_GUIDS = new Set(['null', 'undefined', 'none', 'nil', 'n/a', '-', '#', 'guid', 'false', '[object object]']);
+const PLACEHOLDER_GUIDS = new Set([
+  'null',
+  'undefined',
+  'none',
+  'nil',
+  'n/a',
+  '-',
+  '#',
+  'guid',
+  'false',
+  '[object object]',
+]);
 
 const KEY_BYTES = 18;
 

@@ -152,7 +152,8 @@ function tellOf(d: Draft): string | undefined {
   return `${d.item.title}\n${d.item.summary}\n${d.item.content}`;
 }
 
-const sameText = (a: Item, b: Item): boolean => a.title === b.title && a.summary === b.summary && a.content === b.content;
+const sameText = (a: Item, b: Item): boolean =>
+  a.title === b.title && a.summary === b.summary && a.content === b.content;
 
 /**
  * The Items of one fetch, in feed order, each key once. Entries with the same key and the same text are
@@ -190,7 +191,9 @@ export function toItems(entries: readonly RawEntry[], source: Source, fetchedAt:
     const tells = group.map((d) => tellOf(d));
     // No link tells them apart: versions of one entry, which keeps its key; dropped as duplicates below.
     if (tells.some((t) => t === undefined) || new Set(tells).size < 2) continue;
-    group.forEach((d, n) => (d.item.key = keyFrom(source.id, { kind: d.basis.kind, value: `${d.basis.value}\n${tells[n]!}` })));
+    group.forEach(
+      (d, n) => (d.item.key = keyFrom(source.id, { kind: d.basis.kind, value: `${d.basis.value}\n${tells[n]!}` })),
+    );
   }
 
   const items: Item[] = [];

@@ -14,7 +14,8 @@ export interface UrlSecrets {
 export const REDACTED = '***';
 
 // Query parameters that carry credentials by convention, alone or as a suffix (`auth_token`, `X-Amz-Signature`).
-const SECRET_PARAM = /^(?:.*[_.-])?(?:token|key|api_?key|access_?token|secret|password|passwd|pwd|sig|signature|auth)$/i;
+const SECRET_PARAM =
+  /^(?:.*[_.-])?(?:token|key|api_?key|access_?token|secret|password|passwd|pwd|sig|signature|auth)$/i;
 // A value shorter than this is too common to replace in free text ("en", "1"); the URL itself is still
 // replaced whole, and its display form is built from what was written, not by search.
 const MIN_SECRET_LENGTH = 3;
@@ -35,7 +36,10 @@ export function redactUrl(url: string): string {
 
 function redactOneUrl(url: string): string {
   const hide = (value: string) => (value === '' || PLACEHOLDER.test(value) ? value : REDACTED);
-  const withoutPassword = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):([^/?#@]*)@/i, (_m, head: string, password: string) => `${head}:${hide(password)}@`);
+  const withoutPassword = url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):([^/?#@]*)@/i,
+    (_m, head: string, password: string) => `${head}:${hide(password)}@`,
+  );
   return withoutPassword.replace(/([?&;])([^=&;#]+)=([^&;#]*)/g, (m, sep: string, name: string, value: string) =>
     SECRET_PARAM.test(safeDecode(name)) ? `${sep}${name}=${hide(value)}` : m,
   );
@@ -55,7 +59,8 @@ export function redactText(text: string, sources: readonly UrlSecrets[] = []): s
   for (const s of sources) {
     for (const [name, value] of Object.entries(s.secrets ?? {})) {
       if (value.length < MIN_SECRET_LENGTH) continue;
-      for (const form of new Set([value, encodeURIComponent(value), encodeURI(value)])) out = out.split(form).join(`\${${name}}`);
+      for (const form of new Set([value, encodeURIComponent(value), encodeURI(value)]))
+        out = out.split(form).join(`\${${name}}`);
     }
   }
   return redactUrl(out);

@@ -35,9 +35,15 @@ export interface EventOptions {
 
 /** "source a · rule r · matched x, y · weights risk +0.80 (nats) · indicator i": one line of facts. */
 function facts(ev: DigestEvent): string {
-  const list = (values: readonly string[], max: number) => values.map((v) => oneLine(v, max)).filter(Boolean).join(', ');
+  const list = (values: readonly string[], max: number) =>
+    values
+      .map((v) => oneLine(v, max))
+      .filter(Boolean)
+      .join(', ');
   const terms = list(ev.terms, 100);
-  const weights = Object.entries(ev.weights).map(([id, w]) => `${oneLine(id, 60)} ${signed(w)}`).join(', ');
+  const weights = Object.entries(ev.weights)
+    .map(([id, w]) => `${oneLine(id, 60)} ${signed(w)}`)
+    .join(', ');
   return [
     `source${ev.sources.length > 1 ? 's' : ''} ${list(ev.sources.length ? ev.sources : [ev.source], 100)}`,
     `rule${ev.rules.length > 1 ? 's' : ''} ${list(ev.rules, 100)}`,
@@ -75,17 +81,28 @@ export function eventHtml(ev: DigestEvent, opts: EventOptions): string {
   const snippet = ev.snippet ? oneLine(ev.snippet, 500) : '';
   // Without a snippet of its own, the headline is the snippet: its matched words are marked in it.
   const marked = htmlParts(highlight(headline, ev.terms));
-  const head = href ? `<a href="${escapeHtml(href)}">${snippet ? escapeHtml(headline) : marked}</a>` : snippet ? escapeHtml(headline) : marked;
+  const head = href
+    ? `<a href="${escapeHtml(href)}">${snippet ? escapeHtml(headline) : marked}</a>`
+    : snippet
+      ? escapeHtml(headline)
+      : marked;
   const lines = [`<span style="${SMALL}">${escapeHtml(formatTime(ev.at, opts.timeZone))}</span><br>${head}`];
-  if (snippet && snippet !== headline) lines.push(`<span style="font-size:14px">${htmlParts(highlight(snippet, ev.terms))}</span>`);
+  if (snippet && snippet !== headline)
+    lines.push(`<span style="font-size:14px">${htmlParts(highlight(snippet, ev.terms))}</span>`);
   lines.push(`<span style="${SMALL}">${escapeHtml(facts(ev))}</span>`);
-  if (!href && ev.url) lines.push(`<span style="${SMALL}">${escapeHtml(`${oneLine(ev.url, 300)} (not a web link, not opened)`)}</span>`);
+  if (!href && ev.url)
+    lines.push(`<span style="${SMALL}">${escapeHtml(`${oneLine(ev.url, 300)} (not a web link, not opened)`)}</span>`);
   for (const r of ev.also ?? []) {
     const title = oneLine(r.title);
     const url = webUrl(r.url);
-    lines.push(`<span style="${SMALL}">also: ${url ? `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(title)} (${escapeHtml(oneLine(r.source, 100))})</span>`);
+    lines.push(
+      `<span style="${SMALL}">also: ${url ? `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(title)} (${escapeHtml(oneLine(r.source, 100))})</span>`,
+    );
   }
-  const links = [href && `<a href="${escapeHtml(href)}">open the item</a>`, opts.overview && `<a href="${escapeHtml(opts.overview)}">see it on the overview</a>`].filter(Boolean);
+  const links = [
+    href && `<a href="${escapeHtml(href)}">open the item</a>`,
+    opts.overview && `<a href="${escapeHtml(opts.overview)}">see it on the overview</a>`,
+  ].filter(Boolean);
   if (links.length) lines.push(`<span style="${SMALL}">${links.join(' · ')}</span>`);
   return `<li style="margin:0 0 10px">${lines.join('<br>')}</li>`;
 }
@@ -97,13 +114,27 @@ export interface TrendPicture {
 }
 
 /** A scenario's trend as a picture and a text line; undefined when it has no state in the span. */
-export function trendPicture(s: Digest['scenarios'][number], n: number, from: number, to: number): TrendPicture | undefined {
+export function trendPicture(
+  s: Digest['scenarios'][number],
+  n: number,
+  from: number,
+  to: number,
+): TrendPicture | undefined {
   const points = s.trend ?? [];
   if (!points.length || !(to > from)) return undefined;
-  const chart = { points, from, to, ...(s.enter !== undefined && { enter: s.enter }), ...(s.exit !== undefined && { exit: s.exit }) };
+  const chart = {
+    points,
+    from,
+    to,
+    ...(s.enter !== undefined && { enter: s.enter }),
+    ...(s.exit !== undefined && { exit: s.exit }),
+  };
   const days = Math.round((to - from) / 86_400_000);
   const span = days >= 1 ? `last ${days} day${days === 1 ? '' : 's'}` : 'since the first state';
-  const thresholds = s.enter !== undefined && s.exit !== undefined ? ` (alert at ${percent(s.enter)}, clears under ${percent(s.exit)})` : '';
+  const thresholds =
+    s.enter !== undefined && s.exit !== undefined
+      ? ` (alert at ${percent(s.enter)}, clears under ${percent(s.exit)})`
+      : '';
   const id = oneLine(s.id, 60);
   const alt = `${id} over the ${span}: ${percent(points[0]!.probability)} to ${percent(points[points.length - 1]!.probability)}${thresholds}`;
   // Content-IDs are ours, never a scenario id: an id is safe, but the index needs no checking at all.

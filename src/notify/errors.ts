@@ -25,7 +25,14 @@ export const NOTIFY_FAILURE_REASONS = [
 export type NotifyFailureReason = (typeof NOTIFY_FAILURE_REASONS)[number];
 
 /** Reasons that a retry cannot fix unless the server said otherwise (e.g. SMTP 4xx during AUTH). */
-const PERMANENT_BY_DEFAULT = new Set<NotifyFailureReason>(['http-3xx', 'http-4xx', 'smtp-5xx', 'invalid-recipient', 'auth', 'config']);
+const PERMANENT_BY_DEFAULT = new Set<NotifyFailureReason>([
+  'http-3xx',
+  'http-4xx',
+  'smtp-5xx',
+  'invalid-recipient',
+  'auth',
+  'config',
+]);
 
 export interface NotifyErrorOptions {
   permanent?: boolean;
@@ -77,12 +84,22 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 }
 
 /** The error for a webhook's non-2xx answer; `detail` is the start of its body ("invalid_payload"). */
-export function httpError(status: number, opts: { host: string; statusText?: string; retryAfter?: string | null; detail?: string; now?: number }): NotifyError {
+export function httpError(
+  status: number,
+  opts: { host: string; statusText?: string; retryAfter?: string | null; detail?: string; now?: number },
+): NotifyError {
   const retryAfterMs = parseRetryAfter(opts.retryAfter, opts.now ?? Date.now());
-  const said = [opts.statusText, opts.detail && opts.detail !== opts.statusText ? `"${opts.detail}"` : ''].filter(Boolean).join(' ');
+  const said = [opts.statusText, opts.detail && opts.detail !== opts.statusText ? `"${opts.detail}"` : '']
+    .filter(Boolean)
+    .join(' ');
   const what = `${status}${said ? ` ${said}` : ''} from ${opts.host}`;
   const base = { status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
-  if (status === 429) return new NotifyError('http-429', `rate limited: ${what}${retryAfterMs !== undefined ? `, retry after ${Math.ceil(retryAfterMs / 1000)}s` : ''}`, base);
+  if (status === 429)
+    return new NotifyError(
+      'http-429',
+      `rate limited: ${what}${retryAfterMs !== undefined ? `, retry after ${Math.ceil(retryAfterMs / 1000)}s` : ''}`,
+      base,
+    );
   if (status >= 500) return new NotifyError('http-5xx', `server error: ${what}`, base);
   if (status >= 400) return new NotifyError('http-4xx', `rejected for good: ${what}`, base);
   if (status >= 300) return new NotifyError('http-3xx', `the webhook redirects (${what}); update its URL`, base);
@@ -104,17 +121,51 @@ type ErrorLike = {
 const asObject = (err: unknown): ErrorLike => (typeof err === 'object' && err !== null ? err : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-const DNS_CODES = new Set(['EDNS', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'ENODATA', 'ESERVFAIL']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'UND_ERR_SOCKET', 'ECONNECTION', 'ESOCKET']);
+const DNS_CODES = new Set([
+  'EDNS',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EAI_NODATA',
+  'ENODATA',
+  'ESERVFAIL',
+]);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const REFUSED_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'ECONNECTION',
+  'ESOCKET',
+]);
 const CONFIG_CODES = new Set(['ECONFIG', 'EMAXRECIPIENTS', 'EREQUIRETLS', 'ERR_INVALID_URL', 'ERR_ACCESS_DENIED']);
 const isTls = (code: string, e: ErrorLike): boolean =>
-  code === 'ETLS' || code === 'EPROTO' || e.library === 'SSL routines' || /^ERR_(TLS|SSL)_/.test(code) || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/.test(code);
+  code === 'ETLS' ||
+  code === 'EPROTO' ||
+  e.library === 'SSL routines' ||
+  /^ERR_(TLS|SSL)_/.test(code) ||
+  /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/.test(code);
 
 /** The first line of an error's message, without anything that looks like credentials in a URL. */
 function detailOf(e: ErrorLike, err: unknown): string {
   const message = str(e.message) || String(err);
-  return (message.split('\n')[0] ?? '').replace(/\/\/[^/@\s]*@/g, '//***@').trim().slice(0, 300);
+  return (message.split('\n')[0] ?? '')
+    .replace(/\/\/[^/@\s]*@/g, '//***@')
+    .trim()
+    .slice(0, 300);
 }
 
 /** An SMTP reply code: 5xx is permanent except 503 (bad sequence: a new session can succeed), RFC 5321 §4.2.1. */
@@ -123,7 +174,8 @@ function smtpError(code: number, e: ErrorLike, detail: string, err: unknown): No
   const command = str(e.command);
   const opts = { permanent, smtpCode: code, cause: err };
   if (str(e.code) === 'EAUTH') return new NotifyError('auth', `SMTP authentication failed (${code}): ${detail}`, opts);
-  if (command.startsWith('RCPT') && permanent) return new NotifyError('invalid-recipient', `every recipient was refused (${code}): ${detail}`, opts);
+  if (command.startsWith('RCPT') && permanent)
+    return new NotifyError('invalid-recipient', `every recipient was refused (${code}): ${detail}`, opts);
   const at = command ? ` at ${command}` : '';
   return new NotifyError(code >= 500 ? 'smtp-5xx' : 'smtp-4xx', `SMTP server answered ${code}${at}: ${detail}`, opts);
 }
@@ -144,11 +196,13 @@ export function classifyError(err: unknown): NotifyError {
   const detail = detailOf(name === 'TypeError' && e.cause ? cause : e, err);
   const opts = { cause: err };
 
-  if (name === 'TimeoutError' || (code === 'EABORT' && str(cause.name) === 'TimeoutError')) return new NotifyError('timeout', 'the send timed out', opts);
+  if (name === 'TimeoutError' || (code === 'EABORT' && str(cause.name) === 'TimeoutError'))
+    return new NotifyError('timeout', 'the send timed out', opts);
   if (name === 'AbortError' || code === 'EABORT') return new NotifyError('aborted', 'the send was cancelled', opts);
   if (typeof e.responseCode === 'number' && e.responseCode >= 400) return smtpError(e.responseCode, e, detail, err);
   if (str(e.code) === 'EENVELOPE') return new NotifyError('invalid-recipient', `no usable recipient: ${detail}`, opts);
-  if (str(e.code) === 'EAUTH' || str(e.code) === 'ENOAUTH' || str(e.code) === 'EOAUTH2') return new NotifyError('auth', `SMTP authentication failed: ${detail}`, opts);
+  if (str(e.code) === 'EAUTH' || str(e.code) === 'ENOAUTH' || str(e.code) === 'EOAUTH2')
+    return new NotifyError('auth', `SMTP authentication failed: ${detail}`, opts);
   // nodemailer's own code (ESOCKET, ETLS...) and the socket's (ECONNREFUSED...) both count.
   const own = str(e.code);
   const is = (set: Set<string>): boolean => set.has(code) || set.has(own);
@@ -157,7 +211,8 @@ export function classifyError(err: unknown): NotifyError {
   if (is(TIMEOUT_CODES)) return new NotifyError('timeout', `the server stopped answering (${code}): ${detail}`, opts);
   if (isTls(code, e) || isTls(own, e)) return new NotifyError('tls', `TLS failed (${code || 'TLS'}): ${detail}`, opts);
   if (is(REFUSED_CODES)) return new NotifyError('refused', `connection failed (${code}): ${detail}`, opts);
-  if (code === 'EPROTOCOL' || code.startsWith('HPE_') || code.startsWith('UND_ERR')) return new NotifyError('protocol', `unexpected answer (${code}): ${detail}`, opts);
+  if (code === 'EPROTOCOL' || code.startsWith('HPE_') || code.startsWith('UND_ERR'))
+    return new NotifyError('protocol', `unexpected answer (${code}): ${detail}`, opts);
   return new NotifyError('unknown', `send failed${code ? ` (${code})` : ''}: ${detail}`, opts);
 }
 

@@ -39,7 +39,9 @@ export function highlight(context: string, terms: readonly string[]): Part[] {
     .sort((a, b) => b.length - a.length)
     .slice(0, 50);
   if (words.length === 0) return [text(context)];
-  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&').replace(/\\\*(?=\s|$)/g, "[\\p{L}\\p{M}\\p{N}'’]*"));
+  const escaped = words.map((w) =>
+    w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&').replace(/\\\*(?=\s|$)/g, "[\\p{L}\\p{M}\\p{N}'’]*"),
+  );
   const pattern = new RegExp(escaped.join('|'), 'giu');
   const parts: Part[] = [];
   let at = 0;
@@ -103,16 +105,25 @@ export function viewAlert(alert: Alert, timeZone?: string): AlertView {
   const rule = e.rule && oneLine(e.rule, 100);
   const ruleTitle = e.ruleTitle && oneLine(e.ruleTitle, 200);
   add('Rule', ruleTitle && rule ? `${ruleTitle} (${rule})` : ruleTitle || rule);
-  const terms = (e.terms ?? []).map((t) => oneLine(t, 100)).filter((t) => t.length > 0).slice(0, 20);
-  if (terms.length) add('Matched', terms.flatMap((t, i): Part[] => (i ? [text(', '), { kind: 'term', text: t }] : [{ kind: 'term', text: t }])));
+  const terms = (e.terms ?? [])
+    .map((t) => oneLine(t, 100))
+    .filter((t) => t.length > 0)
+    .slice(0, 20);
+  if (terms.length)
+    add(
+      'Matched',
+      terms.flatMap((t, i): Part[] => (i ? [text(', '), { kind: 'term', text: t }] : [{ kind: 'term', text: t }])),
+    );
   if (e.modifier) add('Read as', oneLine(e.modifier, 200));
   if (e.context) add('In context', highlight(oneLine(e.context, 500), terms));
   if (e.source) {
-    const credibility = e.credibility !== undefined && Number.isFinite(e.credibility) ? `, credibility ${e.credibility.toFixed(2)}` : '';
+    const credibility =
+      e.credibility !== undefined && Number.isFinite(e.credibility) ? `, credibility ${e.credibility.toFixed(2)}` : '';
     add('Source', `${oneLine(e.source, 100)}${credibility}`);
   }
   const weights = Object.entries(e.weights ?? {});
-  if (weights.length) add('Weights', `${weights.map(([id, w]) => `${oneLine(id, 60)} ${signed(w)}`).join(', ')} (nats)`);
+  if (weights.length)
+    add('Weights', `${weights.map(([id, w]) => `${oneLine(id, 60)} ${signed(w)}`).join(', ')} (nats)`);
   add('Probabilities', probabilities(e.before, e.after));
   if (e.status) add('Status', oneLine(e.status, 300));
   if (e.reason) add('Reason', oneLine(e.reason, 500));
@@ -142,16 +153,27 @@ export function alertLine(alert: Alert): string {
  * The subject or header of a notification: what is new first ("KIIS poll: … (+2 more new, 3 sent before)"),
  * or, in a repeat with nothing new, that it still fires. `newIds` as in Notification (absent: all new).
  */
-export function notificationLine(alerts: readonly Alert[], groupLabels: Record<string, string>, newIds?: readonly string[]): string {
+export function notificationLine(
+  alerts: readonly Alert[],
+  groupLabels: Record<string, string>,
+  newIds?: readonly string[],
+): string {
   const [first] = alerts;
   if (!first) {
-    const group = Object.values(groupLabels).map((v) => oneLine(v, 60)).join(', ');
+    const group = Object.values(groupLabels)
+      .map((v) => oneLine(v, 60))
+      .join(', ');
     return group ? `${group}: no alerts` : 'no alerts';
   }
   const fresh = newIds === undefined ? alerts : alerts.filter((a) => newIds.includes(a.id));
   const earlier = alerts.length - fresh.length;
-  if (!fresh.length) return `still firing: ${alertLine(first)}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}`;
-  const more = earlier ? [fresh.length > 1 && `+${fresh.length - 1} more new`, `${earlier} sent before`].filter(Boolean).join(', ') : fresh.length > 1 ? `+${fresh.length - 1} more` : '';
+  if (!fresh.length)
+    return `still firing: ${alertLine(first)}${alerts.length > 1 ? ` (+${alerts.length - 1} more)` : ''}`;
+  const more = earlier
+    ? [fresh.length > 1 && `+${fresh.length - 1} more new`, `${earlier} sent before`].filter(Boolean).join(', ')
+    : fresh.length > 1
+      ? `+${fresh.length - 1} more`
+      : '';
   return `${alertLine(fresh[0]!)}${more ? ` (${more})` : ''}`;
 }
 
@@ -174,7 +196,9 @@ const ATEXT = /[A-Za-z0-9_+=-]/;
 export function messageId(kind: 'notification' | 'digest' | 'group', id: string): string {
   let local = '';
   for (const ch of id) {
-    local += ATEXT.test(ch) ? ch : Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    local += ATEXT.test(ch)
+      ? ch
+      : Array.from(new TextEncoder().encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
   if (local.length > 200) local = `sha256-${createHash('sha256').update(id).digest('hex')}`;
   return `<${kind}.${local || 'empty'}@signpost.invalid>`;

@@ -12,7 +12,14 @@ export {
   type NotifyFailureReason,
 } from './errors.js';
 export { messageId } from './explain.js';
-export { MAX_DETAILED, MAX_LISTED, renderDigestEmail, renderNotificationEmail, type EmailRenderOptions, type RenderedEmail } from './render-email.js';
+export {
+  MAX_DETAILED,
+  MAX_LISTED,
+  renderDigestEmail,
+  renderNotificationEmail,
+  type EmailRenderOptions,
+  type RenderedEmail,
+} from './render-email.js';
 export {
   SLACK_LIMITS,
   SLACK_MAX_ALERTS,
@@ -44,4 +51,10 @@ export {
   type WebhookNotification,
   type WebhookPayload,
 } from './render-webhook.js';
-export { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendWebhook, webhookSignature, type SendWebhookOptions } from './send-webhook.js';
+export {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  sendWebhook,
+  webhookSignature,
+  type SendWebhookOptions,
+} from './send-webhook.js';

@@ -41,21 +41,40 @@ function chunk(type: string, data: Uint8Array): Buffer {
 /** The PNG file of an indexed image; throws on sizes, palettes or pixels that do not fit together. */
 export function encodePng(image: IndexedImage): Buffer {
   const { width, height, palette, pixels } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    width > MAX_SIDE ||
+    height > MAX_SIDE
+  ) {
     throw new RangeError(`png: expected a width and height from 1 to ${MAX_SIDE}, got ${width} x ${height}`);
   }
-  if (palette.length < 1 || palette.length > 256) throw new RangeError(`png: expected 1 to 256 palette colours, got ${palette.length}`);
-  if (pixels.length !== width * height) throw new RangeError(`png: expected ${width * height} pixels (${width} x ${height}), got ${pixels.length}`);
-  for (const p of pixels) if (p >= palette.length) throw new RangeError(`png: pixel index ${p} is outside the ${palette.length}-colour palette`);
+  if (palette.length < 1 || palette.length > 256)
+    throw new RangeError(`png: expected 1 to 256 palette colours, got ${palette.length}`);
+  if (pixels.length !== width * height)
+    throw new RangeError(`png: expected ${width * height} pixels (${width} x ${height}), got ${pixels.length}`);
+  for (const p of pixels)
+    if (p >= palette.length)
+      throw new RangeError(`png: pixel index ${p} is outside the ${palette.length}-colour palette`);
 
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   // Bit depth 8, colour type 3 (indexed), compression 0 (deflate), filter method 0, no interlace.
   header.set([8, 3, 0, 0, 0], 8);
-  const plte = Buffer.from(palette.flatMap(([r, g, b]) => [r, g, b].map((v) => Math.max(0, Math.min(255, Math.round(v))))));
+  const plte = Buffer.from(
+    palette.flatMap(([r, g, b]) => [r, g, b].map((v) => Math.max(0, Math.min(255, Math.round(v))))),
+  );
   // Each scanline starts with its filter type; 0 (none) suits flat colours, which deflate well as they are.
   const raw = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('PLTE', plte), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('PLTE', plte),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }

@@ -42,7 +42,8 @@ export function webhookUrl(raw: string, channel: string, what: string): URL {
   } catch (cause) {
     throw new NotifyError('config', `${channel}: ${what} is not a URL`, { cause });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new NotifyError('config', `${channel}: ${what} must be an http(s) URL, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new NotifyError('config', `${channel}: ${what} must be an http(s) URL, not ${url.protocol}`);
   return url;
 }
 
@@ -50,7 +51,13 @@ export function webhookUrl(raw: string, channel: string, what: string): URL {
  * Posts `body` (JSON text) to `url`. Resolves once the server answered 2xx; otherwise throws a NotifyError:
  * 429 retryable with Retry-After, other 4xx (and redirects) permanent, 5xx and network errors retryable.
  */
-export async function postJson(url: URL, channel: string, body: string, headers: Record<string, string>, opts: PostOptions): Promise<void> {
+export async function postJson(
+  url: URL,
+  channel: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: PostOptions,
+): Promise<void> {
   const where = `${channel} via ${url.host}`;
   const limit = deadline(opts.timeoutMs, opts.signal);
   try {
@@ -65,7 +72,8 @@ export async function postJson(url: URL, channel: string, body: string, headers:
         signal: limit.signal,
       });
     } catch (err) {
-      if (limit.timedOut) throw new NotifyError('timeout', `${where}: no answer within ${opts.timeoutMs} ms`, { cause: err });
+      if (limit.timedOut)
+        throw new NotifyError('timeout', `${where}: no answer within ${opts.timeoutMs} ms`, { cause: err });
       if (opts.signal?.aborted) throw new NotifyError('aborted', `${where}: the send was cancelled`, { cause: err });
       throw inContext(classifyError(err), where);
     }
@@ -77,7 +85,16 @@ export async function postJson(url: URL, channel: string, body: string, headers:
     // The status decides; a body cut short (timeout, reset) only costs the detail.
     const detail = oneLine(await readStart(res, 1024).catch(() => ''), 200);
     const now = (opts.now ?? Date.now)();
-    throw inContext(httpError(res.status, { host: url.host, statusText: res.statusText, retryAfter: res.headers.get('retry-after'), detail, now }), channel);
+    throw inContext(
+      httpError(res.status, {
+        host: url.host,
+        statusText: res.statusText,
+        retryAfter: res.headers.get('retry-after'),
+        detail,
+        now,
+      }),
+      channel,
+    );
   } finally {
     limit.done();
   }

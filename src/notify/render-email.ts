@@ -2,7 +2,16 @@
 // carrying the whole explanation. Every outside string is escaped in the HTML; only http(s) URLs become links.
 import type { Alert, Digest, Notification } from '../model/alert.js';
 import { eventHtml, eventText, htmlParts, trendPicture, type EmailAttachment } from './digest-sections.js';
-import { alertLine, isUpdate, messageId, notificationLine, novelty, plain, viewAlert, type AlertView } from './explain.js';
+import {
+  alertLine,
+  isUpdate,
+  messageId,
+  notificationLine,
+  novelty,
+  plain,
+  viewAlert,
+  type AlertView,
+} from './explain.js';
 import { escapeHtml, formatDate, formatTime, oneLine, percent, points, truncate, webUrl } from './text.js';
 
 export interface RenderedEmail {
@@ -45,7 +54,10 @@ function textAlert(view: AlertView, index: number): string {
 
 function htmlAlert(view: AlertView): string {
   const rows = view.fields
-    .map((f) => `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0;font-weight:600;white-space:nowrap">${escapeHtml(f.label)}</th><td style="padding:2px 0">${htmlParts(f.parts)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0;font-weight:600;white-space:nowrap">${escapeHtml(f.label)}</th><td style="padding:2px 0">${htmlParts(f.parts)}</td></tr>`,
+    )
     .join('\n');
   return [
     `<h2 style="font-size:16px;margin:20px 0 4px">${htmlParts(view.heading)}</h2>`,
@@ -79,7 +91,9 @@ export function renderNotificationEmail(n: Notification, opts: EmailRenderOption
   const listed = n.alerts.slice(MAX_DETAILED, MAX_LISTED).map((a) => mark(a, alertLine(a)));
   const unlisted = Math.max(0, n.alerts.length - MAX_LISTED);
   const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}${update ? `, ${n.newIds!.length} new` : ''}`;
-  const group = Object.entries(n.groupLabels).map(([k, v]) => `${oneLine(k, 60)}=${oneLine(v, 100)}`).join(', ');
+  const group = Object.entries(n.groupLabels)
+    .map(([k, v]) => `${oneLine(k, 60)}=${oneLine(v, 100)}`)
+    .join(', ');
   const intro = `${count} for ${oneLine(n.receiver, 100)}${group ? ` (${group})` : ''}`;
   const footer = `Sent by Signpost for the watch "${title}" to receiver ${oneLine(n.receiver, 100)}. Notification ${oneLine(n.id, 200)}.`;
   const subj = subject(notificationLine(n.alerts, n.groupLabels, n.newIds));
@@ -123,7 +137,9 @@ export function renderNotificationEmail(n: Notification, opts: EmailRenderOption
 
 function digestSubject(d: Digest, timeZone?: string): string {
   const date = formatDate(d.to, timeZone);
-  const scenarios = d.scenarios.map((s) => `${oneLine(s.id, 60)} ${percent(s.probability)} (${points(s.change)})`).join(', ');
+  const scenarios = d.scenarios
+    .map((s) => `${oneLine(s.id, 60)} ${percent(s.probability)} (${points(s.change)})`)
+    .join(', ');
   const evidence = d.indicators.reduce((sum, i) => sum + i.evidence.length, 0);
   return subject(`digest ${date}: ${scenarios || `${evidence} item${evidence === 1 ? '' : 's'} of evidence`}`);
 }
@@ -141,7 +157,13 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
   const overview = webUrl(d.overviewUrl);
   const attachments: EmailAttachment[] = [];
 
-  const text: string[] = [`Signpost digest: ${title}`, period, ...(overview ? [`Overview: ${overview}`] : []), '', 'Scenarios'];
+  const text: string[] = [
+    `Signpost digest: ${title}`,
+    period,
+    ...(overview ? [`Overview: ${overview}`] : []),
+    '',
+    'Scenarios',
+  ];
   const html: string[] = [
     `<p style="margin:0;color:#666;font-size:13px">Signpost digest: ${escapeHtml(title)}</p>`,
     `<h1 style="font-size:18px;margin:4px 0 12px">${escapeHtml(period)}</h1>`,
@@ -154,7 +176,9 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
     const id = oneLine(s.id, 60);
     const name = oneLine(s.title, 200);
     text.push(`  ${id}: ${percent(s.probability)} (${points(s.change)}) - ${name}`);
-    html.push(`<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(id)}</th><td style="padding:2px 12px 2px 0">${escapeHtml(percent(s.probability))} (${escapeHtml(points(s.change))})</td><td>${escapeHtml(name)}</td></tr>`);
+    html.push(
+      `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(id)}</th><td style="padding:2px 12px 2px 0">${escapeHtml(percent(s.probability))} (${escapeHtml(points(s.change))})</td><td>${escapeHtml(name)}</td></tr>`,
+    );
     const picture = trendPicture(s, n, d.trendFrom ?? d.from, d.to);
     if (!picture) return;
     attachments.push(picture.attachment);
@@ -194,14 +218,23 @@ export function renderDigestEmail(d: Digest, opts: { from: string; timeZone?: st
   if (d.indicators.length) html.push('</ul>');
   if (d.flaggedRules?.length) {
     // What the analysts' judgements say of the rules: the admins' cue to tighten them.
-    const lines = d.flaggedRules.map((r) => `${oneLine(r.rule, 100)}: ${Math.round(r.precision * 100)}% useful over ${r.judged} judgements`);
+    const lines = d.flaggedRules.map(
+      (r) => `${oneLine(r.rule, 100)}: ${Math.round(r.precision * 100)}% useful over ${r.judged} judgements`,
+    );
     text.push('', 'Rules flagged by feedback', ...lines.map((l) => `  ${l}`));
-    html.push('<h2 style="font-size:16px">Rules flagged by feedback</h2>', '<ul style="font-size:14px">', ...lines.map((l) => `<li>${escapeHtml(l)}</li>`), '</ul>');
+    html.push(
+      '<h2 style="font-size:16px">Rules flagged by feedback</h2>',
+      '<ul style="font-size:14px">',
+      ...lines.map((l) => `<li>${escapeHtml(l)}</li>`),
+      '</ul>',
+    );
   }
   const sources = oneLine(d.sources, 1000);
   text.push('', 'Sources', `  ${sources}`, '', '-- ', footer, '');
   html.push('<h2 style="font-size:16px">Sources</h2>', `<p style="font-size:14px">${escapeHtml(sources)}</p>`);
-  html.push(`<hr style="margin-top:24px;border:0;border-top:1px solid #ddd"><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p>`);
+  html.push(
+    `<hr style="margin-top:24px;border:0;border-top:1px solid #ddd"><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p>`,
+  );
 
   return {
     from: opts.from,

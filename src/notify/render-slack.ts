@@ -39,12 +39,27 @@ export interface SlackPayload {
 
 // Block Kit limits: 50 blocks a message, 150 characters in a header, 3000 in a section, 75 in a button
 // label, 3000 in a button URL, 10 elements in a context block.
-export const SLACK_LIMITS = { blocks: 50, header: 150, section: 3000, button: 75, url: 3000, contextElements: 10 } as const;
+export const SLACK_LIMITS = {
+  blocks: 50,
+  header: 150,
+  section: 3000,
+  button: 75,
+  url: 3000,
+  contextElements: 10,
+} as const;
 /** Alerts shown in full; three blocks each keep a full message under the 50-block limit. */
 export const SLACK_MAX_ALERTS = 10;
 
-const mrkdwn = (text: string): SlackMrkdwn => ({ type: 'mrkdwn', text: fit(text, SLACK_LIMITS.section), verbatim: true });
-const plainText = (text: string, max: number): SlackPlainText => ({ type: 'plain_text', text: fit(text, max), emoji: false });
+const mrkdwn = (text: string): SlackMrkdwn => ({
+  type: 'mrkdwn',
+  text: fit(text, SLACK_LIMITS.section),
+  verbatim: true,
+});
+const plainText = (text: string, max: number): SlackPlainText => ({
+  type: 'plain_text',
+  text: fit(text, max),
+  emoji: false,
+});
 
 /** Cut escaped text to `max` without leaving half an entity ("&am") at the end. */
 function fit(escaped: string, max: number): string {
@@ -78,17 +93,34 @@ function alertBlocks(view: AlertView): SlackBlock[] {
   }
   const section: SlackBlock = { type: 'section', text: mrkdwn(lines.join('\n')) };
   if (view.href && view.href.length <= SLACK_LIMITS.url) {
-    section.accessory = { type: 'button', text: plainText('Open item', SLACK_LIMITS.button), url: view.href, action_id: 'open-item' };
+    section.accessory = {
+      type: 'button',
+      text: plainText('Open item', SLACK_LIMITS.button),
+      url: view.href,
+      action_id: 'open-item',
+    };
   }
-  const context = view.fields.filter((f) => CONTEXT_FIELDS.has(f.label)).map((f) => `${escapeSlack(f.label)}: ${slackParts(f.parts)}`);
-  return [section, ...(context.length ? [{ type: 'context' as const, elements: [mrkdwn(context.join(' · '))] }] : []), { type: 'divider' }];
+  const context = view.fields
+    .filter((f) => CONTEXT_FIELDS.has(f.label))
+    .map((f) => `${escapeSlack(f.label)}: ${slackParts(f.parts)}`);
+  return [
+    section,
+    ...(context.length ? [{ type: 'context' as const, elements: [mrkdwn(context.join(' · '))] }] : []),
+    { type: 'divider' },
+  ];
 }
 
 /** One Slack message for one notification. */
-export function renderNotificationSlack(n: Notification, opts: { watchTitle: string; timeZone?: string }): SlackPayload {
+export function renderNotificationSlack(
+  n: Notification,
+  opts: { watchTitle: string; timeZone?: string },
+): SlackPayload {
   const update = isUpdate(n);
   const count = `${n.alerts.length} alert${n.alerts.length === 1 ? '' : 's'}${update ? `, ${n.newIds!.length} new` : ''}`;
-  const group = Object.values(n.groupLabels).map((v) => oneLine(v, 60)).join(', ');
+  const group = Object.values(n.groupLabels)
+    .map((v) => oneLine(v, 60))
+    .join(', ');
+  // prettier-ignore
   const blocks: SlackBlock[] = [
     { type: 'header', text: plainText(escapeSlack(`Signpost: ${group ? `${group} (${count})` : count}`), SLACK_LIMITS.header) },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(oneLine(opts.watchTitle, 200))} · receiver ${escapeSlack(oneLine(n.receiver, 100))}`)] },
@@ -98,8 +130,17 @@ export function renderNotificationSlack(n: Notification, opts: { watchTitle: str
     blocks.push(...alertBlocks(update ? { ...view, meta: `${novelty(n, alert)} · ${view.meta}` } : view));
   }
   const more = n.alerts.length - SLACK_MAX_ALERTS;
-  if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(`… and ${more} more alert${more === 1 ? '' : 's'} in this group, not shown here`)] });
-  return { text: fit(escapeSlack(`[Signpost] ${notificationLine(n.alerts, n.groupLabels, n.newIds)}`), SLACK_LIMITS.section), blocks, unfurl_links: false, unfurl_media: false };
+  if (more > 0)
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`… and ${more} more alert${more === 1 ? '' : 's'} in this group, not shown here`)],
+    });
+  return {
+    text: fit(escapeSlack(`[Signpost] ${notificationLine(n.alerts, n.groupLabels, n.newIds)}`), SLACK_LIMITS.section),
+    blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }
 
 /** A short notice that a digest went out: scenarios with their change, counts, and source health. */
@@ -107,17 +148,29 @@ export function renderDigestSlack(d: Digest, opts: { timeZone?: string } = {}): 
   // Events, as the email lists them: an item several rules matched, or several sources told, is one.
   const events = d.events.length;
   const indicators = new Set(d.events.flatMap((e) => e.indicators)).size;
-  const scenarios = d.scenarios.map((s) => `${bold(escapeSlack(oneLine(s.id, 60)))} ${percent(s.probability)} (${points(s.change)}) ${escapeSlack(oneLine(s.title, 150))}`);
+  const scenarios = d.scenarios.map(
+    (s) =>
+      `${bold(escapeSlack(oneLine(s.id, 60)))} ${percent(s.probability)} (${points(s.change)}) ${escapeSlack(oneLine(s.title, 150))}`,
+  );
   const period = `${formatTime(d.from, opts.timeZone)} to ${formatTime(d.to, opts.timeZone)}`;
+  // prettier-ignore
   const blocks: SlackBlock[] = [
     { type: 'header', text: plainText(escapeSlack(`Signpost digest: ${oneLine(d.watchTitle, 120)}`), SLACK_LIMITS.header) },
     { type: 'section', text: mrkdwn([...scenarios, `${events} event${events === 1 ? '' : 's'} on ${indicators} indicator${indicators === 1 ? '' : 's'}`].join('\n')) },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(period)} · ${escapeSlack(oneLine(d.sources, 500))}`)] },
   ];
   if (d.flaggedRules?.length) {
-    const rules = d.flaggedRules.map((r) => `${oneLine(r.rule, 100)} (${Math.round(r.precision * 100)}% of ${r.judged})`).join(', ');
-    blocks.push({ type: 'context', elements: [mrkdwn(`Rules flagged by feedback: ${escapeSlack(truncate(rules, 1000))}`)] });
+    const rules = d.flaggedRules
+      .map((r) => `${oneLine(r.rule, 100)} (${Math.round(r.precision * 100)}% of ${r.judged})`)
+      .join(', ');
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`Rules flagged by feedback: ${escapeSlack(truncate(rules, 1000))}`)],
+    });
   }
-  const line = truncate(`[Signpost] digest ${period}: ${d.scenarios.map((s) => `${oneLine(s.id, 60)} ${percent(s.probability)}`).join(', ')}`, 300);
+  const line = truncate(
+    `[Signpost] digest ${period}: ${d.scenarios.map((s) => `${oneLine(s.id, 60)} ${percent(s.probability)}`).join(', ')}`,
+    300,
+  );
   return { text: escapeSlack(line), blocks, unfurl_links: false, unfurl_media: false };
 }

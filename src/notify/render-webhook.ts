@@ -54,7 +54,9 @@ export function renderNotificationWebhook(n: Notification, opts: { watchTitle: s
   const newIds = n.newIds ?? n.alerts.map((a) => a.id);
   const fresh = new Set(newIds);
   const [first, ...rest] = n.alerts;
-  const commonLabels = Object.fromEntries(Object.entries(first?.labels ?? {}).filter(([k, v]) => rest.every((a) => a.labels[k] === v)));
+  const commonLabels = Object.fromEntries(
+    Object.entries(first?.labels ?? {}).filter(([k, v]) => rest.every((a) => a.labels[k] === v)),
+  );
   return {
     version: WEBHOOK_VERSION,
     type: 'notification',
@@ -66,11 +68,27 @@ export function renderNotificationWebhook(n: Notification, opts: { watchTitle: s
     groupLabels: n.groupLabels,
     commonLabels,
     newIds,
-    alerts: n.alerts.map((a) => ({ id: a.id, kind: a.kind, status: 'firing', new: fresh.has(a.id), labels: a.labels, startsAt: iso(a.startsAt), summary: a.summary, explanation: a.explanation })),
+    alerts: n.alerts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      status: 'firing',
+      new: fresh.has(a.id),
+      labels: a.labels,
+      startsAt: iso(a.startsAt),
+      summary: a.summary,
+      explanation: a.explanation,
+    })),
   };
 }
 
 export function renderDigestWebhook(d: Digest): WebhookDigest {
   const { watchTitle, from, to, ...rest } = d;
-  return { version: WEBHOOK_VERSION, type: 'digest', ...rest, watch: { title: watchTitle }, from: iso(from), to: iso(to) };
+  return {
+    version: WEBHOOK_VERSION,
+    type: 'digest',
+    ...rest,
+    watch: { title: watchTitle },
+    from: iso(from),
+    to: iso(to),
+  };
 }

@@ -40,7 +40,9 @@ export function createEmailTransport(smtpUrl: string, opts: EmailTransportOption
   try {
     url = new URL(smtpUrl);
   } catch (cause) {
-    throw new NotifyError('config', 'SMTP_URL is not a URL (expected smtp://host:port or smtps://host:port)', { cause });
+    throw new NotifyError('config', 'SMTP_URL is not a URL (expected smtp://host:port or smtps://host:port)', {
+      cause,
+    });
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new NotifyError('config', `SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`);
@@ -64,7 +66,10 @@ export function createEmailTransport(smtpUrl: string, opts: EmailTransportOption
 }
 
 /** The transport for `SMTP_URL`, or a config error naming the missing variable. */
-export function createEmailTransportFromEnv(env: NodeJS.ProcessEnv = process.env, opts?: EmailTransportOptions): EmailTransport {
+export function createEmailTransportFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  opts?: EmailTransportOptions,
+): EmailTransport {
   const smtpUrl = env.SMTP_URL?.trim();
   if (!smtpUrl) throw new NotifyError('config', 'SMTP_URL is not set: email receivers cannot be sent to');
   return createEmailTransport(smtpUrl, opts);
@@ -91,7 +96,12 @@ export interface SendEmailOptions {
 type RejectedError = { recipient?: unknown; responseCode?: unknown; permanent?: unknown; message?: unknown };
 
 /** Sends one rendered email to `to`; resolves when the server accepted it for at least one address. */
-export async function sendEmail(transport: EmailTransport, to: readonly string[], rendered: RenderedEmail, opts: SendEmailOptions): Promise<EmailResult> {
+export async function sendEmail(
+  transport: EmailTransport,
+  to: readonly string[],
+  rendered: RenderedEmail,
+  opts: SendEmailOptions,
+): Promise<EmailResult> {
   const server = servers.get(transport) ?? 'SMTP';
   const where = `email ${rendered.messageId} via ${server}`;
   if (to.length === 0) throw new NotifyError('invalid-recipient', `${where}: the receiver has no address`);
@@ -108,12 +118,19 @@ export async function sendEmail(transport: EmailTransport, to: readonly string[]
       headers: rendered.headers,
       // Inline parts (multipart/related): the HTML shows them by Content-ID, clients do not list them as files.
       ...(rendered.attachments?.length && {
-        attachments: rendered.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid, contentDisposition: 'inline' as const })),
+        attachments: rendered.attachments.map((a) => ({
+          filename: a.filename,
+          content: a.content,
+          contentType: a.contentType,
+          cid: a.cid,
+          contentDisposition: 'inline' as const,
+        })),
       }),
       signal: limit.signal,
     });
   } catch (err) {
-    if (limit.timedOut) throw new NotifyError('timeout', `${where}: no answer within ${opts.timeoutMs} ms`, { cause: err });
+    if (limit.timedOut)
+      throw new NotifyError('timeout', `${where}: no answer within ${opts.timeoutMs} ms`, { cause: err });
     if (opts.signal?.aborted) throw new NotifyError('aborted', `${where}: the send was cancelled`, { cause: err });
     throw inContext(classifyError(err), where);
   } finally {

@@ -23,9 +23,17 @@ export function webhookSignature(secret: string, timestamp: number, body: string
  * NotifyError: 429 retryable with Retry-After, other 4xx (and redirects) permanent, 5xx and network errors
  * retryable; an empty URL or secret is a permanent `config` failure (nothing goes out unsigned).
  */
-export async function sendWebhook(target: { url: string; secret: string }, payload: WebhookPayload, opts: SendWebhookOptions): Promise<void> {
+export async function sendWebhook(
+  target: { url: string; secret: string },
+  payload: WebhookPayload,
+  opts: SendWebhookOptions,
+): Promise<void> {
   const url = webhookUrl(target.url, 'webhook', 'the URL');
-  if (!target.secret) throw new NotifyError('config', 'webhook: the secret is empty (is its ${ENV} variable set?); nothing is sent unsigned');
+  if (!target.secret)
+    throw new NotifyError(
+      'config',
+      'webhook: the secret is empty (is its ${ENV} variable set?); nothing is sent unsigned',
+    );
   const body = JSON.stringify(payload);
   // Each attempt signs anew: a retry carries a fresh timestamp, so it is not taken for a replay.
   const timestamp = Math.floor((opts.now ?? Date.now)() / 1000);

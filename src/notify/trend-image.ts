@@ -80,7 +80,10 @@ export function trendPng(chart: TrendChart): Buffer {
   values.forEach((v, x) => {
     if (v !== undefined) for (let y = yOf(v); y <= bottom; y++) set(x, y, FILL);
   });
-  for (const [threshold, colour] of [[chart.exit, EXIT], [chart.enter, ENTER]] as const) {
+  for (const [threshold, colour] of [
+    [chart.exit, EXIT],
+    [chart.enter, ENTER],
+  ] as const) {
     if (threshold === undefined) continue;
     // Dashes of 6 pixels with gaps of 4.
     for (let x = 0; x < width; x++) if (x % 10 < 6) for (let d = 0; d < SCALE; d++) set(x, yOf(threshold) + d, colour);

@@ -9,6 +9,7 @@ const MAX_AHEAD_MS = 24 * 3600 * 1000;
 
 // RFC 822 section 5.1 zones, plus the abbreviations feeds in our languages and regions actually use.
 // Ambiguous ones (IST: India, Ireland or Israel) are left out: such a date is read as UTC.
+// prettier-ignore
 const ZONES: Record<string, number> = {
   Z: 0, UT: 0, UTC: 0, GMT: 0, WET: 0,
   EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7, AKST: -9, AKDT: -8, HST: -10,
@@ -17,6 +18,7 @@ const ZONES: Record<string, number> = {
 };
 
 // Month names by prefix: English, then Russian and Ukrainian (nominative and genitive share a stem).
+// prettier-ignore
 const MONTHS: readonly [string, number][] = [
   ['jan', 1], ['feb', 2], ['mar', 3], ['apr', 4], ['may', 5], ['jun', 6], ['jul', 7], ['aug', 8], ['sep', 9],
   ['oct', 10], ['nov', 11], ['dec', 12],
@@ -32,9 +34,15 @@ const TIME = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?`;
 // 2026-07-17T14:30:00.52+03:00, 2019-05-18 10:58:46 +0300, 2026-07-17, 2026/07/17 14:30
 const ISO = new RegExp(String.raw`^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ]${TIME})?\s*${ZONE}?$`, 'i');
 // Tue, 17 Feb 2026 20:19:37 -0500; 19 jan 2026 00:00:00 GMT; 10 Dec 17 13:01 PST; 17 липня 2026
-const RFC = new RegExp(String.raw`^(?:\p{L}+\.?,?\s+)?(\d{1,2})[\s-]+(\p{L}+)\.?,?[\s-]+(\d{2}|\d{4})(?:(?:,?\s+|T)${TIME})?\s*${ZONE}?$`, 'iu');
+const RFC = new RegExp(
+  String.raw`^(?:\p{L}+\.?,?\s+)?(\d{1,2})[\s-]+(\p{L}+)\.?,?[\s-]+(\d{2}|\d{4})(?:(?:,?\s+|T)${TIME})?\s*${ZONE}?$`,
+  'iu',
+);
 // July 17, 2026; Thursday, Jul 17 2026 2:30 PM EDT
-const US = new RegExp(String.raw`^(?:\p{L}+,?\s+)?(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?${TIME}\s*([ap]\.?m\.?)?)?\s*${ZONE}?$`, 'iu');
+const US = new RegExp(
+  String.raw`^(?:\p{L}+,?\s+)?(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?${TIME}\s*([ap]\.?m\.?)?)?\s*${ZONE}?$`,
+  'iu',
+);
 // 17.07.2026, 17.07.2026 14:30 (day first, as Ukrainian and Russian sites write it)
 const DOTTED = new RegExp(String.raw`^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+${TIME})?\s*${ZONE}?$`);
 const EPOCH = /^\d{9,13}(?:\.\d+)?$/;
@@ -48,7 +56,11 @@ const EPOCH = /^\d{9,13}(?:\.\d+)?$/;
 export function parseDate(text: string | undefined, now: number = Date.now()): string | undefined {
   if (text === undefined) return undefined;
   // "(UTC)" comments after RFC 822 dates; "г." / "р." (year) after Russian and Ukrainian ones
-  const s = text.replace(/\s+/g, ' ').trim().replace(/\s*\([^)]*\)$/, '').replace(/\s+(?:г|р)\.?$|\s+року$/u, '');
+  const s = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*\([^)]*\)$/, '')
+    .replace(/\s+(?:г|р)\.?$|\s+року$/u, '');
   if (!s) return undefined;
   const ms = readDate(s);
   if (ms === undefined || Number.isNaN(ms) || ms < EARLIEST || ms > now + MAX_AHEAD_MS) return undefined;
@@ -73,7 +85,13 @@ function readDate(s: string): number | undefined {
 
 type Clock = [hh: string | undefined, mm: string | undefined, ss: string | undefined, fraction: string | undefined];
 
-function build(year: number, mon: number | undefined, day: number, [hh, mm, ss, fraction]: Clock, zone: string | undefined): number | undefined {
+function build(
+  year: number,
+  mon: number | undefined,
+  day: number,
+  [hh, mm, ss, fraction]: Clock,
+  zone: string | undefined,
+): number | undefined {
   if (mon === undefined || mon < 1 || mon > 12) return undefined;
   if (day < 1 || day > new Date(Date.UTC(year, mon, 0)).getUTCDate()) return undefined;
   const h = hh === undefined ? 0 : +hh;

@@ -48,11 +48,13 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   const local = root.replace(/^.*:/, '');
   // A DOCTYPE says little (feeds carry XHTML ones too); the root element says what the document is.
   if (HTML_ROOTS.has(local.toLowerCase())) throw new ParseError('parse-error', 'not a feed: looks like an HTML page');
-  if (local !== 'rss' && local !== 'RDF' && local !== 'feed') throw new ParseError('parse-error', `not a feed: the root element is <${root}>`);
+  if (local !== 'rss' && local !== 'RDF' && local !== 'feed')
+    throw new ParseError('parse-error', `not a feed: the root element is <${root}>`);
   const kind: Kind = local === 'feed' ? 'atom' : 'rss';
 
   let xml = clean.xml;
-  if (kind === 'rss' && !/<(?:[\w.-]+:)?channel[\s>/]/.test(xml)) throw new ParseError('empty', `<${root}> document without a <channel>`);
+  if (kind === 'rss' && !/<(?:[\w.-]+:)?channel[\s>/]/.test(xml))
+    throw new ParseError('empty', `<${root}> document without a <channel>`);
   if (kind === 'atom') {
     xml = xhtmlAsHtml(xml);
     xml = mapOutsideProtected(xml, (part) => part.replace(/<(\/?)(published|updated)(?=[\s>/])/g, '<$1sp-$2'));
@@ -64,7 +66,8 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   const rootBase = xmlBase(clean.rootAttributes);
   const channelBase = kind === 'rss' ? stringAt(feed['raw:$'], 'xml:base') : undefined;
   let base = resolveBase(channelBase, resolveBase(rootBase, url));
-  if (kind === 'rss' && rootBase === undefined && channelBase === undefined) base = resolveBase(resolveUrl(textOf(feed.link), url), url);
+  if (kind === 'rss' && rootBase === undefined && channelBase === undefined)
+    base = resolveBase(resolveUrl(textOf(feed.link), url), url);
 
   const unreadable: string[] = [];
   const entries: RawEntry[] = [];
@@ -79,7 +82,9 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   }
   if (failed.length) warnings.push(skippedWarning(failed));
   if (unreadable.length) {
-    warnings.push(`parse: ${unreadable.length} entr${unreadable.length === 1 ? 'y has' : 'ies have'} a date we cannot read (e.g. "${unreadable[0]}")`);
+    warnings.push(
+      `parse: ${unreadable.length} entr${unreadable.length === 1 ? 'y has' : 'ies have'} a date we cannot read (e.g. "${unreadable[0]}")`,
+    );
   }
   return { entries, warnings };
 }
@@ -89,7 +94,8 @@ async function readWithSalvage(xml: string, warnings: string[]): Promise<Parser.
     return await newParser().parseString(xml);
   } catch (first) {
     const where = errorOffset(xml, first);
-    if (where === undefined) throw new ParseError('parse-error', `cannot read the feed: ${message(first)}`, { cause: first });
+    if (where === undefined)
+      throw new ParseError('parse-error', `cannot read the feed: ${message(first)}`, { cause: first });
     let attempt = xml;
     let offset = where;
     for (let tries = 0; tries < 3; tries++) {
@@ -98,7 +104,9 @@ async function readWithSalvage(xml: string, warnings: string[]): Promise<Parser.
       try {
         const feed = await newParser().parseString(salvaged);
         const n = feed.items.length;
-        warnings.push(`parse: not well-formed XML (${message(first)}); kept the ${n} entr${n === 1 ? 'y' : 'ies'} before the error`);
+        warnings.push(
+          `parse: not well-formed XML (${message(first)}); kept the ${n} entr${n === 1 ? 'y' : 'ies'} before the error`,
+        );
         return feed;
       } catch (again) {
         attempt = salvaged;
@@ -127,7 +135,8 @@ function message(err: unknown): string {
  * keeps an element's text apart from its children, so mixed content would come back out of order.
  */
 function xhtmlAsHtml(xml: string): string {
-  const XHTML = /<(title|summary|content|subtitle)\b([^>]*?)\btype\s*=\s*(["'])(?:xhtml|application\/xhtml\+xml)\3([^>]*)>([\s\S]*?)<\/\1>/g;
+  const XHTML =
+    /<(title|summary|content|subtitle)\b([^>]*?)\btype\s*=\s*(["'])(?:xhtml|application\/xhtml\+xml)\3([^>]*)>([\s\S]*?)<\/\1>/g;
   return xml.replace(XHTML, (_whole, name: string, before: string, _q: string, after: string, inner: string) => {
     const attrs = `${before}type="html"${after}`.replace(/\s*\bmode\s*=\s*["']xml["']/, '');
     return `<${name}${attrs}><![CDATA[${inner.trim().replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
@@ -152,7 +161,8 @@ function toEntry(item: Fields, kind: Kind, feedBase: string | undefined, now: nu
   if (guid) entry.guid = guid;
 
   entry.link = kind === 'atom' ? atomLink(item['raw:link'], base) : resolveUrl(firstText(item['raw:link']), base);
-  if (!entry.link && kind === 'rss' && guid && attribute(guidNode, 'isPermaLink') !== 'false') entry.link = resolveUrl(guid, base);
+  if (!entry.link && kind === 'rss' && guid && attribute(guidNode, 'isPermaLink') !== 'false')
+    entry.link = resolveUrl(guid, base);
   if (!entry.link) delete entry.link;
 
   const summary = kind === 'atom' ? item.summary : item.content; // rss-parser puts an RSS <description> in `content`
@@ -161,7 +171,8 @@ function toEntry(item: Fields, kind: Kind, feedBase: string | undefined, now: nu
   const content = kind === 'atom' ? item.content : item['content:encoded'];
   if (typeof content === 'string' && content.trim()) entry.content = absolutizeHtml(content.trim(), base);
 
-  const author = kind === 'atom' ? textOf(item.author) : firstText(item['raw:dc:creator']) || firstText(item['raw:author']);
+  const author =
+    kind === 'atom' ? textOf(item.author) : firstText(item['raw:dc:creator']) || firstText(item['raw:author']);
   if (author) entry.author = collapse(author);
 
   const tried: string[] = [];

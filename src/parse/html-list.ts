@@ -37,12 +37,17 @@ export function parseHtmlList(html: string, url: string, select: HtmlSelect, now
   try {
     items = $.root().find(select.item);
   } catch (err) {
-    throw new ParseError('parse-error', `invalid item selector "${select.item}": ${(err as Error).message}`, { cause: err });
+    throw new ParseError('parse-error', `invalid item selector "${select.item}": ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (items.length === 0) throw new ParseError('empty', `no element matches the item selector "${select.item}"`);
 
   const warnings: string[] = [];
-  if (capped.dropped) warnings.push(`parse: dropped ${capped.dropped} tag(s) nested deeper than ${MAX_DEPTH} levels (their text is kept)`);
+  if (capped.dropped)
+    warnings.push(
+      `parse: dropped ${capped.dropped} tag(s) nested deeper than ${MAX_DEPTH} levels (their text is kept)`,
+    );
   const entries: RawEntry[] = [];
   let unreadable: string | undefined;
   let skipped = 0;
@@ -65,14 +70,21 @@ export function parseHtmlList(html: string, url: string, select: HtmlSelect, now
     entries.push(read.entry);
   }
   if (failed.length) warnings.push(skippedWarning(failed));
-  if (skipped) warnings.push(`parse: skipped ${skipped} of ${items.length} "${select.item}" element(s) without a title or link`);
-  if (entries.length === 0) throw new ParseError('empty', `none of the ${items.length} "${select.item}" elements has a title or link`);
+  if (skipped)
+    warnings.push(`parse: skipped ${skipped} of ${items.length} "${select.item}" element(s) without a title or link`);
+  if (entries.length === 0)
+    throw new ParseError('empty', `none of the ${items.length} "${select.item}" elements has a title or link`);
   if (unreadable) warnings.push(`parse: some items have a date we cannot read (e.g. "${unreadable}")`);
   return { entries, warnings };
 }
 
 /** One item element as an entry (with the date text it could not read); undefined for page furniture. */
-function readItem(item: Elements, select: HtmlSelect, base: string | undefined, now: number): { entry: RawEntry; unreadable?: string } | undefined {
+function readItem(
+  item: Elements,
+  select: HtmlSelect,
+  base: string | undefined,
+  now: number,
+): { entry: RawEntry; unreadable?: string } | undefined {
   const entry: RawEntry = {};
   const title = collapse(read(item, parsePick(select.title)) ?? '');
   if (title) entry.title = title;
@@ -105,7 +117,9 @@ function read(scope: Elements, pick: Pick): string | undefined {
     found = pick.selector ? scope.find(pick.selector).first() : scope;
     if (pick.selector && found.length === 0 && scope.is(pick.selector)) found = scope;
   } catch (err) {
-    throw new ParseError('parse-error', `invalid selector "${pick.selector}": ${(err as Error).message}`, { cause: err });
+    throw new ParseError('parse-error', `invalid selector "${pick.selector}": ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (found.length === 0) return undefined;
   if (pick.attr) return found.attr(pick.attr);

@@ -81,12 +81,19 @@ function finish({ entries, warnings }: ParseResult, before: { doubleEncoded: num
     if (entry.title || entry.link || entry.summary || entry.content) usable.push(entry);
   }
   const out = [...warnings];
-  if (doubleEncoded) out.push(`parse: repaired ${doubleEncoded} double-encoded UTF-8 sequence(s) (mojibake in the source's own text)`);
+  if (doubleEncoded)
+    out.push(`parse: repaired ${doubleEncoded} double-encoded UTF-8 sequence(s) (mojibake in the source's own text)`);
   if (c1) out.push(`parse: read ${c1} C1 control character(s) as the windows-1252 punctuation they stand for`);
   const dropped = entries.length - usable.length;
-  if (dropped && usable.length) out.push(`parse: skipped ${dropped} entr${dropped === 1 ? 'y' : 'ies'} without a title, link or text`);
+  if (dropped && usable.length)
+    out.push(`parse: skipped ${dropped} entr${dropped === 1 ? 'y' : 'ies'} without a title, link or text`);
   if (usable.length === 0) {
-    throw new ParseError('empty', entries.length ? `none of the ${entries.length} entries has a title, link or text` : 'the feed or page has no entries');
+    throw new ParseError(
+      'empty',
+      entries.length
+        ? `none of the ${entries.length} entries has a title, link or text`
+        : 'the feed or page has no entries',
+    );
   }
   return { entries: usable, warnings: out };
 }

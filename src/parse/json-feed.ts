@@ -18,10 +18,13 @@ export function parseJsonFeed(text: string, url: string, now: number): JsonFeedR
   } catch (err) {
     throw new ParseError('parse-error', `not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (!isObject(doc) || !Array.isArray(doc.items)) throw new ParseError('parse-error', 'not a JSON Feed: no "items" array');
+  if (!isObject(doc) || !Array.isArray(doc.items))
+    throw new ParseError('parse-error', 'not a JSON Feed: no "items" array');
   const warnings: string[] = [];
   if (typeof doc.version !== 'string' || !doc.version.startsWith('https://jsonfeed.org/version/')) {
-    warnings.push(`parse: JSON Feed version ${JSON.stringify(doc.version)} is not https://jsonfeed.org/version/1 or 1.1; read it as 1.1`);
+    warnings.push(
+      `parse: JSON Feed version ${JSON.stringify(doc.version)} is not https://jsonfeed.org/version/1 or 1.1; read it as 1.1`,
+    );
   }
 
   const entries: RawEntry[] = [];
@@ -62,7 +65,9 @@ function toEntry(item: Json, doc: Json, url: string, now: number): { entry: RawE
   const content = html ? absolutizeHtml(html, link ?? url) : str(item.content_text);
   if (content?.trim()) entry.content = content.trim();
   // 1.0 has one `author`; 1.1 has `authors` (and the feed's, for items that have none)
-  const author = str(asObject(item.author)?.name) ?? str(asObject(firstOf(item.authors) ?? firstOf(doc.authors) ?? doc.author)?.name);
+  const author =
+    str(asObject(item.author)?.name) ??
+    str(asObject(firstOf(item.authors) ?? firstOf(doc.authors) ?? doc.author)?.name);
   if (author) entry.author = collapse(author);
   const date = str(item.date_published) ?? str(item.date_modified);
   const published = parseDate(date, now);

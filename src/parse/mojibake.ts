@@ -21,9 +21,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Code points a repaired sequence may plausibly stand for: letters of real scripts, punctuation, symbols. */
 function plausible(c: number): boolean {
   return (
-    (c >= 0xa0 && c <= 0x24f) || (c >= 0x370 && c <= 0x52f) || (c >= 0x590 && c <= 0x6ff) ||
-    (c >= 0x2010 && c <= 0x205f) || (c >= 0x20a0 && c <= 0x20cf) || (c >= 0x2100 && c <= 0x214f) ||
-    (c >= 0x3000 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0x1f300 && c <= 0x1faff)
+    (c >= 0xa0 && c <= 0x24f) ||
+    (c >= 0x370 && c <= 0x52f) ||
+    (c >= 0x590 && c <= 0x6ff) ||
+    (c >= 0x2010 && c <= 0x205f) ||
+    (c >= 0x20a0 && c <= 0x20cf) ||
+    (c >= 0x2100 && c <= 0x214f) ||
+    (c >= 0x3000 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7af) ||
+    (c >= 0x1f300 && c <= 0x1faff)
   );
 }
 

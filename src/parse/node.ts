@@ -13,7 +13,9 @@ export function textOf(x: unknown): string {
   if (Array.isArray(x)) return x.map(textOf).filter(Boolean).join(' ');
   if (x && typeof x === 'object') {
     const own = (x as Record<string, unknown>)._;
-    const children = Object.entries(x).filter(([k]) => k !== '$' && k !== '_').map(([, v]) => textOf(v));
+    const children = Object.entries(x)
+      .filter(([k]) => k !== '$' && k !== '_')
+      .map(([, v]) => textOf(v));
     return [typeof own === 'string' ? own : '', ...children].filter(Boolean).join(' ');
   }
   return '';
@@ -46,7 +48,12 @@ export function dateText(node: unknown): string {
     const n = stack.pop();
     const datetime = attribute(n, 'datetime');
     if (datetime) return datetime;
-    if (n && typeof n === 'object') stack.push(...Object.entries(n).filter(([k]) => k !== '$').flatMap(([, v]) => nodes(v)));
+    if (n && typeof n === 'object')
+      stack.push(
+        ...Object.entries(n)
+          .filter(([k]) => k !== '$')
+          .flatMap(([, v]) => nodes(v)),
+      );
   }
   return textOf(node).trim();
 }

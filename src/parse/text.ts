@@ -56,9 +56,12 @@ export function resolveBase(ref: string | undefined, parent: string | undefined)
 /** Relative href and src attributes in an HTML fragment, made absolute against `base`. */
 export function absolutizeHtml(html: string, base: string | undefined): string {
   if (!base) return html;
-  return html.replace(/(\s(?:href|src)\s*=\s*)(["'])([^"']*)\2/gi, (whole, attr: string, quote: string, ref: string) => {
-    if (/^(?:[a-z][a-z\d+.-]*:|#)/i.test(ref.trim()) || !ref.trim()) return whole;
-    const abs = resolveUrl(ref.replace(/&amp;/g, '&'), base);
-    return abs ? `${attr}${quote}${abs.replace(/&/g, '&amp;')}${quote}` : whole;
-  });
+  return html.replace(
+    /(\s(?:href|src)\s*=\s*)(["'])([^"']*)\2/gi,
+    (whole, attr: string, quote: string, ref: string) => {
+      if (/^(?:[a-z][a-z\d+.-]*:|#)/i.test(ref.trim()) || !ref.trim()) return whole;
+      const abs = resolveUrl(ref.replace(/&amp;/g, '&'), base);
+      return abs ? `${attr}${quote}${abs.replace(/&/g, '&amp;')}${quote}` : whole;
+    },
+  );
 }

@@ -16,7 +16,8 @@ export interface CleanXml {
 }
 
 // Characters XML 1.0 forbids (section 2.2), and halves of surrogate pairs standing alone.
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // What ILLEGAL could match at all, without its look-arounds: a cheap test that spares most documents the replace.
 const MAYBE_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 // A "&" that is not one of XML's five entities: only these can need fixing (numeric references are checked).
@@ -24,7 +25,8 @@ const AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)(?:(#\d+|#x[\da-fA-F]+|[A-Za-z_]
 // A start tag (to its first ">") unless its name is followed by nothing but attributes with quoted values:
 // the only ones quoteAttributes may change. The quoted attributes are matched in a lookahead and taken by a
 // backreference, which backtracking cannot undo, so a tag is passed over only when all of them are quoted.
-const NEEDS_QUOTES = /<[A-Za-z_][^<>\s/]*(?![^<>\s/])(?=((?:\s+[^\s="'<>/]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*))\1(?!\s*\/?>)[^<>]*>/g;
+const NEEDS_QUOTES =
+  /<[A-Za-z_][^<>\s/]*(?![^<>\s/])(?=((?:\s+[^\s="'<>/]+\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))*))\1(?!\s*\/?>)[^<>]*>/g;
 // Whether the two passes below can change anything at all, asked of the whole document at once. A match
 // inside a part between protected sections is a match in the whole too (a part ends before a "<", which
 // neither pattern looks past), so no match in the whole means every part stays as it is.
@@ -40,10 +42,12 @@ const PROTECTED = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S
 export function cleanXml(input: string): CleanXml {
   const warnings: string[] = [];
   let illegal = 0;
-  const text = !MAYBE_ILLEGAL.test(input) ? input : input.replace(ILLEGAL, () => {
-    illegal++;
-    return '';
-  });
+  const text = !MAYBE_ILLEGAL.test(input)
+    ? input
+    : input.replace(ILLEGAL, () => {
+        illegal++;
+        return '';
+      });
   if (illegal) warnings.push(`parse: dropped ${illegal} character(s) that XML does not allow`);
 
   const prolog = readProlog(text);
@@ -58,7 +62,10 @@ export function cleanXml(input: string): CleanXml {
   if (end > 0) {
     const close = xml.indexOf('>', end);
     if (close > 0) {
-      const rest = xml.slice(close + 1).replace(/<!--[\s\S]*?-->/g, '').trim();
+      const rest = xml
+        .slice(close + 1)
+        .replace(/<!--[\s\S]*?-->/g, '')
+        .trim();
       if (rest) warnings.push(`parse: dropped ${rest.length} character(s) after the root element`);
       xml = xml.slice(0, close + 1);
     }
@@ -68,12 +75,13 @@ export function cleanXml(input: string): CleanXml {
   if (undeclaredRss) warnings.push('parse: removed the undeclared rss: prefix from element names');
   const fixed = { entities: 0, ampersands: 0, expanded: 0 };
   const mayChange = undeclaredRss || MAY_FIX_ENTITY.test(xml) || MAY_NEED_QUOTES.test(xml);
-  if (mayChange) xml = mapOutsideProtected(xml, (part) => {
-    let s = fixEntities(part, prolog.entities, fixed);
-    s = s.replace(NEEDS_QUOTES, quoteAttributes);
-    if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
-    return s;
-  });
+  if (mayChange)
+    xml = mapOutsideProtected(xml, (part) => {
+      let s = fixEntities(part, prolog.entities, fixed);
+      s = s.replace(NEEDS_QUOTES, quoteAttributes);
+      if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
+      return s;
+    });
   if (fixed.ampersands) warnings.push(`parse: escaped ${fixed.ampersands} bare '&'`);
   if (fixed.entities) warnings.push(`parse: replaced ${fixed.entities} entity reference(s) XML does not define`);
   return { xml, root, rootAttributes: start[2] ?? '', warnings };
@@ -101,7 +109,9 @@ function readProlog(text: string): Prolog {
       let close = firstClose;
       if (subsetOpen >= 0 && (firstClose < 0 || subsetOpen < firstClose)) {
         const subsetClose = text.indexOf(']', subsetOpen);
-        for (const m of text.slice(subsetOpen, subsetClose < 0 ? undefined : subsetClose).matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
+        for (const m of text
+          .slice(subsetOpen, subsetClose < 0 ? undefined : subsetClose)
+          .matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) {
           entities.set(m[1]!, m[2] ?? m[3] ?? '');
         }
         close = subsetClose < 0 ? -1 : text.indexOf('>', subsetClose);
@@ -135,7 +145,11 @@ export function mapOutsideProtected(xml: string, fn: (part: string) => string): 
   return out.join('');
 }
 
-function fixEntities(s: string, declared: Map<string, string>, count: { entities: number; ampersands: number; expanded: number }): string {
+function fixEntities(
+  s: string,
+  declared: Map<string, string>,
+  count: { entities: number; ampersands: number; expanded: number },
+): string {
   if (!s.includes('&')) return s;
   return s.replace(AMPERSAND, (whole, ref: string | undefined) => {
     if (ref === undefined) {
@@ -144,7 +158,13 @@ function fixEntities(s: string, declared: Map<string, string>, count: { entities
     }
     if (ref.startsWith('#')) {
       const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      const legal = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+      const legal =
+        cp === 0x9 ||
+        cp === 0xa ||
+        cp === 0xd ||
+        (cp >= 0x20 && cp <= 0xd7ff) ||
+        (cp >= 0xe000 && cp <= 0xfffd) ||
+        (cp >= 0x10000 && cp <= 0x10ffff);
       if (legal) return whole;
       count.entities++;
       return '';
@@ -155,7 +175,10 @@ function fixEntities(s: string, declared: Map<string, string>, count: { entities
     if (value !== undefined) {
       count.expanded += value.length;
       if (count.expanded > MAX_ENTITY_EXPANSION) {
-        throw new ParseError('parse-error', `the DOCTYPE's entities expand to more than ${MAX_ENTITY_EXPANSION} characters (an entity expansion bomb)`);
+        throw new ParseError(
+          'parse-error',
+          `the DOCTYPE's entities expand to more than ${MAX_ENTITY_EXPANSION} characters (an entity expansion bomb)`,
+        );
       }
       return fixEntities(value, new Map(), count);
     }
@@ -207,7 +230,8 @@ export function salvageEntries(xml: string, offset: number): string | undefined 
   if (end < 0) return undefined;
   const kept = xml.slice(0, end);
   const open: string[] = [];
-  const tokens = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w:.-]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
+  const tokens =
+    /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w:.-]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
   for (const t of kept.matchAll(tokens)) {
     const name = t[2];
     if (!name || t[3]) continue;
@@ -217,5 +241,11 @@ export function salvageEntries(xml: string, offset: number): string | undefined 
       if (at >= 0) open.length = at;
     }
   }
-  return kept + open.reverse().map((name) => `</${name}>`).join('');
+  return (
+    kept +
+    open
+      .reverse()
+      .map((name) => `</${name}>`)
+      .join('')
+  );
 }

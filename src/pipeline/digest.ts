@@ -26,7 +26,14 @@ export interface FlaggedRule {
   judged: number;
 }
 
-export async function buildDigest(receiver: string, alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number, flagged: readonly FlaggedRule[] = []): Promise<Digest> {
+export async function buildDigest(
+  receiver: string,
+  alerts: readonly Alert[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+  flagged: readonly FlaggedRule[] = [],
+): Promise<Digest> {
   const trendFrom = now - DIGEST_TREND_MS;
   const [state, mark, statuses, health, history] = await Promise.all([
     store.latestScenarioState(),
@@ -44,7 +51,10 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
       id: indicator.id,
       title: indicator.title,
       status: statuses[indicator.id]?.status ?? 'quiet',
-      evidence: groupEvents(matches.filter((e) => e.indicator === indicator.id), scenarioIds).map(entryOf),
+      evidence: groupEvents(
+        matches.filter((e) => e.indicator === indicator.id),
+        scenarioIds,
+      ).map(entryOf),
     }))
     .filter((i) => i.evidence.length > 0 || i.status !== 'quiet');
   // Of the watchbook's sources: fine, failing, and never fetched yet (no health record), told apart.
@@ -55,7 +65,9 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
   const sources =
     `${known.length - failing.length} of ${watchbook.sources.length} sources fine` +
     (never ? `; ${never} not fetched yet` : '') +
-    (failing.length ? `; failing: ${failing.map((h) => `${h.source} (${h.lastError?.reason ?? 'error'})`).join(', ')}` : '');
+    (failing.length
+      ? `; failing: ${failing.map((h) => `${h.source} (${h.lastError?.reason ?? 'error'})`).join(', ')}`
+      : '');
   const from = mark?.at ?? Math.min(now, ...alerts.map((a) => a.startsAt));
   return {
     receiver,
@@ -67,7 +79,9 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
       title: s.title,
       probability: probabilities[s.id] ?? 0,
       change: (probabilities[s.id] ?? 0) - (previous[s.id] ?? 0),
-      trend: history.filter((h) => h.at <= now && Number.isFinite(h.probabilities[s.id])).map((h) => ({ at: h.at, probability: h.probabilities[s.id]! })),
+      trend: history
+        .filter((h) => h.at <= now && Number.isFinite(h.probabilities[s.id]))
+        .map((h) => ({ at: h.at, probability: h.probabilities[s.id]! })),
       ...(s.alert && { enter: s.alert.enter, exit: s.alert.exit }),
     })),
     trendFrom,
@@ -76,9 +90,14 @@ export async function buildDigest(receiver: string, alerts: readonly Alert[], wa
     indicators,
     sources,
     ...(flagged.length > 0 && {
-      flaggedRules: flagged.map((r) => ({ rule: r.rule, precision: r.precision ?? 0, judged: r.judged })).sort((a, b) => a.precision - b.precision || a.rule.localeCompare(b.rule)),
+      flaggedRules: flagged
+        .map((r) => ({ rule: r.rule, precision: r.precision ?? 0, judged: r.judged }))
+        .sort((a, b) => a.precision - b.precision || a.rule.localeCompare(b.rule)),
     }),
-    id: createHash('sha256').update(`${receiver}\n${from}\n${now}\n${alerts.map((a) => a.id).join('\n')}`).digest('base64url').slice(0, 24),
+    id: createHash('sha256')
+      .update(`${receiver}\n${from}\n${now}\n${alerts.map((a) => a.id).join('\n')}`)
+      .digest('base64url')
+      .slice(0, 24),
   };
 }
 
@@ -116,7 +135,11 @@ function entryOf(event: Evidence[]): Digest['indicators'][number]['evidence'][nu
     rule: strongest.rule,
     terms: [...new Set(event.flatMap((e) => e.terms))],
     weights: strongest.scenarios,
-    ...(reports.length > 1 && { also: reports.slice(1).map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })) }),
+    ...(reports.length > 1 && {
+      also: reports
+        .slice(1)
+        .map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })),
+    }),
   };
 }
 
@@ -124,7 +147,11 @@ function entryOf(event: Evidence[]): Digest['indicators'][number]['evidence'][nu
  * Every event once, in the order their first reports came: scoring's events (one indicator each), and those
  * that share a report joined, so an item two indicators' rules matched is one entry naming both.
  */
-function eventsOf(matches: readonly Evidence[], alerts: readonly Alert[], scenarioIds: readonly string[]): DigestEvent[] {
+function eventsOf(
+  matches: readonly Evidence[],
+  alerts: readonly Alert[],
+  scenarioIds: readonly string[],
+): DigestEvent[] {
   const events = groupEvents(matches, scenarioIds);
   // Union-find over the events, joined through the items they share.
   const parent = events.map((_, n) => n);
@@ -150,7 +177,9 @@ function eventsOf(matches: readonly Evidence[], alerts: readonly Alert[], scenar
       const first = reports[0]!;
       const strongest = strongestOf(evidence.filter((e) => e.itemKey === first.itemKey));
       const strength = (e: Evidence) => Math.max(0, ...Object.values(e.scenarios).map(Math.abs));
-      const rules = [...new Set([strongest, ...[...evidence].sort((a, b) => strength(b) - strength(a))].map((e) => e.rule))];
+      const rules = [
+        ...new Set([strongest, ...[...evidence].sort((a, b) => strength(b) - strength(a))].map((e) => e.rule)),
+      ];
       const snippet = context.get(strongest.id);
       return {
         at: first.publishedAt,
@@ -163,7 +192,11 @@ function eventsOf(matches: readonly Evidence[], alerts: readonly Alert[], scenar
         rules,
         indicators: [...new Set(evidence.map((e) => e.indicator))],
         weights: strongest.scenarios,
-        ...(reports.length > 1 && { also: reports.slice(1).map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })) }),
+        ...(reports.length > 1 && {
+          also: reports
+            .slice(1)
+            .map((e) => ({ title: e.title, ...(e.url !== undefined && { url: e.url }), source: e.source })),
+        }),
       };
     })
     .sort((a, b) => a.at - b.at || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));

@@ -38,12 +38,22 @@ export interface DispatchResult {
   digested: number;
 }
 
-export async function dispatchAlerts(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<DispatchResult> {
+export async function dispatchAlerts(
+  alerts: readonly Alert[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<DispatchResult> {
   return (await dispatchToGroups(alerts, watchbook, store, now)).result;
 }
 
 /** dispatchAlerts, also saying which groups the alerts joined (their "send now?" may have changed). */
-export async function dispatchToGroups(alerts: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<{ result: DispatchResult; groups: GroupRef[] }> {
+export async function dispatchToGroups(
+  alerts: readonly Alert[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<{ result: DispatchResult; groups: GroupRef[] }> {
   const result: DispatchResult = { routed: 0, silenced: 0, inhibited: 0, digested: 0 };
   if (alerts.length === 0) return { result, groups: [] };
   const silences = [...watchbook.silences, ...(await store.silences())];
@@ -76,7 +86,13 @@ export async function dispatchToGroups(alerts: readonly Alert[], watchbook: Watc
   }
   for (const [receiver, collected] of digests) await store.appendDigestAlerts(receiver, collected);
   for (const [key, { receiver, ids }] of groups) {
-    await store.updateAlertGroup(key, receiver, (group) => updateGroup(group, ids.map((id) => ({ id, firing: true, at: now })), now));
+    await store.updateAlertGroup(key, receiver, (group) =>
+      updateGroup(
+        group,
+        ids.map((id) => ({ id, firing: true, at: now })),
+        now,
+      ),
+    );
   }
   return { result, groups: [...groups].map(([key, { receiver }]) => ({ key, receiver })) };
 }
@@ -87,12 +103,18 @@ export async function dispatchToGroups(alerts: readonly Alert[], watchbook: Watc
  * it would explain alike, so no one is left unaware of both). Nothing is read when no rule could mute any
  * alert of the batch.
  */
-async function firingLabels(batch: readonly Alert[], watchbook: Watchbook, store: Store, now: number): Promise<Record<string, string>[]> {
+async function firingLabels(
+  batch: readonly Alert[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<Record<string, string>[]> {
   if (!batch.some((a) => mayBeInhibited(a.labels, watchbook.inhibitRules))) return [];
   const inBatch = new Set(batch.map((a) => a.id));
   const grouped = new Set<string>();
   for (const { group } of await store.alertGroups()) {
-    for (const alert of group.alerts) if (!inBatch.has(alert.id) && stoppedFiringAt(alert, now, watchbook) === undefined) grouped.add(alert.id);
+    for (const alert of group.alerts)
+      if (!inBatch.has(alert.id) && stoppedFiringAt(alert, now, watchbook) === undefined) grouped.add(alert.id);
   }
   return [...batch, ...(await store.getAlerts([...grouped]))].map((a) => a.labels);
 }
@@ -138,7 +160,12 @@ export interface GroupRef {
  * notificationsDue for these groups only (those a batch of alerts just joined, or whose wait ended), read
  * by key, and when to look again at each that waits (its group_wait or group_interval not over yet).
  */
-export async function notificationsDueFor(groups: readonly GroupRef[], watchbook: Watchbook, store: Store, now: number): Promise<{ due: Notification[]; wake: (GroupRef & { at: number })[] }> {
+export async function notificationsDueFor(
+  groups: readonly GroupRef[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<{ due: Notification[]; wake: (GroupRef & { at: number })[] }> {
   const due: Notification[] = [];
   const wake: (GroupRef & { at: number })[] = [];
   for (const { key, receiver } of groups) {
@@ -152,11 +179,18 @@ export async function notificationsDueFor(groups: readonly GroupRef[], watchbook
 }
 
 /** The "send now?" decision of one group at `now`: the notification to send, or when to look again. */
-async function decideGroup(entry: GroupRef & { group: AlertGroupRecord }, watchbook: Watchbook, store: Store, now: number): Promise<{ notification?: Notification; at?: number }> {
+async function decideGroup(
+  entry: GroupRef & { group: AlertGroupRecord },
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<{ notification?: Notification; at?: number }> {
   const { key, receiver } = entry;
   const group = resolveStale(entry.group, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook));
   const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
-  const route = first && routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
+  const route =
+    first &&
+    routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
   if (!first || !route) return {}; // the route or receiver was removed from the watchbook
   // Inside a mute (or outside the active times) the decision is not taken, so nothing is recorded: what
   // still fires when the mute ends goes then, as in Alertmanager.
@@ -167,19 +201,31 @@ async function decideGroup(entry: GroupRef & { group: AlertGroupRecord }, watchb
   // What the receiver has not heard yet (not in the last message, or fired again since), led with.
   const sent = new Set(sendLog?.lastSentIds ?? []);
   const firedAt = new Map(group.alerts.map((a) => [a.id, a.at]));
-  const isNew = (id: string) => sendLog?.lastSentAt === undefined || !sent.has(id) || (firedAt.get(id) ?? 0) > sendLog.lastSentAt;
+  const isNew = (id: string) =>
+    sendLog?.lastSentAt === undefined || !sent.has(id) || (firedAt.get(id) ?? 0) > sendLog.lastSentAt;
   const newIds = decision.alerts.filter(isNew);
   const alerts = await store.getAlerts([...newIds, ...decision.alerts.filter((id) => !isNew(id))]);
   // The same alerts to the same receiver are the same notification, whichever tick decides it; a repeat
   // is a new one, once per send it follows.
   const repeatOf = decision.reason === 'repeat' ? String(sendLog?.lastSentAt) : '';
-  const id = createHash('sha256').update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`).digest('base64url').slice(0, 24);
-  return { notification: { receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, newIds, id } };
+  const id = createHash('sha256')
+    .update(`${key}\n${receiver}\n${decision.alerts.join('\n')}\n${repeatOf}`)
+    .digest('base64url')
+    .slice(0, 24);
+  return {
+    notification: { receiver, groupKey: key, groupLabels: groupLabels(route, first.labels), alerts, newIds, id },
+  };
 }
 
 /** When a group's alert stopped firing as notificationsDue sees it at `now`; undefined while it fires. */
-export function stoppedFiringAt(alert: GroupAlertRecord, now: number, watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>): number | undefined {
-  const [seen] = resolveStale({ firstSeenAt: alert.at, alerts: [alert] }, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook)).alerts;
+export function stoppedFiringAt(
+  alert: GroupAlertRecord,
+  now: number,
+  watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>,
+): number | undefined {
+  const [seen] = resolveStale({ firstSeenAt: alert.at, alerts: [alert] }, now, RESOLVE_AFTER_MS, (id) =>
+    firesUntilCleared(id, watchbook),
+  ).alerts;
   return seen?.firing === false ? seen.at : undefined;
 }
 
@@ -189,6 +235,10 @@ export function stoppedFiringAt(alert: GroupAlertRecord, now: number, watchbook:
  * or fired once a day ago), groups left empty, alerts no group holds, old sends and the send-logs of groups
  * gone. A group's firing alerts and its send-log stay, so nothing is sent again before its repeat_interval.
  */
-export function pruneAlerts(watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>, store: Store, now: number): Promise<AlertPrune> {
+export function pruneAlerts(
+  watchbook: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'>,
+  store: Store,
+  now: number,
+): Promise<AlertPrune> {
   return store.pruneAlerts(now, (alert) => stoppedFiringAt(alert, now, watchbook));
 }

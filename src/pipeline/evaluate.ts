@@ -23,7 +23,13 @@ export { HALF_LIVES_SCORED, scoredSpanMs } from './step.js';
 export type Evaluated = StepResult & Awaited<ReturnType<typeof raiseAlerts>>;
 
 /** New items in (those seen before are skipped); their evidence, the new picture and its alerts out. */
-export function evaluateItems(items: readonly Item[], watchbook: Watchbook, matcher: Matcher, store: Store, now: number): Promise<Evaluated> {
+export function evaluateItems(
+  items: readonly Item[],
+  watchbook: Watchbook,
+  matcher: Matcher,
+  store: Store,
+  now: number,
+): Promise<Evaluated> {
   const holder = holderOf(store);
   return holder.exclusive(async () => {
     const [wasSeen, picture] = await Promise.all([
@@ -71,7 +77,11 @@ export function evaluateItems(items: readonly Item[], watchbook: Watchbook, matc
  * and purges nothing. Item keys stay in the seen-set longer (StoreOptions.seenTtlMs), so a purged item never
  * comes back as new.
  */
-export async function pruneEvidence(watchbook: Pick<Watchbook, 'indicators'>, store: Store, now: number): Promise<number> {
+export async function pruneEvidence(
+  watchbook: Pick<Watchbook, 'indicators'>,
+  store: Store,
+  now: number,
+): Promise<number> {
   if (watchbook.indicators.length === 0) return 0;
   return store.purgeEvidence(now - scoredSpanMs(watchbook.indicators));
 }

@@ -12,7 +12,14 @@
 import type { Evidence } from '../model/evidence.js';
 import type { Watchbook } from '../model/watchbook.js';
 import type { Store } from '../store/index.js';
-import { CLUSTER_CANDIDATES, CLUSTER_LOOKBACK_MS, type Picture, pictureOf, scoredSpanMs, type StepResult } from './step.js';
+import {
+  CLUSTER_CANDIDATES,
+  CLUSTER_LOOKBACK_MS,
+  type Picture,
+  pictureOf,
+  scoredSpanMs,
+  type StepResult,
+} from './step.js';
 
 interface Held {
   /** The picture's ledger and clusters, as the last step left them. */
@@ -53,7 +60,9 @@ export class PictureHolder {
       ...held.picture,
       ...(state && { probabilities: state.probabilities }),
       statuses,
-      scenarioAlerts: Object.fromEntries(watchbook.scenarios.flatMap((s, n) => (alertStates[n] ? [[s.id, alertStates[n]]] : []))),
+      scenarioAlerts: Object.fromEntries(
+        watchbook.scenarios.flatMap((s, n) => (alertStates[n] ? [[s.id, alertStates[n]]] : [])),
+      ),
     };
   }
 
@@ -73,7 +82,13 @@ export class PictureHolder {
   private async catchUp(watchbook: Watchbook, store: Store): Promise<Held | undefined> {
     const held = this.held;
     const { ledger } = held?.picture ?? {};
-    if (!held || !ledger || ledger.watchbook.indicators !== watchbook.indicators || ledger.watchbook.scenarios !== watchbook.scenarios) return undefined;
+    if (
+      !held ||
+      !ledger ||
+      ledger.watchbook.indicators !== watchbook.indicators ||
+      ledger.watchbook.scenarios !== watchbook.scenarios
+    )
+      return undefined;
     const read = await store.pictureLog.since(held.cursor);
     if (!read.continuous) return undefined;
     for (const entry of read.entries) {
@@ -92,7 +107,12 @@ export class PictureHolder {
       store.listEvidence(now - scoredSpanMs(watchbook.indicators)),
       store.recentFingerprints(now - CLUSTER_LOOKBACK_MS, CLUSTER_CANDIDATES),
     ]);
-    const picture = pictureOf(watchbook, { statuses: {}, scenarioAlerts: {}, evidence: evidence.filter((e) => e.publishedAt <= now), fingerprints });
+    const picture = pictureOf(watchbook, {
+      statuses: {},
+      scenarioAlerts: {},
+      evidence: evidence.filter((e) => e.publishedAt <= now),
+      fingerprints,
+    });
     return { picture, cursor, own: new Set(), pending: evidence.filter((e) => e.publishedAt > now) };
   }
 }

@@ -14,7 +14,11 @@ export class Live {
   }
 
   private static pair(watchbook: Watchbook) {
-    return { watchbook, matcher: new Matcher(watchbook.rules, watchbook.cues), sources: new Map(watchbook.sources.map((s) => [s.id, s])) };
+    return {
+      watchbook,
+      matcher: new Matcher(watchbook.rules, watchbook.cues),
+      sources: new Map(watchbook.sources.map((s) => [s.id, s])),
+    };
   }
 
   /** A source of the running watchbook by id: a fetch looks its source up among thousands. */

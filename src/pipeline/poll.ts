@@ -29,7 +29,8 @@ export async function pollSource(source: Source, opts: PollOptions): Promise<Pol
     ...(opts.allowPrivate !== undefined && { allowPrivate: opts.allowPrivate }),
     ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }),
   });
-  if (fetched.status === 'not-modified') return { status: 'not-modified', validators: fetched.validators, warnings: [] };
+  if (fetched.status === 'not-modified')
+    return { status: 'not-modified', validators: fetched.validators, warnings: [] };
   const fetchedAt = new Date(now());
   const decoded = decodeBody(fetched.body, fetched.contentType);
   const parsed = await parseBody(decoded.text, {
@@ -40,7 +41,8 @@ export async function pollSource(source: Source, opts: PollOptions): Promise<Pol
   });
   const batch = toItems(parsed.entries, source, fetchedAt);
   // Entries with a link and nothing to read make no item: a feed of only those is empty, not a success.
-  if (batch.items.length === 0) throw new ParseError('empty', `none of the ${parsed.entries.length} entries has a title or text`);
+  if (batch.items.length === 0)
+    throw new ParseError('empty', `none of the ${parsed.entries.length} entries has a title or text`);
   return {
     status: 'ok',
     items: batch.items,
@@ -59,7 +61,12 @@ export interface PollFailure {
 
 /** The reason word, message and Retry-After of a failed poll, or undefined for an error that is not the source's. */
 export function pollFailure(err: unknown): PollFailure | undefined {
-  if (err instanceof FetchError) return { reason: err.reason, message: err.message, ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+  if (err instanceof FetchError)
+    return {
+      reason: err.reason,
+      message: err.message,
+      ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }),
+    };
   if (err instanceof ParseError) return { reason: err.reason, message: err.message };
   return undefined;
 }

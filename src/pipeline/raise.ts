@@ -29,7 +29,12 @@ export function alertsAfterFetch(health: SourceHealth, source: Source, now: numb
  * Dispatch what a step raised, then resolve what it cleared. `groups`: the groups the alerts joined, whose
  * "send now?" the caller may ask at once rather than leave to the next tick.
  */
-export async function raiseAlerts(raised: Raised, watchbook: Watchbook, store: Store, now: number): Promise<{ dispatched: DispatchResult; resolved: number; groups: GroupRef[] }> {
+export async function raiseAlerts(
+  raised: Raised,
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<{ dispatched: DispatchResult; resolved: number; groups: GroupRef[] }> {
   const { result: dispatched, groups } = await dispatchToGroups(raised.alerts, watchbook, store, now);
   const resolved = await resolveAlerts(raised.cleared, store, now);
   return { dispatched, resolved, groups };

@@ -45,7 +45,11 @@ export interface ReplayResult {
 }
 
 /** `onStep` hears of each item's step, with how many items are done of how many read. */
-export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (step: ReplayStep, done: number, total: number) => void): Promise<ReplayResult> {
+export async function replay(
+  inputPath: string,
+  watchbook: Watchbook,
+  onStep?: (step: ReplayStep, done: number, total: number) => void,
+): Promise<ReplayResult> {
   const problems: string[] = [];
   const items = await readItems(inputPath, watchbook, problems);
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
@@ -61,7 +65,15 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
     for (const alert of result.alerts) {
       const silenced = isSilenced(alert.labels, watchbook.silences, at) !== undefined;
       const receivers = silenced ? [] : [...new Set(routeAlert(alert.labels, watchbook.routes).map((r) => r.receiver))];
-      alerts.push({ kind: alert.kind, id: alert.id, at: new Date(at).toISOString(), summary: alert.summary, labels: alert.labels, receivers, silenced });
+      alerts.push({
+        kind: alert.kind,
+        id: alert.id,
+        at: new Date(at).toISOString(),
+        summary: alert.summary,
+        labels: alert.labels,
+        receivers,
+        silenced,
+      });
     }
     return result;
   };
@@ -73,7 +85,9 @@ export async function replay(inputPath: string, watchbook: Watchbook, onStep?: (
     for (;;) {
       const due = watchbook.scenarios
         .map((s) => ({ pending: picture.scenarioAlerts[s.id]?.pendingSince, forMs: s.alert?.forMs }))
-        .flatMap(({ pending, forMs }) => (pending !== undefined && forMs !== undefined && pending + forMs <= until ? [pending + forMs] : []));
+        .flatMap(({ pending, forMs }) =>
+          pending !== undefined && forMs !== undefined && pending + forMs <= until ? [pending + forMs] : [],
+        );
       if (due.length === 0) return;
       run([], Math.min(...due));
     }
@@ -121,7 +135,9 @@ export async function readItems(path: string, watchbook: Watchbook, problems: st
 
 function sourceFor(id: string | undefined, fallback: string, watchbook: Watchbook): Source {
   const known = watchbook.sources.find((s) => s.id === id);
-  return known ?? { id: id ?? fallback, type: 'rss', url: 'file:', everyMs: 0, credibility: 0.5, lang: 'und', tags: [] };
+  return (
+    known ?? { id: id ?? fallback, type: 'rss', url: 'file:', everyMs: 0, credibility: 0.5, lang: 'und', tags: [] }
+  );
 }
 
 function readItemLines(file: string, watchbook: Watchbook, problems: string[]): Item[] {
@@ -136,14 +152,19 @@ function readItemLines(file: string, watchbook: Watchbook, problems: string[]): 
       } catch {
         return void problems.push(`${file}:${n + 1}: not valid JSON`);
       }
-      const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k]) : undefined);
+      const str = (k: string) => (typeof raw[k] === 'string' ? raw[k] : undefined);
       const title = str('title');
       const published = str('publishedAt');
       if (!title) return void problems.push(`${file}:${n + 1}: the item has no "title"`);
-      if (!published || Number.isNaN(Date.parse(published))) return void problems.push(`${file}:${n + 1}: the item has no valid "publishedAt"`);
+      if (!published || Number.isNaN(Date.parse(published)))
+        return void problems.push(`${file}:${n + 1}: the item has no valid "publishedAt"`);
       const source = sourceFor(str('source'), 'input', watchbook);
       const url = str('url');
-      const entry = { title, published: new Date(published).toISOString(), ...optional({ guid: str('id'), link: url, summary: str('summary'), content: str('content') }) };
+      const entry = {
+        title,
+        published: new Date(published).toISOString(),
+        ...optional({ guid: str('id'), link: url, summary: str('summary'), content: str('content') }),
+      };
       const item = toItem(entry, { ...source, ...(str('lang') && { lang: str('lang')! }) }, new Date(published));
       if (item) items.push(item);
     });
@@ -155,7 +176,12 @@ async function readFeedFile(file: string, watchbook: Watchbook, problems: string
   const source = sourceFor(basename(file).replace(/\.[^.]+$/, ''), basename(file), watchbook);
   try {
     const decoded = decodeBody(readFileSync(file));
-    const parsed = await parseBody(decoded.text, { type: source.type, url: source.url.startsWith('http') ? source.url : 'http://localhost/', ...(source.select && { select: source.select }), now: Date.now() });
+    const parsed = await parseBody(decoded.text, {
+      type: source.type,
+      url: source.url.startsWith('http') ? source.url : 'http://localhost/',
+      ...(source.select && { select: source.select }),
+      now: Date.now(),
+    });
     return toItems(parsed.entries, source, new Date()).items;
   } catch (err) {
     problems.push(`${file}: ${(err as Error).message}`);

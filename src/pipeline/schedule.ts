@@ -47,11 +47,18 @@ const WRITE_BATCH = 1_000;
  * removed ones dropped, and a source whose interval shrank brought forward to at most one interval from
  * now. Idempotent: every process runs it at start and on reload.
  */
-export async function reconcileSchedule(store: Store, watchbook: Watchbook, now: number): Promise<{ added: string[]; removed: string[] }> {
+export async function reconcileSchedule(
+  store: Store,
+  watchbook: Watchbook,
+  now: number,
+): Promise<{ added: string[]; removed: string[] }> {
   const scheduled = await store.scheduled();
   const wanted = new Map(watchbook.sources.map((s) => [s.id, s]));
   const added = watchbook.sources.filter((s) => scheduled[s.id] === undefined);
-  const writes: (() => Promise<void>)[] = added.map((source, n) => () => store.schedule(source.id, firstCheck(n, added.length, intervalFor(source, watchbook, now), now)));
+  const writes: (() => Promise<void>)[] = added.map(
+    (source, n) => () =>
+      store.schedule(source.id, firstCheck(n, added.length, intervalFor(source, watchbook, now), now)),
+  );
   for (const [id, source] of wanted) {
     const at = scheduled[id];
     const every = intervalFor(source, watchbook, now);
@@ -59,7 +66,8 @@ export async function reconcileSchedule(store: Store, watchbook: Watchbook, now:
   }
   const removed = Object.keys(scheduled).filter((id) => !wanted.has(id));
   writes.push(...removed.map((id) => () => store.unschedule(id)));
-  for (let at = 0; at < writes.length; at += WRITE_BATCH) await Promise.all(writes.slice(at, at + WRITE_BATCH).map((write) => write()));
+  for (let at = 0; at < writes.length; at += WRITE_BATCH)
+    await Promise.all(writes.slice(at, at + WRITE_BATCH).map((write) => write()));
   return { added: added.map((s) => s.id), removed };
 }
 
@@ -76,9 +84,20 @@ export type ScheduleCheck = 'ok' | 'resynced' | 'recovered';
  * alone, a recovery that died half-way): the schedule is reconciled. A first start, by contrast, alerts
  * what its first polls find (the sentinel is written then, and nothing warms up).
  */
-export async function checkSchedule(store: Store, watchbook: Watchbook, now: number, log: Logger): Promise<ScheduleCheck> {
+export async function checkSchedule(
+  store: Store,
+  watchbook: Watchbook,
+  now: number,
+  log: Logger,
+): Promise<ScheduleCheck> {
   const { sentinel, scheduled } = await store.scheduleCheck();
-  if (!sentinel && (await store.recoverLostData(watchbook.sources.map((s) => s.id), now))) {
+  if (
+    !sentinel &&
+    (await store.recoverLostData(
+      watchbook.sources.map((s) => s.id),
+      now,
+    ))
+  ) {
     const rebuilt = await reconcileSchedule(store, watchbook, now);
     log.warn({ sources: rebuilt.added.length }, 'Redis data lost: schedule rebuilt, first polls warm up');
     return 'recovered';
@@ -86,6 +105,9 @@ export async function checkSchedule(store: Store, watchbook: Watchbook, now: num
   if (scheduled >= watchbook.sources.length) return 'ok';
   const changed = await reconcileSchedule(store, watchbook, now);
   if (changed.added.length === 0) return 'ok';
-  log.warn({ scheduled, sources: watchbook.sources.length, ...changed }, 'Sources missing from the schedule were scheduled again');
+  log.warn(
+    { scheduled, sources: watchbook.sources.length, ...changed },
+    'Sources missing from the schedule were scheduled again',
+  );
   return 'resynced';
 }

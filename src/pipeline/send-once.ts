@@ -18,7 +18,8 @@ const SEND_TIMEOUT_MS = 20_000;
 /** A claim outlives the send timeout, so a live sender is never taken for a dead one. */
 const CLAIM_MS = 60_000;
 /** The warning for a channel found in doubt: on-call searches the logs for it. */
-export const IN_DOUBT = 'Notification in doubt, not sent again: an earlier attempt was cut off between its send and its record';
+export const IN_DOUBT =
+  'Notification in doubt, not sent again: an earlier attempt was cut off between its send and its record';
 
 /** What sending needs: the send-log, the clock and the mail settings of the process. */
 export interface SendContext {
@@ -53,7 +54,8 @@ export function channelsFor(
       name: 'email',
       prepare: () => {
         const transport = ctx.email;
-        if (!transport) throw new UnrecoverableError('notify: SMTP_URL is not set, so email receivers cannot be sent to');
+        if (!transport)
+          throw new UnrecoverableError('notify: SMTP_URL is not set, so email receivers cannot be sent to');
         const email = render.email(ctx.emailFrom);
         return () => sendEmail(transport, to, email, { timeoutMs: SEND_TIMEOUT_MS });
       },
@@ -113,7 +115,12 @@ export interface Sent {
  * throws: a retryable failure first, so the job is retried (with backoff, honouring Retry-After), else the
  * permanent one (a 4xx other than 429, a rejected address, missing configuration), which stops the job.
  */
-export async function sendOnce(ctx: SendContext, message: Message, channels: readonly Channel[], log: Logger): Promise<Sent> {
+export async function sendOnce(
+  ctx: SendContext,
+  message: Message,
+  channels: readonly Channel[],
+  log: Logger,
+): Promise<Sent> {
   const out: Sent = { sent: [], skipped: [], inDoubt: [] };
   // Counted at the event, not when the job ends, so a worker killed after a send has counted it; once per
   // event, so a retry that meets the same event (a send recorded, found in doubt) does not count it again.
@@ -122,7 +129,12 @@ export async function sendOnce(ctx: SendContext, message: Message, channels: rea
   const count = (channel: string, result: string, reason = '') => {
     const event = `notification:${result}:${message.id}:${message.receiver}#${channel}${result === 'failed' ? `:${message.owner}` : ''}`;
     const inc = { name: COUNTER.notifications.name, labels: { receiver: message.receiver, channel, result, reason } };
-    counting.push(countQuietly(ctx.store, [inc], (err) => log.debug({ err: (err as Error).message }, 'Counters not written'), { event, ttlMs: COUNTED_TTL_MS }));
+    counting.push(
+      countQuietly(ctx.store, [inc], (err) => log.debug({ err: (err as Error).message }, 'Counters not written'), {
+        event,
+        ttlMs: COUNTED_TTL_MS,
+      }),
+    );
   };
   const failures: Error[] = [];
   const fail = (channel: string, err: unknown): void => {
@@ -170,7 +182,12 @@ export async function sendOnce(ctx: SendContext, message: Message, channels: rea
       continue;
     }
     // It went: from here a failure must not release the attempt, or a retry would send it again.
-    await ctx.store.recordSend(message.logKey, who, { lastSentAt: ctx.now(), lastSentIds: message.sentIds }, message.id);
+    await ctx.store.recordSend(
+      message.logKey,
+      who,
+      { lastSentAt: ctx.now(), lastSentIds: message.sentIds },
+      message.id,
+    );
     out.sent.push(channel);
     count(channel, 'sent');
     log.info({ channel }, 'Notification sent');

@@ -13,7 +13,15 @@
 // Alert ids come from what fired and the picture the step started from, never from the time it ran, so a
 // job retried on the same picture raises the same alerts, which groups and digests hold once.
 
-import { clearedByAny, clearedByIndicator, clearedByScenario, indicatorAlert, matchAlerts, scenarioAlert, type Cleared } from '../alerts/index.js';
+import {
+  clearedByAny,
+  clearedByIndicator,
+  clearedByScenario,
+  indicatorAlert,
+  matchAlerts,
+  scenarioAlert,
+  type Cleared,
+} from '../alerts/index.js';
 import { NEAR_DUPLICATE_BITS } from '../items/index.js';
 import type { Alert } from '../model/alert.js';
 import type { Evidence, IndicatorStatus, ScenarioAlertState, ScenarioState } from '../model/evidence.js';
@@ -100,7 +108,13 @@ export function pictureOf(watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>
 /** The order the store lists evidence in: by publication, equal times by id. */
 const byTime = (a: Evidence, b: Evidence) => a.publishedAt - b.publishedAt || compareCodePoints(a.id, b.id);
 
-export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchbook, matcher: Matcher, now: number): StepResult {
+export function step(
+  picture: Picture,
+  fresh: readonly Item[],
+  watchbook: Watchbook,
+  matcher: Matcher,
+  now: number,
+): StepResult {
   const { ledger, clusters } = picture;
   if (ledger.watchbook.indicators !== watchbook.indicators || ledger.watchbook.scenarios !== watchbook.scenarios) {
     throw new Error('step: the picture was read for another watchbook');
@@ -160,7 +174,8 @@ export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchb
     const prev = picture.scenarioAlerts[scenario.id] ?? { firing: false };
     const next = scenarioAlertState(prev, after[scenario.id] ?? 0, scenario.alert, now);
     scenarioAlerts[scenario.id] = next.state;
-    if (next.transition !== 'none') alerts.push(scenarioAlert(scenario, next.transition, after[scenario.id] ?? 0, now, prev, { before, after }));
+    if (next.transition !== 'none')
+      alerts.push(scenarioAlert(scenario, next.transition, after[scenario.id] ?? 0, now, prev, { before, after }));
     cleared.push(clearedByScenario(scenario.id, next.state.firing));
   }
   for (const indicator of watchbook.indicators) {
@@ -170,7 +185,16 @@ export function step(picture: Picture, fresh: readonly Item[], watchbook: Watchb
     const alert = from && from.status !== to ? indicatorAlert(indicator, from.status, to, now, from.at) : undefined;
     if (alert) alerts.push(alert);
   }
-  return { fresh: [...fresh], evidence, fingerprints, state, statuses, scenarioAlerts, alerts, cleared: clearedByAny(cleared) };
+  return {
+    fresh: [...fresh],
+    evidence,
+    fingerprints,
+    state,
+    statuses,
+    scenarioAlerts,
+    alerts,
+    cleared: clearedByAny(cleared),
+  };
 }
 
 /**

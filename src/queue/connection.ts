@@ -23,12 +23,25 @@ export class RedisUnavailableError extends Error {
  * CLIENT LIST shows (BullMQ names its own connections after the key prefix too). A URL that names nothing
  * usable throws RedisUrlError before any connection is tried.
  */
-export async function connectRedis(url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, opts: { name?: string } = {}): Promise<RedisConnection> {
-  const client = createRedis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 5_000, ...(opts.name && { name: opts.name }) });
+export async function connectRedis(
+  url: string = process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  opts: { name?: string } = {},
+): Promise<RedisConnection> {
+  const client = createRedis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    ...(opts.name && { name: opts.name }),
+  });
   client.on('error', () => {
     // Reported through the ping below at start, and by BullMQ's own reconnect handling afterwards.
   });
-  const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CONNECT_DEADLINE_MS / 1000} s`)), CONNECT_DEADLINE_MS).unref());
+  const deadline = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`no answer within ${CONNECT_DEADLINE_MS / 1000} s`)),
+      CONNECT_DEADLINE_MS,
+    ).unref(),
+  );
   try {
     await Promise.race([client.connect().then(() => client.ping()), deadline]);
     return client;
@@ -64,7 +77,16 @@ export async function evictionWarning(client: RedisConnection): Promise<string |
 // shared client, each worker's blocking connection, each queue): hundreds of lines a minute, stack traces
 // among them. RedisState turns that into one line when Redis goes away and one when it is back.
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** Whether an error says Redis cannot be reached (rather than a command or a job going wrong). */
 export function isConnectionError(err: unknown): boolean {
@@ -73,7 +95,9 @@ export function isConnectionError(err: unknown): boolean {
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
   // ClusterAllFailedError: no node of a cluster answered the slot-map question.
   if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
-  return /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|ECONNREFUSED|ECONNRESET|None of startup nodes is available|CLUSTERDOWN/.test(err.message);
+  return /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|ECONNREFUSED|ECONNRESET|None of startup nodes is available|CLUSTERDOWN/.test(
+    err.message,
+  );
 }
 
 /** What RedisState logs with: a pino logger or anything with the same two levels. */
@@ -146,7 +170,9 @@ export class RedisState {
     if (this.downSince === undefined || this.checking || this.client.status !== 'ready') return;
     this.checking = true;
     try {
-      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 2_000).unref());
+      const deadline = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer')), 2_000).unref(),
+      );
       await Promise.race([this.client.ping(), deadline]);
       if (this.downSince === undefined) return;
       const downMs = this.now() - this.downSince;

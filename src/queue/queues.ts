@@ -133,7 +133,13 @@ export function openQueues(connection: ConnectionOptions, prefix: string, onErro
     if (onError) queue.on('error', onError);
     return queue;
   };
-  const queues = { tick: open<TickJob | WakeJob>('tick'), fetch: open<FetchJob>('fetch'), score: open<ScoreJob>('score'), deliver: open<DeliverJob>('deliver'), digest: open<DigestJob>('digest') };
+  const queues = {
+    tick: open<TickJob | WakeJob>('tick'),
+    fetch: open<FetchJob>('fetch'),
+    score: open<ScoreJob>('score'),
+    deliver: open<DeliverJob>('deliver'),
+    digest: open<DigestJob>('digest'),
+  };
   return {
     ...queues,
     close: async () => {

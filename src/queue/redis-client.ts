@@ -47,37 +47,48 @@ export class RedisUrlError extends Error {
 const SPECIAL = /^(rediss?)\+(cluster|sentinel):\/\/(.*)$/is;
 const DEFAULT_PORT = { cluster: 6379, sentinel: 26379 } as const;
 const SENTINEL_QUERY = new Set(['sentinel_username', 'sentinel_password']);
-const FORMS = 'redis+cluster://[[user]:password@]host:port[,host:port...][?nat=...] or redis+sentinel://[[user]:password@]host:port[,host:port...]/MASTER[/DB]';
+const FORMS =
+  'redis+cluster://[[user]:password@]host:port[,host:port...][?nat=...] or redis+sentinel://[[user]:password@]host:port[,host:port...]/MASTER[/DB]';
 
 /** What `url` names. Anything but the two `+` schemes is one server, left to ioredis unchanged. */
 export function parseRedisUrl(url: string): RedisTarget {
   const special = SPECIAL.exec(url.trim());
   if (!special) return { kind: 'server', url };
   const [, scheme, mode, rest] = special as unknown as [string, string, 'cluster' | 'sentinel', string];
-  if (scheme.toLowerCase() === 'rediss') throw new RedisUrlError(url, `TLS (rediss+${mode}://) is not supported; use redis+${mode}:// on a trusted network`);
+  if (scheme.toLowerCase() === 'rediss')
+    throw new RedisUrlError(url, `TLS (rediss+${mode}://) is not supported; use redis+${mode}:// on a trusted network`);
   const kind = mode.toLowerCase() as 'cluster' | 'sentinel';
   const at = rest.lastIndexOf('@', rest.search(/[/?#]|$/));
   const credentials = at >= 0 ? userPassword(url, rest.slice(0, at)) : {};
   const afterAuth = rest.slice(at + 1);
   const [beforeQuery = '', query = ''] = splitOnce(afterAuth, '?');
-  if (beforeQuery.includes('#') || query.includes('#')) throw new RedisUrlError(url, 'a fragment (#) means nothing here');
+  if (beforeQuery.includes('#') || query.includes('#'))
+    throw new RedisUrlError(url, 'a fragment (#) means nothing here');
   const slash = beforeQuery.indexOf('/');
   const hostList = slash >= 0 ? beforeQuery.slice(0, slash) : beforeQuery;
   const path = slash >= 0 ? beforeQuery.slice(slash + 1) : '';
   const hosts = hostPorts(url, hostList, DEFAULT_PORT[kind]);
   const params = new URLSearchParams(query);
   if (kind === 'cluster') {
-    if (path.replace(/\/+$/, '') !== '') throw new RedisUrlError(url, `a cluster has no database or path (got "/${path}"); write ${FORMS}`);
-    for (const key of params.keys()) if (key !== 'nat') throw new RedisUrlError(url, `unknown parameter "${key}" (known: nat)`);
-    const nat = params.getAll('nat').flatMap((v) => v.split(',')).map((pair) => natPair(url, pair));
+    if (path.replace(/\/+$/, '') !== '')
+      throw new RedisUrlError(url, `a cluster has no database or path (got "/${path}"); write ${FORMS}`);
+    for (const key of params.keys())
+      if (key !== 'nat') throw new RedisUrlError(url, `unknown parameter "${key}" (known: nat)`);
+    const nat = params
+      .getAll('nat')
+      .flatMap((v) => v.split(','))
+      .map((pair) => natPair(url, pair));
     return { kind, nodes: hosts, ...credentials, ...(nat.length > 0 && { nat: Object.fromEntries(nat) }) };
   }
   const [name = '', db, ...extra] = path.split('/').map((part) => decoded(url, part, 'the master name'));
   if (name === '') throw new RedisUrlError(url, `the master's name is missing; write ${FORMS}`);
-  if (extra.some((s) => s !== '')) throw new RedisUrlError(url, `expected /MASTER[/DB] after the hosts, got "/${path}"`);
-  if (db !== undefined && db !== '' && !/^\d{1,5}$/.test(db)) throw new RedisUrlError(url, `the database must be a number, got "${db}"`);
+  if (extra.some((s) => s !== ''))
+    throw new RedisUrlError(url, `expected /MASTER[/DB] after the hosts, got "/${path}"`);
+  if (db !== undefined && db !== '' && !/^\d{1,5}$/.test(db))
+    throw new RedisUrlError(url, `the database must be a number, got "${db}"`);
   for (const key of params.keys()) {
-    if (!SENTINEL_QUERY.has(key)) throw new RedisUrlError(url, `unknown parameter "${key}" (known: ${[...SENTINEL_QUERY].join(', ')})`);
+    if (!SENTINEL_QUERY.has(key))
+      throw new RedisUrlError(url, `unknown parameter "${key}" (known: ${[...SENTINEL_QUERY].join(', ')})`);
   }
   const sentinelUsername = params.get('sentinel_username');
   const sentinelPassword = params.get('sentinel_password');
@@ -108,7 +119,10 @@ function decoded(url: string, part: string, what: string): string {
 function userPassword(url: string, auth: string): { username?: string; password?: string } {
   const [user = '', password] = splitOnce(auth, ':');
   const what = 'the user or password';
-  return { ...(user !== '' && { username: decoded(url, user, what) }), ...(password !== undefined && { password: decoded(url, password, what) }) };
+  return {
+    ...(user !== '' && { username: decoded(url, user, what) }),
+    ...(password !== undefined && { password: decoded(url, password, what) }),
+  };
 }
 
 /** `ANNOUNCED>REACHABLE`, both host:port: `10.0.0.5:6379>203.0.113.7:30001`. */
@@ -129,7 +143,8 @@ function hostPorts(url: string, list: string, defaultPort: number, needPort = fa
     if (!m || (needPort && !m[3])) throw new RedisUrlError(url, `"${item}" is not host:port`);
     const host = m[1] ?? m[2] ?? '';
     const port = m[3] === undefined || m[3] === '' ? defaultPort : Number(m[3]);
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RedisUrlError(url, `port ${m[3]} of "${item}" is not 1 to 65535`);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535)
+      throw new RedisUrlError(url, `port ${m[3]} of "${item}" is not 1 to 65535`);
     return { host, port };
   });
 }
@@ -184,7 +199,11 @@ export function createRedis(url: string, opts: ClientOptions = {}): RedisConnect
         // A slot map asked for on a busy machine can take longer than ioredis's 1 s default.
         slotsRefreshTimeout: 5_000,
         ...(target.nat && { natMap: target.nat }),
-        redisOptions: { ...common, ...(target.username && { username: target.username }), ...(target.password !== undefined && { password: target.password }) },
+        redisOptions: {
+          ...common,
+          ...(target.username && { username: target.username }),
+          ...(target.password !== undefined && { password: target.password }),
+        },
       });
     case 'sentinel': {
       const { kind: _, sentinels, ...rest } = target;

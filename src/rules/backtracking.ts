@@ -108,13 +108,19 @@ function trade(elements: AST.Element[], literals: Set<string>): [string, string,
 }
 
 function isAtom(el: AST.Node): el is Atom {
-  return el.type === 'Character' || el.type === 'CharacterSet' || el.type === 'CharacterClass' || el.type === 'ExpressionCharacterClass';
+  return (
+    el.type === 'Character' ||
+    el.type === 'CharacterSet' ||
+    el.type === 'CharacterClass' ||
+    el.type === 'ExpressionCharacterClass'
+  );
 }
 
 /** Whether `el` holds a quantifier that can match a varying number of times (a+, a*, a{1,5}; not a? or a{3}). */
 function varies(el: AST.Node): boolean {
   if (el.type === 'Quantifier') return (el.max > 1 && el.min !== el.max) || varies(el.element);
-  if (el.type === 'Group' || el.type === 'CapturingGroup') return el.alternatives.some((alt) => alt.elements.some(varies));
+  if (el.type === 'Group' || el.type === 'CapturingGroup')
+    return el.alternatives.some((alt) => alt.elements.some(varies));
   return false;
 }
 
@@ -123,7 +129,8 @@ function overlappingBranches(group: Branching): [string, string] | undefined {
   const firsts = group.alternatives.map((alt) => firstAtoms(alt.elements).atoms);
   for (let i = 0; i < firsts.length; i++) {
     for (let j = i + 1; j < firsts.length; j++) {
-      if (firsts[i]!.some((a) => firsts[j]!.some((b) => intersect(a, b)))) return [group.alternatives[i]!.raw, group.alternatives[j]!.raw];
+      if (firsts[i]!.some((a) => firsts[j]!.some((b) => intersect(a, b))))
+        return [group.alternatives[i]!.raw, group.alternatives[j]!.raw];
     }
   }
   return undefined;
@@ -156,7 +163,14 @@ function firstOf(el: AST.Element): { atoms: Atom[]; empty: boolean } {
 // Characters two sets are compared on: printable ASCII, Latin-1 and Latin Extended-A, Greek, Cyrillic and
 // general punctuation, plus the literal characters of the two atoms themselves (so 中 meets \p{L}).
 const SAMPLE: string[] = [];
-for (const [from, to] of [[0x09, 0x0d], [0x20, 0x7e], [0xa0, 0x17f], [0x370, 0x3ff], [0x400, 0x52f], [0x2000, 0x206f]] as const) {
+for (const [from, to] of [
+  [0x09, 0x0d],
+  [0x20, 0x7e],
+  [0xa0, 0x17f],
+  [0x370, 0x3ff],
+  [0x400, 0x52f],
+  [0x2000, 0x206f],
+] as const) {
   for (let cp = from; cp <= to; cp++) SAMPLE.push(String.fromCodePoint(cp));
 }
 

@@ -98,7 +98,10 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
   const compiled: CompiledRule[] = rules.map((rule) => {
     const problems: ExprProblem[] = [];
     const expr = compileExpr(rule.match, rule.fields.length ? fieldMask(rule.fields) : ALL_FIELDS, table, problems);
-    if (!expr) throw new RuleError(`rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`);
+    if (!expr)
+      throw new RuleError(
+        `rule ${rule.id}: ${problems.map((p) => `${['match', ...p.path].join('.')}: ${p.message}`).join('; ')}`,
+      );
     const positive = { ids: Int32Array.from(expr.positive.keys()), written: [...expr.positive.values()] };
     const events = Int32Array.from(nearTerms(expr.node));
     return { rule, node: expr.node, positive, events };
@@ -115,7 +118,8 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
   }
   const cueKind = Uint8Array.from(table.terms, (_, id) => kinds[id] ?? 0);
 
-  if (table.terms.length >= MAX_TERMS) throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
+  if (table.terms.length >= MAX_TERMS)
+    throw new RuleError(`rules: ${table.terms.length} distinct terms; at most ${MAX_TERMS - 1} are supported`);
   const firstWords = new WordTrie();
   const cueWords = new WordTrie();
   table.terms.forEach((term, id) => {
@@ -166,7 +170,10 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
   // Per term and field, the counted groups an occurrence there satisfies (`title: [concession*]` is not
   // met by a concession in the content), straight as (rule, bit): most groups are counted by one rule, so
   // going through the group would double the steps. Terms only in groups no rule counts are not looked at.
-  const countsOfTermInField: Set<number>[] = Array.from({ length: table.terms.length * FIELDS.length }, () => new Set());
+  const countsOfTermInField: Set<number>[] = Array.from(
+    { length: table.terms.length * FIELDS.length },
+    () => new Set(),
+  );
   altsOfGroup.forEach((alts, g) => {
     for (const alt of alts) {
       for (let f = 0; f < FIELDS.length; f++) {
@@ -181,7 +188,9 @@ export function compileRules(rules: readonly Rule[], cues: Cues = {}): WordIndex
   return {
     terms: table.terms,
     termWords: Int32Array.from(table.terms, (t) => (t.kind === 'words' ? t.words.length : 0)),
-    phraseNext: Int32Array.from(table.terms, (t) => (t.kind === 'words' && t.words.length > 1 ? t.words[1]!.text.charCodeAt(0) : -1)),
+    phraseNext: Int32Array.from(table.terms, (t) =>
+      t.kind === 'words' && t.words.length > 1 ? t.words[1]!.text.charCodeAt(0) : -1,
+    ),
     firstWords,
     countsOfTermInField: pack(countsOfTermInField.map((entries) => [...entries])),
     groupCount,

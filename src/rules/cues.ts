@@ -19,11 +19,11 @@ export type CueKind = 'negator' | 'hedge' | 'post' | 'pseudo' | 'stop';
 export const CUE_BITS: Record<CueKind, number> = { negator: 1, hedge: 2, post: 4, pseudo: 8, stop: 16 };
 const CUE_KINDS = Object.keys(CUE_BITS) as CueKind[];
 
-
 /** How many words may stand between a cue and the term it modifies: before the term, and after it. */
 export const CUE_WINDOW = 5;
 export const POST_WINDOW = 2;
 
+// prettier-ignore
 const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
   negator: {
     en: [
@@ -82,8 +82,12 @@ const BUILT_IN: Record<CueKind, Record<string, string[]>> = {
 /** Every cue term with its kind: the built-in lists and the watchbook's additions. */
 export function cueTerms(extra: Cues = {}): { term: string; kind: CueKind }[] {
   const out: { term: string; kind: CueKind }[] = [];
-  for (const kind of CUE_KINDS) for (const words of Object.values(BUILT_IN[kind])) for (const term of words) out.push({ term, kind });
-  for (const [key, kind] of [['negators', 'negator'], ['hedges', 'hedge']] as const) {
+  for (const kind of CUE_KINDS)
+    for (const words of Object.values(BUILT_IN[kind])) for (const term of words) out.push({ term, kind });
+  for (const [key, kind] of [
+    ['negators', 'negator'],
+    ['hedges', 'hedge'],
+  ] as const) {
     for (const words of Object.values(extra[key] ?? {})) for (const term of words) out.push({ term, kind });
   }
   return out;

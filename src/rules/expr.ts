@@ -102,7 +102,12 @@ export interface CompiledExpr {
  * Compile a match expression, collecting every problem instead of stopping at the first, so the loader
  * can report them all with positions. Returns undefined when there was a problem.
  */
-export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, problems: ExprProblem[]): CompiledExpr | undefined {
+export function compileExpr(
+  expr: MatchExpr,
+  mask: number,
+  table: TermTable,
+  problems: ExprProblem[],
+): CompiledExpr | undefined {
   const before = problems.length;
   const positive = new Map<number, string>();
   const written = new Map<number, string>();
@@ -124,7 +129,13 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
     return object(e, path, m, isPositive);
   };
 
-  const list = (t: 'all' | 'any', items: MatchExpr[], path: (string | number)[], m: number, isPositive: boolean): Node | undefined => {
+  const list = (
+    t: 'all' | 'any',
+    items: MatchExpr[],
+    path: (string | number)[],
+    m: number,
+    isPositive: boolean,
+  ): Node | undefined => {
     if (items.length === 0) {
       problems.push({ path, message: 'an empty list matches nothing; give at least one term' });
       return undefined;
@@ -141,9 +152,16 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
 
   const object = (o: MatchNode, path: (string | number)[], outer: number, isPositive: boolean): Node | undefined => {
     const m = o.fields ? fieldMask(o.fields) & outer : outer;
-    if (o.fields && m === 0) problems.push({ path: [...path, 'fields'], message: 'these fields are outside the fields of the enclosing rule or expression' });
+    if (o.fields && m === 0)
+      problems.push({
+        path: [...path, 'fields'],
+        message: 'these fields are outside the fields of the enclosing rule or expression',
+      });
     if (!o.all && !o.any && !o.near) {
-      problems.push({ path, message: 'needs at least one of "all", "any" or "near": "none" alone would match everything' });
+      problems.push({
+        path,
+        message: 'needs at least one of "all", "any" or "near": "none" alone would match everything',
+      });
       return undefined;
     }
     const positiveParts: Node[] = [];
@@ -153,11 +171,15 @@ export function compileExpr(expr: MatchExpr, mask: number, table: TermTable, pro
     let near: Near | undefined;
     if (o.near) {
       if (!o.near.of && positiveParts.length === 0) {
-        problems.push({ path: [...path, 'near'], message: 'near needs "of", or a sibling "all" or "any" to be near to' });
+        problems.push({
+          path: [...path, 'near'],
+          message: 'near needs "of", or a sibling "all" or "any" to be near to',
+        });
       }
       const terms = list('any', o.near.terms, [...path, 'near', 'terms'], m, isPositive);
       const of = o.near.of ? list('any', o.near.of, [...path, 'near', 'of'], m, isPositive) : undefined;
-      if (terms) near = { terms, within: o.near.within === 'sentence' ? SENTENCE : o.near.within, ...(of ? { of } : {}) };
+      if (terms)
+        near = { terms, within: o.near.within === 'sentence' ? SENTENCE : o.near.within, ...(of ? { of } : {}) };
     }
     if (positiveParts.some((p) => p === undefined)) return undefined;
     return make({ t: 'object', positive: positiveParts, none, near });

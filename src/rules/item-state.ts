@@ -173,4 +173,3 @@ export function sortPrefix(a: Int32Array | Float64Array, n: number): void {
     a[j + 1] = v;
   }
 }
-

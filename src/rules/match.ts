@@ -9,7 +9,23 @@ import { SENTENCE } from './expr.js';
 import { FIELD_SPAN, fieldOf, ItemState, RULE_SLOT, sortPrefix } from './item-state.js';
 import { normalizeText } from './normalize.js';
 import { phraseAt } from './phrase.js';
-import { CHILDREN, NEAR_AT, NONE_AT, OBJECT_PARTS, OF_AT, OP_ALL, OP_ALL_PLAIN, OP_ALL_TERMS, OP_ANY, OP_ANY_PLAIN, OP_ANY_TERMS, positiveEnd, TERM_IDS, TERMS_MASK, WITHIN } from './program.js';
+import {
+  CHILDREN,
+  NEAR_AT,
+  NONE_AT,
+  OBJECT_PARTS,
+  OF_AT,
+  OP_ALL,
+  OP_ALL_PLAIN,
+  OP_ALL_TERMS,
+  OP_ANY,
+  OP_ANY_PLAIN,
+  OP_ANY_TERMS,
+  positiveEnd,
+  TERM_IDS,
+  TERMS_MASK,
+  WITHIN,
+} from './program.js';
 import type { Term } from './term.js';
 import { scanTermWords, type WordSpans } from './tokenize.js';
 
@@ -74,10 +90,16 @@ export class Matcher {
       const cue = this.cues.governing(state, uses, rules[r]!.events);
       const at = cue < 0 ? -1 : Math.floor(cue / TERM_SPAN);
       const kind = cue < 0 ? undefined : state.cueKind[at]! & NEGATES ? 'negated' : 'hedged';
-      const action = kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
+      const action =
+        kind === 'negated' ? (rule.negated ?? 'ignore') : kind === 'hedged' ? (rule.hedged ?? 'reduce') : 'count';
       if (action === 'ignore') continue;
       const match = this.explain(rules[r]!, state, uses);
-      if (kind) modify(match, action, { kind, cue: this.cues.text(state, at), term: writtenTerm(rules[r]!, cue - at * TERM_SPAN, this.index.terms) });
+      if (kind)
+        modify(match, action, {
+          kind,
+          cue: this.cues.text(state, at),
+          term: writtenTerm(rules[r]!, cue - at * TERM_SPAN, this.index.terms),
+        });
       matches.push(match);
     }
     return matches;
@@ -138,7 +160,8 @@ export class Matcher {
         for (let k = pc + TERM_IDS; k < end; k++) if (this.occurs(code[k]!, code[pc + TERMS_MASK]!, state)) return true;
         return false;
       case OP_ALL_TERMS:
-        for (let k = pc + TERM_IDS; k < end; k++) if (!this.occurs(code[k]!, code[pc + TERMS_MASK]!, state)) return false;
+        for (let k = pc + TERM_IDS; k < end; k++)
+          if (!this.occurs(code[k]!, code[pc + TERMS_MASK]!, state)) return false;
         return true;
       case OP_ALL:
         for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) if (!this.holds(c, state)) return false;
@@ -147,14 +170,19 @@ export class Matcher {
         for (let c = pc + CHILDREN; c < end; c = code[c + 1]!) if (this.holds(c, state)) return true;
         return false;
       default: {
-        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); c < cEnd; c = code[c + 1]!) if (!this.holds(c, state)) return false;
+        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); c < cEnd; c = code[c + 1]!)
+          if (!this.holds(c, state)) return false;
         if (code[pc + NONE_AT]! > 0 && this.holds(code[pc + NONE_AT]!, state)) return false;
         const nearAt = code[pc + NEAR_AT]!;
         const ofAt = code[pc + OF_AT]!;
         if (nearAt === 0) return true;
         // Near to what the siblings matched needs their positions: the explaining evaluation decides it.
         if (ofAt === 0) return this.evaluate(pc, state, []);
-        return this.holds(nearAt, state) && this.holds(ofAt, state) && this.nearHolds(nearAt, ofAt, code[pc + WITHIN]!, state);
+        return (
+          this.holds(nearAt, state) &&
+          this.holds(ofAt, state) &&
+          this.nearHolds(nearAt, ofAt, code[pc + WITHIN]!, state)
+        );
       }
     }
   }
@@ -169,7 +197,10 @@ export class Matcher {
     this.evaluate(ofAt, state, anchors);
     for (let t = 0; t < terms.length; t += 2) {
       for (let a = 0; a < anchors.length; a += 2) {
-        const close = within === SENTENCE ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state) : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within;
+        const close =
+          within === SENTENCE
+            ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state)
+            : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within;
         if (close) return true;
       }
     }
@@ -184,7 +215,8 @@ export class Matcher {
       case OP_ANY_PLAIN:
       case OP_ANY_TERMS: {
         let found = false;
-        for (let k = pc + TERM_IDS; k < end; k++) if (this.occurrences(code[k]!, code[pc + TERMS_MASK]!, state, uses) > 0) found = true;
+        for (let k = pc + TERM_IDS; k < end; k++)
+          if (this.occurrences(code[k]!, code[pc + TERMS_MASK]!, state, uses) > 0) found = true;
         return found;
       }
       case OP_ALL_PLAIN:
@@ -211,7 +243,8 @@ export class Matcher {
       }
       default: {
         let holds = true;
-        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); holds && c < cEnd; c = code[c + 1]!) holds = this.evaluate(c, state, uses);
+        for (let c = pc + OBJECT_PARTS, cEnd = positiveEnd(code, pc); holds && c < cEnd; c = code[c + 1]!)
+          holds = this.evaluate(c, state, uses);
         if (holds && code[pc + NEAR_AT]! > 0) holds = this.evaluateNear(pc, state, uses, mark);
         // A `none` that holds fails the node (which takes back all it pushed); one that fails pushes nothing.
         if (holds && code[pc + NONE_AT]! > 0) holds = !this.evaluate(code[pc + NONE_AT]!, state, uses);
@@ -235,7 +268,11 @@ export class Matcher {
     for (let t = 0; t < terms.length; t += 2) {
       let close = false;
       for (let a = 0; a < anchors.length; a += 2) {
-        if (within === SENTENCE ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state) : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within) {
+        if (
+          within === SENTENCE
+            ? this.inSentence(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!, state)
+            : this.gap(terms[t]!, terms[t + 1]!, anchors[a]!, anchors[a + 1]!) <= within
+        ) {
           close = true;
           closeAnchors.add(a);
         }
@@ -253,7 +290,12 @@ export class Matcher {
   private inSentence(idA: number, posA: number, idB: number, posB: number, state: ItemState): boolean {
     if (this.gap(idA, posA, idB, posB) === Infinity) return false;
     const spans = state.spans[fieldOf(posA)]!;
-    return !endsBetween(spans.text, spans.ends[Math.min(posA, posB) % FIELD_SPAN]!, spans.starts[Math.max(posA, posB) % FIELD_SPAN]!, true);
+    return !endsBetween(
+      spans.text,
+      spans.ends[Math.min(posA, posB) % FIELD_SPAN]!,
+      spans.starts[Math.max(posA, posB) % FIELD_SPAN]!,
+      true,
+    );
   }
 
   /** Words between two occurrences (0 if they touch), Infinity across fields or for the same word. */
@@ -316,7 +358,8 @@ export class Matcher {
       const id = keys[k]! - pos * TERM_SPAN;
       const f = fieldOf(pos);
       const word = pos % FIELD_SPAN;
-      const text = termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : state.spans[f]!.phrase(word, termWords[id]!);
+      const text =
+        termWords[id] === 0 ? state.regexText.get(`${id}:${pos}`)! : state.spans[f]!.phrase(word, termWords[id]!);
       let rank = 0;
       while (rank < ids.length && ids[rank] !== id) rank++;
       hits.push({ term: written[rank]!, field: FIELDS[f]!, word, text });
@@ -329,7 +372,14 @@ export class Matcher {
     }
     const terms: string[] = [];
     for (let j = 0; j < ranks.length; j++) terms.push(written[ranks[j]!]!);
-    return { rule: rule.id, indicator: rule.indicator, scenarios: { ...rule.evidence }, severity: rule.severity, terms, hits };
+    return {
+      rule: rule.id,
+      indicator: rule.indicator,
+      scenarios: { ...rule.evidence },
+      severity: rule.severity,
+      terms,
+      hits,
+    };
   }
 }
 
@@ -346,7 +396,8 @@ function modify(match: Match, action: 'opposite' | 'reduce' | 'count', modifier:
   if (action === 'count') return;
   const factor = action === 'opposite' ? -1 : 0.5;
   for (const k of Object.keys(match.scenarios)) match.scenarios[k] = match.scenarios[k]! * factor || 0;
-  if (SEVERITIES.indexOf(match.severity as Severity) > SEVERITIES.indexOf(MODIFIED_SEVERITY)) match.severity = MODIFIED_SEVERITY;
+  if (SEVERITIES.indexOf(match.severity as Severity) > SEVERITIES.indexOf(MODIFIED_SEVERITY))
+    match.severity = MODIFIED_SEVERITY;
 }
 
 function passesFilter(rule: Rule, input: MatchInput): boolean {

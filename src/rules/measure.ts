@@ -53,11 +53,21 @@ export interface Measure {
 
 const ALERTING = new Set(['high', 'critical']);
 
-export function measureRules(labelled: readonly Labelled[], matcher: Matcher, scenarios: readonly string[], indicatorIds: readonly string[]): Measure {
+export function measureRules(
+  labelled: readonly Labelled[],
+  matcher: Matcher,
+  scenarios: readonly string[],
+  indicatorIds: readonly string[],
+): Measure {
   const indicators = Object.fromEntries(indicatorIds.map((id) => [id, { tp: 0, fp: 0, fn: 0 }]));
   const rules: Record<string, { tp: number; fp: number; fn: number; matches: number; indicator: string }> = {};
   const modified = { negated: { matches: 0, relevant: 0 }, hedged: { matches: 0, relevant: 0 } };
-  const out: Pick<Measure, 'missed' | 'falseAlarms' | 'wrongDirection' | 'wrongWayAlerts'> = { missed: [], falseAlarms: [], wrongDirection: [], wrongWayAlerts: [] };
+  const out: Pick<Measure, 'missed' | 'falseAlarms' | 'wrongDirection' | 'wrongWayAlerts'> = {
+    missed: [],
+    falseAlarms: [],
+    wrongDirection: [],
+    wrongWayAlerts: [],
+  };
   let directional = 0;
   let rightWay = 0;
   let wrongWay = 0;

@@ -45,7 +45,12 @@ export function emit(node: Node, code: number[]): number {
       code.push(OP_ANY_TERMS, 0, node.mask, node.id);
       break;
     case 'terms':
-      code.push(node.plain ? (node.all ? OP_ALL_PLAIN : OP_ANY_PLAIN) : node.all ? OP_ALL_TERMS : OP_ANY_TERMS, 0, node.mask, ...node.ids);
+      code.push(
+        node.plain ? (node.all ? OP_ALL_PLAIN : OP_ANY_PLAIN) : node.all ? OP_ALL_TERMS : OP_ANY_TERMS,
+        0,
+        node.mask,
+        ...node.ids,
+      );
       break;
     case 'all':
     case 'any':

@@ -119,7 +119,8 @@ export class CueReader {
   private cancelled(state: ItemState, spans: WordSpans, j: number): boolean {
     const found = state.pseudoHits;
     for (let k = j; k >= 0 && j - k < this.index.maxCueWords; k--) {
-      for (let q = 0, n = this.startingAt(spans, k, found, state.epoch); q < n; q += 2) if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
+      for (let q = 0, n = this.startingAt(spans, k, found, state.epoch); q < n; q += 2)
+        if (this.index.cueKind[found[q]!]! & PSEUDO && k + found[q + 1]! - 1 >= j) return true;
     }
     return false;
   }

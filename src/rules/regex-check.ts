@@ -20,8 +20,10 @@ export function compileSafeRegex(pattern: string): RegExp {
     const c = pattern[i]!;
     if (c === '\\') {
       const next = pattern[i + 1] ?? '';
-      if (!inClass && /[1-9]/.test(next)) throw new RuleError(`backreference \\${next} is not supported (RE2 semantics) in /${pattern}/`);
-      if (!inClass && next === 'k' && pattern[i + 2] === '<') throw new RuleError(`named backreference is not supported (RE2 semantics) in /${pattern}/`);
+      if (!inClass && /[1-9]/.test(next))
+        throw new RuleError(`backreference \\${next} is not supported (RE2 semantics) in /${pattern}/`);
+      if (!inClass && next === 'k' && pattern[i + 2] === '<')
+        throw new RuleError(`named backreference is not supported (RE2 semantics) in /${pattern}/`);
       i++;
       continue;
     }
@@ -34,13 +36,18 @@ export function compileSafeRegex(pattern: string): RegExp {
     } else if (c === '(') {
       const head = pattern.slice(i, i + 4);
       if (head.startsWith('(?=') || head.startsWith('(?!') || head.startsWith('(?<=') || head.startsWith('(?<!')) {
-        throw new RuleError(`lookaround ${head.replace(/[^(?<=!]/g, '')} is not supported (RE2 semantics) in /${pattern}/`);
+        throw new RuleError(
+          `lookaround ${head.replace(/[^(?<=!]/g, '')} is not supported (RE2 semantics) in /${pattern}/`,
+        );
       }
       stack.push({ repeats: false });
     } else if (c === ')') {
       const group = stack.pop();
       if (!group || stack.length === 0) throw new RuleError(`unbalanced ")" in /${pattern}/`);
-      if (group.repeats && repeatsAgain(pattern, i + 1)) throw new RuleError(`nested repetition like (a+)+ is not allowed in /${pattern}/: it can take exponential time`);
+      if (group.repeats && repeatsAgain(pattern, i + 1))
+        throw new RuleError(
+          `nested repetition like (a+)+ is not allowed in /${pattern}/: it can take exponential time`,
+        );
       if (group.repeats || unboundedAt(pattern, i + 1)) stack[stack.length - 1]!.repeats = true;
     } else if (unboundedAt(pattern, i)) {
       stack[stack.length - 1]!.repeats = true;
@@ -50,7 +57,10 @@ export function compileSafeRegex(pattern: string): RegExp {
   try {
     re = new RegExp(pattern, 'iu');
   } catch (err) {
-    throw new RuleError(`invalid regular expression /${pattern}/: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`, { cause: err });
+    throw new RuleError(
+      `invalid regular expression /${pattern}/: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`,
+      { cause: err },
+    );
   }
   const problem = backtrackingProblem(pattern);
   if (problem) throw new RuleError(problem);

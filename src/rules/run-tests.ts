@@ -54,9 +54,16 @@ function runTest(test: RuleTest, matcher: Matcher, watchbook: Watchbook): TestFa
       if (matched.has(rule)) failures.push({ item, matches, message: `rule ${rule} should not match but did` });
     }
     if (test.scenario) {
-      const favoured = favouredScenario(matches, watchbook.scenarios.map((s) => s.id));
+      const favoured = favouredScenario(
+        matches,
+        watchbook.scenarios.map((s) => s.id),
+      );
       if (favoured !== test.scenario) {
-        failures.push({ item, matches, message: `should favour scenario ${test.scenario} but ${favoured ? `favours ${favoured}` : 'favours none'}` });
+        failures.push({
+          item,
+          matches,
+          message: `should favour scenario ${test.scenario} but ${favoured ? `favours ${favoured}` : 'favours none'}`,
+        });
       }
     }
   }

@@ -33,12 +33,17 @@ export function parseTerm(source: string): Term {
     if (body.includes('*')) throw new RuleError(`"*" is allowed only at the end of a word, in "${source}"`);
     const pieceWords = tokenize(normalizeText(body)).words;
     if (pieceWords.length === 0) {
-      throw new RuleError(piece === '*' ? `a lone "*" matches every word, in "${source}"` : `"${source}" has no letters or digits to match`);
+      throw new RuleError(
+        piece === '*'
+          ? `a lone "*" matches every word, in "${source}"`
+          : `"${source}" has no letters or digits to match`,
+      );
     }
     pieceWords.forEach((text, i) => words.push({ text, prefix: prefix && i === pieceWords.length - 1 }));
   }
   const short = words.find((w) => w.prefix && [...w.text].length < MIN_PREFIX);
-  if (short) throw new RuleError(`prefix "${short.text}*" is too short (at least ${MIN_PREFIX} letters), in "${source}"`);
+  if (short)
+    throw new RuleError(`prefix "${short.text}*" is too short (at least ${MIN_PREFIX} letters), in "${source}"`);
   const key = words.map((w) => (w.prefix ? `${w.text}*` : w.text)).join(' ');
   return { kind: 'words', source, key, words };
 }

@@ -144,7 +144,9 @@ export function tokenize(normalized: string): Tokens {
 
 /** Where a word that ends at `end` ends without an English possessive "'s". */
 function possessiveEnd(text: string, start: number, end: number): number {
-  return end - start > 2 && text.charCodeAt(end - 1) === 0x73 && text.charCodeAt(end - 2) === APOSTROPHE ? end - 2 : end;
+  return end - start > 2 && text.charCodeAt(end - 1) === 0x73 && text.charCodeAt(end - 2) === APOSTROPHE
+    ? end - 2
+    : end;
 }
 
 /**

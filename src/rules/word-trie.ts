@@ -134,7 +134,7 @@ export class WordTrie {
       this.cells[2 * n] = base[n]!;
       this.cells[2 * n + 1] = check[n]!;
     }
-    this.lists = pack(Array.from({ length: size * 2 }, (_, s) => ((s & 1 ? full : partial)[s >> 1] ?? NONE)));
+    this.lists = pack(Array.from({ length: size * 2 }, (_, s) => (s & 1 ? full : partial)[s >> 1] ?? NONE));
     return this;
   }
 

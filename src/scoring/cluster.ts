@@ -67,7 +67,8 @@ export class ClusterIndex {
     this.hi = new Uint32Array(capacity);
     this.lo = new Uint32Array(capacity);
     this.ats = new Float64Array(capacity);
-    for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--) this.add(recent[i]!.fingerprint, recent[i]!.cluster, recent[i]!.at ?? Infinity);
+    for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--)
+      this.add(recent[i]!.fingerprint, recent[i]!.cluster, recent[i]!.at ?? Infinity);
   }
 
   /** How many fingerprints an item is compared with. */

@@ -41,7 +41,9 @@ export function groupEvents(evidence: readonly Evidence[], scenarios: readonly s
       else events.push((open = { first: story.first, evidence: [...story.evidence] }));
     }
   }
-  return events.sort((a, b) => a.first - b.first || compare(a.evidence[0]!.id, b.evidence[0]!.id)).map((e) => e.evidence);
+  return events
+    .sort((a, b) => a.first - b.first || compare(a.evidence[0]!.id, b.evidence[0]!.id))
+    .map((e) => e.evidence);
 }
 
 /** The scenario a story's strongest weights favour (the largest, alone), '' when none stands out. */
@@ -62,7 +64,8 @@ export function leanOf(story: readonly Evidence[], scenarios: readonly string[])
 /** An event's reports: one record per item (its first), earliest first. */
 export function reportsOf(event: readonly Evidence[]): Evidence[] {
   const byItem = new Map<string, Evidence>();
-  for (const e of [...event].sort((a, b) => a.publishedAt - b.publishedAt || compare(a.id, b.id))) if (!byItem.has(e.itemKey)) byItem.set(e.itemKey, e);
+  for (const e of [...event].sort((a, b) => a.publishedAt - b.publishedAt || compare(a.id, b.id)))
+    if (!byItem.has(e.itemKey)) byItem.set(e.itemKey, e);
   return [...byItem.values()];
 }
 

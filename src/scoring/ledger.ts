@@ -15,8 +15,27 @@ import type { Evidence, ScenarioState } from '../model/evidence.js';
 import type { Indicator, Watchbook } from '../model/watchbook.js';
 import { leanOf } from './events.js';
 import { decay } from './factors.js';
-import { compareKeys, type Event, insertSorted, type Key, type Line, lowerBound, mergeEvents, partition, type Story } from './lines.js';
-import { byMoves, checkedScenarios, entryAt, eventFacts, perIndicator, pictureOf, type ScoreOptions, trailLength } from './score.js';
+import {
+  compareKeys,
+  type Event,
+  insertSorted,
+  type Key,
+  type Line,
+  lowerBound,
+  mergeEvents,
+  partition,
+  type Story,
+} from './lines.js';
+import {
+  byMoves,
+  checkedScenarios,
+  entryAt,
+  eventFacts,
+  perIndicator,
+  pictureOf,
+  type ScoreOptions,
+  trailLength,
+} from './score.js';
 
 export class EventLedger {
   private readonly scenarios: string[];
@@ -81,7 +100,11 @@ export class EventLedger {
     if (!seen.latest || e.publishedAt > seen.latest.publishedAt) seen.latest = e;
     const key = `${e.cluster}\u0000${e.indicator}`;
     let story = this.stories.get(key);
-    if (!story) this.stories.set(key, (story = { cluster: e.cluster, indicator, evidence: [], first: e.publishedAt, line: undefined }));
+    if (!story)
+      this.stories.set(
+        key,
+        (story = { cluster: e.cluster, indicator, evidence: [], first: e.publishedAt, line: undefined }),
+      );
     insertSorted(story.evidence, e, this.order, 0);
     this.touched.add(story);
     return true;
@@ -90,7 +113,8 @@ export class EventLedger {
   /** Drop the records published before `since`; how many went. */
   forgetBefore(since: number): number {
     const start = this.head;
-    while (this.head < this.list.length && this.list[this.head]!.publishedAt < since) this.drop(this.list[this.head++]!);
+    while (this.head < this.list.length && this.list[this.head]!.publishedAt < since)
+      this.drop(this.list[this.head++]!);
     const dropped = this.head - start;
     // Dropped records are cut off once they are half the list, so the list costs O(1) a record.
     if (this.head > 1024 && this.head * 2 > this.list.length) {
@@ -104,13 +128,22 @@ export class EventLedger {
   score(now: number, options: ScoreOptions = {}): ScenarioState {
     const newest = this.list.at(-1);
     if (this.list.length > this.head && newest!.publishedAt > now) {
-      throw new RangeError(`scoring: the ledger holds evidence published at ${newest!.publishedAt}, after ${now}: a ledger only moves forward in time`);
+      throw new RangeError(
+        `scoring: the ledger holds evidence published at ${newest!.publishedAt}, after ${now}: a ledger only moves forward in time`,
+      );
     }
     this.settle();
     const { scenarios } = this;
     const uncapped = perIndicator(this.watchbook.indicators, scenarios);
     const n = trailLength(options);
-    const top: { moves: number; publishedAt: number; cluster: string; indicator: string; event: Event; of: Indicator }[] = [];
+    const top: {
+      moves: number;
+      publishedAt: number;
+      cluster: string;
+      indicator: string;
+      event: Event;
+      of: Indicator;
+    }[] = [];
     const sums = new Float64Array(scenarios.length);
     for (const indicator of this.watchbook.indicators) {
       sums.fill(0);
@@ -129,7 +162,14 @@ export class EventLedger {
         const moves = max - min;
         // Most events move less than the trail's last: they are passed over without making a candidate.
         if (n === 0 || (top.length === n && moves < top[n - 1]!.moves)) continue;
-        const candidate = { moves, publishedAt: event.first, cluster: event.facts.cluster, indicator: indicator.id, event, of: indicator };
+        const candidate = {
+          moves,
+          publishedAt: event.first,
+          cluster: event.facts.cluster,
+          indicator: indicator.id,
+          event,
+          of: indicator,
+        };
         if (top.length === n && byMoves(candidate, top[n - 1]!) >= 0) continue;
         let at = top.length;
         while (at > 0 && byMoves(candidate, top[at - 1]!) < 0) at--;
@@ -139,7 +179,13 @@ export class EventLedger {
       scenarios.forEach((k, i) => (uncapped[indicator.id]![k] = sums[i]!));
     }
     const trail = top.map((c) => entryAt(c.event.facts, c.of, scenarios, now));
-    return pictureOf(this.watchbook, uncapped, trail, { counted: this.byId.size - this.ignored, ignored: this.ignored }, now);
+    return pictureOf(
+      this.watchbook,
+      uncapped,
+      trail,
+      { counted: this.byId.size - this.ignored, ignored: this.ignored },
+      now,
+    );
   }
 
   private eventsOf(indicator: string): Event[] {
@@ -158,7 +204,13 @@ export class EventLedger {
     const seen = this.latest.get(indicator.id)!;
     seen.count--;
     if (seen.count === 0) seen.latest = undefined;
-    else if (seen.latest === e) seen.latest = this.list.slice(this.head).reduce<Evidence | undefined>((a, x) => (x !== e && x.indicator === e.indicator && (!a || x.publishedAt > a.publishedAt) ? x : a), undefined);
+    else if (seen.latest === e)
+      seen.latest = this.list
+        .slice(this.head)
+        .reduce<Evidence | undefined>(
+          (a, x) => (x !== e && x.indicator === e.indicator && (!a || x.publishedAt > a.publishedAt) ? x : a),
+          undefined,
+        );
     const story = this.stories.get(`${e.cluster}\u0000${e.indicator}`)!;
     story.evidence.splice(story.evidence.indexOf(e), 1);
     this.touched.add(story);

@@ -61,7 +61,13 @@ export function scoreScenarios(
     for (const k of scenarios) sums[k] = sums[k]! + entry.nats[k]!;
   }
   entries.sort(byMoves);
-  return pictureOf(watchbook, uncapped, entries.slice(0, trailLength(options)), { counted: unique.size - ignored, ignored }, now);
+  return pictureOf(
+    watchbook,
+    uncapped,
+    entries.slice(0, trailLength(options)),
+    { counted: unique.size - ignored, ignored },
+    now,
+  );
 }
 
 /** The scenario ids, after checking the watchbook has some and that their priors are positive numbers. */
@@ -81,7 +87,12 @@ type TrailOrder = Pick<TrailEntry, 'moves' | 'publishedAt' | 'cluster' | 'indica
 
 /** The trail's order: the stories that moved the picture most first; a total order (cluster and indicator are one story). */
 export function byMoves(a: TrailOrder, b: TrailOrder): number {
-  return b.moves - a.moves || b.publishedAt - a.publishedAt || compare(a.cluster, b.cluster) || compare(a.indicator, b.indicator);
+  return (
+    b.moves - a.moves ||
+    b.publishedAt - a.publishedAt ||
+    compare(a.cluster, b.cluster) ||
+    compare(a.indicator, b.indicator)
+  );
 }
 
 /** The state from each indicator's uncapped sums: capped, added to the priors, softmaxed. */
@@ -102,7 +113,10 @@ export function pictureOf(
     watchbook.scenarios.map((s) => [s.id, Math.log(s.prior) - Math.log(reference.prior)]),
   );
   const logOdds = Object.fromEntries(
-    scenarios.map((k) => [k, watchbook.indicators.reduce((sum, i) => sum + contributions[i.id]![k]!, priorLogOdds[k]!)]),
+    scenarios.map((k) => [
+      k,
+      watchbook.indicators.reduce((sum, i) => sum + contributions[i.id]![k]!, priorLogOdds[k]!),
+    ]),
   );
   return {
     at: now,
@@ -140,7 +154,8 @@ export function eventFacts(group: readonly Evidence[], indicator: Indicator, sce
 
   // Each source once, at its highest credibility, in the order the group first names it.
   const credibility = new Map<string, number>();
-  for (const e of group) credibility.set(e.source, Math.max(credibility.get(e.source) ?? 0, credibilityOf(e.credibility)));
+  for (const e of group)
+    credibility.set(e.source, Math.max(credibility.get(e.source) ?? 0, credibilityOf(e.credibility)));
   const q = corroboration(credibility.values());
 
   let rule = rules[0]!;
@@ -169,7 +184,12 @@ export function eventFacts(group: readonly Evidence[], indicator: Indicator, sce
 }
 
 /** An event's trail entry at `now`: its facts, decayed from its earliest publication. */
-export function entryAt(facts: EventFacts, indicator: Indicator, scenarios: readonly string[], now: number): TrailEntry {
+export function entryAt(
+  facts: EventFacts,
+  indicator: Indicator,
+  scenarios: readonly string[],
+  now: number,
+): TrailEntry {
   const d = decay(now - facts.publishedAt, indicator.halfLifeMs);
   const nats: Record<string, number> = {};
   let max = -Infinity;
@@ -183,8 +203,39 @@ export function entryAt(facts: EventFacts, indicator: Indicator, scenarios: read
   // Written out rather than spread: the backtest makes a trail at every step.
   const { cluster, rule, rules, title, url, sources, terms, items, publishedAt, q, weights } = facts;
   return url === undefined
-    ? { cluster, indicator: facts.indicator, rule, rules, title, sources, terms, items, publishedAt, q, d, weights, nats, moves }
-    : { cluster, indicator: facts.indicator, rule, rules, title, url, sources, terms, items, publishedAt, q, d, weights, nats, moves };
+    ? {
+        cluster,
+        indicator: facts.indicator,
+        rule,
+        rules,
+        title,
+        sources,
+        terms,
+        items,
+        publishedAt,
+        q,
+        d,
+        weights,
+        nats,
+        moves,
+      }
+    : {
+        cluster,
+        indicator: facts.indicator,
+        rule,
+        rules,
+        title,
+        url,
+        sources,
+        terms,
+        items,
+        publishedAt,
+        q,
+        d,
+        weights,
+        nats,
+        moves,
+      };
 }
 
 /** Probabilities from log-odds; subtracting the largest first keeps exp() from overflowing. */
@@ -196,7 +247,10 @@ export function softmax(logOdds: Record<string, number>): Record<string, number>
   return Object.fromEntries(exps.map(([k, x]) => [k, x / total]));
 }
 
-export function perIndicator(indicators: readonly Indicator[], scenarios: readonly string[]): Record<string, Record<string, number>> {
+export function perIndicator(
+  indicators: readonly Indicator[],
+  scenarios: readonly string[],
+): Record<string, Record<string, number>> {
   return Object.fromEntries(indicators.map((i) => [i.id, Object.fromEntries(scenarios.map((k) => [k, 0]))]));
 }
 

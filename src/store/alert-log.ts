@@ -6,7 +6,16 @@ import type { StoreKeys } from './keys.js';
 import { read, readAll, setNewAlerts as setNewInMemory, settle } from './memory-base.js';
 import type { Retention } from './options.js';
 import { compareCodePoints } from './order.js';
-import { type AlertGroupRecord, type AlertPrune, checkAlerts, checkGroup, type StoppedAt, stoppedBefore, type StoredGroup, withoutStale } from './records.js';
+import {
+  type AlertGroupRecord,
+  type AlertPrune,
+  checkAlerts,
+  checkGroup,
+  type StoppedAt,
+  stoppedBefore,
+  type StoredGroup,
+  withoutStale,
+} from './records.js';
 import { allJson, chunks, getJson, op, setNewAlerts } from './redis-base.js';
 import { COMPARE_AND_SET, PRUNE_GROUP, PURGE_ALERTS, type RedisClient } from './scripts.js';
 
@@ -52,18 +61,24 @@ export class RedisAlertLog implements AlertLogStore {
   ) {}
 
   getAlertGroup(key: string): Promise<AlertGroupRecord | undefined> {
-    return op('getAlertGroup', async () => (await getJson<StoredGroup>(this.client, this.keys.alertGroups, key))?.group);
+    return op(
+      'getAlertGroup',
+      async () => (await getJson<StoredGroup>(this.client, this.keys.alertGroups, key))?.group,
+    );
   }
 
   updateAlertGroup(key: string, receiver: string, update: GroupUpdate): Promise<AlertGroupRecord | undefined> {
     return op('updateAlertGroup', async () => {
       for (let i = 0; i < GROUP_CAS_TRIES; i++) {
         const json = await this.client.hget(this.keys.alertGroups, key);
-        const next = update(json === null ? undefined : parseJson<StoredGroup>(json, `${this.keys.alertGroups} ${key}`).group);
+        const next = update(
+          json === null ? undefined : parseJson<StoredGroup>(json, `${this.keys.alertGroups} ${key}`).group,
+        );
         if (!next) return undefined;
         checkGroup(key, next);
         const written = JSON.stringify({ receiver, group: next } satisfies StoredGroup);
-        if ((await COMPARE_AND_SET.run(this.client, [this.keys.alertGroups], [key, json ?? '', written])) === 1) return parseJson<StoredGroup>(written, key).group;
+        if ((await COMPARE_AND_SET.run(this.client, [this.keys.alertGroups], [key, json ?? '', written])) === 1)
+          return parseJson<StoredGroup>(written, key).group;
       }
       throw new StoreError(`alert group ${key} kept changing under ${GROUP_CAS_TRIES} tries to update it`);
     });
@@ -72,7 +87,9 @@ export class RedisAlertLog implements AlertLogStore {
   alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
     return op('alertGroups', async () => {
       const all = await allJson<StoredGroup>(this.client, this.keys.alertGroups);
-      return all.sort(([a], [b]) => compareCodePoints(a, b)).map(([key, { receiver, group }]) => ({ key, receiver, group }));
+      return all
+        .sort(([a], [b]) => compareCodePoints(a, b))
+        .map(([key, { receiver, group }]) => ({ key, receiver, group }));
     });
   }
 
@@ -118,7 +135,14 @@ export class RedisAlertLog implements AlertLogStore {
       if (!kept) continue;
       const forgotten = stored.group.alerts.filter((a) => !kept.alerts.includes(a)).map((a) => a.id);
       const next = kept.alerts.length ? JSON.stringify({ ...stored, group: kept } satisfies StoredGroup) : '';
-      if ((await PRUNE_GROUP.run(this.client, [k.alertGroups, k.alertsByTime], [key, json, next, before, ...forgotten])) !== 1) continue;
+      if (
+        (await PRUNE_GROUP.run(
+          this.client,
+          [k.alertGroups, k.alertsByTime],
+          [key, json, next, before, ...forgotten],
+        )) !== 1
+      )
+        continue;
       out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
       if (!kept.alerts.length) out.groups++;
     }
@@ -151,7 +175,9 @@ export class MemoryAlertLog implements AlertLogStore {
   }
 
   alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
-    return settle(() => readAll<StoredGroup>(this.groups).map(([key, { receiver, group }]) => ({ key, receiver, group })));
+    return settle(() =>
+      readAll<StoredGroup>(this.groups).map(([key, { receiver, group }]) => ({ key, receiver, group })),
+    );
   }
 
   putAlerts(alerts: readonly Alert[]): Promise<number> {
@@ -183,7 +209,8 @@ export class MemoryAlertLog implements AlertLogStore {
         const kept = withoutStale(stored.group, before, stoppedAt, (id) => this.raised.get(id));
         if (kept) {
           out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
-          if (kept.alerts.length) this.groups.set(key, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup));
+          if (kept.alerts.length)
+            this.groups.set(key, JSON.stringify({ ...stored, group: kept } satisfies StoredGroup));
           else if (this.groups.delete(key)) out.groups++;
         }
         for (const a of (kept ?? stored.group).alerts) held.add(a.id);

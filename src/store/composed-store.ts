@@ -37,60 +37,152 @@ export abstract class ComposedStore implements Store {
     this.pictureLog = parts.pictureLog;
   }
 
-  markSeen(...a: Args<'markSeen'>) { return this.parts.seen.markSeen(...a); }
-  isSeen(...a: Args<'isSeen'>) { return this.parts.seen.isSeen(...a); }
+  markSeen(...a: Args<'markSeen'>) {
+    return this.parts.seen.markSeen(...a);
+  }
+  isSeen(...a: Args<'isSeen'>) {
+    return this.parts.seen.isSeen(...a);
+  }
 
-  addEvidence(...a: Args<'addEvidence'>) { return this.parts.evidence.addEvidence(...a); }
-  listEvidence(...a: Args<'listEvidence'>) { return this.parts.evidence.listEvidence(...a); }
-  purgeEvidence(...a: Args<'purgeEvidence'>) { return this.parts.evidence.purgeEvidence(...a); }
-  addFingerprints(...a: Args<'addFingerprints'>) { return this.parts.evidence.addFingerprints(...a); }
-  recentFingerprints(...a: Args<'recentFingerprints'>) { return this.parts.evidence.recentFingerprints(...a); }
+  addEvidence(...a: Args<'addEvidence'>) {
+    return this.parts.evidence.addEvidence(...a);
+  }
+  listEvidence(...a: Args<'listEvidence'>) {
+    return this.parts.evidence.listEvidence(...a);
+  }
+  purgeEvidence(...a: Args<'purgeEvidence'>) {
+    return this.parts.evidence.purgeEvidence(...a);
+  }
+  addFingerprints(...a: Args<'addFingerprints'>) {
+    return this.parts.evidence.addFingerprints(...a);
+  }
+  recentFingerprints(...a: Args<'recentFingerprints'>) {
+    return this.parts.evidence.recentFingerprints(...a);
+  }
 
-  appendScenarioState(...a: Args<'appendScenarioState'>) { return this.parts.picture.appendScenarioState(...a); }
-  scenarioHistory(...a: Args<'scenarioHistory'>) { return this.parts.picture.scenarioHistory(...a); }
-  latestScenarioState() { return this.parts.picture.latestScenarioState(); }
-  getScenarioAlert(...a: Args<'getScenarioAlert'>) { return this.parts.picture.getScenarioAlert(...a); }
-  setScenarioAlert(...a: Args<'setScenarioAlert'>) { return this.parts.picture.setScenarioAlert(...a); }
-  setIndicatorStatus(...a: Args<'setIndicatorStatus'>) { return this.parts.picture.setIndicatorStatus(...a); }
-  indicatorStatuses() { return this.parts.picture.indicatorStatuses(); }
+  appendScenarioState(...a: Args<'appendScenarioState'>) {
+    return this.parts.picture.appendScenarioState(...a);
+  }
+  scenarioHistory(...a: Args<'scenarioHistory'>) {
+    return this.parts.picture.scenarioHistory(...a);
+  }
+  latestScenarioState() {
+    return this.parts.picture.latestScenarioState();
+  }
+  getScenarioAlert(...a: Args<'getScenarioAlert'>) {
+    return this.parts.picture.getScenarioAlert(...a);
+  }
+  setScenarioAlert(...a: Args<'setScenarioAlert'>) {
+    return this.parts.picture.setScenarioAlert(...a);
+  }
+  setIndicatorStatus(...a: Args<'setIndicatorStatus'>) {
+    return this.parts.picture.setIndicatorStatus(...a);
+  }
+  indicatorStatuses() {
+    return this.parts.picture.indicatorStatuses();
+  }
 
-  getHealth(...a: Args<'getHealth'>) { return this.parts.sources.getHealth(...a); }
-  setHealth(...a: Args<'setHealth'>) { return this.parts.sources.setHealth(...a); }
-  allHealth() { return this.parts.sources.allHealth(); }
-  getValidators(...a: Args<'getValidators'>) { return this.parts.sources.getValidators(...a); }
-  setValidators(...a: Args<'setValidators'>) { return this.parts.sources.setValidators(...a); }
-  schedule(...a: Args<'schedule'>) { return this.parts.sources.schedule(...a); }
-  unschedule(...a: Args<'unschedule'>) { return this.parts.sources.unschedule(...a); }
-  dueSchedule(...a: Args<'dueSchedule'>) { return this.parts.sources.dueSchedule(...a); }
-  scheduled() { return this.parts.sources.scheduled(); }
-  markStarted(...a: Args<'markStarted'>) { return this.parts.sources.markStarted(...a); }
-  scheduleCheck() { return this.parts.sources.scheduleCheck(); }
-  recoverLostData(...a: Args<'recoverLostData'>) { return this.parts.sources.recoverLostData(...a); }
-  warmUp(...a: Args<'warmUp'>) { return this.parts.sources.warmUp(...a); }
+  getHealth(...a: Args<'getHealth'>) {
+    return this.parts.sources.getHealth(...a);
+  }
+  setHealth(...a: Args<'setHealth'>) {
+    return this.parts.sources.setHealth(...a);
+  }
+  allHealth() {
+    return this.parts.sources.allHealth();
+  }
+  getValidators(...a: Args<'getValidators'>) {
+    return this.parts.sources.getValidators(...a);
+  }
+  setValidators(...a: Args<'setValidators'>) {
+    return this.parts.sources.setValidators(...a);
+  }
+  schedule(...a: Args<'schedule'>) {
+    return this.parts.sources.schedule(...a);
+  }
+  unschedule(...a: Args<'unschedule'>) {
+    return this.parts.sources.unschedule(...a);
+  }
+  dueSchedule(...a: Args<'dueSchedule'>) {
+    return this.parts.sources.dueSchedule(...a);
+  }
+  scheduled() {
+    return this.parts.sources.scheduled();
+  }
+  markStarted(...a: Args<'markStarted'>) {
+    return this.parts.sources.markStarted(...a);
+  }
+  scheduleCheck() {
+    return this.parts.sources.scheduleCheck();
+  }
+  recoverLostData(...a: Args<'recoverLostData'>) {
+    return this.parts.sources.recoverLostData(...a);
+  }
+  warmUp(...a: Args<'warmUp'>) {
+    return this.parts.sources.warmUp(...a);
+  }
 
-  getAlertGroup(...a: Args<'getAlertGroup'>) { return this.parts.alertLog.getAlertGroup(...a); }
-  updateAlertGroup(...a: Args<'updateAlertGroup'>) { return this.parts.alertLog.updateAlertGroup(...a); }
-  alertGroups() { return this.parts.alertLog.alertGroups(); }
-  putAlerts(...a: Args<'putAlerts'>) { return this.parts.alertLog.putAlerts(...a); }
-  getAlerts(...a: Args<'getAlerts'>) { return this.parts.alertLog.getAlerts(...a); }
+  getAlertGroup(...a: Args<'getAlertGroup'>) {
+    return this.parts.alertLog.getAlertGroup(...a);
+  }
+  updateAlertGroup(...a: Args<'updateAlertGroup'>) {
+    return this.parts.alertLog.updateAlertGroup(...a);
+  }
+  alertGroups() {
+    return this.parts.alertLog.alertGroups();
+  }
+  putAlerts(...a: Args<'putAlerts'>) {
+    return this.parts.alertLog.putAlerts(...a);
+  }
+  getAlerts(...a: Args<'getAlerts'>) {
+    return this.parts.alertLog.getAlerts(...a);
+  }
 
-  getSendLog(...a: Args<'getSendLog'>) { return this.parts.sendLog.getSendLog(...a); }
-  recordSend(...a: Args<'recordSend'>) { return this.parts.sendLog.recordSend(...a); }
-  claimSend(...a: Args<'claimSend'>) { return this.parts.sendLog.claimSend(...a); }
-  releaseSend(...a: Args<'releaseSend'>) { return this.parts.sendLog.releaseSend(...a); }
+  getSendLog(...a: Args<'getSendLog'>) {
+    return this.parts.sendLog.getSendLog(...a);
+  }
+  recordSend(...a: Args<'recordSend'>) {
+    return this.parts.sendLog.recordSend(...a);
+  }
+  claimSend(...a: Args<'claimSend'>) {
+    return this.parts.sendLog.claimSend(...a);
+  }
+  releaseSend(...a: Args<'releaseSend'>) {
+    return this.parts.sendLog.releaseSend(...a);
+  }
 
-  addSilence(...a: Args<'addSilence'>) { return this.parts.silences.addSilence(...a); }
-  silences() { return this.parts.silences.silences(); }
-  expireSilence(...a: Args<'expireSilence'>) { return this.parts.silences.expireSilence(...a); }
+  addSilence(...a: Args<'addSilence'>) {
+    return this.parts.silences.addSilence(...a);
+  }
+  silences() {
+    return this.parts.silences.silences();
+  }
+  expireSilence(...a: Args<'expireSilence'>) {
+    return this.parts.silences.expireSilence(...a);
+  }
 
-  appendDigestAlerts(...a: Args<'appendDigestAlerts'>) { return this.parts.digests.appendDigestAlerts(...a); }
-  takeDigestAlerts(...a: Args<'takeDigestAlerts'>) { return this.parts.digests.takeDigestAlerts(...a); }
-  peekDigestAlerts(...a: Args<'peekDigestAlerts'>) { return this.parts.digests.peekDigestAlerts(...a); }
-  getDigestMark(...a: Args<'getDigestMark'>) { return this.parts.digests.getDigestMark(...a); }
-  setDigestMark(...a: Args<'setDigestMark'>) { return this.parts.digests.setDigestMark(...a); }
+  appendDigestAlerts(...a: Args<'appendDigestAlerts'>) {
+    return this.parts.digests.appendDigestAlerts(...a);
+  }
+  takeDigestAlerts(...a: Args<'takeDigestAlerts'>) {
+    return this.parts.digests.takeDigestAlerts(...a);
+  }
+  peekDigestAlerts(...a: Args<'peekDigestAlerts'>) {
+    return this.parts.digests.peekDigestAlerts(...a);
+  }
+  getDigestMark(...a: Args<'getDigestMark'>) {
+    return this.parts.digests.getDigestMark(...a);
+  }
+  setDigestMark(...a: Args<'setDigestMark'>) {
+    return this.parts.digests.setDigestMark(...a);
+  }
 
-  incrementCounters(...a: Args<'incrementCounters'>) { return this.parts.counters.incrementCounters(...a); }
-  counters() { return this.parts.counters.counters(); }
+  incrementCounters(...a: Args<'incrementCounters'>) {
+    return this.parts.counters.incrementCounters(...a);
+  }
+  counters() {
+    return this.parts.counters.counters();
+  }
 
   /** The alert log first: a send-log goes only once its group is gone. */
   pruneAlerts(now: number, stoppedAt: StoppedAt = resolvedAt): Promise<AlertPrune> {

@@ -62,7 +62,8 @@ export class MemoryCounters implements CounterStore {
       if (once && checked.length) {
         const until = this.counted.get(once.event);
         if (until !== undefined && until > Date.now()) return;
-        if (this.counted.size >= 10_000) for (const [event, t] of this.counted) if (t <= Date.now()) this.counted.delete(event);
+        if (this.counted.size >= 10_000)
+          for (const [event, t] of this.counted) if (t <= Date.now()) this.counted.delete(event);
         this.counted.set(once.event, Date.now() + once.ttlMs);
       }
       for (const [field, by] of checked) this.values.set(field, (this.values.get(field) ?? 0) + by);

@@ -9,6 +9,7 @@ export interface CounterSpec {
   readonly labelNames: readonly string[];
 }
 
+// prettier-ignore
 export const COUNTER = {
   fetches: { name: 'signpost_fetches_total', help: 'Fetches of each source by result: ok, not-modified, or the failure reason', labelNames: ['source', 'result'] },
   items: { name: 'signpost_items_total', help: 'Items of the source: kind="fetched" for every item its fetches brought, kind="new" for those never seen before', labelNames: ['source', 'kind'] },
@@ -95,7 +96,10 @@ export function readHistogram(spec: HistogramSpec, values: readonly CounterValue
   }
   return [...series.values()].map(({ labels, own, sum }) => {
     let total = 0;
-    const buckets = own.map((n, i): [string, number] => [i < spec.buckets.length ? String(spec.buckets[i]) : '+Inf', (total += n)]);
+    const buckets = own.map((n, i): [string, number] => [
+      i < spec.buckets.length ? String(spec.buckets[i]) : '+Inf',
+      (total += n),
+    ]);
     return { labels, buckets, sum, count: total };
   });
 }
@@ -107,7 +111,12 @@ export const COUNTED_TTL_MS = 2 * 86_400_000;
  * Add to counters, best effort: a counter is never worth failing a job over, so an error (Redis away, a bad
  * count) is handed to `onError` (jobs log it at debug) and the promise resolves all the same.
  */
-export async function countQuietly(store: Pick<CounterStore, 'incrementCounters'>, counts: readonly CounterIncrement[], onError: (err: unknown) => void, once?: CountOnce): Promise<void> {
+export async function countQuietly(
+  store: Pick<CounterStore, 'incrementCounters'>,
+  counts: readonly CounterIncrement[],
+  onError: (err: unknown) => void,
+  once?: CountOnce,
+): Promise<void> {
   if (counts.length === 0) return;
   try {
     await store.incrementCounters(counts, once);

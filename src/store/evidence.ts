@@ -72,7 +72,12 @@ export class RedisEvidence implements EvidenceStore {
       }
       // GT: a fingerprint seen again keeps its latest time; the oldest beyond the cap go.
       const key = this.keys.fingerprints;
-      await exec(this.client.multi().zadd(key, 'GT', ...args).zremrangebyrank(key, 0, -(this.retention.fingerprintLimit + 1)));
+      await exec(
+        this.client
+          .multi()
+          .zadd(key, 'GT', ...args)
+          .zremrangebyrank(key, 0, -(this.retention.fingerprintLimit + 1)),
+      );
     });
   }
 
@@ -81,7 +86,15 @@ export class RedisEvidence implements EvidenceStore {
       checkBound('recentFingerprints: since', since);
       const count = limitCount(limit);
       if (count === 0) return [];
-      const reply = await this.client.zrevrangebyscore(this.keys.fingerprints, '+inf', since, 'WITHSCORES', 'LIMIT', 0, count);
+      const reply = await this.client.zrevrangebyscore(
+        this.keys.fingerprints,
+        '+inf',
+        since,
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        count,
+      );
       return pairs(reply).map(([member, at]) => ({ ...splitFingerprintMember(member), at }));
     });
   }
@@ -160,7 +173,10 @@ export class MemoryEvidence implements EvidenceStore {
       checkBound('recentFingerprints: since', since);
       const recent =
         this.fingerprints.size <= this.retention.fingerprintLimit
-          ? [...this.fingerprints].filter(([, score]) => score >= since).map(([member, score]) => ({ member, score })).sort(descending)
+          ? [...this.fingerprints]
+              .filter(([, score]) => score >= since)
+              .map(([member, score]) => ({ member, score }))
+              .sort(descending)
           : this.keptFingerprints().filter((f) => f.score >= since);
       return take(recent, limit).map((f) => ({ ...splitFingerprintMember(f.member), at: f.score }));
     });

@@ -21,7 +21,8 @@ export interface FeedbackStoreOptions {
 const DAY = 86_400_000;
 
 function positiveInteger(what: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new StoreError(`${what} must be a positive integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new StoreError(`${what} must be a positive integer, got ${String(value)}`);
   return value;
 }
 
@@ -53,7 +54,9 @@ export class FeedbackStore {
       return await fn();
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`feedback ${name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new StoreError(`feedback ${name} failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   }
 
@@ -62,7 +65,11 @@ export class FeedbackStore {
     checkTime('judgement.at', j.at);
     const field = judgementField(j);
     await this.op('judge', async () => {
-      await this.client.multi().hset(this.keys.judgements, field, JSON.stringify(j)).zadd(this.keys.judgementsByTime, j.at, field).exec();
+      await this.client
+        .multi()
+        .hset(this.keys.judgements, field, JSON.stringify(j))
+        .zadd(this.keys.judgementsByTime, j.at, field)
+        .exec();
       await this.trim(this.keys.judgements, this.keys.judgementsByTime, this.judgementLimit);
     });
   }
@@ -71,7 +78,11 @@ export class FeedbackStore {
   async judgements(since = -Infinity): Promise<Judgement[]> {
     checkBound('since', since);
     return this.op('judgements', async () => {
-      const fields = await this.client.zrangebyscore(this.keys.judgementsByTime, since === -Infinity ? '-inf' : since, '+inf');
+      const fields = await this.client.zrangebyscore(
+        this.keys.judgementsByTime,
+        since === -Infinity ? '-inf' : since,
+        '+inf',
+      );
       if (fields.length === 0) return [];
       const values = await this.client.hmget(this.keys.judgements, ...fields);
       return values.flatMap((v) => (v === null ? [] : [parseJson<Judgement>(v, this.keys.judgements)]));
@@ -101,7 +112,12 @@ export class FeedbackStore {
         await m.exec();
       }
       const old = await this.client.zrangebyscore(this.keys.unmatchedByTime, '-inf', `(${now - this.unmatchedTtlMs}`);
-      if (old.length > 0) await this.client.multi().hdel(this.keys.unmatched, ...old).zrem(this.keys.unmatchedByTime, ...old).exec();
+      if (old.length > 0)
+        await this.client
+          .multi()
+          .hdel(this.keys.unmatched, ...old)
+          .zrem(this.keys.unmatchedByTime, ...old)
+          .exec();
       await this.trim(this.keys.unmatched, this.keys.unmatchedByTime, this.unmatchedLimit);
     });
   }
@@ -137,6 +153,11 @@ export class FeedbackStore {
     const excess = (await this.client.zcard(byTime)) - limit;
     if (excess <= 0) return;
     const old = await this.client.zrange(byTime, 0, excess - 1);
-    if (old.length > 0) await this.client.multi().hdel(hash, ...old).zrem(byTime, ...old).exec();
+    if (old.length > 0)
+      await this.client
+        .multi()
+        .hdel(hash, ...old)
+        .zrem(byTime, ...old)
+        .exec();
   }
 }

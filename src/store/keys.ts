@@ -90,7 +90,9 @@ export function normalizePrefix(prefix: string = DEFAULT_PREFIX): string {
   if (trimmed === '') throw new StoreError(`the key prefix is empty (got ${JSON.stringify(prefix)})`);
   if (hashTag(trimmed) !== undefined) return trimmed;
   if (/[{}]/.test(trimmed)) {
-    throw new StoreError(`the key prefix ${JSON.stringify(prefix)} has braces but no hash tag; write it as {name} or without braces`);
+    throw new StoreError(
+      `the key prefix ${JSON.stringify(prefix)} has braces but no hash tag; write it as {name} or without braces`,
+    );
   }
   return `{${trimmed}}`;
 }
@@ -195,7 +197,8 @@ export function keyList(keys: StoreKeys): string[] {
 
 /** A fingerprint as a member of the fingerprints set: `cluster|fingerprint` (a fingerprint is hex, so no `|`). */
 export function fingerprintMember(cluster: string, fingerprint: string): string {
-  if (fingerprint.includes('|')) throw new StoreError(`a fingerprint must not contain "|", got ${JSON.stringify(fingerprint)}`);
+  if (fingerprint.includes('|'))
+    throw new StoreError(`a fingerprint must not contain "|", got ${JSON.stringify(fingerprint)}`);
   return `${cluster}|${fingerprint}`;
 }
 
@@ -225,7 +228,8 @@ export function parseCounterField(field: string): { name: string; labels: Record
   if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') return undefined;
   const labels: Record<string, string> = {};
   for (const pair of parsed.slice(1) as unknown[]) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return undefined;
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+      return undefined;
     labels[pair[0]] = pair[1];
   }
   return { name: parsed[0], labels };

@@ -63,7 +63,10 @@ function positive(name: string, value: number, integer: boolean): number {
 /** Options with defaults filled in; a bad value is an error here, not a surprise in Redis later. */
 export function retention(opts: StoreOptions = {}): Retention {
   const seenTtlMs = positive('seenTtlMs', opts.seenTtlMs ?? DEFAULT_SEEN_TTL_MS, false);
-  if (opts.evidenceTtlMs !== undefined && positive('evidenceTtlMs', opts.evidenceTtlMs, false) + DATED_AHEAD_MS >= seenTtlMs) {
+  if (
+    opts.evidenceTtlMs !== undefined &&
+    positive('evidenceTtlMs', opts.evidenceTtlMs, false) + DATED_AHEAD_MS >= seenTtlMs
+  ) {
     throw new StoreError(
       `seenTtlMs (${seenTtlMs}) must be longer than evidenceTtlMs (${opts.evidenceTtlMs}) by more than a day, or purged items come back as new`,
     );

@@ -80,11 +80,18 @@ export class MemoryPictureLog implements PictureLog {
   private entries: PictureLogEntry[] = [];
   private next = 1;
 
-  append(evidence: readonly Evidence[], fingerprints: readonly FingerprintEntry[], mark = false): Promise<string | undefined> {
+  append(
+    evidence: readonly Evidence[],
+    fingerprints: readonly FingerprintEntry[],
+    mark = false,
+  ): Promise<string | undefined> {
     if (evidence.length === 0 && fingerprints.length === 0 && !mark) return Promise.resolve(undefined);
     // Copies through JSON, as Redis keeps them: a caller's later edits never reach the log.
     const id = `${this.next++}-0`;
-    this.entries.push({ id, ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>) });
+    this.entries.push({
+      id,
+      ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>),
+    });
     if (this.entries.length > LOG_LIMIT) this.entries = this.entries.slice(-LOG_LIMIT);
     return Promise.resolve(id);
   }
@@ -112,6 +119,7 @@ function entryOf(id: string, fields: string[], key: string): PictureLogEntry {
   const data = fields[1];
   if (fields[0] !== 'step' || data === undefined) throw new StoreError(`${key}: entry ${id} has no step`);
   const parsed = parseJson<{ evidence?: unknown; fingerprints?: unknown }>(data, key);
-  if (!Array.isArray(parsed.evidence) || !Array.isArray(parsed.fingerprints)) throw new StoreError(`${key}: entry ${id} is not a step`);
+  if (!Array.isArray(parsed.evidence) || !Array.isArray(parsed.fingerprints))
+    throw new StoreError(`${key}: entry ${id} is not a step`);
   return { id, evidence: parsed.evidence as Evidence[], fingerprints: parsed.fingerprints as FingerprintEntry[] };
 }

@@ -68,7 +68,8 @@ export function checkDigestMark(receiver: string, mark: DigestMark): void {
 
 /** A claim's lifetime as Redis PX takes it: a positive whole number of milliseconds. */
 export function checkTtl(ttlMs: number): void {
-  if (!(Number.isInteger(ttlMs) && ttlMs > 0)) throw new StoreError(`claimSend: ttlMs must be a positive integer, got ${String(ttlMs)}`);
+  if (!(Number.isInteger(ttlMs) && ttlMs > 0))
+    throw new StoreError(`claimSend: ttlMs must be a positive integer, got ${String(ttlMs)}`);
 }
 
 /**
@@ -130,7 +131,12 @@ export const resolvedAt: StoppedAt = (a) => (a.firing ? undefined : a.at);
  * and again (a source outage, checked at every fetch) so stays, and is not announced anew when raised
  * next. Both stores prune with this.
  */
-export function withoutStale(group: AlertGroupRecord, before: number, stoppedAt: StoppedAt, raisedAt: (id: string) => number | undefined): AlertGroupRecord | undefined {
+export function withoutStale(
+  group: AlertGroupRecord,
+  before: number,
+  stoppedAt: StoppedAt,
+  raisedAt: (id: string) => number | undefined,
+): AlertGroupRecord | undefined {
   const alerts = group.alerts.filter((a) => {
     const stopped = stoppedAt(a);
     return stopped === undefined || !(stopped < before) || !((raisedAt(a.id) ?? -Infinity) < before);
@@ -167,10 +173,12 @@ export interface CounterValue {
 export function checkCounts(counts: readonly CounterIncrement[]): [field: string, by: number][] {
   return counts.map((c) => {
     const by = c.by ?? 1;
-    if (typeof c.name !== 'string' || c.name === '') throw new StoreError(`a counter needs a name, got ${JSON.stringify(c.name)}`);
+    if (typeof c.name !== 'string' || c.name === '')
+      throw new StoreError(`a counter needs a name, got ${JSON.stringify(c.name)}`);
     if (!Number.isFinite(by)) throw new StoreError(`counter ${c.name}: by must be a finite number, got ${String(by)}`);
     for (const [k, v] of Object.entries(c.labels)) {
-      if (typeof v !== 'string') throw new StoreError(`counter ${c.name}: label ${k} must be a string, got ${typeof v}`);
+      if (typeof v !== 'string')
+        throw new StoreError(`counter ${c.name}: label ${k} must be a string, got ${typeof v}`);
     }
     return [counterField(c.name, c.labels), by];
   });
@@ -183,5 +191,7 @@ export function readCounters(entries: readonly [field: string, value: number][])
     const parsed = parseCounterField(field);
     if (parsed) out.push({ ...parsed, value, field });
   }
-  return out.sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.field, b.field)).map(({ field: _, ...c }) => c);
+  return out
+    .sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.field, b.field))
+    .map(({ field: _, ...c }) => c);
 }

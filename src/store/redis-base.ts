@@ -60,7 +60,12 @@ export async function allJson<T>(client: RedisClient, key: string): Promise<[fie
  * HSETNX each alert under its id, in MULTIs of BATCH; how many were new. With `byTime`, each alert's
  * startsAt also goes there, the latest kept (GT), new or not. The alert log and the digests keep alerts so.
  */
-export async function setNewAlerts(client: RedisClient, key: string, alerts: readonly Alert[], byTime?: string): Promise<number> {
+export async function setNewAlerts(
+  client: RedisClient,
+  key: string,
+  alerts: readonly Alert[],
+  byTime?: string,
+): Promise<number> {
   let added = 0;
   for (const batch of chunks(alerts)) {
     const multi = client.multi();

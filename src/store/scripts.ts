@@ -21,7 +21,8 @@ export class LuaScript {
     // here, where a test on one server meets it too.
     if (keys.length > 1) {
       const tags = new Set(keys.map(hashTag));
-      if (tags.size > 1 || tags.has(undefined)) throw new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`);
+      if (tags.size > 1 || tags.has(undefined))
+        throw new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`);
     }
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);

@@ -41,7 +41,11 @@ export class RedisSeen implements SeenStore {
       const cutoff = now - this.retention.seenTtlMs;
       const out: boolean[] = [];
       for (const batch of chunks(keys)) {
-        const reply = (await MARK_SEEN.run(this.client, [this.keys.seen], [now, cutoff, this.trimBatch, ...batch])) as number[];
+        const reply = (await MARK_SEEN.run(
+          this.client,
+          [this.keys.seen],
+          [now, cutoff, this.trimBatch, ...batch],
+        )) as number[];
         for (const isNew of reply) out.push(isNew === 1);
       }
       return out;

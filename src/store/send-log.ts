@@ -53,7 +53,9 @@ export class RedisSendLog implements SendLogStore {
   ) {}
 
   getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
-    return op('getSendLog', () => getJson<SendLogRecord>(this.client, this.keys.sendLog, pairField(groupKey, receiver)));
+    return op('getSendLog', () =>
+      getJson<SendLogRecord>(this.client, this.keys.sendLog, pairField(groupKey, receiver)),
+    );
   }
 
   recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {
@@ -64,7 +66,13 @@ export class RedisSendLog implements SendLogStore {
       const reply = await RECORD_SEND.run(
         this.client,
         [k.sent, k.sendLog, k.sentByTime, k.sendLogByTime, k.attempts, k.attemptsByTime],
-        [pairField(receiver, notificationId), JSON.stringify(sent), pairField(groupKey, receiver), JSON.stringify(log), log.lastSentAt ?? ''],
+        [
+          pairField(receiver, notificationId),
+          JSON.stringify(sent),
+          pairField(groupKey, receiver),
+          JSON.stringify(log),
+          log.lastSentAt ?? '',
+        ],
       );
       return reply === 1;
     });
@@ -76,7 +84,12 @@ export class RedisSendLog implements SendLogStore {
       checkTime('claimSend: now', now);
       const k = this.keys;
       const keys = [k.sent, sendClaimKey(k, receiver, notificationId), k.attempts, k.attemptsByTime, k.sentByTime];
-      return (await CLAIM_SEND.run(this.client, keys, [pairField(receiver, notificationId), owner, ttlMs, now])) as ClaimResult;
+      return (await CLAIM_SEND.run(this.client, keys, [
+        pairField(receiver, notificationId),
+        owner,
+        ttlMs,
+        now,
+      ])) as ClaimResult;
     });
   }
 
@@ -99,7 +112,11 @@ export class RedisSendLog implements SendLogStore {
     return {
       sent: (await PURGE_BY_TIME.run(this.client, [k.sent, k.sentByTime], [before])) as number,
       attempts: (await PURGE_BY_TIME.run(this.client, [k.attempts, k.attemptsByTime], [before])) as number,
-      sendLogs: (await PURGE_SEND_LOGS.run(this.client, [k.sendLog, k.sendLogByTime, k.alertGroups], [before])) as number,
+      sendLogs: (await PURGE_SEND_LOGS.run(
+        this.client,
+        [k.sendLog, k.sendLogByTime, k.alertGroups],
+        [before],
+      )) as number,
     };
   }
 }

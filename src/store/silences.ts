@@ -39,7 +39,9 @@ export class RedisSilences implements SilenceStore {
   }
 
   silences(): Promise<SilenceRecord[]> {
-    return op('silences', async () => (await allJson<SilenceRecord>(this.client, this.keys.silences)).map(([, s]) => s).sort(bySilenceAge));
+    return op('silences', async () =>
+      (await allJson<SilenceRecord>(this.client, this.keys.silences)).map(([, s]) => s).sort(bySilenceAge),
+    );
   }
 
   expireSilence(id: string, now: number): Promise<boolean> {
@@ -52,7 +54,8 @@ export class RedisSilences implements SilenceStore {
         if (json === null) return false;
         const expired = expiredSilence(parseJson<SilenceRecord>(json, `${this.keys.silences} ${id}`), now);
         if (!expired) return true;
-        if ((await COMPARE_AND_SET.run(this.client, [this.keys.silences], [id, json, JSON.stringify(expired)])) === 1) return true;
+        if ((await COMPARE_AND_SET.run(this.client, [this.keys.silences], [id, json, JSON.stringify(expired)])) === 1)
+          return true;
       }
       throw new StoreError(`silence ${id} kept changing under ${CAS_TRIES} tries to expire it`);
     });
@@ -90,7 +93,9 @@ export class MemorySilences implements SilenceStore {
   }
 
   silences(): Promise<SilenceRecord[]> {
-    return settle(() => [...this.silenceRecords.values()].map((json) => parseJson<SilenceRecord>(json, 'silences')).sort(bySilenceAge));
+    return settle(() =>
+      [...this.silenceRecords.values()].map((json) => parseJson<SilenceRecord>(json, 'silences')).sort(bySilenceAge),
+    );
   }
 
   expireSilence(id: string, now: number): Promise<boolean> {

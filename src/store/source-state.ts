@@ -58,7 +58,10 @@ export class RedisSourceState implements SourceStore {
   }
 
   setHealth(health: SourceHealth): Promise<void> {
-    return op('setHealth', async () => void (await this.client.hset(this.keys.health, health.source, JSON.stringify(health))));
+    return op(
+      'setHealth',
+      async () => void (await this.client.hset(this.keys.health, health.source, JSON.stringify(health))),
+    );
   }
 
   allHealth(): Promise<SourceHealth[]> {
@@ -73,7 +76,10 @@ export class RedisSourceState implements SourceStore {
   }
 
   setValidators(source: string, validators: Validators): Promise<void> {
-    return op('setValidators', async () => void (await this.client.hset(this.keys.validators, source, JSON.stringify(validators))));
+    return op(
+      'setValidators',
+      async () => void (await this.client.hset(this.keys.validators, source, JSON.stringify(validators))),
+    );
   }
 
   schedule(source: string, at: number): Promise<void> {
@@ -92,13 +98,17 @@ export class RedisSourceState implements SourceStore {
       checkBound('dueSchedule: now', now);
       const count = limitCount(limit);
       if (count === 0) return [];
-      const found = pairs(await this.client.zrangebyscore(this.keys.schedule, '-inf', now, 'WITHSCORES', 'LIMIT', 0, count));
+      const found = pairs(
+        await this.client.zrangebyscore(this.keys.schedule, '-inf', now, 'WITHSCORES', 'LIMIT', 0, count),
+      );
       return found.map(([source, at]) => ({ source, at }));
     });
   }
 
   scheduled(): Promise<Record<string, number>> {
-    return op('scheduled', async () => Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))));
+    return op('scheduled', async () =>
+      Object.fromEntries(pairs(await this.client.zrange(this.keys.schedule, 0, -1, 'WITHSCORES'))),
+    );
   }
 
   markStarted(now: number): Promise<boolean> {
@@ -110,7 +120,9 @@ export class RedisSourceState implements SourceStore {
 
   scheduleCheck(): Promise<{ sentinel: boolean; scheduled: number }> {
     return op('scheduleCheck', async () => {
-      const [sentinel, scheduled] = (await exec(this.client.multi().exists(this.keys.sentinel).zcard(this.keys.schedule))) as [number, number];
+      const [sentinel, scheduled] = (await exec(
+        this.client.multi().exists(this.keys.sentinel).zcard(this.keys.schedule),
+      )) as [number, number];
       return { sentinel: sentinel === 1, scheduled };
     });
   }
@@ -118,14 +130,22 @@ export class RedisSourceState implements SourceStore {
   recoverLostData(sources: readonly string[], now: number): Promise<boolean> {
     return op('recoverLostData', async () => {
       checkTime('recoverLostData: now', now);
-      return (await RECOVER_LOST_DATA.run(this.client, [this.keys.sentinel, this.keys.warmUp], [now, ...sources])) === 1;
+      return (
+        (await RECOVER_LOST_DATA.run(this.client, [this.keys.sentinel, this.keys.warmUp], [now, ...sources])) === 1
+      );
     });
   }
 
   warmUp(source: string, keys: readonly string[], now: number): Promise<boolean> {
     return op('warmUp', async () => {
       checkTime('warmUp: now', now);
-      return (await WARM_UP.run(this.client, [this.keys.warmUp, this.keys.seen, this.keys.sentinel], [source, now, ...keys])) === 1;
+      return (
+        (await WARM_UP.run(
+          this.client,
+          [this.keys.warmUp, this.keys.seen, this.keys.sentinel],
+          [source, now, ...keys],
+        )) === 1
+      );
     });
   }
 }
@@ -179,7 +199,10 @@ export class MemorySourceState implements SourceStore {
   dueSchedule(now: number, limit: number): Promise<{ source: string; at: number }[]> {
     return settle(() => {
       checkBound('dueSchedule: now', now);
-      const due = take(this.schedules().filter((s) => s.score <= now), limit);
+      const due = take(
+        this.schedules().filter((s) => s.score <= now),
+        limit,
+      );
       return due.map((s) => ({ source: s.member, at: s.score }));
     });
   }

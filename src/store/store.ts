@@ -26,7 +26,17 @@ export type { FingerprintEntry } from '../model/evidence.js';
 // The record types mirror alerts/ (records.ts): AlertGroupRecord is AlertGroup, SendLogRecord is SendLog,
 // SilenceRecord is RuntimeSilence.
 
-export interface Store extends SeenStore, EvidenceStore, PictureStore, SourceStore, AlertLogStore, SendLogStore, SilenceStore, DigestStore, CounterStore {
+export interface Store
+  extends
+    SeenStore,
+    EvidenceStore,
+    PictureStore,
+    SourceStore,
+    AlertLogStore,
+    SendLogStore,
+    SilenceStore,
+    DigestStore,
+    CounterStore {
   /** What each scoring step added, in order, so a worker holding the picture reads only what is new. */
   readonly pictureLog: PictureLog;
 

@@ -56,12 +56,18 @@ export function authFromEnv(env: NodeJS.ProcessEnv = process.env): { auth?: WebA
   const user = env.SIGNPOST_WEB_USER;
   const password = env.SIGNPOST_WEB_PASSWORD;
   if (!user || !password) {
-    return { problem: 'SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set: the overview (/) and the job board (/queues) are not served; /healthz, /readyz and /metrics are' };
+    return {
+      problem:
+        'SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set: the overview (/) and the job board (/queues) are not served; /healthz, /readyz and /metrics are',
+    };
   }
   const admin = env.SIGNPOST_WEB_ADMIN;
   const colon = admin?.indexOf(':') ?? -1;
   if (admin && colon > 0 && colon < admin.length - 1) {
     return { auth: { user, password, admin: { user: admin.slice(0, colon), password: admin.slice(colon + 1) } } };
   }
-  return { auth: { user, password }, ...(admin && { problem: 'SIGNPOST_WEB_ADMIN must be user:password; the writable job board is not served' }) };
+  return {
+    auth: { user, password },
+    ...(admin && { problem: 'SIGNPOST_WEB_ADMIN must be user:password; the writable job board is not served' }),
+  };
 }

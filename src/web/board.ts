@@ -10,14 +10,24 @@ import type { Queues } from '../queue/index.js';
 export const BOARD_PATH = '/queues';
 export const ADMIN_BOARD_PATH = '/queues/admin';
 
-export async function mountBoard(app: FastifyInstance, queues: Queues, basePath: string, readOnlyMode: boolean): Promise<void> {
+export async function mountBoard(
+  app: FastifyInstance,
+  queues: Queues,
+  basePath: string,
+  readOnlyMode: boolean,
+): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
   const list = [queues.tick, queues.fetch, queues.score, queues.deliver, queues.digest];
   createBullBoard({
     queues: list.map((q) => new BullMQAdapter(q, { readOnlyMode })),
     serverAdapter,
-    options: { uiConfig: { boardTitle: readOnlyMode ? 'Signpost jobs' : 'Signpost jobs (admin)', pollingInterval: { forceInterval: 10_000 } } },
+    options: {
+      uiConfig: {
+        boardTitle: readOnlyMode ? 'Signpost jobs' : 'Signpost jobs (admin)',
+        pollingInterval: { forceInterval: 10_000 },
+      },
+    },
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: basePath });
 }

@@ -33,22 +33,35 @@ export function trendSvg(points: readonly [number, number][], label: string, opt
   let from = Math.min(opts.from ?? Infinity, first?.[0] ?? to - HOUR);
   if (to - from < HOUR) from = to - HOUR;
   const span = to - from;
-  const parts: string[] = [`<rect x="${LEFT}" y="${TOP}" width="${W - LEFT - RIGHT}" height="${H - TOP - BOTTOM}" fill="#f6f8fa"/>`];
+  const parts: string[] = [
+    `<rect x="${LEFT}" y="${TOP}" width="${W - LEFT - RIGHT}" height="${H - TOP - BOTTOM}" fill="#f6f8fa"/>`,
+  ];
   for (const p of [0, 0.5, 1]) {
     parts.push(`<line x1="${LEFT}" y1="${n(y(p))}" x2="${W - RIGHT}" y2="${n(y(p))}" stroke="#ddd"/>`);
-    parts.push(`<text x="${LEFT - 4}" y="${n(y(p) + 4)}" text-anchor="end" font-size="11" fill="#555">${p * 100}%</text>`);
+    parts.push(
+      `<text x="${LEFT - 4}" y="${n(y(p) + 4)}" text-anchor="end" font-size="11" fill="#555">${p * 100}%</text>`,
+    );
   }
   const step = STEPS.find((s) => span / s <= 6) ?? STEPS[STEPS.length - 1]!;
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
     const tx = n(x(t, from, span));
     const text = step >= 24 * HOUR ? zonedDay(t, opts.timeZone) : zonedClock(t, opts.timeZone);
     parts.push(`<line class="tick" x1="${tx}" y1="${H - BOTTOM}" x2="${tx}" y2="${H - BOTTOM + 4}" stroke="#888"/>`);
-    parts.push(`<text class="tick" x="${tx}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#555">${esc(text)}</text>`);
+    parts.push(
+      `<text class="tick" x="${tx}" y="${H - 6}" text-anchor="middle" font-size="11" fill="#555">${esc(text)}</text>`,
+    );
   }
   if (opts.thresholds) {
-    for (const [name, p, colour] of [['enter', opts.thresholds.enter, '#a40000'], ['exit', opts.thresholds.exit, '#b86e00']] as const) {
-      parts.push(`<line class="threshold" data-threshold="${name}" x1="${LEFT}" y1="${n(y(p))}" x2="${W - RIGHT}" y2="${n(y(p))}" stroke="${colour}" stroke-dasharray="6 4"/>`);
-      parts.push(`<text x="${W - RIGHT - 2}" y="${n(y(p) - 3)}" text-anchor="end" font-size="11" fill="${colour}">${name} ${Math.round(p * 100)}%</text>`);
+    for (const [name, p, colour] of [
+      ['enter', opts.thresholds.enter, '#a40000'],
+      ['exit', opts.thresholds.exit, '#b86e00'],
+    ] as const) {
+      parts.push(
+        `<line class="threshold" data-threshold="${name}" x1="${LEFT}" y1="${n(y(p))}" x2="${W - RIGHT}" y2="${n(y(p))}" stroke="${colour}" stroke-dasharray="6 4"/>`,
+      );
+      parts.push(
+        `<text x="${W - RIGHT - 2}" y="${n(y(p) - 3)}" text-anchor="end" font-size="11" fill="${colour}">${name} ${Math.round(p * 100)}%</text>`,
+      );
     }
   }
   if (first) {

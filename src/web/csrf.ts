@@ -11,9 +11,15 @@ export function csrfToken(secret: string, user: string): string {
 }
 
 /** Why a write must be refused as cross-site, or undefined when it may go on. */
-export function crossSiteProblem(req: FastifyRequest, secret: string, user: string, token: unknown): string | undefined {
+export function crossSiteProblem(
+  req: FastifyRequest,
+  secret: string,
+  user: string,
+  token: unknown,
+): string | undefined {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return `the form was sent from another site (Sec-Fetch-Site: ${String(site)})`;
+  if (site !== undefined && site !== 'same-origin')
+    return `the form was sent from another site (Sec-Fetch-Site: ${String(site)})`;
   const origin = req.headers.origin;
   if (origin !== undefined) {
     let host: string | undefined;
@@ -27,6 +33,7 @@ export function crossSiteProblem(req: FastifyRequest, secret: string, user: stri
   }
   const expected = Buffer.from(csrfToken(secret, user));
   const given = Buffer.from(typeof token === 'string' ? token : '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the form has no valid token; reload the page and send it again';
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return 'the form has no valid token; reload the page and send it again';
   return undefined;
 }

@@ -21,7 +21,12 @@ export interface EventFilters {
   q?: string;
 }
 
-export const VERDICT_LABEL: Record<Verdict, string> = { useful: 'Useful', noise: 'Noise', 'wrong-direction': 'Wrong direction', 'should-match': 'Should have matched' };
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  useful: 'Useful',
+  noise: 'Noise',
+  'wrong-direction': 'Wrong direction',
+  'should-match': 'Should have matched',
+};
 
 /** The filters a query string names, or what is wrong with it (an unknown value is an error, not ignored). */
 export function parseFilters(query: unknown, wb: Watchbook): EventFilters | string {
@@ -35,7 +40,16 @@ export function parseFilters(query: unknown, wb: Watchbook): EventFilters | stri
     out[name] = v;
     return undefined;
   };
-  const problem = pick('indicator', wb.indicators.map((i) => i.id)) ?? pick('scenario', wb.scenarios.map((s) => s.id)) ?? pick('severity', SEVERITIES);
+  const problem =
+    pick(
+      'indicator',
+      wb.indicators.map((i) => i.id),
+    ) ??
+    pick(
+      'scenario',
+      wb.scenarios.map((s) => s.id),
+    ) ??
+    pick('severity', SEVERITIES);
   if (problem) return problem;
   if (q.q !== undefined && q.q !== '') {
     if (typeof q.q !== 'string') return '"q" may be given once';
@@ -68,20 +82,35 @@ function matches(event: Evidence[], f: EventFilters): boolean {
   if (f.scenario && leanOf(strongest.scenarios) !== f.scenario) return false;
   if (f.q) {
     const needle = f.q.toLocaleLowerCase();
-    const hay = event.flatMap((e) => [e.title, e.source, e.rule, e.indicator, ...e.terms]).join('\n').toLocaleLowerCase();
+    const hay = event
+      .flatMap((e) => [e.title, e.source, e.rule, e.indicator, ...e.terms])
+      .join('\n')
+      .toLocaleLowerCase();
     if (!hay.includes(needle)) return false;
   }
   return true;
 }
 
 /** The events matching `f`, newest first, at most EVENTS_SHOWN; and how many matched in all. */
-export function selectEvents(evidence: readonly Evidence[], wb: Watchbook, f: EventFilters): { events: Evidence[][]; total: number } {
-  const all = groupEvents(evidence, wb.scenarios.map((s) => s.id)).filter((e) => matches(e, f));
+export function selectEvents(
+  evidence: readonly Evidence[],
+  wb: Watchbook,
+  f: EventFilters,
+): { events: Evidence[][]; total: number } {
+  const all = groupEvents(
+    evidence,
+    wb.scenarios.map((s) => s.id),
+  ).filter((e) => matches(e, f));
   return { events: all.slice(-EVENTS_SHOWN).reverse(), total: all.length };
 }
 
 function nats(weights: Record<string, number>): string {
-  return Object.entries(weights).filter(([, w]) => w !== 0).map(([s, w]) => `${esc(s)} ${w > 0 ? '+' : ''}${w.toFixed(2)}`).join(', ') || '–';
+  return (
+    Object.entries(weights)
+      .filter(([, w]) => w !== 0)
+      .map(([s, w]) => `${esc(s)} ${w > 0 ? '+' : ''}${w.toFixed(2)}`)
+      .join(', ') || '–'
+  );
 }
 
 export interface RowContext {
@@ -103,45 +132,64 @@ export function verdictsOf(judgements: readonly Judgement[], user: string): Map<
 
 function feedbackForm(record: Evidence, ctx: RowContext): string {
   const chosen = ctx.mine.get(record.id);
-  const buttons = EVIDENCE_VERDICTS.map((v) =>
-    `<button type="submit" name="verdict" value="${v}" class="fb-${v}${chosen === v ? ' chosen' : ''}" aria-pressed="${chosen === v}">${VERDICT_LABEL[v]}</button>`).join('');
-  return `<form method="post" action="feedback" class="fb" data-evidence="${esc(record.id)}"><span class="muted">rule ${esc(record.rule)}:</span> ` +
+  const buttons = EVIDENCE_VERDICTS.map(
+    (v) =>
+      `<button type="submit" name="verdict" value="${v}" class="fb-${v}${chosen === v ? ' chosen' : ''}" aria-pressed="${chosen === v}">${VERDICT_LABEL[v]}</button>`,
+  ).join('');
+  return (
+    `<form method="post" action="feedback" class="fb" data-evidence="${esc(record.id)}"><span class="muted">rule ${esc(record.rule)}:</span> ` +
     `<input type="hidden" name="csrf" value="${esc(ctx.csrf)}"><input type="hidden" name="evidence" value="${esc(record.id)}">` +
-    `<input type="hidden" name="back" value="${esc(ctx.back)}">${buttons}</form>`;
+    `<input type="hidden" name="back" value="${esc(ctx.back)}">${buttons}</form>`
+  );
 }
 
 export function eventRows(events: readonly Evidence[][], ctx: RowContext): string {
-  return events.map((event) => {
-    const reports = reportsOf(event);
-    const first = reports[0]!;
-    const strongest = strongestOf(event);
-    const sources = [...new Set(reports.map((e) => e.source))];
-    const terms = [...new Set(event.flatMap((e) => e.terms))];
-    const href = safeHref(first.url);
-    const snippet = highlight(first.title, terms);
-    const title = href ? `<a href="${esc(href)}" rel="noopener noreferrer nofollow">${snippet}</a>` : snippet;
-    const also = reports.slice(1, 1 + ALSO_SHOWN).map((e) => `<div class="muted">also ${link(e.title, e.url)} (${esc(e.source)})</div>`).join('');
-    const byRule = new Map<string, Evidence>();
-    for (const e of event) if (!byRule.has(e.rule)) byRule.set(e.rule, e);
-    const lean = leanOf(strongest.scenarios);
-    return `<tr><td><div class="snippet" data-indicator="${esc(first.indicator)}">${title}</div><div class="muted">${sources.map(esc).join(', ')} · ` +
-      `<time datetime="${new Date(first.publishedAt).toISOString()}">${esc(zonedTime(first.publishedAt, ctx.timeZone))}</time> (${esc(ago(first.publishedAt, ctx.now))})` +
-      `${reports.length > 1 ? ` · ${reports.length} reports` : ''}</div>${also}</td>` +
-      `<td>${esc(first.indicator)}<div class="muted">rule ${[...byRule.keys()].map(esc).join(', ')} · <span class="sev sev-${esc(strongest.severity)}">${esc(strongest.severity)}</span></div></td>` +
-      `<td>matched ${terms.map((t) => `“${esc(t)}”`).join(', ') || '–'}<div class="muted">${nats(strongest.scenarios)}${lean ? ` (toward ${esc(lean)})` : ''} · credibility ${esc(strongest.credibility)}</div>` +
-      `${[...byRule.values()].map((e) => feedbackForm(e, ctx)).join('')}</td></tr>`;
-  }).join('');
+  return events
+    .map((event) => {
+      const reports = reportsOf(event);
+      const first = reports[0]!;
+      const strongest = strongestOf(event);
+      const sources = [...new Set(reports.map((e) => e.source))];
+      const terms = [...new Set(event.flatMap((e) => e.terms))];
+      const href = safeHref(first.url);
+      const snippet = highlight(first.title, terms);
+      const title = href ? `<a href="${esc(href)}" rel="noopener noreferrer nofollow">${snippet}</a>` : snippet;
+      const also = reports
+        .slice(1, 1 + ALSO_SHOWN)
+        .map((e) => `<div class="muted">also ${link(e.title, e.url)} (${esc(e.source)})</div>`)
+        .join('');
+      const byRule = new Map<string, Evidence>();
+      for (const e of event) if (!byRule.has(e.rule)) byRule.set(e.rule, e);
+      const lean = leanOf(strongest.scenarios);
+      return (
+        `<tr><td><div class="snippet" data-indicator="${esc(first.indicator)}">${title}</div><div class="muted">${sources.map(esc).join(', ')} · ` +
+        `<time datetime="${new Date(first.publishedAt).toISOString()}">${esc(zonedTime(first.publishedAt, ctx.timeZone))}</time> (${esc(ago(first.publishedAt, ctx.now))})` +
+        `${reports.length > 1 ? ` · ${reports.length} reports` : ''}</div>${also}</td>` +
+        `<td>${esc(first.indicator)}<div class="muted">rule ${[...byRule.keys()].map(esc).join(', ')} · <span class="sev sev-${esc(strongest.severity)}">${esc(strongest.severity)}</span></div></td>` +
+        `<td>matched ${terms.map((t) => `“${esc(t)}”`).join(', ') || '–'}<div class="muted">${nats(strongest.scenarios)}${lean ? ` (toward ${esc(lean)})` : ''} · credibility ${esc(strongest.credibility)}</div>` +
+        `${[...byRule.values()].map((e) => feedbackForm(e, ctx)).join('')}</td></tr>`
+      );
+    })
+    .join('');
 }
 
 /** The filter and search form: works without script (a GET of this page); overview.js submits it as you type. */
 export function filterForm(wb: Watchbook, f: EventFilters): string {
   const select = (name: string, label: string, values: { id: string; title?: string }[], current: string | undefined) =>
-    `<label>${label} <select name="${name}"><option value="">all</option>${values.map((v) =>
-      `<option value="${esc(v.id)}"${v.id === current ? ' selected' : ''}>${esc(v.title ?? v.id)}</option>`).join('')}</select></label>`;
-  return `<form method="get" action="./" class="filters" id="filters" role="search">` +
+    `<label>${label} <select name="${name}"><option value="">all</option>${values
+      .map((v) => `<option value="${esc(v.id)}"${v.id === current ? ' selected' : ''}>${esc(v.title ?? v.id)}</option>`)
+      .join('')}</select></label>`;
+  return (
+    `<form method="get" action="./" class="filters" id="filters" role="search">` +
     select('indicator', 'Indicator', wb.indicators, f.indicator) +
     select('scenario', 'Toward', wb.scenarios, f.scenario) +
-    select('severity', 'Severity', SEVERITIES.map((s) => ({ id: s })), f.severity) +
+    select(
+      'severity',
+      'Severity',
+      SEVERITIES.map((s) => ({ id: s })),
+      f.severity,
+    ) +
     `<label>Search <input type="search" name="q" value="${esc(f.q ?? '')}" maxlength="${MAX_QUERY}" placeholder="words, source, rule"></label>` +
-    `<button type="submit">Filter</button> <a href="./">clear</a></form>`;
+    `<button type="submit">Filter</button> <a href="./">clear</a></form>`
+  );
 }

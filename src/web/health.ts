@@ -7,7 +7,10 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
   const checks: Record<string, string> = {};
   const problems: string[] = [];
   try {
-    const pong = await Promise.race([ctx.redis.ping(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref())]);
+    const pong = await Promise.race([
+      ctx.redis.ping(),
+      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+    ]);
     checks.redis = pong === 'PONG' ? 'ok' : `unexpected reply ${pong}`;
   } catch (err) {
     checks.redis = `not answering: ${(err as Error).message}`;
@@ -16,7 +19,12 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
     try {
       const at = await lastTickAt(ctx);
       const age = at === undefined ? undefined : ctx.now() - at;
-      checks.tick = age === undefined ? 'no tick has run yet' : age > ctx.tickStaleMs ? `last tick ${Math.round(age / 1000)} s ago` : 'ok';
+      checks.tick =
+        age === undefined
+          ? 'no tick has run yet'
+          : age > ctx.tickStaleMs
+            ? `last tick ${Math.round(age / 1000)} s ago`
+            : 'ok';
     } catch (err) {
       checks.tick = `cannot read: ${(err as Error).message}`;
     }
@@ -29,7 +37,8 @@ export async function readiness(ctx: WebContext): Promise<{ ready: boolean; chec
   // A refused edit is reported, not a reason to leave the load balancer: the last good watchbook runs on
   // (as Alertmanager stays ready after a bad reload and says so in a gauge, signpost_config_reload_ok).
   const status = ctx.reloadStatus?.();
-  checks.watchbook = !status || status.ok ? 'ok' : `running the last good watchbook; last reload refused: ${status.problems.join('; ')}`;
+  checks.watchbook =
+    !status || status.ok ? 'ok' : `running the last good watchbook; last reload refused: ${status.problems.join('; ')}`;
   return { ready: problems.length === 0, checks };
 }
 
@@ -54,6 +63,11 @@ export function healthRoutes(app: FastifyInstance, ctx: WebContext): void {
     const { ready, checks } = await readiness(ctx);
     const notReady = Object.keys(checks).filter((k) => checks[k] !== 'ok' && k !== 'watchbook');
     const warnings = checks.watchbook === 'ok' ? [] : ['watchbook'];
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...(notReady.length > 0 && { notReady }), ...(warnings.length > 0 && { warnings }), checks });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not ready',
+      ...(notReady.length > 0 && { notReady }),
+      ...(warnings.length > 0 && { warnings }),
+      checks,
+    });
   });
 }

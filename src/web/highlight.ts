@@ -9,7 +9,9 @@ const WORD = '[\\p{L}\\p{N}\\p{M}]';
 function termPattern(term: string): string | undefined {
   const t = term.trim().replace(/^["']|["']$/g, '');
   if (t === '' || t.startsWith('re:')) return undefined;
-  const words = t.split(/\s+/).map((w) => w.replace(/\*$/, '').replace(SPECIAL, '\\$&') + (w.endsWith('*') ? `${WORD}*` : ''));
+  const words = t
+    .split(/\s+/)
+    .map((w) => w.replace(/\*$/, '').replace(SPECIAL, '\\$&') + (w.endsWith('*') ? `${WORD}*` : ''));
   return `(?<!${WORD})${words.join('\\s+')}(?!${WORD})`;
 }
 
@@ -19,7 +21,8 @@ export function highlight(text: string, terms: readonly string[]): string {
   if (patterns.length === 0) return esc(text);
   const ranges: [number, number][] = [];
   for (const p of patterns) {
-    for (const m of text.matchAll(new RegExp(p, 'giu'))) if (m[0].length > 0) ranges.push([m.index, m.index + m[0].length]);
+    for (const m of text.matchAll(new RegExp(p, 'giu')))
+      if (m[0].length > 0) ranges.push([m.index, m.index + m[0].length]);
   }
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';

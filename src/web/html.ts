@@ -30,7 +30,14 @@ export function ago(at: number | undefined, now: number): string {
   if (at === undefined || !Number.isFinite(at)) return 'never';
   const s = Math.round((now - at) / 1000);
   const abs = Math.abs(s);
-  const text = abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 172_800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86_400)} d`;
+  const text =
+    abs < 90
+      ? `${abs} s`
+      : abs < 5400
+        ? `${Math.round(abs / 60)} min`
+        : abs < 172_800
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86_400)} d`;
   return s >= 0 ? `${text} ago` : `in ${text}`;
 }
 
@@ -61,7 +68,9 @@ export interface PageOptions {
 /** A whole page; `body` must be escaped HTML already. Style and script are files (assets.ts): the CSP allows no inline ones. */
 export function page(title: string, body: string, opts: PageOptions = {}): string {
   const data = `${opts.stamp ? ` data-stamp="${esc(opts.stamp)}"` : ''}${opts.pollMs ? ` data-poll-ms="${esc(opts.pollMs)}"` : ''}`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${esc(title)}</title><link rel="stylesheet" href="static/overview.css">${opts.script ? '<script src="static/overview.js" defer></script>' : ''}</head>` +
-    `<body${data}>${body}</body></html>`;
+    `<body${data}>${body}</body></html>`
+  );
 }

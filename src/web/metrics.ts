@@ -39,25 +39,53 @@ export function metricsRoute(app: FastifyInstance, ctx: WebContext): void {
   collectDefaultMetrics({ register: registry });
   // Gauges named like counters, which promtool flags (prometheus/client_js#283); each is the sum of its
   // per-type sibling, so nothing is lost: sum without (type) (nodejs_active_handles).
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
-  const g = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    registry.removeSingleMetric(name);
+  const g = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const queueJobs = g('signpost_queue_jobs', 'Jobs per queue and state', ['queue', 'state']);
   const probability = g('signpost_scenario_probability', 'Latest probability of each scenario (0..1)', ['scenario']);
   const failures = g('signpost_source_consecutive_failures', 'Failed fetches of the source in a row', ['source']);
-  const lastSuccess = g('signpost_source_last_success_timestamp_seconds', 'When the source was last fetched successfully, as a Unix timestamp', ['source']);
+  const lastSuccess = g(
+    'signpost_source_last_success_timestamp_seconds',
+    'When the source was last fetched successfully, as a Unix timestamp',
+    ['source'],
+  );
   const items = g('signpost_source_items_last_fetch', 'Items the last fetch of the source returned', ['source']);
-  const indicator = g('signpost_indicator_status', '1 for the current status of each indicator', ['indicator', 'status']);
+  const indicator = g('signpost_indicator_status', '1 for the current status of each indicator', [
+    'indicator',
+    'status',
+  ]);
   const lastTick = g('signpost_last_tick_timestamp_seconds', 'When a tick last ran, as a Unix timestamp', []);
-  const reloadOk = g('signpost_config_reload_ok', '1 when the last watchbook reload was accepted, 0 when it was refused', []);
-  g('signpost_build_info', 'Always 1, labelled with the version of Signpost serving these metrics', ['version']).set({ version: packageVersion() }, 1);
+  const reloadOk = g(
+    'signpost_config_reload_ok',
+    '1 when the last watchbook reload was accepted, 0 when it was refused',
+    [],
+  );
+  g('signpost_build_info', 'Always 1, labelled with the version of Signpost serving these metrics', ['version']).set(
+    { version: packageVersion() },
+    1,
+  );
   // Counters kept in Redis: reset and filled from the store at each scrape, so every web process reports
   // the same totals. A label the catalogue does not name is dropped; a counter it does not name is skipped.
-  const counters = new Map(COUNTERS.map((c) => [c.name, { labelNames: c.labelNames, metric: new Counter<string>({ name: c.name, help: c.help, labelNames: c.labelNames, registers: [registry] }) }]));
+  const counters = new Map(
+    COUNTERS.map((c) => [
+      c.name,
+      {
+        labelNames: c.labelNames,
+        metric: new Counter<string>({ name: c.name, help: c.help, labelNames: c.labelNames, registers: [registry] }),
+      },
+    ]),
+  );
   const histograms = HISTOGRAMS.map((spec) => storedHistogram(registry, spec));
 
   const collect = async () => {
     const [counts, state, health, statuses, tickAt, totals] = await Promise.all([
-      Promise.all((Object.keys(QUEUE) as (keyof typeof QUEUE)[]).map(async (q) => [QUEUE[q], await ctx.queues[q].getJobCounts(...STATES)] as const)),
+      Promise.all(
+        (Object.keys(QUEUE) as (keyof typeof QUEUE)[]).map(
+          async (q) => [QUEUE[q], await ctx.queues[q].getJobCounts(...STATES)] as const,
+        ),
+      ),
       ctx.store.latestScenarioState(),
       ctx.store.allHealth(),
       ctx.store.indicatorStatuses(),
@@ -90,7 +118,10 @@ export function metricsRoute(app: FastifyInstance, ctx: WebContext): void {
       await collect();
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message }, 'Metrics scrape failed');
-      return reply.code(503).type('text/plain').send(`# scrape failed: ${(err as Error).message}\n`);
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send(`# scrape failed: ${(err as Error).message}\n`);
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });
@@ -101,7 +132,10 @@ export function metricsRoute(app: FastifyInstance, ctx: WebContext): void {
  * Histogram can only observe in this process, so this is a custom collector: an object with the name,
  * help and type the registry prints and a get() that gives the samples, as prom-client's own metrics do.
  */
-function storedHistogram(registry: Registry, spec: HistogramSpec): { spec: HistogramSpec; set(series: HistogramSeries[]): void } {
+function storedHistogram(
+  registry: Registry,
+  spec: HistogramSpec,
+): { spec: HistogramSpec; set(series: HistogramSeries[]): void } {
   let series: HistogramSeries[] = [];
   const samples = () =>
     series.flatMap((s) => {
@@ -112,7 +146,14 @@ function storedHistogram(registry: Registry, spec: HistogramSpec): { spec: Histo
         { metricName: `${spec.name}_count`, labels, value: s.count },
       ];
     });
-  const collector = { name: spec.name, help: spec.help, type: 'histogram', aggregator: 'sum', get: () => Promise.resolve({ name: spec.name, help: spec.help, type: 'histogram', aggregator: 'sum', values: samples() }) };
+  const collector = {
+    name: spec.name,
+    help: spec.help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get: () =>
+      Promise.resolve({ name: spec.name, help: spec.help, type: 'histogram', aggregator: 'sum', values: samples() }),
+  };
   registry.registerMetric(collector as unknown as Metric);
   return { spec, set: (s) => void (series = s) };
 }
@@ -125,7 +166,10 @@ function packageVersion(): string {
   version = 'unknown';
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === 'signpost' && typeof pkg.version === 'string') return (version = pkg.version);
     } catch {
       // not this level

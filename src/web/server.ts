@@ -72,7 +72,9 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
 
   const auth = opts.auth;
   if (!auth) {
-    opts.log.warn('Web: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set, so the overview (/) and the job board (/queues) are not served (404); /healthz, /readyz and /metrics are');
+    opts.log.warn(
+      'Web: SIGNPOST_WEB_USER and SIGNPOST_WEB_PASSWORD are not both set, so the overview (/) and the job board (/queues) are not served (404); /healthz, /readyz and /metrics are',
+    );
   } else {
     const throttle = new LoginThrottle({ ...opts.loginThrottle, now: ctx.now });
     app.addHook('onRequest', async (req, reply) => {
@@ -82,16 +84,26 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
       if (PUBLIC.has(path)) return;
       // A throttled address gets 429 whatever it sends: checking its guess would let the guessing go on.
       const wait = throttle.retryAfter(req.ip);
-      if (wait !== undefined) return reply.code(429).header('retry-after', String(wait)).send({ error: 'too many failed logins; try again later' });
+      if (wait !== undefined)
+        return reply
+          .code(429)
+          .header('retry-after', String(wait))
+          .send({ error: 'too many failed logins; try again later' });
       const role = authenticate(req.headers.authorization, auth);
       // Only wrong basic-auth credentials count: a request without them is a browser asking for the prompt.
       if (!role && parseBasic(req.headers.authorization) && throttle.fail(req.ip)) {
-        opts.log.warn({ client_ip: req.ip, retry_after_s: throttle.retryAfter(req.ip) }, 'Web: too many failed logins from one address; it gets 429 until its window ends');
+        opts.log.warn(
+          { client_ip: req.ip, retry_after_s: throttle.retryAfter(req.ip) },
+          'Web: too many failed logins from one address; it gets 429 until its window ends',
+        );
       }
       if (role) throttle.succeed(req.ip);
       const needsAdmin = path === ADMIN_BOARD_PATH || path.startsWith(`${ADMIN_BOARD_PATH}/`);
       if (!role || (needsAdmin && role !== 'admin')) {
-        return reply.code(401).header('www-authenticate', `Basic realm="${needsAdmin ? 'Signpost admin' : 'Signpost'}", charset="UTF-8"`).send({ error: 'authentication required' });
+        return reply
+          .code(401)
+          .header('www-authenticate', `Basic realm="${needsAdmin ? 'Signpost admin' : 'Signpost'}", charset="UTF-8"`)
+          .send({ error: 'authentication required' });
       }
     });
     assetRoutes(app);
@@ -99,7 +111,10 @@ export async function startWeb(opts: WebOptions): Promise<RunningWeb> {
     feedbackRoutes(app, ctx);
     await mountBoard(app, queues, BOARD_PATH, true);
     if (auth.admin) await mountBoard(app, queues, ADMIN_BOARD_PATH, false);
-    opts.log.info({ board: BOARD_PATH, admin: auth.admin ? ADMIN_BOARD_PATH : 'not configured (SIGNPOST_WEB_ADMIN)' }, 'Web: overview and job board need basic auth');
+    opts.log.info(
+      { board: BOARD_PATH, admin: auth.admin ? ADMIN_BOARD_PATH : 'not configured (SIGNPOST_WEB_ADMIN)' },
+      'Web: overview and job board need basic auth',
+    );
   }
 
   const address = await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });

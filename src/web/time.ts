@@ -6,14 +6,27 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function format(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
     formats.set(timeZone, f);
   }
   return f;
 }
 
 function parts(at: number, timeZone: string): Record<string, string> {
-  return Object.fromEntries(format(timeZone).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  return Object.fromEntries(
+    format(timeZone)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
 }
 
 /** `2026-03-05 14:20 EET`: date, time and the zone's abbreviation at that instant. */

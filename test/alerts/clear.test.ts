@@ -18,17 +18,45 @@ import type { Indicator, Scenario, Source, Watchbook } from '../../src/model/wat
 const T0 = Date.UTC(2026, 5, 15, 12);
 const risk: Scenario = { id: 'risk', title: 'Risk', prior: 0.4, alert: { enter: 0.55, exit: 0.45, forMs: 0 } };
 const baseline: Scenario = { id: 'baseline', title: 'Baseline', prior: 0.6 };
-const polling: Indicator = { id: 'ukraine-polling', title: 'Polling', halfLifeMs: 30 * 86_400_000, cap: 3, expectEveryMs: 14 * 86_400_000 };
+const polling: Indicator = {
+  id: 'ukraine-polling',
+  title: 'Polling',
+  halfLifeMs: 30 * 86_400_000,
+  cap: 3,
+  expectEveryMs: 14 * 86_400_000,
+};
 const nato: Indicator = { id: 'nato', title: 'NATO', halfLifeMs: 30 * 86_400_000, cap: 3 };
-const kiis: Source = { id: 'kiis-reports', type: 'html', url: 'https://kiis.example/', everyMs: 3_600_000, credibility: 0.9, lang: 'en', tags: [] };
-const wb: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'> = { scenarios: [baseline, risk], indicators: [polling, nato], sources: [kiis] };
+const kiis: Source = {
+  id: 'kiis-reports',
+  type: 'html',
+  url: 'https://kiis.example/',
+  everyMs: 3_600_000,
+  credibility: 0.9,
+  lang: 'en',
+  tags: [],
+};
+const wb: Pick<Watchbook, 'scenarios' | 'indicators' | 'sources'> = {
+  scenarios: [baseline, risk],
+  indicators: [polling, nato],
+  sources: [kiis],
+};
 
 const fired = scenarioAlert(risk, 'fire', 0.6, T0, { firing: false, pendingSince: T0 - 600_000 }).id;
 const cleared = scenarioAlert(risk, 'clear', 0.4, T0 + 1, { firing: true, since: T0 }).id;
 const overdue = indicatorAlert(polling, 'active', 'overdue', T0, T0 - 3_600_000)!.id;
 const inWindow = indicatorAlert(nato, 'quiet', 'in-window', T0, T0 - 3_600_000)!.id;
 const backActive = indicatorAlert(polling, 'overdue', 'active', T0, T0 - 3_600_000)!.id;
-const outage = sourceHealthAlert({ source: 'kiis-reports', consecutiveFailures: 3, itemsLastFetch: 0, nextCheckAt: T0, lastSuccessAt: T0 - 86_400_000 }, kiis, T0)!.id;
+const outage = sourceHealthAlert(
+  {
+    source: 'kiis-reports',
+    consecutiveFailures: 3,
+    itemsLastFetch: 0,
+    nextCheckAt: T0,
+    lastSuccessAt: T0 - 86_400_000,
+  },
+  kiis,
+  T0,
+)!.id;
 const match = 'match:kiis-reports:AAAAAAAAAAAAAAAAAAAAAAAA|poll-rejects';
 
 describe('parseAlertId', () => {
@@ -54,7 +82,12 @@ describe('firesUntilCleared', () => {
     ['an indicator back to active: a one-off notice', backActive, wb, false],
     ['a source outage', outage, wb, true],
     ['a match', match, wb, false],
-    ['a scenario firing whose thresholds were removed', fired, { ...wb, scenarios: [baseline, { ...risk, alert: undefined }] }, false],
+    [
+      'a scenario firing whose thresholds were removed',
+      fired,
+      { ...wb, scenarios: [baseline, { ...risk, alert: undefined }] },
+      false,
+    ],
     ['an indicator overdue that was removed', overdue, { ...wb, indicators: [nato] }, false],
     ['a source outage of a source removed', outage, { ...wb, sources: [] }, false],
   ])('%s: %s', (_, id, watchbook, want) => {
@@ -64,6 +97,7 @@ describe('firesUntilCleared', () => {
 
 describe('what the end of a condition clears', () => {
   const all = [fired, cleared, overdue, inWindow, backActive, outage, match];
+  // prettier-ignore
   it.each<[string, (id: string) => boolean, string[]]>([
     ['a scenario that fires clears nothing', clearedByScenario('risk', true), []],
     ['a scenario that no longer fires clears its firing, not its clearing', clearedByScenario('risk', false), [fired]],

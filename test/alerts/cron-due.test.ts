@@ -5,6 +5,7 @@ import { isCron } from '../../src/config/cron.js';
 const at = (iso: string) => Date.parse(iso);
 
 describe('cronDueBetween', () => {
+  // prettier-ignore
   it.each([
     ['fires at 07:00 Kyiv (04:00 UTC in summer)', '0 7 * * *', 'Europe/Kyiv', '2026-07-01T03:59:00Z', '2026-07-01T04:00:30Z', '2026-07-01T04:00:00.000Z'],
     // Kyiv moves to summer time at 03:00 on 2026-03-29: 07:00 is 05:00 UTC the day before, 04:00 UTC that day.
@@ -47,6 +48,9 @@ describe('isCron', () => {
     ['a Jenkins hash, whose minute depends on a seed', 'H 7 * * *', false],
   ])('%s: %s', (_name, expr, valid) => {
     expect(isCron(expr)).toBe(valid);
-    if (valid) expect(() => cronDueBetween(expr, 'Europe/Kyiv', at('2026-07-01T00:00:00Z'), at('2026-07-02T00:00:00Z'))).not.toThrow();
+    if (valid)
+      expect(() =>
+        cronDueBetween(expr, 'Europe/Kyiv', at('2026-07-01T00:00:00Z'), at('2026-07-02T00:00:00Z')),
+      ).not.toThrow();
   });
 });

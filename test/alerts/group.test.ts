@@ -57,6 +57,7 @@ function timeline(pushes: Push[], untilS: number, opts: TimelineOptions = {}): S
 const FOUR_H = (4 * H) / S;
 
 describe('group timelines (group_wait 30s, group_interval 5m, repeat_interval 4h)', () => {
+  // prettier-ignore
   it.each<[string, Push[], number, Sent[]]>([
     ['an alert at 0 goes out when group_wait has passed, at 30s, not before', [[0, 'a']], 60, [[30, 'first', ['a']]]],
     ['alerts arriving within group_wait go out together in the first message', [[0, 'a'], [10, 'b'], [29, 'c']], 60, [[30, 'first', ['a', 'b', 'c']]]],
@@ -93,11 +94,24 @@ describe('group timelines (group_wait 30s, group_interval 5m, repeat_interval 4h
 
   it('a repeat_interval shorter than group_interval still waits for a tick (Alertmanager #3370)', () => {
     const timers = { groupWaitMs: 30 * S, groupIntervalMs: 5 * M, repeatIntervalMs: 1 * M };
-    expect(timeline([[0, 'a']], 700, { timers })).toEqual([[30, 'first', ['a']], [330, 'repeat', ['a']], [630, 'repeat', ['a']]]);
+    expect(timeline([[0, 'a']], 700, { timers })).toEqual([
+      [30, 'first', ['a']],
+      [330, 'repeat', ['a']],
+      [630, 'repeat', ['a']],
+    ]);
   });
 
   it('alerts that fire once resolve after resolve_timeout, so they are told once and never repeated', () => {
-    expect(timeline([[0, 'a'], [40, 'b']], FOUR_H + 600, { resolveAfterS: 300 })).toEqual([
+    expect(
+      timeline(
+        [
+          [0, 'a'],
+          [40, 'b'],
+        ],
+        FOUR_H + 600,
+        { resolveAfterS: 300 },
+      ),
+    ).toEqual([
       [30, 'first', ['a']],
       [330, 'new-alerts', ['b']],
     ]);
@@ -109,7 +123,25 @@ describe('a scenario hovering around its threshold raises one alert, not ten', (
   const T0 = Date.UTC(2026, 5, 15, 12);
   // Evaluated every minute: around enter at first (each dip restarts the dwell), then held long enough
   // to fire, then hovering between exit and enter, crossing enter again and again.
-  const hovering = [0.54, 0.56, 0.53, 0.57, 0.54, 0.56, ...Array<number>(11).fill(0.6), 0.54, 0.56, 0.5, 0.58, 0.46, 0.56, 0.54, 0.57, 0.5, 0.56];
+  const hovering = [
+    0.54,
+    0.56,
+    0.53,
+    0.57,
+    0.54,
+    0.56,
+    ...Array<number>(11).fill(0.6),
+    0.54,
+    0.56,
+    0.5,
+    0.58,
+    0.46,
+    0.56,
+    0.54,
+    0.57,
+    0.5,
+    0.56,
+  ];
 
   function evaluate(): { transitions: string[]; alertIds: string[]; sent: Sent[] } {
     let state: ScenarioAlertState = { firing: false };
@@ -164,6 +196,7 @@ describe('decide: the DedupStage table', () => {
     alerts: alerts.map(([id, firing, at]) => ({ id, firing, at: t(at) })),
   });
 
+  // prettier-ignore
   it.each<[string, { group: AlertGroup; sendLog: SendLog | undefined; now: number }, Omit<Decision, 'alerts'>]>([
     ['no entry, nothing firing: nothing to send, ever', { group: group(0, [['a', false, 10]]), sendLog: undefined, now: t(60) }, { send: false, reason: 'nothing-new' }],
     ['no entry, group_wait not over: wait until it is', { group: group(0, [['a', true, 0]]), sendLog: undefined, now: t(29) }, { send: false, reason: 'wait', at: t(30) }],
@@ -182,7 +215,18 @@ describe('decide: the DedupStage table', () => {
   });
 
   it('lists the firing alerts, in group order, for the send and the send-log', () => {
-    expect(decide(group(0, [['b', true, 0], ['x', false, 0], ['a', true, 1]]), undefined, TIMERS, t(30)).alerts).toEqual(['b', 'a']);
+    expect(
+      decide(
+        group(0, [
+          ['b', true, 0],
+          ['x', false, 0],
+          ['a', true, 1],
+        ]),
+        undefined,
+        TIMERS,
+        t(30),
+      ).alerts,
+    ).toEqual(['b', 'a']);
   });
 });
 
@@ -190,25 +234,55 @@ describe('updateGroup', () => {
   it('starts a group at now and keeps its first time', () => {
     const g1 = updateGroup(undefined, [{ id: 'a', firing: true, at: 5 }], 7);
     const g2 = updateGroup(g1, [{ id: 'b', firing: true, at: 50 }], 50);
-    expect(g2).toEqual({ firstSeenAt: 7, alerts: [{ id: 'a', firing: true, at: 5 }, { id: 'b', firing: true, at: 50 }] });
+    expect(g2).toEqual({
+      firstSeenAt: 7,
+      alerts: [
+        { id: 'a', firing: true, at: 5 },
+        { id: 'b', firing: true, at: 50 },
+      ],
+    });
   });
 
   it('holds the same alert twice as one, keeping when it first fired', () => {
-    const g = updateGroup(updateGroup(undefined, [{ id: 'a', firing: true, at: 5 }], 5), [{ id: 'a', firing: true, at: 99 }, { id: 'a', firing: true, at: 100 }], 100);
+    const g = updateGroup(
+      updateGroup(undefined, [{ id: 'a', firing: true, at: 5 }], 5),
+      [
+        { id: 'a', firing: true, at: 99 },
+        { id: 'a', firing: true, at: 100 },
+      ],
+      100,
+    );
     expect(g.alerts).toEqual([{ id: 'a', firing: true, at: 5 }]);
   });
 
   it('records a resolution, and a firing again, in place', () => {
-    let g = updateGroup(undefined, [{ id: 'a', firing: true, at: 0 }, { id: 'b', firing: true, at: 0 }], 0);
+    let g = updateGroup(
+      undefined,
+      [
+        { id: 'a', firing: true, at: 0 },
+        { id: 'b', firing: true, at: 0 },
+      ],
+      0,
+    );
     g = updateGroup(g, [{ id: 'a', firing: false, at: 10 }], 10);
-    expect(g.alerts).toEqual([{ id: 'a', firing: false, at: 10 }, { id: 'b', firing: true, at: 0 }]);
+    expect(g.alerts).toEqual([
+      { id: 'a', firing: false, at: 10 },
+      { id: 'b', firing: true, at: 0 },
+    ]);
     g = updateGroup(g, [{ id: 'a', firing: true, at: 20 }], 20);
     expect(g.alerts[0]).toEqual({ id: 'a', firing: true, at: 20 });
   });
 });
 
 describe('resolveInGroup', () => {
-  const g: AlertGroup = { firstSeenAt: 0, alerts: [{ id: 'scenario:risk:fire:x', firing: true, at: 0 }, { id: 'match:m', firing: true, at: 0 }, { id: 'scenario:risk:fire:old', firing: false, at: 5 }] };
+  const g: AlertGroup = {
+    firstSeenAt: 0,
+    alerts: [
+      { id: 'scenario:risk:fire:x', firing: true, at: 0 },
+      { id: 'match:m', firing: true, at: 0 },
+      { id: 'scenario:risk:fire:old', firing: false, at: 5 },
+    ],
+  };
   const scenarios = (id: string) => id.startsWith('scenario:');
 
   it('resolves the firing alerts it is told of at now, leaving the others and those resolved already', () => {
@@ -226,7 +300,14 @@ describe('resolveInGroup', () => {
 });
 
 describe('resolveStale', () => {
-  const g: AlertGroup = { firstSeenAt: 0, alerts: [{ id: 'match:x', firing: true, at: 0 }, { id: 'scenario:risk', firing: true, at: 0 }, { id: 'late', firing: true, at: 4 * M }] };
+  const g: AlertGroup = {
+    firstSeenAt: 0,
+    alerts: [
+      { id: 'match:x', firing: true, at: 0 },
+      { id: 'scenario:risk', firing: true, at: 0 },
+      { id: 'late', firing: true, at: 4 * M },
+    ],
+  };
 
   it('resolves what fired at least resolveAfter ago, at the time it expired, except what is kept firing', () => {
     expect(resolveStale(g, 5 * M, 5 * M, (id) => id.startsWith('scenario:')).alerts).toEqual([
@@ -241,6 +322,7 @@ describe('groupKey and groupLabels', () => {
   const desk = { path: '{}/0{severity="high|critical"}', groupBy: ['indicator'] };
   const labels = { kind: 'match', indicator: 'ukraine-polling', severity: 'high', rule: 'kiis-poll' };
 
+  // prettier-ignore
   it.each<[string, { path: string; groupBy: string[] }, Record<string, string>, string]>([
     ['is the route path and the group_by values', desk, labels, '{}/0{severity="high|critical"}:{indicator="ukraine-polling"}'],
     ['puts alerts of the same indicator in one group whatever else differs', desk, { ...labels, rule: 'other', severity: 'critical' }, '{}/0{severity="high|critical"}:{indicator="ukraine-polling"}'],
@@ -253,7 +335,9 @@ describe('groupKey and groupLabels', () => {
   });
 
   it('differs between routes for the same labels', () => {
-    expect(groupKey({ path: '{}/0', groupBy: ['indicator'] }, labels)).not.toBe(groupKey({ path: '{}/2', groupBy: ['indicator'] }, labels));
+    expect(groupKey({ path: '{}/0', groupBy: ['indicator'] }, labels)).not.toBe(
+      groupKey({ path: '{}/2', groupBy: ['indicator'] }, labels),
+    );
   });
 
   it('gives the shared labels for the notification', () => {

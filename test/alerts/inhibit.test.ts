@@ -7,7 +7,11 @@ import type { InhibitRule, LabelMatcher } from '../../src/model/watchbook.js';
 // a target's labels, the labels of the alerts firing, and whether a rule mutes the target.
 
 const m = (...texts: string[]): LabelMatcher[] => texts.map((t) => parseMatcher(t) as LabelMatcher);
-const rule = (source: string[], target: string[], equal: string[] = []): InhibitRule => ({ sourceMatchers: m(...source), targetMatchers: m(...target), equal });
+const rule = (source: string[], target: string[], equal: string[] = []): InhibitRule => ({
+  sourceMatchers: m(...source),
+  targetMatchers: m(...target),
+  equal,
+});
 
 /** The shipped rule: a scenario firing mutes the high matches that lean the same scenario. */
 const SCENARIO = rule(['kind="scenario"', 'severity="high"'], ['kind="match"', 'severity="high"'], ['scenario']);
@@ -16,15 +20,29 @@ const OUTAGE = rule(['kind="source-health"'], ['kind="indicator"', 'severity="lo
 
 const firingRisk = { kind: 'scenario', scenario: 'risk', severity: 'high' };
 const clearingRisk = { kind: 'scenario', scenario: 'risk', severity: 'info' };
-const highRisk = { kind: 'match', scenario: 'risk', severity: 'high', indicator: 'ukraine-polling', source: 'kiis-reports', rule: 'poll-rejects' };
+const highRisk = {
+  kind: 'match',
+  scenario: 'risk',
+  severity: 'high',
+  indicator: 'ukraine-polling',
+  source: 'kiis-reports',
+  rule: 'poll-rejects',
+};
 const highBaseline = { ...highRisk, scenario: 'baseline' };
-const highNoLean = { kind: 'match', severity: 'high', indicator: 'ukraine-polling', source: 'kiis-reports', rule: 'poll-rejects' };
+const highNoLean = {
+  kind: 'match',
+  severity: 'high',
+  indicator: 'ukraine-polling',
+  source: 'kiis-reports',
+  rule: 'poll-rejects',
+};
 const overdue = { kind: 'indicator', indicator: 'ukraine-polling', severity: 'low' };
 const outage = { kind: 'source-health', source: 'kiis-reports', severity: 'low' };
 
 type Labels = Record<string, string>;
 
 describe('inhibitedBy', () => {
+  // prettier-ignore
   it.each<[string, Labels, Labels[], InhibitRule[], InhibitRule | undefined]>([
     ['a firing scenario mutes a high match leaning the same scenario', highRisk, [firingRisk], [SCENARIO], SCENARIO],
     ['a match leaning another scenario is not muted: equal labels differ', highBaseline, [firingRisk], [SCENARIO], undefined],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { indicatorAlert, matchAlerts, routeAlert, scenarioAlert, scenarioAlertId, sourceHealthAlert } from '../../src/alerts/index.js';
+import {
+  indicatorAlert,
+  matchAlerts,
+  routeAlert,
+  scenarioAlert,
+  scenarioAlertId,
+  sourceHealthAlert,
+} from '../../src/alerts/index.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import type { Evidence, IndicatorStatus } from '../../src/model/evidence.js';
 import type { SourceHealth } from '../../src/model/source-health.js';
@@ -10,8 +17,23 @@ const M = 60_000;
 const H = 60 * M;
 const NOW = Date.UTC(2026, 5, 15, 12);
 
-const polling: Indicator = { id: 'ukraine-polling', title: 'Ukrainian opinion on concessions', halfLifeMs: 30 * 24 * H, cap: 3, expectEveryMs: 100 * 24 * H };
-const kiis: Source = { id: 'kiis', title: 'KIIS press releases', type: 'html', url: 'https://kiis.com.ua/', everyMs: 60 * M, credibility: 0.85, lang: 'uk', tags: ['polling'] };
+const polling: Indicator = {
+  id: 'ukraine-polling',
+  title: 'Ukrainian opinion on concessions',
+  halfLifeMs: 30 * 24 * H,
+  cap: 3,
+  expectEveryMs: 100 * 24 * H,
+};
+const kiis: Source = {
+  id: 'kiis',
+  title: 'KIIS press releases',
+  type: 'html',
+  url: 'https://kiis.com.ua/',
+  everyMs: 60 * M,
+  credibility: 0.85,
+  lang: 'uk',
+  tags: ['polling'],
+};
 const rule: Rule = {
   id: 'poll-rejects-concessions',
   indicator: polling.id,
@@ -21,7 +43,11 @@ const rule: Rule = {
   evidence: { baseline: -0.4, risk: 0.9 },
   severity: 'high',
 };
-const book: Pick<Watchbook, 'rules' | 'sources' | 'indicators'> = { rules: [rule], sources: [kiis], indicators: [polling] };
+const book: Pick<Watchbook, 'rules' | 'sources' | 'indicators'> = {
+  rules: [rule],
+  sources: [kiis],
+  indicators: [polling],
+};
 const probabilities = { before: { baseline: 0.6, risk: 0.4 }, after: { baseline: 0.52, risk: 0.48 } };
 
 function evidence(over: Partial<Evidence> = {}): Evidence {
@@ -53,14 +79,29 @@ describe('matchAlerts', () => {
   });
 
   it('gives another rule on the same item, or another item, another id', () => {
-    const ids = matchAlerts([evidence(), evidence({ id: 'kiis:A|other-rule', rule: 'other-rule' }), evidence({ id: 'kiis:B|poll-rejects-concessions' })], book, probabilities).map((a) => a.id);
+    const ids = matchAlerts(
+      [
+        evidence(),
+        evidence({ id: 'kiis:A|other-rule', rule: 'other-rule' }),
+        evidence({ id: 'kiis:B|poll-rejects-concessions' }),
+      ],
+      book,
+      probabilities,
+    ).map((a) => a.id);
     expect(new Set(ids).size).toBe(3);
   });
 
   it('labels kind, indicator, the scenario the evidence favours, severity, source and rule', () => {
     const [alert] = matchAlerts([evidence()], book, probabilities);
     expect(alert?.kind).toBe('match');
-    expect(alert?.labels).toEqual({ kind: 'match', indicator: 'ukraine-polling', scenario: 'risk', severity: 'high', source: 'kiis', rule: 'poll-rejects-concessions' });
+    expect(alert?.labels).toEqual({
+      kind: 'match',
+      indicator: 'ukraine-polling',
+      scenario: 'risk',
+      severity: 'high',
+      source: 'kiis',
+      rule: 'poll-rejects-concessions',
+    });
   });
 
   it.each([
@@ -90,7 +131,11 @@ describe('matchAlerts', () => {
   });
 
   it('says how a negator or hedge changed the match', () => {
-    const [alert] = matchAlerts([evidence({ modifier: { kind: 'negated', cue: 'fail to', term: 'agree*' } })], book, probabilities);
+    const [alert] = matchAlerts(
+      [evidence({ modifier: { kind: 'negated', cue: 'fail to', term: 'agree*' } })],
+      book,
+      probabilities,
+    );
     expect(alert?.explanation.modifier).toBe('negated by "fail to" (agree*)');
     const [plain] = matchAlerts([evidence()], book, probabilities);
     expect(plain?.explanation).not.toHaveProperty('modifier');
@@ -98,12 +143,18 @@ describe('matchAlerts', () => {
 
   it('sums up in one line: indicator, headline, source; and starts when the item was seen', () => {
     const [alert] = matchAlerts([evidence()], book, probabilities);
-    expect(alert?.summary).toBe('Ukrainian opinion on concessions: KIIS: 75% reject territorial concessions (KIIS press releases)');
+    expect(alert?.summary).toBe(
+      'Ukrainian opinion on concessions: KIIS: 75% reject territorial concessions (KIIS press releases)',
+    );
     expect(alert?.startsAt).toBe(NOW);
   });
 
   it('still explains evidence whose rule, indicator or source the watchbook no longer has', () => {
-    const [alert] = matchAlerts([evidence({ rule: 'gone', indicator: 'gone-indicator', source: 'gone-source', url: undefined })], book, probabilities);
+    const [alert] = matchAlerts(
+      [evidence({ rule: 'gone', indicator: 'gone-indicator', source: 'gone-source', url: undefined })],
+      book,
+      probabilities,
+    );
     expect(alert?.summary).toBe('gone-indicator: KIIS: 75% reject territorial concessions (gone-source)');
     expect(alert?.explanation).not.toHaveProperty('ruleTitle');
     expect(alert?.explanation).not.toHaveProperty('url');
@@ -120,7 +171,12 @@ describe('matchAlerts', () => {
 });
 
 describe('scenarioAlert', () => {
-  const risk: Scenario = { id: 'risk', title: 'Escalation path', prior: 0.4, alert: { enter: 0.55, exit: 0.45, forMs: H } };
+  const risk: Scenario = {
+    id: 'risk',
+    title: 'Escalation path',
+    prior: 0.4,
+    alert: { enter: 0.55, exit: 0.45, forMs: H },
+  };
 
   it('fires with an id from the scenario and when the state it leaves began (the dwell), severity high', () => {
     const alert = scenarioAlert(risk, 'fire', 0.58, NOW, { firing: false, pendingSince: NOW - H });
@@ -136,9 +192,13 @@ describe('scenarioAlert', () => {
 
   it('made again from the same state later (a retried job on the same stored picture), it is the same alert', () => {
     const prev = { firing: false, pendingSince: NOW - H };
-    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, prev).id).toBe(scenarioAlert(risk, 'fire', 0.58, NOW, prev).id);
+    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, prev).id).toBe(
+      scenarioAlert(risk, 'fire', 0.58, NOW, prev).id,
+    );
     const noDwell = { firing: false, since: NOW - 9 * H };
-    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, noDwell).id).toBe(scenarioAlert(risk, 'fire', 0.58, NOW, noDwell).id);
+    expect(scenarioAlert(risk, 'fire', 0.61, NOW + 10 * M, noDwell).id).toBe(
+      scenarioAlert(risk, 'fire', 0.58, NOW, noDwell).id,
+    );
   });
 
   it('a later firing (after a clearing) is another alert', () => {
@@ -147,7 +207,9 @@ describe('scenarioAlert', () => {
     const pending = scenarioAlertState(cleared.state, 0.6, risk.alert!, NOW + 4 * H);
     const again = scenarioAlertState(pending.state, 0.6, risk.alert!, NOW + 5 * H);
     expect(again.transition).toBe('fire');
-    expect(scenarioAlert(risk, 'fire', 0.6, NOW + 5 * H, pending.state).id).not.toBe(scenarioAlert(risk, 'fire', 0.6, NOW, { firing: false, pendingSince: NOW - H }).id);
+    expect(scenarioAlert(risk, 'fire', 0.6, NOW + 5 * H, pending.state).id).not.toBe(
+      scenarioAlert(risk, 'fire', 0.6, NOW, { firing: false, pendingSince: NOW - H }).id,
+    );
   });
 
   it('clears as an alert of its own, severity info, named by when the firing began', () => {
@@ -158,7 +220,12 @@ describe('scenarioAlert', () => {
     expect(clear.id).toBe('scenario:risk:clear:2026-06-15T12:00:00.000Z');
     expect(clear.startsAt).toBe(NOW + 3 * H);
     expect(clear.labels).toEqual({ kind: 'scenario', scenario: 'risk', severity: 'info' });
-    expect(clear.explanation).toEqual({ status: 'cleared', reason: '40.0% fell to 45.0% or below', before: probabilities.before, after: { ...probabilities.after, risk: 0.4 } });
+    expect(clear.explanation).toEqual({
+      status: 'cleared',
+      reason: '40.0% fell to 45.0% or below',
+      before: probabilities.before,
+      after: { ...probabilities.after, risk: 0.4 },
+    });
     expect(scenarioAlertId('risk', 'clear', fired.state.since!)).toBe(clear.id);
   });
 });
@@ -192,9 +259,21 @@ describe('indicatorAlert', () => {
 });
 
 describe('sourceHealthAlert', () => {
-  const ok: SourceHealth = { source: 'kiis', lastAttemptAt: NOW, lastSuccessAt: NOW - 2 * H, consecutiveFailures: 0, itemsLastFetch: 4, nextCheckAt: NOW + H };
-  const failing = (n: number): SourceHealth => ({ ...ok, consecutiveFailures: n, lastError: { reason: 'timeout', message: 'no answer in 30s', at: NOW } });
+  const ok: SourceHealth = {
+    source: 'kiis',
+    lastAttemptAt: NOW,
+    lastSuccessAt: NOW - 2 * H,
+    consecutiveFailures: 0,
+    itemsLastFetch: 4,
+    nextCheckAt: NOW + H,
+  };
+  const failing = (n: number): SourceHealth => ({
+    ...ok,
+    consecutiveFailures: n,
+    lastError: { reason: 'timeout', message: 'no answer in 30s', at: NOW },
+  });
 
+  // prettier-ignore
   it.each<[string, SourceHealth, number, Parameters<typeof sourceHealthAlert>[3], string | undefined]>([
     ['a healthy source raises nothing', { ...ok, lastSuccessAt: NOW - 30 * M }, NOW, {}, undefined],
     ['two failures in a row are not yet an outage', failing(2), NOW, {}, undefined],
@@ -217,7 +296,13 @@ describe('sourceHealthAlert', () => {
       labels: { kind: 'source-health', source: 'kiis', severity: 'low' },
       startsAt: NOW,
       summary: 'KIIS press releases: failing (timeout), last fetched well 2026-06-15T10:00:00.000Z',
-      explanation: { source: 'kiis', credibility: 0.85, status: 'failing', reason: 'failed 3 times in a row; last error: timeout: no answer in 30s', url: 'https://kiis.com.ua/' },
+      explanation: {
+        source: 'kiis',
+        credibility: 0.85,
+        status: 'failing',
+        reason: 'failed 3 times in a row; last error: timeout: no answer in 30s',
+        url: 'https://kiis.com.ua/',
+      },
     });
   });
 
@@ -231,8 +316,12 @@ describe('sourceHealthAlert', () => {
   });
 
   it('the next outage, after a success, is another alert; one that never succeeded says so', () => {
-    expect(sourceHealthAlert({ ...failing(3), lastSuccessAt: NOW }, kiis, NOW)?.id).toBe('source-health:kiis:2026-06-15T12:00:00.000Z');
-    expect(sourceHealthAlert({ ...failing(3), lastSuccessAt: undefined }, kiis, NOW)?.id).toBe('source-health:kiis:never');
+    expect(sourceHealthAlert({ ...failing(3), lastSuccessAt: NOW }, kiis, NOW)?.id).toBe(
+      'source-health:kiis:2026-06-15T12:00:00.000Z',
+    );
+    expect(sourceHealthAlert({ ...failing(3), lastSuccessAt: undefined }, kiis, NOW)?.id).toBe(
+      'source-health:kiis:never',
+    );
   });
 });
 
@@ -243,6 +332,7 @@ describe('alerts of each kind reach the receivers the shipped watchbook means', 
   const indicator = wb.indicators[0]!;
   const source = wb.sources[0]!;
 
+  // prettier-ignore
   it.each([
     ['a high-severity match: the desk at once, and the digest', () => matchAlerts([evidence()], book, probabilities)[0]!.labels, ['desk-slack', 'analysts-digest']],
     ['a low-severity match: the digest', () => matchAlerts([evidence({ severity: 'low' })], book, probabilities)[0]!.labels, ['analysts-digest']],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeRoutes, matchesMatchers, parseLabelArgs, routeAlert, showRoutes, type MatchedRoute } from '../../src/alerts/index.js';
+import {
+  describeRoutes,
+  matchesMatchers,
+  parseLabelArgs,
+  routeAlert,
+  showRoutes,
+  type MatchedRoute,
+} from '../../src/alerts/index.js';
 import { checkMatcher, labelValues, loadWatchbookOrThrow, parseMatcher } from '../../src/config/index.js';
 import type { LabelMatcher, Route } from '../../src/model/watchbook.js';
 
@@ -32,6 +39,7 @@ const docsTree = route({
 });
 
 describe('routeAlert: the docs/watchbook.md example tree', () => {
+  // prettier-ignore
   it.each([
     ['a high-severity match goes to the desk; continue finds no later sibling, and the root does not fall back', 'kind=match severity=high', ['desk-slack']],
     ['a critical scenario goes to the desk', 'kind=scenario severity=critical', ['desk-slack']],
@@ -49,6 +57,7 @@ describe('routeAlert: the shipped watchbook (config/)', () => {
   // No secrets on a test machine: the shipped watchbook must load without them.
   const root = loadWatchbookOrThrow(CONFIG, { PATH: process.env.PATH }).routes;
 
+  // prettier-ignore
   it.each([
     ['a high-severity match reaches the desk and, by continue, the analysts’ digest', 'kind=match severity=high indicator=ukraine-polling', ['desk-slack', 'analysts-digest']],
     ['a critical match the same', 'kind=match severity=critical', ['desk-slack', 'analysts-digest']],
@@ -64,7 +73,8 @@ describe('routeAlert: the shipped watchbook (config/)', () => {
 
   it('gives each route its inherited group_by and timers', () => {
     const [desk, digest] = routeAlert(labels('kind=match severity=high'), root);
-    const settings = (r: MatchedRoute | undefined) => r && { groupBy: r.groupBy, wait: r.groupWaitMs, interval: r.groupIntervalMs, repeat: r.repeatIntervalMs };
+    const settings = (r: MatchedRoute | undefined) =>
+      r && { groupBy: r.groupBy, wait: r.groupWaitMs, interval: r.groupIntervalMs, repeat: r.repeatIntervalMs };
     expect(settings(desk)).toEqual({ groupBy: ['indicator'], wait: 30 * S, interval: 5 * M, repeat: 4 * H });
     expect(settings(digest)).toEqual({ groupBy: ['indicator'], wait: 30 * S, interval: 5 * M, repeat: 4 * H });
     expect(desk?.path).not.toEqual(digest?.path);
@@ -75,6 +85,7 @@ describe('routeAlert: matching', () => {
   const a = route({ match: { kind: ['match'] }, receiver: 'a' });
   const b = route({ match: { severity: ['high'] }, receiver: 'b' });
 
+  // prettier-ignore
   it.each<[string, Route, string, string[]]>([
     ['the first matching child wins without continue', route({ receiver: 'root', routes: [a, b] }), 'kind=match severity=high', ['a']],
     ['continue lets later siblings match too', route({ receiver: 'root', routes: [{ ...a, continue: true }, b] }), 'kind=match severity=high', ['a', 'b']],
@@ -111,9 +122,18 @@ describe('routeAlert: inheritance', () => {
   const only = (args: string) => {
     const [r, ...rest] = routeAlert(labels(args), tree);
     expect(rest).toEqual([]);
-    return r && { receiver: r.receiver, groupBy: r.groupBy, wait: r.groupWaitMs, interval: r.groupIntervalMs, repeat: r.repeatIntervalMs };
+    return (
+      r && {
+        receiver: r.receiver,
+        groupBy: r.groupBy,
+        wait: r.groupWaitMs,
+        interval: r.groupIntervalMs,
+        repeat: r.repeatIntervalMs,
+      }
+    );
   };
 
+  // prettier-ignore
   it.each([
     ['the root fills what it leaves unset with Alertmanager’s defaults', 'kind=scenario', { receiver: 'root', groupBy: ['indicator'], wait: 10 * S, interval: 5 * M, repeat: 1 * H }],
     ['a child overrides group_by and a timer, inheriting the rest', 'kind=match', { receiver: 'desk', groupBy: ['rule'], wait: 10 * S, interval: 2 * M, repeat: 1 * H }],
@@ -123,7 +143,9 @@ describe('routeAlert: inheritance', () => {
   });
 
   it('defaults to group_wait 30s, group_interval 5m, repeat_interval 4h and no grouping labels', () => {
-    expect(routeAlert({}, route({ receiver: 'r' }))).toMatchObject([{ groupBy: [], groupWaitMs: 30 * S, groupIntervalMs: 5 * M, repeatIntervalMs: 4 * H }]);
+    expect(routeAlert({}, route({ receiver: 'r' }))).toMatchObject([
+      { groupBy: [], groupWaitMs: 30 * S, groupIntervalMs: 5 * M, repeatIntervalMs: 4 * H },
+    ]);
   });
 });
 
@@ -136,15 +158,21 @@ describe('describeRoutes (signpost routes test)', () => {
   });
 
   it('shows the root as {}', () => {
-    expect(describeRoutes(labels('kind=match severity=low'), docsTree)).toEqual(['analysts-digest  {}  group_by: indicator; wait 30s, interval 5m, repeat 4h']);
+    expect(describeRoutes(labels('kind=match severity=low'), docsTree)).toEqual([
+      'analysts-digest  {}  group_by: indicator; wait 30s, interval 5m, repeat 4h',
+    ]);
   });
 
   it('says when nothing takes the alert', () => {
-    expect(describeRoutes({ kind: 'scenario' }, route({ match: { kind: ['match'] } }))).toEqual(['(no route: the root route does not match these labels)']);
+    expect(describeRoutes({ kind: 'scenario' }, route({ match: { kind: ['match'] } }))).toEqual([
+      '(no route: the root route does not match these labels)',
+    ]);
   });
 
   it('names a route that has no receiver to inherit', () => {
-    expect(describeRoutes({}, route({}))).toEqual(['(no receiver)  {}  group_by: (none); wait 30s, interval 5m, repeat 4h']);
+    expect(describeRoutes({}, route({}))).toEqual([
+      '(no receiver)  {}  group_by: (none); wait 30s, interval 5m, repeat 4h',
+    ]);
   });
 });
 
@@ -154,7 +182,10 @@ describe('parseLabelArgs', () => {
   });
 
   it('says which words are not label=value', () => {
-    expect(parseLabelArgs(['kind', '=high']).errors).toEqual(['routes: expected label=value, got "kind"', 'routes: expected label=value, got "=high"']);
+    expect(parseLabelArgs(['kind', '=high']).errors).toEqual([
+      'routes: expected label=value, got "kind"',
+      'routes: expected label=value, got "=high"',
+    ]);
   });
 });
 
@@ -166,6 +197,7 @@ function matcher(text: string): LabelMatcher {
 }
 
 describe('parseMatcher', () => {
+  // prettier-ignore
   it.each<[string, string, LabelMatcher | string]>([
     ['equal, the value quoted', 'severity="high"', { name: 'severity', op: '=', value: 'high' }],
     ['equal, the value bare', 'severity=high', { name: 'severity', op: '=', value: 'high' }],
@@ -215,6 +247,7 @@ describe('routeAlert: matchers', () => {
       route({ match: { kind: ['source-health'] }, matchers: [matcher('source!~"test-.*"')], receiver: 'oncall' }),
     ],
   });
+  // prettier-ignore
   it.each([
     ['a high match takes the regex route', 'kind=match severity=high', ['desk']],
     ['a critical scenario the same', 'kind=scenario severity=critical', ['desk']],
@@ -226,7 +259,9 @@ describe('routeAlert: matchers', () => {
   });
 
   it('puts the matchers in the route path, sorted, after the match labels', () => {
-    expect(routeAlert(labels('kind=source-health source=kiis'), tree)[0]?.path).toBe('{}/1{kind="source-health",source!~"test-.*"}');
+    expect(routeAlert(labels('kind=source-health source=kiis'), tree)[0]?.path).toBe(
+      '{}/1{kind="source-health",source!~"test-.*"}',
+    );
   });
 
   it('keeps the path of a route without matchers as it was (group keys in Redis stay valid)', () => {
@@ -235,7 +270,13 @@ describe('routeAlert: matchers', () => {
 });
 
 describe('checkMatcher: the closed set of labels', () => {
-  const values = labelValues({ indicators: ['ukraine-polling'], scenarios: ['risk', 'baseline'], sources: ['kiis-reports'], rules: ['poll-rejects'] });
+  const values = labelValues({
+    indicators: ['ukraine-polling'],
+    scenarios: ['risk', 'baseline'],
+    sources: ['kiis-reports'],
+    rules: ['poll-rejects'],
+  });
+  // prettier-ignore
   it.each<[string, string, string[]]>([
     ['a known label and value', 'severity="high"', []],
     ['the empty value: the label is absent', 'scenario=""', []],
@@ -256,7 +297,18 @@ describe('checkMatcher: the closed set of labels', () => {
 
 describe('showRoutes (signpost routes show)', () => {
   it('draws the tree as amtool config routes show does, with receivers, matchers, group_by and timers', () => {
-    const tree = route({ ...docsTree, routes: [...docsTree.routes, route({ matchers: [matcher('kind!="match"')], groupBy: ['...'], groupWaitMs: 0, routes: [route({ match: { severity: ['info'] }, receiver: 'quiet' })] })] });
+    const tree = route({
+      ...docsTree,
+      routes: [
+        ...docsTree.routes,
+        route({
+          matchers: [matcher('kind!="match"')],
+          groupBy: ['...'],
+          groupWaitMs: 0,
+          routes: [route({ match: { severity: ['info'] }, receiver: 'quiet' })],
+        }),
+      ],
+    });
     expect(showRoutes(tree)).toEqual([
       'Routing tree:',
       '└── default-route  receiver: analysts-digest  group_by: [indicator]  wait 30s, interval 5m, repeat 4h',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isSilenced, makeSilence, silenceMatchesFilters, silenceId, silenceState, validateSilence, type SilenceInput } from '../../src/alerts/index.js';
+import {
+  isSilenced,
+  makeSilence,
+  silenceMatchesFilters,
+  silenceId,
+  silenceState,
+  validateSilence,
+  type SilenceInput,
+} from '../../src/alerts/index.js';
 import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import type { Silence } from '../../src/model/watchbook.js';
 
@@ -13,7 +21,13 @@ const summit: Silence = {
   author: 'duty analyst',
   comment: 'summit day: everything is about NATO',
 };
-const desk: Silence = { matchers: { kind: ['match'], severity: ['high', 'critical'] }, starts: T0, ends: T0 + 2 * H, author: 'desk', comment: 'drill' };
+const desk: Silence = {
+  matchers: { kind: ['match'], severity: ['high', 'critical'] },
+  starts: T0,
+  ends: T0 + 2 * H,
+  author: 'desk',
+  comment: 'drill',
+};
 
 const nato = { kind: 'match', indicator: 'nato-partner-assurances', severity: 'high' };
 
@@ -23,7 +37,12 @@ describe('isSilenced', () => {
     ['is active from its start, inclusive', nato, T0, summit],
     ['is over at its end, exclusive', { ...nato, severity: 'low' }, T0 + 24 * H, undefined],
     ['does nothing before it starts', { ...nato, severity: 'low' }, T0 - 1, undefined],
-    ['leaves an alert of another indicator alone', { kind: 'match', indicator: 'ukraine-polling', severity: 'low' }, T0 + H, undefined],
+    [
+      'leaves an alert of another indicator alone',
+      { kind: 'match', indicator: 'ukraine-polling', severity: 'low' },
+      T0 + H,
+      undefined,
+    ],
     ['needs every matcher to hold, not one', { kind: 'scenario', severity: 'high' }, T0 + H, undefined],
     ['takes any of a matcher’s values', { kind: 'match', indicator: 'x', severity: 'critical' }, T0 + H, desk],
     ['does not match an alert that lacks the label', { kind: 'match' }, T0 + H, undefined],
@@ -59,14 +78,26 @@ describe('silenceState', () => {
 });
 
 describe('makeSilence', () => {
-  const input: SilenceInput = { matchers: { indicator: 'nato-partner-assurances' }, ends: T0 + 24 * H, author: ' duty analyst ', comment: 'summit day' };
+  const input: SilenceInput = {
+    matchers: { indicator: 'nato-partner-assurances' },
+    ends: T0 + 24 * H,
+    author: ' duty analyst ',
+    comment: 'summit day',
+  };
 
   it('makes a silence with an id, starting now by default, values as lists, words trimmed', () => {
     const made = makeSilence(input, T0);
     if (!made.ok) throw new Error(made.errors.join('; '));
     const { id, ...rest } = made.silence;
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(rest).toEqual({ createdAt: T0, matchers: { indicator: ['nato-partner-assurances'] }, starts: T0, ends: T0 + 24 * H, author: 'duty analyst', comment: 'summit day' });
+    expect(rest).toEqual({
+      createdAt: T0,
+      matchers: { indicator: ['nato-partner-assurances'] },
+      starts: T0,
+      ends: T0 + 24 * H,
+      author: 'duty analyst',
+      comment: 'summit day',
+    });
   });
 
   it('gives the same request the same id (a retried add is kept once), and another request another', () => {
@@ -82,6 +113,7 @@ describe('makeSilence', () => {
     expect(silenceId(a)).toBe(silenceId(b));
   });
 
+  // prettier-ignore
   it.each<[string, Partial<SilenceInput>, string[]]>([
     ['refuses a silence with no matcher: it would mute everything', { matchers: {} }, ['silence: expected at least one matcher (label: value), got none']],
     ['refuses a matcher with no values', { matchers: { indicator: [] } }, ['silence: matcher "indicator" needs at least one value']],
@@ -99,7 +131,10 @@ describe('makeSilence', () => {
   });
 
   it('accepts a silence that starts later', () => {
-    expect(makeSilence({ ...input, starts: T0 + H, ends: T0 + 2 * H }, T0)).toMatchObject({ ok: true, silence: { starts: T0 + H } });
+    expect(makeSilence({ ...input, starts: T0 + H, ends: T0 + 2 * H }, T0)).toMatchObject({
+      ok: true,
+      silence: { starts: T0 + H },
+    });
   });
 
   it('a made silence mutes what it matches while active', () => {

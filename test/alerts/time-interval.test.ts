@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { insideTimeInterval, routeMuted } from '../../src/alerts/index.js';
-import { parseDaysOfMonth, parseMonths, parseTimeRange, parseWeekdays, parseYears } from '../../src/config/time-interval.js';
+import {
+  parseDaysOfMonth,
+  parseMonths,
+  parseTimeRange,
+  parseWeekdays,
+  parseYears,
+} from '../../src/config/time-interval.js';
 import type { TimeIntervalSpec } from '../../src/model/watchbook.js';
 
 // Time intervals as tables: an interval, an instant (UTC, with the Kyiv wall clock beside it) and whether the
@@ -15,7 +21,9 @@ const hm = (h: number, m = 0) => h * 60 + m;
 const MON = 1;
 const FRI = 5;
 const SAT = 6;
-const officeHours: TimeIntervalSpec[] = [{ weekdays: [[MON, FRI]], times: [{ startMinute: hm(8), endMinute: hm(18) }] }];
+const officeHours: TimeIntervalSpec[] = [
+  { weekdays: [[MON, FRI]], times: [{ startMinute: hm(8), endMinute: hm(18) }] },
+];
 /** Friday night, across midnight: two ranges, as Alertmanager has it written. */
 const fridayNight: TimeIntervalSpec[] = [
   { weekdays: [[FRI, FRI]], times: [{ startMinute: hm(22), endMinute: hm(24) }] },
@@ -23,7 +31,10 @@ const fridayNight: TimeIntervalSpec[] = [
 ];
 const threeToFour: TimeIntervalSpec[] = [{ times: [{ startMinute: hm(3), endMinute: hm(4) }] }];
 const lastDayOfMonth: TimeIntervalSpec[] = [{ daysOfMonth: [[-1, -1]] }];
-const winter2026: TimeIntervalSpec[] = [{ months: [[12, 12]], years: [[2026, 2026]] }, { months: [[1, 2]], years: [[2027, 2027]] }];
+const winter2026: TimeIntervalSpec[] = [
+  { months: [[12, 12]], years: [[2026, 2026]] },
+  { months: [[1, 2]], years: [[2027, 2027]] },
+];
 
 describe('insideTimeInterval', () => {
   it.each<[string, TimeIntervalSpec[], string, boolean, string?]>([
@@ -40,9 +51,19 @@ describe('insideTimeInterval', () => {
     ['DST autumn: the Monday after, 07:30 EET (05:30 UTC) is outside', officeHours, '2026-10-26T05:30:00Z', false],
     ['DST autumn: the Monday after, 08:00 EET (06:00 UTC) is inside', officeHours, '2026-10-26T06:00:00Z', true],
     ['DST spring night: 02:59 EET is before 03:00-04:00', threeToFour, '2026-03-29T00:59:00Z', false],
-    ['DST spring night: the next minute is 04:00 EEST, so 03:00-04:00 never comes', threeToFour, '2026-03-29T01:00:00Z', false],
+    [
+      'DST spring night: the next minute is 04:00 EEST, so 03:00-04:00 never comes',
+      threeToFour,
+      '2026-03-29T01:00:00Z',
+      false,
+    ],
     ['DST autumn night: 03:30 EEST is inside 03:00-04:00 ...', threeToFour, '2026-10-25T00:30:00Z', true],
-    ['DST autumn night: ... and so is 03:30 EET an hour later, the hour happening twice', threeToFour, '2026-10-25T01:30:00Z', true],
+    [
+      'DST autumn night: ... and so is 03:30 EET an hour later, the hour happening twice',
+      threeToFour,
+      '2026-10-25T01:30:00Z',
+      true,
+    ],
     ['DST autumn night: 04:00 EET is outside', threeToFour, '2026-10-25T02:00:00Z', false],
     ['across midnight: Friday 22:00 is inside', fridayNight, '2026-03-27T20:00:00Z', true],
     ['across midnight: Friday 23:59 is inside', fridayNight, '2026-03-27T21:59:00Z', true],
@@ -68,6 +89,7 @@ describe('routeMuted', () => {
   const intervals = { 'office-hours': officeHours, 'friday-night': fridayNight };
   const WED_NOON = '2026-03-25T10:00:00Z';
   const FRI_23 = '2026-03-27T21:00:00Z';
+  // prettier-ignore
   it.each<[string, { muteTimeIntervals?: string[]; activeTimeIntervals?: string[] }, string, string | undefined]>([
     ['a route without intervals always sends', {}, FRI_23, undefined],
     ['muted inside a mute interval', { muteTimeIntervals: ['friday-night'] }, FRI_23, 'inside mute_time_intervals "friday-night"'],
@@ -84,8 +106,16 @@ describe('time interval fields as written', () => {
   it.each<[string, unknown, unknown]>([
     ['monday:friday', parseWeekdays('monday:friday'), [1, 5]],
     ['Saturday, any case', parseWeekdays('Saturday'), [6, 6]],
-    ['saturday:sunday wraps, refused as in Alertmanager', parseWeekdays('saturday:sunday'), 'a weekday range goes from the earlier to the later, got "saturday:sunday"'],
-    ['a misspelt day', parseWeekdays('munday'), 'expected a weekday or range such as monday or monday:friday (the week starts on sunday), got "munday"'],
+    [
+      'saturday:sunday wraps, refused as in Alertmanager',
+      parseWeekdays('saturday:sunday'),
+      'a weekday range goes from the earlier to the later, got "saturday:sunday"',
+    ],
+    [
+      'a misspelt day',
+      parseWeekdays('munday'),
+      'expected a weekday or range such as monday or monday:friday (the week starts on sunday), got "munday"',
+    ],
     ['march:may', parseMonths('march:may'), [3, 5]],
     ['months by number', parseMonths('1:3'), [1, 3]],
     ['month 13', parseMonths('13'), 'expected a month or range such as march, january:march or 1:3, got "13"'],
@@ -93,7 +123,11 @@ describe('time interval fields as written', () => {
     ['days 1:7', parseDaysOfMonth('1:7'), [1, 7]],
     ['the last three days', parseDaysOfMonth('-3:-1'), [-3, -1]],
     ['the 15th to the last', parseDaysOfMonth('15:-1'), [15, -1]],
-    ['day 0', parseDaysOfMonth('0'), 'expected a day of the month such as 1, 1:15 or -3:-1 (from the month\'s end), got "0"'],
+    [
+      'day 0',
+      parseDaysOfMonth('0'),
+      'expected a day of the month such as 1, 1:15 or -3:-1 (from the month\'s end), got "0"',
+    ],
     ['08:00 to 18:00', parseTimeRange('08:00', '18:00'), { startMinute: 480, endMinute: 1080 }],
     ['to 24:00', parseTimeRange('22:00', '24:00'), { startMinute: 1320, endMinute: 1440 }],
     [

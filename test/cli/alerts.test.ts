@@ -18,10 +18,32 @@ function alert(id: string, labels: Record<string, string>): Alert {
   return { id, kind: labels.kind as Alert['kind'], labels, startsAt: T0, summary: id, explanation: {} };
 }
 
-const high = alert('match:e1', { kind: 'match', indicator: 'ukraine-polling', severity: 'high', source: 'kiis-reports', rule: 'poll-rejects-concessions' });
-const critical = alert('match:e2', { kind: 'match', indicator: 'nato-partner-assurances', severity: 'critical', source: 'nato-news', rule: 'nato-agrees-partner-assurances' });
-const outage = alert('source-health:kiis-reports:never', { kind: 'source-health', source: 'kiis-reports', severity: 'low' });
-const low = alert('match:e3', { kind: 'match', indicator: 'ukraine-polling', severity: 'low', source: 'kiis-reports', rule: 'poll-rejects-concessions' });
+const high = alert('match:e1', {
+  kind: 'match',
+  indicator: 'ukraine-polling',
+  severity: 'high',
+  source: 'kiis-reports',
+  rule: 'poll-rejects-concessions',
+});
+const critical = alert('match:e2', {
+  kind: 'match',
+  indicator: 'nato-partner-assurances',
+  severity: 'critical',
+  source: 'nato-news',
+  rule: 'nato-agrees-partner-assurances',
+});
+const outage = alert('source-health:kiis-reports:never', {
+  kind: 'source-health',
+  source: 'kiis-reports',
+  severity: 'low',
+});
+const low = alert('match:e3', {
+  kind: 'match',
+  indicator: 'ukraine-polling',
+  severity: 'low',
+  source: 'kiis-reports',
+  rule: 'poll-rejects-concessions',
+});
 
 beforeAll(async () => {
   const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname, { PATH: process.env.PATH });
@@ -29,7 +51,9 @@ beforeAll(async () => {
   await dispatchAlerts([high, outage, low], wb, store, T0);
   await dispatchAlerts([critical], wb, store, T0 + 60_000);
   // The desk's ukraine-polling group went out with the high match in it; the rest wait for their group.
-  const desk = (await store.alertGroups()).find((g) => g.receiver === 'desk-slack' && g.group.alerts.some((a) => a.id === high.id))!;
+  const desk = (await store.alertGroups()).find(
+    (g) => g.receiver === 'desk-slack' && g.group.alerts.some((a) => a.id === high.id),
+  )!;
   await store.recordSend(desk.key, 'desk-slack', { lastSentAt: T0 + 30_000, lastSentIds: [high.id] }, 'n1');
 });
 
@@ -62,6 +86,7 @@ describe('signpost alerts list', () => {
     expect(r.out.map((l) => l.split('  ')[0])).toEqual(ids);
   });
 
+  // prettier-ignore
   it.each([
     ['a misspelt label', 'sevrity=high', 'signpost alerts: sevrity=high: unknown label "sevrity" (did you mean "severity"?)'],
     ['an unknown kind', 'kind=source_health', 'signpost alerts: kind=source_health: unknown kind "source_health" (did you mean "source-health"?)'],

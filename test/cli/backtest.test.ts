@@ -16,7 +16,10 @@ describe('signpost backtest', () => {
     expect(r.status).toBe(0);
     const lines = parse(r.out);
     const steps = lines.slice(0, -1);
-    const last = lines.at(-1) as { final: Record<string, number>; alerts: { kind: string; id: string; at: string; labels: Record<string, string>; receivers: string[] }[] };
+    const last = lines.at(-1) as {
+      final: Record<string, number>;
+      alerts: { kind: string; id: string; at: string; labels: Record<string, string>; receivers: string[] }[];
+    };
     expect(steps).toHaveLength(8);
     const times = steps.map((s) => Date.parse(String(s.at)));
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -29,7 +32,12 @@ describe('signpost backtest', () => {
     // enters 0.55 only with the withdrawal of guarantees (10 July, 10:00) and must hold 6 h: it fires when
     // the dwell ends, after the last item, once.
     const scenario = last.alerts.filter((a) => a.kind === 'scenario');
-    expect(scenario).toEqual([expect.objectContaining({ at: '2026-07-10T16:00:00.000Z', labels: expect.objectContaining({ scenario: 'risk' }) as unknown })]);
+    expect(scenario).toEqual([
+      expect.objectContaining({
+        at: '2026-07-10T16:00:00.000Z',
+        labels: expect.objectContaining({ scenario: 'risk' }) as unknown,
+      }),
+    ]);
     expect(scenario[0]!.receivers).toEqual(['desk-slack', 'analysts-digest']);
     // Every match is an alert routed by the shipped tree: high severity to the desk and the digest.
     const matches = last.alerts.filter((a) => a.kind === 'match');
@@ -58,7 +66,10 @@ describe('signpost backtest', () => {
   it('reports a line without a date with its number, replays the rest, and exits 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signpost-backtest-'));
     const file = join(dir, 'items.jsonl');
-    writeFileSync(file, '{"id":"1","title":"Talks in Miami","publishedAt":"2026-01-06T10:00:00Z"}\n{"id":"2","title":"no date"}\nnot json\n');
+    writeFileSync(
+      file,
+      '{"id":"1","title":"Talks in Miami","publishedAt":"2026-01-06T10:00:00Z"}\n{"id":"2","title":"no date"}\nnot json\n',
+    );
     const r = cli(['backtest', '--input', file, '--json']);
     expect(r.status).toBe(1);
     expect(r.err).toEqual([`${file}:2: the item has no valid "publishedAt"`, `${file}:3: not valid JSON`]);
@@ -73,7 +84,8 @@ describe('signpost backtest', () => {
     // A line at most every second, and always the last, with the rate and how long it took.
     expect(r.err.length).toBeGreaterThanOrEqual(1);
     expect(r.err.at(-1)).toMatch(/^backtest: 8 of 8 items \(100%\), [\d,]+ items\/s, done in \d+\.\d s$/);
-    for (const line of r.err.slice(0, -1)) expect(line).toMatch(/^backtest: \d of 8 items \(\d+%\), [\d,]+ items\/s, [\d.]+ s left$/);
+    for (const line of r.err.slice(0, -1))
+      expect(line).toMatch(/^backtest: \d of 8 items \(\d+%\), [\d,]+ items\/s, [\d.]+ s left$/);
   });
 
   it('keeps stderr quiet without --progress when stderr is not a terminal', () => {

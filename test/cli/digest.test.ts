@@ -18,17 +18,45 @@ const HOUR = 3_600_000;
 const match = (item: string, title: string, publishedAt: number): Alert => ({
   id: `match:${item}|poll-rejects-concessions`,
   kind: 'match',
-  labels: { kind: 'match', indicator: 'ukraine-polling', severity: 'high', source: 'kiis-reports', rule: 'poll-rejects-concessions' },
+  labels: {
+    kind: 'match',
+    indicator: 'ukraine-polling',
+    severity: 'high',
+    source: 'kiis-reports',
+    rule: 'poll-rejects-concessions',
+  },
   startsAt: NOW - HOUR,
   summary: title,
-  explanation: { title, url: `https://news.example/${item}`, publishedAt, rule: 'poll-rejects-concessions', terms: ['poll'], source: 'kiis-reports', weights: { baseline: item === 'z' ? 0.5 : 0, risk: item === 'z' ? 0 : 0.5 } },
+  explanation: {
+    title,
+    url: `https://news.example/${item}`,
+    publishedAt,
+    rule: 'poll-rejects-concessions',
+    terms: ['poll'],
+    source: 'kiis-reports',
+    weights: { baseline: item === 'z' ? 0.5 : 0, risk: item === 'z' ? 0 : 0.5 },
+  },
 });
-const state = (at: number, risk: number): ScenarioState => ({ at, reference: 'baseline', probabilities: { baseline: 1 - risk, risk }, logOdds: {}, priorLogOdds: {}, contributions: {}, uncapped: {}, trail: [], counted: 0, ignored: 0 });
+const state = (at: number, risk: number): ScenarioState => ({
+  at,
+  reference: 'baseline',
+  probabilities: { baseline: 1 - risk, risk },
+  logOdds: {},
+  priorLogOdds: {},
+  contributions: {},
+  uncapped: {},
+  trail: [],
+  counted: 0,
+  ignored: 0,
+});
 
 beforeAll(async () => {
   const store = new RedisStore(redis, { prefix: PREFIX });
   // Collected at the same time, the later-published first by id: the digest goes by publication.
-  await store.appendDigestAlerts('analysts-digest', [match('a', 'Second poll: most reject the plan', NOW - 2 * HOUR), match('z', 'First poll: most back the talks', NOW - 5 * HOUR)]);
+  await store.appendDigestAlerts('analysts-digest', [
+    match('a', 'Second poll: most reject the plan', NOW - 2 * HOUR),
+    match('z', 'First poll: most back the talks', NOW - 5 * HOUR),
+  ]);
   await store.appendScenarioState(state(NOW - 2 * 24 * HOUR, 0.3));
   await store.appendScenarioState(state(NOW - HOUR, 0.45));
 });
@@ -48,12 +76,16 @@ describe('signpost digest --preview', () => {
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(first);
     expect(r.stdout).toContain('Events (2, in the order they came)');
-    expect(r.stdout).toMatch(/----- Pictures \(attached, not shown here\) -----\ntrend-0\.png \(cid:trend-0@signpost\.invalid\), trend-1\.png \(cid:trend-1@signpost\.invalid\)/);
+    expect(r.stdout).toMatch(
+      /----- Pictures \(attached, not shown here\) -----\ntrend-0\.png \(cid:trend-0@signpost\.invalid\), trend-1\.png \(cid:trend-1@signpost\.invalid\)/,
+    );
   });
 
   it('refuses a receiver without a digest schedule, naming those with one', () => {
     const r = cli(['digest', '--preview', 'desk-slack'], { env });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('signpost digest: desk-slack is not a receiver with a digest schedule; those are: analysts-digest');
+    expect(r.stderr).toContain(
+      'signpost digest: desk-slack is not a receiver with a digest schedule; those are: analysts-digest',
+    );
   });
 });

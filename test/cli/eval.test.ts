@@ -33,11 +33,26 @@ describe('signpost eval', () => {
     const r = evaluate(SET, '--json');
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    expect(last(r.out)).toEqual({ precision: 0.667, recall: 0.667, direction: 0.667, wrong_way: 1, items: 4, directional: 3 });
+    expect(last(r.out)).toEqual({
+      precision: 0.667,
+      recall: 0.667,
+      direction: 0.667,
+      wrong_way: 1,
+      items: 4,
+      directional: 3,
+    });
     const lines = r.out.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toContainEqual({ indicator: 'talks', tp: 2, fp: 1, fn: 0, precision: 0.667, recall: 1 });
     expect(lines).toContainEqual({ indicator: 'polls', tp: 0, fp: 0, fn: 1, precision: 1, recall: 0 });
-    expect(lines).toContainEqual({ rule: 'talks-collapse', tp: 1, fp: 1, fn: 1, precision: 0.5, recall: 0.5, matches: 2 });
+    expect(lines).toContainEqual({
+      rule: 'talks-collapse',
+      tp: 1,
+      fp: 1,
+      fn: 1,
+      precision: 0.5,
+      recall: 0.5,
+      matches: 2,
+    });
   });
 
   it('lists the misses, false alarms, wrong directions and wrong-way alerts in text', () => {

@@ -17,8 +17,20 @@ const T0 = Date.UTC(2026, 2, 1, 9);
 
 function judged(key: string, over: Partial<Judgement>): Judgement {
   return {
-    verdict: 'useful', user: 'ana', at: T0, indicator: 'ukraine-polling', evidence: `${key}|poll-rejects-concessions`, rule: 'poll-rejects-concessions',
-    scenarios: { baseline: 0, risk: 1 }, item: { key, source: 'kiis-releases', title: `KIIS poll ${key}: most reject territorial concessions`, summary: 'A survey.', publishedAt: T0 - 3_600_000 },
+    verdict: 'useful',
+    user: 'ana',
+    at: T0,
+    indicator: 'ukraine-polling',
+    evidence: `${key}|poll-rejects-concessions`,
+    rule: 'poll-rejects-concessions',
+    scenarios: { baseline: 0, risk: 1 },
+    item: {
+      key,
+      source: 'kiis-releases',
+      title: `KIIS poll ${key}: most reject territorial concessions`,
+      summary: 'A survey.',
+      publishedAt: T0 - 3_600_000,
+    },
     ...over,
   };
 }
@@ -28,7 +40,18 @@ beforeAll(async () => {
   await f.judge(judged('a', {}));
   await f.judge(judged('b', { verdict: 'noise', at: T0 + 1 }));
   await f.judge(judged('c', { verdict: 'wrong-direction', at: T0 + 2 }));
-  await f.judge(judged('d', { verdict: 'should-match', indicator: 'ceasefire', evidence: undefined, rule: undefined, scenarios: undefined, direction: 'baseline', at: T0 + 3, item: { key: 'd', source: 'x', title: 'Ceasefire agreed along the front', publishedAt: T0 } }));
+  await f.judge(
+    judged('d', {
+      verdict: 'should-match',
+      indicator: 'ceasefire',
+      evidence: undefined,
+      rule: undefined,
+      scenarios: undefined,
+      direction: 'baseline',
+      at: T0 + 3,
+      item: { key: 'd', source: 'x', title: 'Ceasefire agreed along the front', publishedAt: T0 },
+    }),
+  );
   // two analysts on one item: one says useful, the other noise (the latest counts)
   await f.judge(judged('e', { at: T0 + 4 }));
   await f.judge(judged('e', { verdict: 'noise', user: 'bo', at: T0 + 5 }));
@@ -45,7 +68,9 @@ describe('signpost feedback export', () => {
   it('writes one eval line per item judged, with the label the judgements give it', () => {
     const r = cli(['feedback', 'export', '--since', '2026-03-01'], { env });
     expect(r.status).toBe(0);
-    const lines = r.out.map((l) => JSON.parse(l) as { id: string; expect: unknown; judged: unknown[]; title: string; publishedAt: string });
+    const lines = r.out.map(
+      (l) => JSON.parse(l) as { id: string; expect: unknown; judged: unknown[]; title: string; publishedAt: string },
+    );
     expect(lines.map((l) => [l.id, l.expect])).toEqual([
       ['a', { indicators: ['ukraine-polling'], direction: 'risk' }],
       ['b', { indicators: [], direction: 'none' }],
@@ -53,7 +78,12 @@ describe('signpost feedback export', () => {
       ['d', { indicators: ['ceasefire'], direction: 'baseline' }],
       ['e', { indicators: [], direction: 'none' }],
     ]);
-    expect(lines[0]).toMatchObject({ title: 'KIIS poll a: most reject territorial concessions', summary: 'A survey.', source: 'kiis-releases', publishedAt: '2026-03-01T08:00:00.000Z' });
+    expect(lines[0]).toMatchObject({
+      title: 'KIIS poll a: most reject territorial concessions',
+      summary: 'A survey.',
+      source: 'kiis-releases',
+      publishedAt: '2026-03-01T08:00:00.000Z',
+    });
     expect(lines[4]!.judged).toEqual([
       { user: 'ana', verdict: 'useful', indicator: 'ukraine-polling', at: '2026-03-01T09:00:00.004Z' },
       { user: 'bo', verdict: 'noise', indicator: 'ukraine-polling', at: '2026-03-01T09:00:00.005Z' },
@@ -73,7 +103,10 @@ describe('signpost feedback export', () => {
   });
 
   it.each([
-    [['feedback', 'export', '--since', 'yesterday'], 'signpost feedback export: --since must be a date (2026-03-01) or an ISO time (2026-03-01T09:00:00Z), got "yesterday"'],
+    [
+      ['feedback', 'export', '--since', 'yesterday'],
+      'signpost feedback export: --since must be a date (2026-03-01) or an ISO time (2026-03-01T09:00:00Z), got "yesterday"',
+    ],
     [['feedback', 'export', '--since', '2026-13-45'], 'got "2026-13-45"'],
     [['feedback', 'import'], 'signpost feedback: expected "export", got "import"'],
     [['feedback'], 'signpost feedback: expected "export", got ""'],

@@ -16,11 +16,16 @@ beforeAll(async () => {
   server = await startServer((req, res) => {
     const path = req.url ?? '/';
     if (path === '/robots.txt') return void res.writeHead(404).end();
-    if (path === '/bbc.xml') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFileSync(join(CORPUS, 'bbc-1.xml')));
-    if (path === '/ibash.xml') return void res.writeHead(200, { 'content-type': 'text/xml' }).end(readFileSync(join(CORPUS, 'ibash-ru-1.xml')));
+    if (path === '/bbc.xml')
+      return void res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(readFileSync(join(CORPUS, 'bbc-1.xml')));
+    if (path === '/ibash.xml')
+      return void res.writeHead(200, { 'content-type': 'text/xml' }).end(readFileSync(join(CORPUS, 'ibash-ru-1.xml')));
     if (path === '/kiis') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(KIIS_PAGE);
     if (path === '/silent') return; // never answers
-    if (path === '/html-not-feed') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><p>Hello</p></body></html>');
+    if (path === '/html-not-feed')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><p>Hello</p></body></html>');
     res.writeHead(404).end('not here');
   });
 });
@@ -52,8 +57,23 @@ describe('signpost fetch --url', () => {
   });
 
   it('reads an html list page with --select, links made absolute', async () => {
-    const select = JSON.stringify({ item: '.news_item', title: 'h2 a', link: 'h2 a@href', date: '.date', summary: 'p' });
-    const r = await cliAsync(['fetch', '--url', `${server.url}/kiis`, '--type', 'html', '--select', select, '--allow-private']);
+    const select = JSON.stringify({
+      item: '.news_item',
+      title: 'h2 a',
+      link: 'h2 a@href',
+      date: '.date',
+      summary: 'p',
+    });
+    const r = await cliAsync([
+      'fetch',
+      '--url',
+      `${server.url}/kiis`,
+      '--type',
+      'html',
+      '--select',
+      select,
+      '--allow-private',
+    ]);
     expect(r.status).toBe(0);
     const items = lines(r.out);
     expect(items.map((i) => i.url)).toEqual([
@@ -64,6 +84,7 @@ describe('signpost fetch --url', () => {
     expect(String(items[0]!.title)).toMatch(/^Dynamics of readiness for territorial concessions/);
   });
 
+  // prettier-ignore
   it.each([
     ['refuses loopback without --allow-private', ['--url', 'URL/bbc.xml'], /^blocked-address: /],
     ['says http-4xx for a 404', ['--url', 'URL/missing', '--allow-private'], /^http-4xx: /],

@@ -31,6 +31,7 @@ describe('signpost: commands and options', () => {
     expect(r.stderr).toContain('Usage: signpost');
   });
 
+  // prettier-ignore
   it.each(['validate', 'test', 'score', 'backtest', 'eval', 'silence', 'fetch', 'routes', 'digest', 'start', 'worker', 'web'])('%s --help: exits 0 with that command’s usage on stdout', (command) => {
     const r = cli([command, '--help']);
     expect(r.status).toBe(0);

@@ -4,6 +4,7 @@ import { progressLine, progressReporter } from '../../src/cli/progress.js';
 // Progress on stderr: items done, rate and time left, at most once a second, and always once at the end.
 
 describe('progressLine', () => {
+  // prettier-ignore
   const cases = [
     { name: 'a quarter done in 2 s', done: 5_000, total: 20_000, ms: 2_000, want: '5,000 of 20,000 items (25%), 2,500 items/s, 6.0 s left' },
     { name: 'minutes left', done: 1_000, total: 200_000, ms: 1_000, want: '1,000 of 200,000 items (0%), 1,000 items/s, 3 min 19 s left' },
@@ -37,6 +38,9 @@ describe('progressReporter', () => {
   });
 
   it('rewrites one line in place on a terminal and ends it once done', () => {
-    expect(run(true, [1000, 1200])).toEqual(['\rbacktest: 1 of 2 items (50%), 1 items/s, 1.0 s left\u001b[K', '\rbacktest: 2 of 2 items (100%), 2 items/s, done in 1.2 s\u001b[K\n']);
+    expect(run(true, [1000, 1200])).toEqual([
+      '\rbacktest: 1 of 2 items (50%), 1 items/s, 1.0 s left\u001b[K',
+      '\rbacktest: 2 of 2 items (100%), 2 items/s, done in 1.2 s\u001b[K\n',
+    ]);
   });
 });

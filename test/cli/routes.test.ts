@@ -3,6 +3,7 @@ import { cli } from './run-cli.js';
 
 // `signpost routes test`: which receivers an alert with given labels reaches under the shipped routes.
 describe('signpost routes test', () => {
+  // prettier-ignore
   it.each([
     ['a high-severity match goes to the desk and, by continue, to the digest', ['kind=match', 'severity=high', 'indicator=ukraine-polling'], ['desk-slack', 'analysts-digest']],
     ['a low-severity match goes to the digest only', ['kind=match', 'severity=low', 'indicator=miami-working-group'], ['analysts-digest']],
@@ -13,6 +14,7 @@ describe('signpost routes test', () => {
     expect(r.out.map((l) => l.split(/\s+/)[0])).toEqual(receivers);
   });
 
+  // prettier-ignore
   it.each([
     ['a misspelt label', 'sevrity=high', 'signpost routes: sevrity=high: unknown label "sevrity" (did you mean "severity"?): alerts carry kind, indicator, scenario, severity, source, rule'],
     ['an unknown kind', 'kind=source_health', 'signpost routes: kind=source_health: unknown kind "source_health" (did you mean "source-health"?), expected one of match, scenario, indicator, source-health'],
@@ -46,7 +48,11 @@ describe('signpost routes test --expect', () => {
     expect(r.status).toBe(status);
     expect(r.out.map((l) => l.split(/\s+/)[0])).toEqual(['desk-slack', 'analysts-digest']);
     if (status === 0) expect(r.stderr).toBe('');
-    else expect(r.err).toEqual([`signpost routes: expected receivers: ${want.replace(/\s/g, '')}`, 'signpost routes: reached receivers:  desk-slack,analysts-digest']);
+    else
+      expect(r.err).toEqual([
+        `signpost routes: expected receivers: ${want.replace(/\s/g, '')}`,
+        'signpost routes: reached receivers:  desk-slack,analysts-digest',
+      ]);
   });
 
   it('refuses a receiver the watchbook does not have with exit 2 and a suggestion', () => {

@@ -21,7 +21,8 @@ export interface CliResult {
 const lines = (s: string) => (s === '' ? [] : s.replace(/\n$/, '').split('\n'));
 
 export function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): CliResult {
-  if (!existsSync(new URL(`../../${MAIN}`, import.meta.url))) throw new Error(`${MAIN} is missing: run "npm run build" first`);
+  if (!existsSync(new URL(`../../${MAIN}`, import.meta.url)))
+    throw new Error(`${MAIN} is missing: run "npm run build" first`);
   // A SIGNPOST_CONFIG of the machine running the tests must not change what they read.
   const env = { ...process.env };
   delete env.SIGNPOST_CONFIG;
@@ -37,7 +38,8 @@ export function cli(args: string[], opts: { input?: string; env?: Record<string,
 }
 
 /** JSON lines in, as `signpost score` reads them. */
-export const jsonl = (...items: unknown[]) => items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
+export const jsonl = (...items: unknown[]) =>
+  items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
 
 /** The same as cli(), without blocking: for tests whose own servers must answer while the CLI runs. */
 export async function cliAsync(args: string[]): Promise<CliResult> {
@@ -45,9 +47,14 @@ export async function cliAsync(args: string[]): Promise<CliResult> {
   const env = { ...process.env };
   delete env.SIGNPOST_CONFIG;
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const status = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ status, stdout, stderr, out: lines(stdout), err: lines(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const status = err ? ((err as { code?: number }).code ?? 1) : 0;
+        resolve({ status, stdout, stderr, out: lines(stdout), err: lines(stderr) });
+      },
+    );
   });
 }

@@ -9,14 +9,27 @@ const score = (input: string, ...args: string[]) => cli(['score', '--config', GO
 
 interface Line {
   id: unknown;
-  matches: { rule: string; indicator: string; scenarios: Record<string, number>; severity: string; terms: string[]; hits?: unknown[] }[];
+  matches: {
+    rule: string;
+    indicator: string;
+    scenarios: Record<string, number>;
+    severity: string;
+    terms: string[];
+    hits?: unknown[];
+  }[];
 }
 const parse = (out: string[]) => out.map((l) => JSON.parse(l) as Line);
 const rulesOf = (line: Line) => line.matches.map((m) => m.rule);
 
 describe('signpost score: output contract', () => {
   it('writes one line per item, in input order, with the ids given', () => {
-    const r = score(jsonl({ id: 'a', title: 'Talks resume' }, { id: 'b', title: 'Nothing here' }, { id: 'c', title: 'Talks collapsed' }));
+    const r = score(
+      jsonl(
+        { id: 'a', title: 'Talks resume' },
+        { id: 'b', title: 'Nothing here' },
+        { id: 'c', title: 'Talks collapsed' },
+      ),
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(parse(r.out).map((l) => l.id)).toEqual(['a', 'b', 'c']);
@@ -27,7 +40,8 @@ describe('signpost score: output contract', () => {
     const [line] = parse(r.out);
     expect(Object.keys(line!).sort()).toEqual(['id', 'matches']);
     expect(line!.matches.length).toBeGreaterThan(0);
-    for (const m of line!.matches) expect(Object.keys(m).sort()).toEqual(['indicator', 'rule', 'scenarios', 'severity', 'terms']);
+    for (const m of line!.matches)
+      expect(Object.keys(m).sort()).toEqual(['indicator', 'rule', 'scenarios', 'severity', 'terms']);
   });
 
   it('gives each match its rule, indicator, severity and the terms as written in the rule', () => {
@@ -67,12 +81,27 @@ describe('signpost score: output contract', () => {
   });
 
   it('reads summary and content as well as the title', () => {
-    const out = parse(score(jsonl({ id: 's', title: 'Update', summary: 'talks resume' }, { id: 'c', title: 'Update', content: 'the working group met' })).out);
+    const out = parse(
+      score(
+        jsonl(
+          { id: 's', title: 'Update', summary: 'talks resume' },
+          { id: 'c', title: 'Update', content: 'the working group met' },
+        ),
+      ).out,
+    );
     expect(out.map(rulesOf)).toEqual([['talks-held'], ['talks-held']]);
   });
 
   it('ignores unknown fields', () => {
-    const r = score(jsonl({ id: 'u', title: 'Talks resume', url: 'https://example.org/1', publishedAt: '2026-01-01T00:00:00Z', extra: { x: [1] } }));
+    const r = score(
+      jsonl({
+        id: 'u',
+        title: 'Talks resume',
+        url: 'https://example.org/1',
+        publishedAt: '2026-01-01T00:00:00Z',
+        extra: { x: [1] },
+      }),
+    );
     expect(r.status).toBe(0);
     expect(parse(r.out).map(rulesOf)).toEqual([['talks-held']]);
   });
@@ -80,12 +109,17 @@ describe('signpost score: output contract', () => {
   it("gives an item its source's tags and language for rule filters", () => {
     // poll-rejects needs the tag polling, which only the kiis source carries.
     const title = 'Опитування: більшість проти поступок';
-    const out = parse(score(jsonl({ id: 'k', title, source: 'kiis' }, { id: 'w', title, source: 'wire' }, { id: 'n', title })).out);
+    const out = parse(
+      score(jsonl({ id: 'k', title, source: 'kiis' }, { id: 'w', title, source: 'wire' }, { id: 'n', title })).out,
+    );
     expect(out.map(rulesOf)).toEqual([['poll-rejects'], [], []]);
   });
 
   it('keeps the order of many items', () => {
-    const items = Array.from({ length: 3000 }, (_, i) => ({ id: `i${i}`, title: i % 3 === 0 ? 'Talks collapsed' : 'Weather report' }));
+    const items = Array.from({ length: 3000 }, (_, i) => ({
+      id: `i${i}`,
+      title: i % 3 === 0 ? 'Talks collapsed' : 'Weather report',
+    }));
     const r = score(jsonl(...items));
     expect(r.status).toBe(0);
     const out = parse(r.out);
@@ -166,7 +200,9 @@ describe('signpost score --input', () => {
   });
 
   it('reads the file, not stdin, when both are given', () => {
-    const r = cli(['score', '--config', GOOD, '--input', `${FIXTURES}/items.jsonl`], { input: jsonl({ id: 'from-stdin', title: 'Talks' }) });
+    const r = cli(['score', '--config', GOOD, '--input', `${FIXTURES}/items.jsonl`], {
+      input: jsonl({ id: 'from-stdin', title: 'Talks' }),
+    });
     expect(parse(r.out).map((l) => l.id)).toEqual(['f1', 'f2']);
   });
 
@@ -185,7 +221,10 @@ describe('signpost score --input', () => {
 
 describe('signpost score --explain', () => {
   it('adds the hits: term, field, word index and matched text', () => {
-    const r = score(jsonl({ id: 'a', title: 'Update', summary: 'Talks have collapsed' }, { id: 'b', title: 'Talks collapsed' }), '--explain');
+    const r = score(
+      jsonl({ id: 'a', title: 'Update', summary: 'Talks have collapsed' }, { id: 'b', title: 'Talks collapsed' }),
+      '--explain',
+    );
     expect(r.status).toBe(0);
     const [a, b] = parse(r.out);
     expect(a!.matches).toEqual([
@@ -205,7 +244,9 @@ describe('signpost score --explain', () => {
   });
 
   it('gives the normalized text of Cyrillic hits', () => {
-    const [line] = parse(score(jsonl({ id: 'k', title: 'ОПИТУВАННЯ: більшість ПРОТИ', source: 'kiis' }), '--explain').out);
+    const [line] = parse(
+      score(jsonl({ id: 'k', title: 'ОПИТУВАННЯ: більшість ПРОТИ', source: 'kiis' }), '--explain').out,
+    );
     expect(line!.matches[0]!.hits).toEqual([
       { term: 'опитування', field: 'title', word: 0, text: 'опитування' },
       { term: 'проти', field: 'title', word: 2, text: 'проти' },

@@ -16,23 +16,46 @@ afterAll(async () => {
 
 describe('signpost silence', () => {
   it('adds a silence, lists it as active, expires it', () => {
-    const add = cli(['silence', 'add', 'indicator=nato-partner-assurances', '--ends', '2h', '--author', 'duty analyst', '--comment', 'summit day'], { env });
+    const add = cli(
+      [
+        'silence',
+        'add',
+        'indicator=nato-partner-assurances',
+        '--ends',
+        '2h',
+        '--author',
+        'duty analyst',
+        '--comment',
+        'summit day',
+      ],
+      { env },
+    );
     expect(add.status).toBe(0);
     const id = add.out[0]!;
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(cli(['silence', 'list'], { env }).out).toEqual([expect.stringMatching(new RegExp(`^${id}  active .* indicator=nato-partner-assurances  by duty analyst: summit day$`))]);
+    expect(cli(['silence', 'list'], { env }).out).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${id}  active .* indicator=nato-partner-assurances  by duty analyst: summit day$`),
+      ),
+    ]);
     expect(cli(['silence', 'expire', id], { env }).status).toBe(0);
     // As amtool: list shows active and pending silences, --expired the expired ones.
     expect(cli(['silence', 'list'], { env }).out.filter((l) => l.startsWith(id))).toEqual([]);
-    expect(cli(['silence', 'list', '--expired'], { env }).out.filter((l) => l.startsWith(id))).toEqual([expect.stringMatching(new RegExp(`^${id}  expired`))]);
+    expect(cli(['silence', 'list', '--expired'], { env }).out.filter((l) => l.startsWith(id))).toEqual([
+      expect.stringMatching(new RegExp(`^${id}  expired`)),
+    ]);
     expect(cli(['silence', 'expire', 'nope'], { env }).status).toBe(1);
   });
 
   it('lists only the silences its matchers select, as amtool silence query does', () => {
-    const add = (...matchers: string[]) => cli(['silence', 'add', ...matchers, '--ends', '2h', '--author', 'desk', '--comment', 'filters'], { env }).out[0]!;
+    const add = (...matchers: string[]) =>
+      cli(['silence', 'add', ...matchers, '--ends', '2h', '--author', 'desk', '--comment', 'filters'], { env }).out[0]!;
     const desk = add('kind=match', 'severity=high', 'severity=critical');
     const outage = add('kind=source-health', 'source=kiis-reports');
-    const ids = (...filters: string[]) => cli(['silence', 'list', ...filters], { env }).out.map((l) => l.split('  ')[0]).filter((id) => id === desk || id === outage);
+    const ids = (...filters: string[]) =>
+      cli(['silence', 'list', ...filters], { env })
+        .out.map((l) => l.split('  ')[0])
+        .filter((id) => id === desk || id === outage);
     expect(ids()).toEqual(expect.arrayContaining([desk, outage]));
     expect(ids('kind=match')).toEqual([desk]);
     expect(ids('severity=~"crit.*"')).toEqual([desk]);
@@ -41,6 +64,7 @@ describe('signpost silence', () => {
     expect(ids('kind=source-health', 'source=kiis-reports')).toEqual([outage]);
   });
 
+  // prettier-ignore
   it.each([
     ['a misspelt label', ['sevrity=high'], 'signpost silence: sevrity=high: unknown label "sevrity" (did you mean "severity"?)'],
     ['an unknown kind', ['kind=source_health'], 'signpost silence: kind=source_health: unknown kind "source_health" (did you mean "source-health"?), expected one of match, scenario, indicator, source-health'],

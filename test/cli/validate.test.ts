@@ -10,14 +10,20 @@ describe('signpost validate: a good watchbook', () => {
     const r = cli(['validate', '--config', `${FIXTURES}/good`]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.out).toEqual([`${FIXTURES}/good: ok: 3 scenarios, 2 indicators, 2 sources, 4 rules, 5 tests, 0 receivers`]);
+    expect(r.out).toEqual([
+      `${FIXTURES}/good: ok: 3 scenarios, 2 indicators, 2 sources, 4 rules, 5 tests, 0 receivers`,
+    ]);
   });
 
   it('exits 0 for a watchbook in one file', () => {
     const r = cli(['validate', '--config', `${FIXTURES}/failing.yaml`]);
     expect(r.status).toBe(0);
     expect(r.out).toHaveLength(1);
-    expect(r.out[0]).toMatch(new RegExp(`^${FIXTURES}/failing\\.yaml: ok: 2 scenarios, 1 indicators?, 1 sources?, 3 rules, 3 tests, 0 receivers$`));
+    expect(r.out[0]).toMatch(
+      new RegExp(
+        `^${FIXTURES}/failing\\.yaml: ok: 2 scenarios, 1 indicators?, 1 sources?, 3 rules, 3 tests, 0 receivers$`,
+      ),
+    );
   });
 
   it('takes -c for --config', () => {
@@ -62,7 +68,13 @@ describe('signpost validate: a broken watchbook', () => {
   it('reports an unknown key with a suggestion', () => {
     const m = cli(['validate', '--config', `${FIXTURES}/misspelt.yaml`]);
     expect(m.status).toBe(1);
-    expect(m.err).toContainEqual(expect.stringMatching(new RegExp(`^${FIXTURES}/misspelt\\.yaml:\\d+:\\d+: .*unknown key "evidance" \\(did you mean "evidence"\\?\\)$`)));
+    expect(m.err).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${FIXTURES}/misspelt\\.yaml:\\d+:\\d+: .*unknown key "evidance" \\(did you mean "evidence"\\?\\)$`,
+        ),
+      ),
+    );
     expect(m.err.at(-1)).toBe(`1 problem in ${FIXTURES}/misspelt.yaml`);
   });
 });
@@ -72,7 +84,9 @@ describe('signpost validate --config with a missing path', () => {
     const r = cli(['validate', '--config', `${FIXTURES}/no-such-watchbook`]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.err[0]).toBe(`${FIXTURES}/no-such-watchbook:1:1: no watchbook here: ${FIXTURES}/no-such-watchbook does not exist`);
+    expect(r.err[0]).toBe(
+      `${FIXTURES}/no-such-watchbook:1:1: no watchbook here: ${FIXTURES}/no-such-watchbook does not exist`,
+    );
   });
 
   it('exits 1 for a folder without watchbook.yaml', () => {

@@ -11,7 +11,13 @@ import type { ReloadStatus } from '../../src/model/reload.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../store/backends.js';
 
-const ENV = ['REDIS_URL', 'SIGNPOST_PREFIX', 'SIGNPOST_WEB_USER', 'SIGNPOST_WEB_PASSWORD', 'SIGNPOST_WEB_ADMIN'] as const;
+const ENV = [
+  'REDIS_URL',
+  'SIGNPOST_PREFIX',
+  'SIGNPOST_WEB_USER',
+  'SIGNPOST_WEB_PASSWORD',
+  'SIGNPOST_WEB_ADMIN',
+] as const;
 const saved: Partial<Record<(typeof ENV)[number], string>> = {};
 const cleanup: (() => Promise<void> | void)[] = [];
 let prefix = '';
@@ -19,14 +25,20 @@ let prefix = '';
 beforeEach(() => {
   for (const k of ENV) saved[k] = process.env[k];
   prefix = randomPrefix();
-  Object.assign(process.env, { REDIS_URL, SIGNPOST_PREFIX: prefix, SIGNPOST_WEB_USER: 'ana', SIGNPOST_WEB_PASSWORD: 'lyst' });
+  Object.assign(process.env, {
+    REDIS_URL,
+    SIGNPOST_PREFIX: prefix,
+    SIGNPOST_WEB_USER: 'ana',
+    SIGNPOST_WEB_PASSWORD: 'lyst',
+  });
   delete process.env.SIGNPOST_WEB_ADMIN;
 });
 
 afterEach(async () => {
   for (const done of cleanup.splice(0).reverse()) await done();
-  for (const k of ENV) if (saved[k] === undefined) delete process.env[k];
-  else process.env[k] = saved[k];
+  for (const k of ENV)
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
   const redis = new Redis(REDIS_URL);
   await deleteUnder(redis, prefix);
   await redis.quit();
@@ -58,7 +70,9 @@ async function start(opts: Omit<Parameters<typeof startWebRole>[0], 'port' | 'lo
 }
 
 async function heading(url: string): Promise<string | undefined> {
-  const r = await fetch(new URL('/', url), { headers: { authorization: `Basic ${Buffer.from('ana:lyst').toString('base64')}` } });
+  const r = await fetch(new URL('/', url), {
+    headers: { authorization: `Basic ${Buffer.from('ana:lyst').toString('base64')}` },
+  });
   expect(r.status).toBe(200);
   return /<h1>([^<]*)<\/h1>/.exec(await r.text())?.[1];
 }
@@ -68,7 +82,11 @@ describe('the web role beside a worker (signpost start)', () => {
     const dir = folder();
     const loaded = loadWatchbookOrThrow(dir);
     let running = loaded;
-    const url = await start({ config: dir, watchbook: loaded, follow: { watchbook: () => running, reloadStatus: () => ({ ok: true, at: 0, problems: [] }) } });
+    const url = await start({
+      config: dir,
+      watchbook: loaded,
+      follow: { watchbook: () => running, reloadStatus: () => ({ ok: true, at: 0, problems: [] }) },
+    });
     expect(await heading(url)).toBe('Test watch');
     // The worker swapped its watchbook; the files did not change, so a watcher of the role's own would not.
     running = retitled(loaded, 'Swapped by the worker');
@@ -79,10 +97,19 @@ describe('the web role beside a worker (signpost start)', () => {
     const dir = folder();
     const loaded = loadWatchbookOrThrow(dir);
     const status: ReloadStatus = { ok: false, at: 0, problems: ['watchbook.yaml:3:1: bad edit'] };
-    const url = await start({ config: dir, watchbook: loaded, follow: { watchbook: () => loaded, reloadStatus: () => status } });
-    const body = (await (await fetch(new URL('/readyz', url))).json()) as { warnings?: string[]; checks: Record<string, string> };
+    const url = await start({
+      config: dir,
+      watchbook: loaded,
+      follow: { watchbook: () => loaded, reloadStatus: () => status },
+    });
+    const body = (await (await fetch(new URL('/readyz', url))).json()) as {
+      warnings?: string[];
+      checks: Record<string, string>;
+    };
     expect(body.warnings).toEqual(['watchbook']);
-    expect(body.checks.watchbook).toBe('running the last good watchbook; last reload refused: watchbook.yaml:3:1: bad edit');
+    expect(body.checks.watchbook).toBe(
+      'running the last good watchbook; last reload refused: watchbook.yaml:3:1: bad edit',
+    );
   });
 });
 

@@ -16,7 +16,11 @@ describe('signpost start without Redis', () => {
 describe('signpost start with a REDIS_URL that names no Redis', () => {
   it.each([
     ['worker', 'redis+cluster://:s3cret@127.0.0.1:99999', 'REDIS_URL redis+cluster://:***@127.0.0.1:99999: port 99999'],
-    ['start', 'redis+sentinel://:s3cret@127.0.0.1:26379', "REDIS_URL redis+sentinel://:***@127.0.0.1:26379: the master's name is missing"],
+    [
+      'start',
+      'redis+sentinel://:s3cret@127.0.0.1:26379',
+      "REDIS_URL redis+sentinel://:***@127.0.0.1:26379: the master's name is missing",
+    ],
   ])('%s with %s says what is wrong with it and exits 1', (command, url, message) => {
     const r = cli([command], { env: { REDIS_URL: url } });
     expect(r.status).toBe(1);

@@ -23,7 +23,6 @@ const ENV = { SIGNPOST_TEST_SECRET: SECRET };
 // Set SIGNPOST_TEST_CLI_ALL=1 to run the CLI on every fixture (about 0.2 s each), not only the rows with `cli`.
 const CLI_ALL = process.env.SIGNPOST_TEST_CLI_ALL === '1';
 
-
 interface Case {
   /** A file or folder under test/fixtures/broken. */
   fixture: string;
@@ -33,6 +32,7 @@ interface Case {
   cli?: true;
 }
 
+// prettier-ignore
 const CASES: Case[] = [
   // --- YAML syntax -------------------------------------------------------------------------------------
   { fixture: 'yaml-unclosed-quote.yaml', expected: [`${B}yaml-unclosed-quote.yaml:5:21: YAML syntax: Missing closing "quote`], cli: true },
@@ -401,9 +401,13 @@ describe('the valid bases', () => {
 describe('environment variables', () => {
   it('are read from the env given to the loader, not from the process', () => {
     expect(process.env.SIGNPOST_TEST_MISSING_VAR).toBeUndefined();
-    const given = loadWatchbook(`${B}env-missing-variable.yaml`, { SIGNPOST_TEST_MISSING_VAR: 'https://hooks.example.org/given' });
+    const given = loadWatchbook(`${B}env-missing-variable.yaml`, {
+      SIGNPOST_TEST_MISSING_VAR: 'https://hooks.example.org/given',
+    });
     expect(given.problems.map(formatProblem)).toEqual([]);
-    expect(given.watchbook?.receivers.find((r) => r.id === 'desk')?.slack?.webhook).toBe('https://hooks.example.org/given');
+    expect(given.watchbook?.receivers.find((r) => r.id === 'desk')?.slack?.webhook).toBe(
+      'https://hooks.example.org/given',
+    );
   });
 
   it('a set variable with a bad value is reported without printing it (loader and CLI)', () => {
@@ -418,10 +422,14 @@ describe('environment variables', () => {
   // value from the environment is shown as the variable it came from, never as itself.
   it('a bad time zone taken from a variable is reported at its place', () => {
     const { problems } = loadWatchbook(`${B}env-secret-time-zone.yaml`, ENV);
-    expect(problems.map(formatProblem)).toEqual([`${B}env-secret-time-zone.yaml:6:13: unknown time zone "\${SIGNPOST_TEST_SECRET}"`]);
+    expect(problems.map(formatProblem)).toEqual([
+      `${B}env-secret-time-zone.yaml:6:13: unknown time zone "\${SIGNPOST_TEST_SECRET}"`,
+    ]);
     const run = validate(`${B}env-secret-time-zone.yaml`);
     expect(run.status).toBe(1);
-    expect(lines(run.stderr)[0]).toBe(`${B}env-secret-time-zone.yaml:6:13: unknown time zone "\${SIGNPOST_TEST_SECRET}"`);
+    expect(lines(run.stderr)[0]).toBe(
+      `${B}env-secret-time-zone.yaml:6:13: unknown time zone "\${SIGNPOST_TEST_SECRET}"`,
+    );
   });
 
   it('a bad time zone taken from a variable is reported without printing the value', () => {

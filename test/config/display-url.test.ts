@@ -27,6 +27,7 @@ function sourceOf(url: string, env: Record<string, string>) {
 }
 
 describe('the display form of a source URL', () => {
+  // prettier-ignore
   it.each([
     ['a token in the query', 'https://h.example/feed?token=${FEED_TOKEN}', { FEED_TOKEN: 'tok-123456' }, 'https://h.example/feed?token=tok-123456', 'https://h.example/feed?token=${FEED_TOKEN}'],
     ['a secret in the path', 'https://h.example/${FEED_PATH}/rss', { FEED_PATH: 'p-987654' }, 'https://h.example/p-987654/rss', 'https://h.example/${FEED_PATH}/rss'],
@@ -42,6 +43,7 @@ describe('the display form of a source URL', () => {
 });
 
 describe('redaction', () => {
+  // prettier-ignore
   it.each([
     ['secret query parameters, whatever their case or prefix', 'https://h/x?Access_Token=a1&X-Amz-Signature=s2&client_secret=c3&q=news', 'https://h/x?Access_Token=***&X-Amz-Signature=***&client_secret=***&q=news'],
     ['a placeholder stays a placeholder', 'https://u:${PW}@h/x?token=${T}', 'https://u:${PW}@h/x?token=${T}'],
@@ -51,7 +53,12 @@ describe('redaction', () => {
     expect(redactUrl(text)).toBe(shown);
   });
 
-  const source = { url: 'https://h.example/p/sec-ret+1/feed?t=sec-ret+1', displayUrl: 'https://h.example/p/${S}/feed?t=${S}', secrets: { S: 'sec-ret+1' } };
+  const source = {
+    url: 'https://h.example/p/sec-ret+1/feed?t=sec-ret+1',
+    displayUrl: 'https://h.example/p/${S}/feed?t=${S}',
+    secrets: { S: 'sec-ret+1' },
+  };
+  // prettier-ignore
   it.each([
     ['the source URL as its display form', `fetch: 500 for ${source.url}`, 'fetch: 500 for https://h.example/p/${S}/feed?t=${S}'],
     ['the secret in another URL, after a redirect', 'fetch: 404 for https://h.example/moved?t=sec-ret+1', 'fetch: 404 for https://h.example/moved?t=${S}'],

@@ -11,7 +11,18 @@ describe('config/watchbook.schema.json', () => {
   it('documents fields for editors', () => {
     const schema = JSON.parse(watchbookJsonSchema()) as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['version', 'watch', 'scenarios', 'indicators', 'sources', 'rules', 'tests', 'routes', 'receivers', 'silences']),
+      expect.arrayContaining([
+        'version',
+        'watch',
+        'scenarios',
+        'indicators',
+        'sources',
+        'rules',
+        'tests',
+        'routes',
+        'receivers',
+        'silences',
+      ]),
     );
     expect(JSON.stringify(schema)).toContain('log-likelihood ratio in nats');
   });

@@ -68,10 +68,14 @@ describe('durations', () => {
     expect(parseDuration(duration)).toBe(ms);
   });
 
-  it.each(['15 minutes', '3x', '15', 'm', '1.5h', '-5m', '', ' 15m', '15M'])('parseDuration(%j) is not a duration', (duration) => {
-    expect(parseDuration(duration)).toBeUndefined();
-  });
+  it.each(['15 minutes', '3x', '15', 'm', '1.5h', '-5m', '', ' 15m', '15M'])(
+    'parseDuration(%j) is not a duration',
+    (duration) => {
+      expect(parseDuration(duration)).toBeUndefined();
+    },
+  );
 
+  // prettier-ignore
   it.each([
     ['source every', { sources: 'sources: [{ id: src, type: rss, url: "https://example.org/feed", every: 15m, credibility: 0.5, lang: en }]' }, (wb: Watchbook) => wb.sources[0]!.everyMs, 900_000],
     ['indicator half_life', { indicators: 'indicators: { ind: { title: I, half_life: 1h30m } }' }, (wb: Watchbook) => wb.indicators[0]!.halfLifeMs, 5_400_000],
@@ -99,7 +103,9 @@ describe('durations', () => {
   });
 
   it('window dates are epoch ms', () => {
-    const wb = load({ indicators: 'indicators: { ind: { title: I, window: { from: 2026-06-01, to: "2026-07-15T09:00:00Z" } } }' });
+    const wb = load({
+      indicators: 'indicators: { ind: { title: I, window: { from: 2026-06-01, to: "2026-07-15T09:00:00Z" } } }',
+    });
     expect(wb.indicators[0]!.window).toEqual({ from: Date.UTC(2026, 5, 1), to: Date.UTC(2026, 6, 15, 9) });
   });
 });
@@ -134,11 +140,19 @@ describe('evidence', () => {
   });
 
   it('the words are the documented ones', () => {
-    expect(EVIDENCE_WORDS).toEqual({ strong: 1, moderate: 0.5, weak: 0.2, 'against-weak': -0.2, 'against-moderate': -0.5, 'against-strong': -1 });
+    expect(EVIDENCE_WORDS).toEqual({
+      strong: 1,
+      moderate: 0.5,
+      weak: 0.2,
+      'against-weak': -0.2,
+      'against-moderate': -0.5,
+      'against-strong': -1,
+    });
   });
 });
 
 describe('priors are normalized to sum to 1', () => {
+  // prettier-ignore
   it.each([
     [[0.6, 0.4], [0.6, 0.4]],
     [[0.3, 0.3], [0.5, 0.5]],
@@ -162,7 +176,11 @@ describe('defaults', () => {
     ['source tags: none', () => wb.sources[0]!.tags, []],
     ['indicator half_life: 30d', () => wb.indicators[0]!.halfLifeMs, 2_592_000_000],
     ['indicator cap: 3', () => wb.indicators[0]!.cap, 3],
-    ['indicator window and expect: none', () => [wb.indicators[0]!.window, wb.indicators[0]!.expectEveryMs], [undefined, undefined]],
+    [
+      'indicator window and expect: none',
+      () => [wb.indicators[0]!.window, wb.indicators[0]!.expectEveryMs],
+      [undefined, undefined],
+    ],
     ['rule severity: low', () => wb.rules[0]!.severity, 'low'],
     ['rule fields: all three', () => wb.rules[0]!.fields, ['title', 'summary', 'content']],
     ['rule when: none', () => wb.rules[0]!.when, undefined],
@@ -174,13 +192,17 @@ describe('defaults', () => {
   });
 
   it('an alert without "for" holds for 0 ms', () => {
-    const withAlert = load({ scenarios: 'scenarios: { a: { title: A, prior: 0.5, alert: { enter: 0.7, exit: 0.6 } }, b: { title: B, prior: 0.5 } }' });
+    const withAlert = load({
+      scenarios:
+        'scenarios: { a: { title: A, prior: 0.5, alert: { enter: 0.7, exit: 0.6 } }, b: { title: B, prior: 0.5 } }',
+    });
     expect(withAlert.scenarios[0]!.alert).toEqual({ enter: 0.7, exit: 0.6, forMs: 0 });
   });
 
   it('a child route does not continue unless told', () => {
     const routed = load({
-      routes: 'routes: { receiver: mail, routes: [{ match: { severity: high }, receiver: mail }, { match: { kind: [match, scenario] }, receiver: mail, continue: true }] }',
+      routes:
+        'routes: { receiver: mail, routes: [{ match: { severity: high }, receiver: mail }, { match: { kind: [match, scenario] }, receiver: mail, continue: true }] }',
       receivers: 'receivers: { mail: { email: { to: [a@example.org] } } }',
     });
     expect(routed.routes.routes).toEqual([
@@ -200,9 +222,14 @@ describe('defaults', () => {
     const given = load({
       watch: 'watch: { id: w, title: W, timezone: Europe/Kyiv }',
       indicators: 'indicators: { ind: { title: I, half_life: 21d, cap: 2 } }',
-      rules: 'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, severity: critical, fields: [title] }]',
+      rules:
+        'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, severity: critical, fields: [title] }]',
     });
-    expect([given.watch.timezone, given.indicators[0]!.halfLifeMs, given.indicators[0]!.cap]).toEqual(['Europe/Kyiv', 1_814_400_000, 2]);
+    expect([given.watch.timezone, given.indicators[0]!.halfLifeMs, given.indicators[0]!.cap]).toEqual([
+      'Europe/Kyiv',
+      1_814_400_000,
+      2,
+    ]);
     expect([given.rules[0]!.severity, given.rules[0]!.fields]).toEqual(['critical', ['title']]);
   });
 });
@@ -225,22 +252,37 @@ describe('environment variables', () => {
   });
 
   it('a value is used as it is, not interpolated again', () => {
-    const wb = load({ watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_T1}" }' }, { SIGNPOST_T1: '${SIGNPOST_T2}', SIGNPOST_T2: 'v2' });
+    const wb = load(
+      { watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_T1}" }' },
+      { SIGNPOST_T1: '${SIGNPOST_T2}', SIGNPOST_T2: 'v2' },
+    );
     expect(wb.watch.contact).toBe('${SIGNPOST_T2}');
   });
 
   it('an unset variable without a fallback is a problem naming it, at its place', () => {
-    const path = join(folder({ 'watchbook.yaml': text({ watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_T1}" }' }) }), 'watchbook.yaml');
+    const path = join(
+      folder({ 'watchbook.yaml': text({ watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_T1}" }' }) }),
+      'watchbook.yaml',
+    );
     const result = loadWatchbook(path, { SIGNPOST_T2: 'v2' });
     expect(result.problems.map(formatProblem)).toEqual([`${path}:2:36: environment variable SIGNPOST_T1 is not set`]);
     expect(result.watchbook).toBeUndefined();
   });
 
   it('only the env given is read', () => {
-    const path = join(folder({ 'watchbook.yaml': text({ watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS}" }' }) }), 'watchbook.yaml');
+    const path = join(
+      folder({
+        'watchbook.yaml': text({
+          watch: 'watch: { id: w, title: W, contact: "${SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS}" }',
+        }),
+      }),
+      'watchbook.yaml',
+    );
     process.env.SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS = 'from the process';
     try {
-      expect(loadWatchbook(path, {}).problems.map((p) => p.message)).toEqual(['environment variable SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS is not set']);
+      expect(loadWatchbook(path, {}).problems.map((p) => p.message)).toEqual([
+        'environment variable SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS is not set',
+      ]);
     } finally {
       delete process.env.SIGNPOST_LOAD_TEST_ONLY_IN_PROCESS;
     }
@@ -249,7 +291,8 @@ describe('environment variables', () => {
   it('interpolates in every string: a webhook, a URL, a list item', () => {
     const wb = load(
       {
-        sources: 'sources: [{ id: src, type: rss, url: "https://${SIGNPOST_T1}/feed", credibility: 0.5, lang: en, tags: ["${SIGNPOST_T2}"] }]',
+        sources:
+          'sources: [{ id: src, type: rss, url: "https://${SIGNPOST_T1}/feed", credibility: 0.5, lang: en, tags: ["${SIGNPOST_T2}"] }]',
         routes: 'routes: { receiver: desk }',
         receivers: 'receivers: { desk: { slack: { webhook: "${SIGNPOST_T3}" } } }',
       },
@@ -297,7 +340,10 @@ describe('a folder watchbook', () => {
     expect(wb.tests[1]).toEqual({
       name: 'polls on guarantees',
       at: `${B}valid-folder/tests/polls.yaml:3:5`,
-      items: [{ title: 'Poll: Ukrainians accept security guarantees' }, { title: 'New poll: support for guarantees grows', source: 'wire-en', tags: ['wire', 'news'] }],
+      items: [
+        { title: 'Poll: Ukrainians accept security guarantees' },
+        { title: 'New poll: support for guarantees grows', source: 'wire-en', tags: ['wire', 'news'] },
+      ],
       match: ['poll-accepts'],
       noMatch: [],
       scenario: 'baseline',
@@ -308,7 +354,8 @@ describe('a folder watchbook', () => {
     const dir = folder({
       'watchbook.yaml': text({ rules: 'rules: [{ id: r0, indicator: ind, match: word, evidence: { a: strong } }]' }),
       'rules/b.yaml': 'rules: [{ id: r2, indicator: extra, match: word, evidence: { b: weak } }]\n',
-      'rules/a.yml': 'indicators: { extra: { title: Extra } }\nrules: [{ id: r1, indicator: ind, match: word, evidence: { a: weak } }]\n',
+      'rules/a.yml':
+        'indicators: { extra: { title: Extra } }\nrules: [{ id: r1, indicator: ind, match: word, evidence: { a: weak } }]\n',
       'rules/notes.txt': 'not: [yaml\n',
       'tests/t.yaml': 'tests: [{ name: t, item: a word, match: [r0, r1] }]\n',
       'README.md': '# not part of the watchbook\n',
@@ -317,21 +364,28 @@ describe('a folder watchbook', () => {
     expect(problems.map(formatProblem)).toEqual([]);
     expect(watchbook!.rules.map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);
     expect(watchbook!.indicators.map((i) => i.id)).toEqual(['ind', 'extra']);
-    expect(watchbook!.tests.map((t) => [t.name, t.at, t.items, t.match])).toEqual([['t', `${join(dir, 'tests/t.yaml')}:1:9`, [{ title: 'a word' }], ['r0', 'r1']]]);
+    expect(watchbook!.tests.map((t) => [t.name, t.at, t.items, t.match])).toEqual([
+      ['t', `${join(dir, 'tests/t.yaml')}:1:9`, [{ title: 'a word' }], ['r0', 'r1']],
+    ]);
   });
 
   it('a folder without watchbook.yaml, or a path that does not exist, is one problem at 1:1', () => {
     const empty = folder({ 'rules/a.yaml': 'rules: []\n' });
-    expect(loadWatchbook(empty, {}).problems.map(formatProblem)).toEqual([`${empty}:1:1: no watchbook here: ${empty} has no watchbook.yaml`]);
+    expect(loadWatchbook(empty, {}).problems.map(formatProblem)).toEqual([
+      `${empty}:1:1: no watchbook here: ${empty} has no watchbook.yaml`,
+    ]);
     const missing = join(tmp, 'does-not-exist');
-    expect(loadWatchbook(missing, {}).problems.map(formatProblem)).toEqual([`${missing}:1:1: no watchbook here: ${missing} does not exist`]);
+    expect(loadWatchbook(missing, {}).problems.map(formatProblem)).toEqual([
+      `${missing}:1:1: no watchbook here: ${missing} does not exist`,
+    ]);
   });
 });
 
 describe('rule tests', () => {
   it('inline rule tests become tests: one per example and one per counter-example', () => {
     const wb = load({
-      rules: 'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, tests: { match: ["a word", { title: "the word", source: src }], no_match: [nothing] } }]',
+      rules:
+        'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, tests: { match: ["a word", { title: "the word", source: src }], no_match: [nothing] } }]',
     });
     expect(wb.tests.map(({ at: _at, ...t }) => t)).toEqual([
       { name: 'r: example 1', items: [{ title: 'a word' }], match: ['r'], noMatch: [] },
@@ -344,6 +398,7 @@ describe('rule tests', () => {
   { id: wire, type: rss, url: "https://example.org/wire", credibility: 0.5, lang: en, tags: [wire, news] },
   { id: plain, type: rss, url: "https://example.org/plain", credibility: 0.5, lang: uk } ]`;
 
+  // prettier-ignore
   it.each([
     ['a title string: no tags', '"a word"', { title: 'a word' }],
     ['no source: no tags', '{ title: a word, lang: uk }', { title: 'a word', lang: 'uk' }],
@@ -358,14 +413,24 @@ describe('rule tests', () => {
     expect(wb.tests[0]!.items).toEqual([item]);
   });
 
-  it('items of an inline rule test get their source\'s tags too', () => {
-    const wb = load({ sources: SOURCES, rules: 'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, tests: { no_match: [{ title: x, source: wire }] } }]' });
+  it("items of an inline rule test get their source's tags too", () => {
+    const wb = load({
+      sources: SOURCES,
+      rules:
+        'rules: [{ id: r, indicator: ind, match: word, evidence: { a: strong }, tests: { no_match: [{ title: x, source: wire }] } }]',
+    });
     expect(wb.tests[0]!.items).toEqual([{ title: 'x', source: 'wire', tags: ['wire', 'news'] }]);
   });
 
   it('"items" gives several items and "scenario" is kept', () => {
     const wb = load({ tests: 'tests: [{ name: t, items: [one, { title: two }], no_match: [r], scenario: b }]' });
     const { at: _at, ...test } = wb.tests[0]!;
-    expect(test).toEqual({ name: 't', items: [{ title: 'one' }, { title: 'two' }], match: [], noMatch: ['r'], scenario: 'b' });
+    expect(test).toEqual({
+      name: 't',
+      items: [{ title: 'one' }, { title: 'two' }],
+      match: [],
+      noMatch: ['r'],
+      scenario: 'b',
+    });
   });
 });

@@ -56,7 +56,8 @@ describe('compose.yaml', () => {
   });
 
   it('restarts every service after a crash or a reboot', () => {
-    for (const [name, s] of Object.entries(compose.services)) expect([name, s.restart]).toEqual([name, 'unless-stopped']);
+    for (const [name, s] of Object.entries(compose.services))
+      expect([name, s.restart]).toEqual([name, 'unless-stopped']);
   });
 
   it('checks Redis with redis-cli ping, and starts Signpost once Redis is healthy', () => {
@@ -82,20 +83,32 @@ describe('Dockerfile and .dockerignore', () => {
     .filter((l) => l !== '' && !l.startsWith('#'));
 
   it('builds from an exact Node image', () => {
-    const args: Record<string, string> = Object.fromEntries([...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
-    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => (m[1] ?? '').replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? name));
+    const args: Record<string, string> = Object.fromEntries(
+      [...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) =>
+      (m[1] ?? '').replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? name),
+    );
     expect(bases.length).toBe(2);
     expect(bases.filter((b) => !pinned(b))).toEqual([]);
   });
 
   it('leaves node_modules, dist, .git, the tests and local state out of the build context', () => {
-    for (const entry of ['node_modules', 'dist', '.git', 'test', 'test-artifacts', '.env', 'deploy']) expect(ignored).toContain(entry);
+    for (const entry of ['node_modules', 'dist', '.git', 'test', 'test-artifacts', '.env', 'deploy'])
+      expect(ignored).toContain(entry);
   });
 
   it('keeps everything the Dockerfile copies from the context', () => {
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] ?? '').split(/\s+/));
     expect(copied).toContain('src');
-    const lost = copied.filter((file) => ignored.some((entry) => entry === file || file.startsWith(`${entry}/`) || (entry.endsWith('*') && file.startsWith(entry.slice(0, -1)))));
+    const lost = copied.filter((file) =>
+      ignored.some(
+        (entry) =>
+          entry === file ||
+          file.startsWith(`${entry}/`) ||
+          (entry.endsWith('*') && file.startsWith(entry.slice(0, -1))),
+      ),
+    );
     expect(lost).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddress, classifyAddress, isAllowedClass, type AddressClass, type AddressPolicy } from '../../src/fetch/address-guard.js';
+import {
+  checkAddress,
+  classifyAddress,
+  isAllowedClass,
+  type AddressClass,
+  type AddressPolicy,
+} from '../../src/fetch/address-guard.js';
 import { FetchError } from '../../src/fetch/errors.js';
 
 // Table: [address, class].
@@ -96,7 +102,17 @@ describe('classifyAddress', () => {
   });
 });
 
-const CLASSES: AddressClass[] = ['public', 'loopback', 'private', 'link-local', 'metadata', 'unspecified', 'cgnat', 'multicast', 'reserved'];
+const CLASSES: AddressClass[] = [
+  'public',
+  'loopback',
+  'private',
+  'link-local',
+  'metadata',
+  'unspecified',
+  'cgnat',
+  'multicast',
+  'reserved',
+];
 // Table: which classes each policy allows.
 const allowed: Record<AddressPolicy, AddressClass[]> = {
   public: ['public'],

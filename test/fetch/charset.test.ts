@@ -14,10 +14,34 @@ const CORPUS = resolve(repoRoot, '../shared/corpus/feeds');
 // hold the 64 letters; the rest are the few extras our texts use). Written out by hand, not derived from
 // TextDecoder, so the test does not check the decoder against itself.
 const CP1251_LETTERS = 'АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя';
-const CP1251_EXTRA: Record<string, number> = { Ё: 0xa8, ё: 0xb8, Є: 0xaa, є: 0xba, І: 0xb2, і: 0xb3, Ї: 0xaf, ї: 0xbf, Ґ: 0xa5, ґ: 0xb4, '«': 0xab, '»': 0xbb, '–': 0x96, '—': 0x97, '№': 0xb9 };
+const CP1251_EXTRA: Record<string, number> = {
+  Ё: 0xa8,
+  ё: 0xb8,
+  Є: 0xaa,
+  є: 0xba,
+  І: 0xb2,
+  і: 0xb3,
+  Ї: 0xaf,
+  ї: 0xbf,
+  Ґ: 0xa5,
+  ґ: 0xb4,
+  '«': 0xab,
+  '»': 0xbb,
+  '–': 0x96,
+  '—': 0x97,
+  '№': 0xb9,
+};
 const KOI8R_LETTERS = 'юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ';
 const KOI8R_EXTRA: Record<string, number> = { ё: 0xa3, Ё: 0xb3 };
-const CP1252_EXTRA: Record<string, number> = { '€': 0x80, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
+const CP1252_EXTRA: Record<string, number> = {
+  '€': 0x80,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '–': 0x96,
+  '—': 0x97,
+};
 
 function encoder(letters: string, extra: Record<string, number>) {
   return (text: string): Uint8Array =>
@@ -60,6 +84,7 @@ interface Case {
   warning?: RegExp;
 }
 
+// prettier-ignore
 const CASES: Case[] = [
   { name: 'windows-1251 declared in the XML declaration', bytes: cp1251(feed(UK_TITLE, UK_TEXT, 'windows-1251')), charset: 'windows-1251', contains: [UK_TITLE, UK_TEXT] },
   { name: 'windows-1251 named by the HTTP header only', bytes: cp1251(feed(RU_TITLE, RU_TEXT)), contentType: 'application/rss+xml; charset=windows-1251', charset: 'windows-1251', contains: [RU_TITLE, RU_TEXT] },
@@ -118,6 +143,7 @@ describe('decodeBody', () => {
 describe('decodeBody on the corpus encoding cases', () => {
   const read = (file: string) => readFileSync(join(CORPUS, file));
 
+  // prettier-ignore
   it.each([
     ['real/ibash-ru-1.xml', 'windows-1251', 'iBash.Org.Ru', undefined],
     ['real/oren-ru-1.xml', 'windows-1251', 'Новости Оренбурга и области', undefined],

@@ -80,7 +80,9 @@ describe('Fetcher', () => {
 
   it('refuses loopback by default, and reaches it when the source allows private addresses', async () => {
     await expect(fetcher().fetch({ url: `${server.url}/feed` })).rejects.toMatchObject({ reason: 'blocked-address' });
-    await expect(fetcher().fetch({ url: `${server.url}/feed`, allowPrivate: true })).resolves.toMatchObject({ status: 'ok' });
+    await expect(fetcher().fetch({ url: `${server.url}/feed`, allowPrivate: true })).resolves.toMatchObject({
+      status: 'ok',
+    });
   });
 
   it('applies its own per-request limits', async () => {
@@ -96,6 +98,7 @@ describe('Fetcher', () => {
 describe('userAgent', () => {
   const v = signpostVersion();
   // Table: [behaviour, contact, user agent].
+  // prettier-ignore
   const cases: [string, string | undefined, string][] = [
     ['names Signpost, its version and an email contact', 'ops@example.org', `Signpost/${v} (+ops@example.org)`],
     ['takes a URL as the contact', 'https://example.org/bot', `Signpost/${v} (+https://example.org/bot)`],

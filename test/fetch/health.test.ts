@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/fetch/errors.js';
-import { backoffMs, DEFAULT_BACKOFF_CAP_MS, initialHealth, recordFailure, recordSuccess } from '../../src/fetch/health.js';
+import {
+  backoffMs,
+  DEFAULT_BACKOFF_CAP_MS,
+  initialHealth,
+  recordFailure,
+  recordSuccess,
+} from '../../src/fetch/health.js';
 import type { SourceHealth } from '../../src/model/source-health.js';
 
 const MIN = 60_000;
@@ -61,7 +67,13 @@ describe('recordFailure and recordSuccess', () => {
     const delays: number[] = [];
     let now = t0;
     for (let i = 0; i < 40; i++) {
-      h = recordFailure(h, { source: 's', now, error: { reason: 'http-5xx', message: '502' }, baseIntervalMs: 15 * MIN, random: noJitter });
+      h = recordFailure(h, {
+        source: 's',
+        now,
+        error: { reason: 'http-5xx', message: '502' },
+        baseIntervalMs: 15 * MIN,
+        random: noJitter,
+      });
       delays.push(h.nextCheckAt - now);
       now = h.nextCheckAt;
     }
@@ -71,15 +83,27 @@ describe('recordFailure and recordSuccess', () => {
     expect(Number.isFinite(h?.nextCheckAt)).toBe(true);
   });
 
-  it("takes Retry-After from the FetchError when none is given", () => {
+  it('takes Retry-After from the FetchError when none is given', () => {
     const error = new FetchError('http-4xx', '429 Too Many Requests', { retryAfterMs: 3 * HOUR });
     const h = recordFailure(undefined, { source: 's', now: t0, error, baseIntervalMs: 5 * MIN, random: noJitter });
     expect(h.nextCheckAt).toBe(t0 + 3 * HOUR);
   });
 
   it('resets failures on success and keeps the last error for on-call', () => {
-    const failed = recordFailure(initialHealth('s', t0), { source: 's', now: t0, error: { reason: 'dns', message: 'no such host' }, baseIntervalMs: MIN, random: noJitter });
-    const again = recordFailure(failed, { source: 's', now: t0 + MIN, error: { reason: 'dns', message: 'no such host' }, baseIntervalMs: MIN, random: noJitter });
+    const failed = recordFailure(initialHealth('s', t0), {
+      source: 's',
+      now: t0,
+      error: { reason: 'dns', message: 'no such host' },
+      baseIntervalMs: MIN,
+      random: noJitter,
+    });
+    const again = recordFailure(failed, {
+      source: 's',
+      now: t0 + MIN,
+      error: { reason: 'dns', message: 'no such host' },
+      baseIntervalMs: MIN,
+      random: noJitter,
+    });
     const ok = recordSuccess(again, { source: 's', now: t0 + 3 * MIN, items: 12, nextCheckAt: t0 + 18 * MIN });
     expect(ok).toEqual<SourceHealth>({
       source: 's',
@@ -94,7 +118,13 @@ describe('recordFailure and recordSuccess', () => {
 
   it('keeps the last success time through later failures', () => {
     const ok = recordSuccess(undefined, { source: 's', now: t0, items: 3, nextCheckAt: t0 + MIN });
-    const failed = recordFailure(ok, { source: 's', now: t0 + MIN, error: { reason: 'empty', message: 'no items' }, baseIntervalMs: MIN, random: noJitter });
+    const failed = recordFailure(ok, {
+      source: 's',
+      now: t0 + MIN,
+      error: { reason: 'empty', message: 'no items' },
+      baseIntervalMs: MIN,
+      random: noJitter,
+    });
     expect(failed.lastSuccessAt).toBe(t0);
     expect(failed.lastAttemptAt).toBe(t0 + MIN);
   });

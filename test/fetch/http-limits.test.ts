@@ -35,9 +35,11 @@ function stream(res: ServerResponse, chunk: Buffer, total = Infinity): void {
 
 function zeros(total: number): Readable {
   const chunk = Buffer.alloc(64 * 1024);
-  return Readable.from((function* () {
-    for (let sent = 0; sent < total; sent += chunk.length) yield chunk;
-  })());
+  return Readable.from(
+    (function* () {
+      for (let sent = 0; sent < total; sent += chunk.length) yield chunk;
+    })(),
+  );
 }
 
 beforeAll(async () => {
@@ -71,11 +73,18 @@ beforeAll(async () => {
       case '/gzip-bomb':
         return void res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gzip1g.length }).end(gzip1g);
       case '/deflate-bomb':
-        return void res.writeHead(200, { 'content-encoding': 'deflate', 'content-length': deflate1g.length }).end(deflate1g);
+        return void res
+          .writeHead(200, { 'content-encoding': 'deflate', 'content-length': deflate1g.length })
+          .end(deflate1g);
       case '/brotli-bomb':
         // Compressed on the fly: the server only does as much work as the client reads.
         res.writeHead(200, { 'content-encoding': 'br' });
-        return void pipeline(zeros(GIB), zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), res, () => {});
+        return void pipeline(
+          zeros(GIB),
+          zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }),
+          res,
+          () => {},
+        );
       default:
         res.writeHead(404).end();
     }
@@ -83,7 +92,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function measure(path: string, extra: HttpGetOptions = {}): Promise<{ err: Error & Record<string, unknown>; ms: number; peakRss: number }> {
+async function measure(
+  path: string,
+  extra: HttpGetOptions = {},
+): Promise<{ err: Error & Record<string, unknown>; ms: number; peakRss: number }> {
   const rss = sampleRss();
   const started = performance.now();
   const err = await rejection(httpGet(`${server.url}${path}`, { ...opts, ...extra }));

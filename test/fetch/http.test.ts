@@ -15,18 +15,25 @@ let lastHeaders: IncomingHttpHeaders = {};
 // Loopback fixtures need the loopback policy; everything else stays refused (see ssrf.test.ts).
 const opts: HttpGetOptions = { allow: 'loopback', timeoutMs: 5000, connectTimeoutMs: 2000 };
 
-function send(res: ServerResponse, status: number, headers: Record<string, string | number>, body: string | Buffer = ''): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  body: string | Buffer = '',
+): void {
   res.writeHead(status, headers).end(body);
 }
 
 const routes: Record<string, (res: ServerResponse, headers: IncomingHttpHeaders) => void> = {
-  '/feed': (res) => send(res, 200, { 'content-type': 'application/rss+xml', etag: ETAG, 'last-modified': LAST_MODIFIED }, FEED),
+  '/feed': (res) =>
+    send(res, 200, { 'content-type': 'application/rss+xml', etag: ETAG, 'last-modified': LAST_MODIFIED }, FEED),
   '/png-but-xml': (res) => send(res, 200, { 'content-type': 'image/png' }, FEED),
   '/gzip': (res) => send(res, 200, { 'content-encoding': 'gzip' }, zlib.gzipSync(FEED)),
   '/deflate': (res) => send(res, 200, { 'content-encoding': 'deflate' }, zlib.deflateSync(FEED)),
   '/deflate-raw': (res) => send(res, 200, { 'content-encoding': 'deflate' }, zlib.deflateRawSync(FEED)),
   '/br': (res) => send(res, 200, { 'content-encoding': 'br' }, zlib.brotliCompressSync(FEED)),
-  '/gzip-then-br': (res) => send(res, 200, { 'content-encoding': 'gzip, br' }, zlib.brotliCompressSync(zlib.gzipSync(FEED))),
+  '/gzip-then-br': (res) =>
+    send(res, 200, { 'content-encoding': 'gzip, br' }, zlib.brotliCompressSync(zlib.gzipSync(FEED))),
   '/corrupt-gzip': (res) => send(res, 200, { 'content-encoding': 'gzip' }, Buffer.from('this is not gzip at all')),
   '/zstd': (res) => send(res, 200, { 'content-encoding': 'zstd' }, 'whatever'),
   '/conditional': (res, h) => {
@@ -71,7 +78,13 @@ afterAll(() => server.close());
 describe('httpGet: answers', () => {
   it('returns status, headers, body and the validators of a feed', async () => {
     const res = await httpGet(`${server.url}/feed`, opts);
-    expect(res).toMatchObject({ url: `${server.url}/feed`, status: 200, notModified: false, redirects: [], downgraded: false });
+    expect(res).toMatchObject({
+      url: `${server.url}/feed`,
+      status: 200,
+      notModified: false,
+      redirects: [],
+      downgraded: false,
+    });
     expect(res.body.toString()).toBe(FEED);
     expect(res.headers['content-type']).toBe('application/rss+xml');
     expect(res.validators).toEqual({ etag: ETAG, lastModified: LAST_MODIFIED });
@@ -84,7 +97,11 @@ describe('httpGet: answers', () => {
   });
 
   it('sends the user agent, Accept and the encodings it decodes', async () => {
-    await httpGet(`${server.url}/feed`, { ...opts, userAgent: 'Signpost/9.9.9 (+ops@example.org)', accept: 'application/rss+xml' });
+    await httpGet(`${server.url}/feed`, {
+      ...opts,
+      userAgent: 'Signpost/9.9.9 (+ops@example.org)',
+      accept: 'application/rss+xml',
+    });
     expect(lastHeaders).toMatchObject({
       'user-agent': 'Signpost/9.9.9 (+ops@example.org)',
       accept: 'application/rss+xml',
@@ -124,7 +141,11 @@ describe('httpGet: conditional GET', () => {
     const second = await httpGet(`${server.url}/conditional`, { ...opts, validators: first.validators });
     expect(lastHeaders['if-none-match']).toBe(ETAG);
     expect(lastHeaders['if-modified-since']).toBe(LAST_MODIFIED);
-    expect(second).toMatchObject({ status: 304, notModified: true, validators: { etag: ETAG, lastModified: LAST_MODIFIED } });
+    expect(second).toMatchObject({
+      status: 304,
+      notModified: true,
+      validators: { etag: ETAG, lastModified: LAST_MODIFIED },
+    });
     expect(second.body.length).toBe(0);
   });
 
@@ -135,7 +156,10 @@ describe('httpGet: conditional GET', () => {
   });
 
   it('takes a new ETag from a 304 and keeps the Last-Modified it sent', async () => {
-    const res = await httpGet(`${server.url}/conditional-new-etag`, { ...opts, validators: { etag: ETAG, lastModified: LAST_MODIFIED } });
+    const res = await httpGet(`${server.url}/conditional-new-etag`, {
+      ...opts,
+      validators: { etag: ETAG, lastModified: LAST_MODIFIED },
+    });
     expect(res.validators).toEqual({ etag: '"v2"', lastModified: LAST_MODIFIED });
   });
 });
@@ -156,7 +180,9 @@ describe('httpGet: redirects', () => {
   });
 
   it('honours a smaller redirect limit', async () => {
-    await expect(httpGet(`${server.url}/chain/2`, { ...opts, maxRedirects: 1 })).rejects.toMatchObject({ reason: 'too-many-redirects' });
+    await expect(httpGet(`${server.url}/chain/2`, { ...opts, maxRedirects: 1 })).rejects.toMatchObject({
+      reason: 'too-many-redirects',
+    });
   });
 
   it('stops a redirect loop as too-many-redirects', async () => {

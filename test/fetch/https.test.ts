@@ -15,7 +15,9 @@ describe.skipIf(!cert || !localhostOnly)('HTTPS', () => {
   const opts = (): HttpGetOptions => ({ allow: 'loopback', timeoutMs: 3000, ca: cert?.cert });
 
   beforeAll(async () => {
-    plain = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss/>'));
+    plain = await startServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss/>'),
+    );
     secure = await startHttpsServer(cert!, (req, res) => {
       if (req.url === '/robots.txt') return void res.writeHead(404).end();
       if (req.url === '/to-http') return void res.writeHead(301, { location: `${plain.url}/feed` }).end();

@@ -18,7 +18,9 @@ async function recordingServer(name: string, visits: Visit[], holdMs: number): P
     if (inFlight > 1) visits.push({ server: `${name}:OVERLAP`, arrived, finished: arrived });
     setTimeout(() => {
       inFlight--;
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok', () => visits.push({ server: name, arrived, finished: performance.now() }));
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end('ok', () => visits.push({ server: name, arrived, finished: performance.now() }));
     }, holdMs);
   });
 }
@@ -78,7 +80,11 @@ describe('HostQueue', () => {
   it('waits the minimum delay after the previous request ended, on an injected clock', async () => {
     let now = 0;
     const slept: number[] = [];
-    const q = new HostQueue({ minDelayMs: 1000, now: () => now, sleep: (ms) => (slept.push(ms), (now += ms), Promise.resolve()) });
+    const q = new HostQueue({
+      minDelayMs: 1000,
+      now: () => now,
+      sleep: (ms) => (slept.push(ms), (now += ms), Promise.resolve()),
+    });
     await q.run('example.org', () => ((now += 300), Promise.resolve()));
     now += 200;
     await q.run('example.org', () => Promise.resolve());
@@ -89,7 +95,11 @@ describe('HostQueue', () => {
   it('keeps going after a failed task, which still counts as a request', async () => {
     let now = 0;
     const slept: number[] = [];
-    const q = new HostQueue({ minDelayMs: 100, now: () => now, sleep: (ms) => (slept.push(ms), (now += ms), Promise.resolve()) });
+    const q = new HostQueue({
+      minDelayMs: 100,
+      now: () => now,
+      sleep: (ms) => (slept.push(ms), (now += ms), Promise.resolve()),
+    });
     await expect(q.run('h', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(q.run('h', () => Promise.resolve('ok'))).resolves.toBe('ok');
     expect(slept).toEqual([100]);

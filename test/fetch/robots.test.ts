@@ -7,7 +7,9 @@ import { RobotsCache } from '../../src/fetch/robots.js';
 import { rejection } from '../helpers/fetch-error.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const ROBOTS = ['User-agent: *', 'Disallow: /', '', 'User-agent: Signpost', 'Disallow: /private/', 'Allow: /'].join('\n');
+const ROBOTS = ['User-agent: *', 'Disallow: /', '', 'User-agent: Signpost', 'Disallow: /private/', 'Allow: /'].join(
+  '\n',
+);
 
 let server: TestServer;
 let robots: { status: number; body: string };
@@ -16,7 +18,8 @@ let requests: { path: string; headers: IncomingHttpHeaders }[] = [];
 beforeAll(async () => {
   server = await startServer((req, res) => {
     requests.push({ path: req.url ?? '/', headers: req.headers });
-    if (req.url === '/robots.txt') return void res.writeHead(robots.status, { 'content-type': 'text/plain' }).end(robots.body);
+    if (req.url === '/robots.txt')
+      return void res.writeHead(robots.status, { 'content-type': 'text/plain' }).end(robots.body);
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss/>');
   });
 });
@@ -37,7 +40,9 @@ describe('robots.txt through the Fetcher', () => {
     const err = await rejection(fetcher().fetch({ url: `${server.url}/private/feed.xml` }));
     expect(err).toBeInstanceOf(FetchError);
     expect(err).toMatchObject({ reason: 'robots-disallowed', permanent: true });
-    expect(err.message).toBe(`fetch: robots.txt of ${server.url} disallows ${server.url}/private/feed.xml for Signpost`);
+    expect(err.message).toBe(
+      `fetch: robots.txt of ${server.url} disallows ${server.url}/private/feed.xml for Signpost`,
+    );
     expect(paths()).toEqual(['/robots.txt']);
   });
 
@@ -83,7 +88,10 @@ describe('robots.txt through the Fetcher', () => {
     const logger: FetchLogger = { warn: (obj, msg) => warnings.push({ obj, msg }) };
     const f = fetcher({ now: () => now, logger, robotsUnreachableTtlMs: 5_000 });
     await expect(f.fetch({ url: `${server.url}/private/x` })).resolves.toMatchObject({ status: 'ok' });
-    expect(warnings[0]).toMatchObject({ msg: 'Could not read robots.txt; fetching as if it allowed everything', obj: { reason: 'http-5xx' } });
+    expect(warnings[0]).toMatchObject({
+      msg: 'Could not read robots.txt; fetching as if it allowed everything',
+      obj: { reason: 'http-5xx' },
+    });
     now += 5_001;
     robots = { status: 200, body: ROBOTS };
     await expect(f.fetch({ url: `${server.url}/private/x` })).rejects.toMatchObject({ reason: 'robots-disallowed' });
@@ -138,7 +146,9 @@ describe('RobotsCache', () => {
     const cache = new RobotsCache({ now: () => now, ttlMs: 1000 });
     await cache.check(new URL('https://example.org/'), () => Promise.resolve(response('User-agent: *\nDisallow: /x')));
     now = 2000;
-    const decision = await cache.check(new URL('https://example.org/x'), () => Promise.reject(new FetchError('timeout', 'slow')));
+    const decision = await cache.check(new URL('https://example.org/x'), () =>
+      Promise.reject(new FetchError('timeout', 'slow')),
+    );
     expect(decision).toMatchObject({ allowed: false, basis: 'robots.txt', error: { reason: 'timeout' } });
   });
 

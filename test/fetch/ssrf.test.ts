@@ -27,10 +27,17 @@ afterAll(() => server.close());
 /** A resolver that answers from a script, one answer per call, and records the names asked. */
 function scriptedResolver(...answers: string[][]): Resolver & { asked: string[] } {
   const asked: string[] = [];
-  const resolver = (hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void => {
+  const resolver = (
+    hostname: string,
+    _options: unknown,
+    callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ): void => {
     asked.push(hostname);
     const answer = answers[Math.min(asked.length, answers.length) - 1] ?? [];
-    callback(null, answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
   return Object.assign(resolver, { asked });
 }
@@ -106,7 +113,9 @@ describe('SSRF guard: hostile DNS', () => {
 
   it('refuses a name with one allowed and one refused address', async () => {
     const resolver = scriptedResolver(['127.0.0.1', '192.168.0.7']);
-    await expect(httpGet(`http://mixed.example:${server.port}/feed`, { ...opts, resolver })).rejects.toMatchObject({ reason: 'blocked-address' });
+    await expect(httpGet(`http://mixed.example:${server.port}/feed`, { ...opts, resolver })).rejects.toMatchObject({
+      reason: 'blocked-address',
+    });
   });
 
   it('checks again on every connection, so DNS rebinding between hops is refused', async () => {
@@ -121,6 +130,8 @@ describe('SSRF guard: hostile DNS', () => {
 
   it('reports a resolver with no answer as dns', async () => {
     const resolver = scriptedResolver([]);
-    await expect(httpGet('http://nothing.example/feed', { ...opts, resolver })).rejects.toMatchObject({ reason: 'dns' });
+    await expect(httpGet('http://nothing.example/feed', { ...opts, resolver })).rejects.toMatchObject({
+      reason: 'dns',
+    });
   });
 });

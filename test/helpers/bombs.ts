@@ -49,6 +49,7 @@ export async function deflateBomb(inflatedBytes = 1024 * MIB): Promise<Buffer> {
 export function yamlAliasBomb(levels = 9, width = 9): string {
   const names = 'abcdefghijklmnopqrstuvwxyz';
   const lines = [`${names[0]}: &${names[0]} [${new Array<string>(width).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i < levels; i++) lines.push(`${names[i]}: &${names[i]} [${new Array<string>(width).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(`${names[i]}: &${names[i]} [${new Array<string>(width).fill(`*${names[i - 1]}`).join(', ')}]`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,13 @@
 // The tests' Redis: REDIS_URL (one server by default, or a cluster: redis+cluster://..., see
 // scripts/redis-cluster.sh), clients made by the worker's own factory, and SCAN over every master of a
 // cluster, since a cluster client sends a keyless command like SCAN to one node only.
-import { createRedis, isCluster, parseRedisUrl, type ClientOptions, type RedisConnection } from '../../src/queue/index.js';
+import {
+  createRedis,
+  isCluster,
+  parseRedisUrl,
+  type ClientOptions,
+  type RedisConnection,
+} from '../../src/queue/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -17,13 +17,21 @@ export interface WebhookServer extends TestServer {
 }
 
 /** `answer` gets each request once its body is read and writes the response (status, headers, body, or nothing). */
-export async function startWebhookServer(answer: (req: WebhookRequest, res: http.ServerResponse) => void): Promise<WebhookServer> {
+export async function startWebhookServer(
+  answer: (req: WebhookRequest, res: http.ServerResponse) => void,
+): Promise<WebhookServer> {
   const requests: WebhookRequest[] = [];
   const server = await startServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), clientPort: req.socket.remotePort ?? 0 };
+      const request = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        clientPort: req.socket.remotePort ?? 0,
+      };
       requests.push(request);
       answer(request, res);
     });
@@ -50,8 +58,10 @@ export function blockKitProblems(payload: unknown): string[] {
       problems.push(`${where}: not a ${kinds.join('/')} text object`);
       return;
     }
-    if (!t.text.length || t.text.length > max) problems.push(`${where}: text of ${t.text.length} characters (1 to ${max})`);
-    if (t.type === 'mrkdwn' && /<(?!https?:\/\/[^\s<>|]+\|[^<>]*>)/.test(t.text)) problems.push(`${where}: raw "<" in mrkdwn`);
+    if (!t.text.length || t.text.length > max)
+      problems.push(`${where}: text of ${t.text.length} characters (1 to ${max})`);
+    if (t.type === 'mrkdwn' && /<(?!https?:\/\/[^\s<>|]+\|[^<>]*>)/.test(t.text))
+      problems.push(`${where}: raw "<" in mrkdwn`);
     if (/<!|<@|<#/.test(t.text)) problems.push(`${where}: a mention or channel link`);
   };
   blocks.forEach((b: unknown, i) => {
@@ -66,11 +76,13 @@ export function blockKitProblems(payload: unknown): string[] {
           const a = b.accessory;
           if (!isObject(a) || a.type !== 'button') return problems.push(`${where}: accessory is not a button`);
           text(a.text, `${where} button`, 75, ['plain_text']);
-          if (typeof a.url !== 'string' || !/^https?:\/\//.test(a.url) || a.url.length > 3000) problems.push(`${where}: button url ${String(a.url)}`);
+          if (typeof a.url !== 'string' || !/^https?:\/\//.test(a.url) || a.url.length > 3000)
+            problems.push(`${where}: button url ${String(a.url)}`);
         }
         return;
       case 'context':
-        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 10) return problems.push(`${where}: 1 to 10 elements`);
+        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 10)
+          return problems.push(`${where}: 1 to 10 elements`);
         b.elements.forEach((e: unknown, j) => text(e, `${where} element ${j}`, 3000));
         return;
       case 'divider':

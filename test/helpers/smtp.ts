@@ -40,7 +40,11 @@ export async function startSmtpServer(options: SMTPServerOptions = {}): Promise<
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw).then(
           (parsed) => {
-            received.push({ envelope: { from: address(session.envelope.mailFrom), to: session.envelope.rcptTo.map(address) }, raw, parsed });
+            received.push({
+              envelope: { from: address(session.envelope.mailFrom), to: session.envelope.rcptTo.map(address) },
+              raw,
+              parsed,
+            });
             callback();
           },
           (err: Error) => callback(err),

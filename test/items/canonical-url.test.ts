@@ -4,6 +4,7 @@ import { canonicalUrl } from '../../src/items/index.js';
 // Table: [behaviour, link, base or undefined, expected canonical URL or undefined].
 type Case = [name: string, url: string, base: string | undefined, expected: string | undefined];
 
+// prettier-ignore
 const trackers: Case[] = [
   ['drops utm_* parameters', 'https://example.org/a?utm_source=rss&utm_medium=feed&utm_campaign=x', undefined, 'https://example.org/a'],
   ['drops upper-case tracker names', 'https://example.org/a?UTM_Source=rss&FBCLID=1', undefined, 'https://example.org/a'],
@@ -25,6 +26,7 @@ const trackers: Case[] = [
   ['keeps the other parameters when trackers go', 'https://example.org/a?id=7&utm_source=rss&page=2', undefined, 'https://example.org/a?id=7&page=2'],
 ];
 
+// prettier-ignore
 const form: Case[] = [
   ['drops the fragment', 'https://example.org/a#comments', undefined, 'https://example.org/a'],
   ['drops the default http port', 'http://example.org:80/a', undefined, 'http://example.org/a'],
@@ -49,6 +51,7 @@ const form: Case[] = [
   ['trims surrounding whitespace and encodes an inner space', '  https://example.org/a b \n', undefined, 'https://example.org/a%20b'],
 ];
 
+// prettier-ignore
 const relative: Case[] = [
   ['resolves a relative path against the base', '/news/1', 'https://www.kiis.com.ua/?lang=ukr', 'https://www.kiis.com.ua/news/1'],
   ['resolves a path relative to the base folder', 'item?id=3', 'https://example.org/press/list.html', 'https://example.org/press/item?id=3'],
@@ -83,7 +86,9 @@ describe('canonicalUrl', () => {
   });
 
   it('is idempotent: a canonical URL is its own canonical form', () => {
-    const inputs = [...trackers, ...form, ...relative].map(([, url, base]) => canonicalUrl(url, base)).filter((u) => u !== undefined);
+    const inputs = [...trackers, ...form, ...relative]
+      .map(([, url, base]) => canonicalUrl(url, base))
+      .filter((u) => u !== undefined);
     for (const url of inputs) expect(canonicalUrl(url)).toBe(url);
   });
 

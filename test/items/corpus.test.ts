@@ -14,6 +14,7 @@ const REAL = resolve(here, '../../../shared/corpus/feeds/real');
 const FETCHED = new Date('2026-03-01T00:00:00Z');
 
 // Feeds of February 2026 (the same days, several outlets), plus older Russian and German ones.
+// prettier-ignore
 const FEEDS = [
   'bbc-1.xml', 'dw-1.xml', 'nyt-1.xml', 'wsj-1.xml', 'npr-1.xml', 'cbsnews-1.xml', 'abcnews-1.xml', 'aljazeera-1.xml',
   'washingtonpost-1.xml', 'foreignpolicy-1.xml', 'csmonitor-1.xml', 'almonitor-1.xml', 'economist-1.xml',
@@ -37,7 +38,15 @@ async function read(file: string): Promise<Read> {
     content: (i as Record<string, unknown>)['content:encoded'] as string | undefined,
     published: i.isoDate,
   }));
-  const source: Source = { id: file.replace('.xml', ''), type: 'rss', url: `https://corpus.invalid/${file}`, everyMs: 1, credibility: 1, lang: 'en', tags: [] };
+  const source: Source = {
+    id: file.replace('.xml', ''),
+    type: 'rss',
+    url: `https://corpus.invalid/${file}`,
+    everyMs: 1,
+    credibility: 1,
+    lang: 'en',
+    tags: [],
+  };
   return { file, entries, ...toItems(entries, source, FETCHED) };
 }
 
@@ -53,15 +62,25 @@ describe('real feeds through toItems', () => {
     // Al-Monitor lists three stories four times each (same GUID, link and text): 9 repeats dropped.
     expect(repeats).toEqual([['almonitor-1.xml', 20, 11, 9]]);
     expect(feeds.find((f) => f.file === 'almonitor-1.xml')!.items.map((i) => i.title.slice(0, 24))).toEqual([
-      'Over 80 Berlin Film Fest', 'Analysis-US envoys juggl', 'Qatar PM arrives in Vene', 'Dozens of film figures c',
-      'Military posturing along', 'Turkey\'s Erdogan says Is', 'Iranians chant slogans a', 'Hezbollah rejects disarm',
-      'Independent UN body cond', 'As Israel advances West ', 'On first Horn of Africa ',
+      'Over 80 Berlin Film Fest',
+      'Analysis-US envoys juggl',
+      'Qatar PM arrives in Vene',
+      'Dozens of film figures c',
+      'Military posturing along',
+      "Turkey's Erdogan says Is",
+      'Iranians chant slogans a',
+      'Hezbollah rejects disarm',
+      'Independent UN body cond',
+      'As Israel advances West ',
+      'On first Horn of Africa ',
     ]);
   });
 
   it('leaves no markup or character references in titles, summaries and contents', () => {
     for (const item of feeds.flatMap((f) => f.items)) {
-      expect(`${item.title}\n${item.summary}\n${item.content}`).not.toMatch(/<\/?[a-z][^>]*>|&[a-z]+;|&#x?[\da-f]+;|\]\]>/i);
+      expect(`${item.title}\n${item.summary}\n${item.content}`).not.toMatch(
+        /<\/?[a-z][^>]*>|&[a-z]+;|&#x?[\da-f]+;|\]\]>/i,
+      );
     }
   });
 

@@ -4,6 +4,7 @@ import { decodeEntities, htmlToText } from '../../src/items/index.js';
 // Table: [behaviour, input, expected text].
 type Case = [name: string, input: string, expected: string];
 
+// prettier-ignore
 const plain: Case[] = [
   ['passes plain English text through unchanged', 'NATO allies meet in Ankara.', 'NATO allies meet in Ankara.'],
   ['passes plain Ukrainian text through unchanged', 'КМІС: 75% українців проти поступок', 'КМІС: 75% українців проти поступок'],
@@ -24,7 +25,11 @@ const tags: Case[] = [
   ['makes several breaks in a row one break', '<p>A</p>\n\n<br><br><p>B</p>', 'A\nB'],
   ['reads source line breaks inside markup as spaces', '<p>Spread\n   over\nlines</p>', 'Spread over lines'],
   ['puts list items on their own lines', '<ul><li>one</li><li>two</li></ul>', 'one\ntwo'],
-  ['separates table cells by a space and rows by a break', '<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>', 'a b\nc'],
+  [
+    'separates table cells by a space and rows by a break',
+    '<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>',
+    'a b\nc',
+  ],
   ['reads a ">" inside a quoted attribute as part of the tag', '<a title="a > b" href="x">link</a> text', 'link text'],
   ['ignores upper-case tag names', '<P>Upper</P><DIV>case</DIV>', 'Upper\ncase'],
   ['drops an image and keeps the words around it apart', 'before<img src="x.jpg" alt="photo">after', 'before after'],
@@ -32,7 +37,11 @@ const tags: Case[] = [
 
 const dropped: Case[] = [
   ['drops a script with its code', '<script>var x = "<p>no</p>";</script>Visible', 'Visible'],
-  ['drops an upper-case script with attributes and a spaced end tag', '<SCRIPT type="text/javascript">alert(1)</SCRIPT >ok', 'ok'],
+  [
+    'drops an upper-case script with attributes and a spaced end tag',
+    '<SCRIPT type="text/javascript">alert(1)</SCRIPT >ok',
+    'ok',
+  ],
   ['drops a style with its rules', '<style>p { color: red }</style><p>Text</p>', 'Text'],
   ['drops noscript fallback text', '<noscript>Please enable JavaScript</noscript>News', 'News'],
   ['drops video fallback text', '<video src="v.mp4">Your browser does not support video.</video>Story', 'Story'],
@@ -50,6 +59,7 @@ const cdata: Case[] = [
   ['drops CDATA markers that were escaped', '&lt;![CDATA[Title]]&gt;', 'Title'],
 ];
 
+// prettier-ignore
 const entities: Case[] = [
   ['decodes the named entities feeds use', 'Q&amp;A &laquo;quote&raquo; &mdash; &hellip;', 'Q&A «quote» — …'],
   ['reads &nbsp; as a space', 'Second&nbsp;para', 'Second para'],
@@ -68,7 +78,11 @@ const entities: Case[] = [
 ];
 
 const invisible: Case[] = [
-  ['drops soft hyphens, which would split a word for the rules', 'con\u00ADtent and con&shy;tent', 'content and content'],
+  [
+    'drops soft hyphens, which would split a word for the rules',
+    'con\u00ADtent and con&shy;tent',
+    'content and content',
+  ],
   ['drops zero-width spaces and BOMs', '\uFEFFKyiv\u200B', 'Kyiv'],
   ['drops control characters', 'bad\u0001byte\u001F', 'badbyte'],
   ['reads a non-breaking space character as a space', 'a\u00A0\u00A0b', 'a b'],

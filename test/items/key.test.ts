@@ -9,6 +9,7 @@ const TEXT = 'Три чверті українців вважають непри
 
 describe('keyBasis: GUID, else canonical URL, else title and text', () => {
   // Table: [behaviour, entry, kind, value hashed].
+  // prettier-ignore
   const cases: [string, RawEntry, KeyKind, string][] = [
     ['uses the GUID when there is one', { guid: 'urn:kiis:1561', link: LINK, title: TITLE }, 'guid', 'urn:kiis:1561'],
     ['trims the GUID', { guid: '  urn:kiis:1561\n', link: LINK }, 'guid', 'urn:kiis:1561'],
@@ -28,10 +29,14 @@ describe('keyBasis: GUID, else canonical URL, else title and text', () => {
   });
 
   it('resolves a relative link against the base before using it', () => {
-    expect(keyBasis({ link: '/?lang=ukr&cat=reports&id=1561' }, 'https://www.kiis.com.ua/feed')).toEqual({ kind: 'url', value: LINK });
+    expect(keyBasis({ link: '/?lang=ukr&cat=reports&id=1561' }, 'https://www.kiis.com.ua/feed')).toEqual({
+      kind: 'url',
+      value: LINK,
+    });
   });
 
   // Table: [behaviour, entry, the page read (base), kind]. A link back to the page read names no item.
+  // prettier-ignore
   const pages: [string, RawEntry, string, KeyKind][] = [
     ['falls back to title and text when the link is the page being read', { link: 'https://www.kiis.com.ua/press#item', title: TITLE }, 'https://www.kiis.com.ua/press', 'text'],
     ['reads the page itself through trackers and case', { link: '/press?utm_source=rss', title: TITLE }, 'https://WWW.kiis.com.ua/press', 'text'],
@@ -64,7 +69,12 @@ describe('itemKey', () => {
 
   // Table: [behaviour, before, after, same key?].
   const edits: [string, RawEntry, RawEntry, boolean][] = [
-    ['keeps the key when the title is edited and the GUID stays', base, { ...base, title: `${TITLE} (оновлено)` }, true],
+    [
+      'keeps the key when the title is edited and the GUID stays',
+      base,
+      { ...base, title: `${TITLE} (оновлено)` },
+      true,
+    ],
     ['keeps the key when the link changes and the GUID stays', base, { ...base, link: `${LINK}&v=2` }, true],
     [
       'keeps the key without a GUID when the title is edited and the URL stays (miniflux/v2#3120)',
@@ -91,10 +101,25 @@ describe('itemKey', () => {
       true,
     ],
     // Documented: without a GUID or a link, the words are all that identify an item.
-    ['changes the key without GUID or link when the title is edited', { title: TITLE, summary: TEXT }, { title: `${TITLE} (оновлено)`, summary: TEXT }, false],
-    ['changes the key without GUID or link when the text is edited', { title: TITLE, summary: TEXT }, { title: TITLE, summary: `${TEXT} Ще одне речення.` }, false],
+    [
+      'changes the key without GUID or link when the title is edited',
+      { title: TITLE, summary: TEXT },
+      { title: `${TITLE} (оновлено)`, summary: TEXT },
+      false,
+    ],
+    [
+      'changes the key without GUID or link when the text is edited',
+      { title: TITLE, summary: TEXT },
+      { title: TITLE, summary: `${TEXT} Ще одне речення.` },
+      false,
+    ],
     ['changes the key when the GUID changes', base, { ...base, guid: 'urn:kiis:1562' }, false],
-    ['changes the key when a feed starts giving GUIDs (GUID and URL are different bases)', { link: LINK, title: TITLE }, { guid: LINK, link: LINK, title: TITLE }, false],
+    [
+      'changes the key when a feed starts giving GUIDs (GUID and URL are different bases)',
+      { link: LINK, title: TITLE },
+      { guid: LINK, link: LINK, title: TITLE },
+      false,
+    ],
   ];
   it.each(edits)('%s', (_name, before, after, same) => {
     const relative = (e: RawEntry): string => itemKey('kiis', e, 'https://www.kiis.com.ua/feed');

@@ -39,7 +39,10 @@ export const en: StorySet = {
     title: 'US and European officials end second round of Miami talks on Ukraine guarantees',
     text: `${enText} The Kremlin did not respond to a request for comment on the talks.`,
   },
-  retitled: { title: 'Miami talks on Ukraine security guarantees end without deal on wording', text: `MIAMI, Jan 3 (Reuters) - ${enText}` },
+  retitled: {
+    title: 'Miami talks on Ukraine security guarantees end without deal on wording',
+    text: `MIAMI, Jan 3 (Reuters) - ${enText}`,
+  },
   sameTopic: [
     {
       title: 'Zelensky says Ukraine will not trade territory for guarantees as Miami talks resume',
@@ -84,7 +87,10 @@ export const uk: StorySet = {
     title: 'КМІС: 75% українців проти територіальних поступок заради миру',
     text: `${ukText} Гранична похибка вибірки не перевищує 3,3%.`,
   },
-  retitled: { title: 'Опитування: більшість українців не погоджуються на територіальні поступки', text: `Київ, 16 грудня. ${ukText}` },
+  retitled: {
+    title: 'Опитування: більшість українців не погоджуються на територіальні поступки',
+    text: `Київ, 16 грудня. ${ukText}`,
+  },
   sameTopic: [
     {
       title: 'КМІС: довіра до Зеленського зросла до 61%',
@@ -114,16 +120,26 @@ const ruText =
   'В правительстве документ поддержали. Второе чтение запланировано на февраль.';
 
 export const ru: StorySet = {
-  original: { title: 'Госдума одобрила в первом чтении законопроект о признании европейских техрегламентов', text: ruText },
+  original: {
+    title: 'Госдума одобрила в первом чтении законопроект о признании европейских техрегламентов',
+    text: ruText,
+  },
   reworded: {
     title: 'Госдума одобрила в первом чтении законопроект о признании европейских техрегламентов',
-    text: ruText.replace('приняла', 'одобрила').replace('разрешает', 'позволяет').replace('поставок', 'импорта').replace('запланировано', 'намечено'),
+    text: ruText
+      .replace('приняла', 'одобрила')
+      .replace('разрешает', 'позволяет')
+      .replace('поставок', 'импорта')
+      .replace('запланировано', 'намечено'),
   },
   appended: {
     title: 'Госдума одобрила в первом чтении законопроект о признании европейских техрегламентов',
     text: `${ruText} Ранее Минпромторг сообщал, что доля импортного оборудования в отрасли превышает 60%.`,
   },
-  retitled: { title: 'Депутаты разрешили применять техрегламенты ЕС при сертификации оборудования', text: `МОСКВА, 17 декабря. ${ruText}` },
+  retitled: {
+    title: 'Депутаты разрешили применять техрегламенты ЕС при сертификации оборудования',
+    text: `МОСКВА, 17 декабря. ${ruText}`,
+  },
   sameTopic: [
     {
       title: 'Госдума приняла в первом чтении законопроект об ужесточении правил для иностранных агентов',

@@ -19,7 +19,8 @@ const entry: RawEntry = {
   link: '/?lang=ukr&cat=reports&id=1561&utm_source=rss#top',
   title: 'КМІС: 75% українців проти <b>територіальних</b> поступок',
   summary: '<p>Три чверті українців вважають неприйнятними будь-які територіальні поступки.</p>',
-  content: '<p>Три чверті українців вважають неприйнятними будь-які територіальні поступки.</p><p>Опитування проводили з 5 по 13 грудня.</p>',
+  content:
+    '<p>Три чверті українців вважають неприйнятними будь-які територіальні поступки.</p><p>Опитування проводили з 5 по 13 грудня.</p>',
   published: '2026-02-10T11:30:00+02:00',
 };
 
@@ -37,7 +38,8 @@ describe('toItem', () => {
       url: 'https://www.kiis.com.ua/?cat=reports&id=1561&lang=ukr',
       title: 'КМІС: 75% українців проти територіальних поступок',
       summary: 'Три чверті українців вважають неприйнятними будь-які територіальні поступки.',
-      content: 'Три чверті українців вважають неприйнятними будь-які територіальні поступки.\nОпитування проводили з 5 по 13 грудня.',
+      content:
+        'Три чверті українців вважають неприйнятними будь-які територіальні поступки.\nОпитування проводили з 5 по 13 грудня.',
       publishedAt: '2026-02-10T09:30:00.000Z',
       dateEstimated: false,
       fetchedAt: '2026-02-10T12:00:00.000Z',
@@ -51,6 +53,7 @@ describe('toItem', () => {
 
   describe('dates', () => {
     // Table: [behaviour, published, expected publishedAt, estimated].
+    // prettier-ignore
     const cases: [string, string | undefined, string, boolean][] = [
       ['uses the feed date, in UTC', '2026-02-09T23:15:00+02:00', '2026-02-09T21:15:00.000Z', false],
       ['uses the fetch time and flags it when the feed gave no date', undefined, '2026-02-10T12:00:00.000Z', true],
@@ -94,8 +97,13 @@ describe('toItem', () => {
     });
 
     it('makes a missing title from the first twelve words of the text, with "…"', () => {
-      const got = item({ summary: 'Государственная дума приняла в первом чтении законопроект, который разрешает применять европейские технические регламенты.' });
-      expect(got.title).toBe('Государственная дума приняла в первом чтении законопроект, который разрешает применять европейские технические…');
+      const got = item({
+        summary:
+          'Государственная дума приняла в первом чтении законопроект, который разрешает применять европейские технические регламенты.',
+      });
+      expect(got.title).toBe(
+        'Государственная дума приняла в первом чтении законопроект, который разрешает применять европейские технические…',
+      );
     });
 
     it('makes a missing title from a short text whole', () => {
@@ -127,7 +135,9 @@ describe('toItem', () => {
     });
 
     it('uses a GUID that is an absolute URL when there is no link', () => {
-      expect(item({ title: 'T', guid: 'https://foreignpolicy.com/?p=1220749&utm_source=rss' }).url).toBe('https://foreignpolicy.com/?p=1220749');
+      expect(item({ title: 'T', guid: 'https://foreignpolicy.com/?p=1220749&utm_source=rss' }).url).toBe(
+        'https://foreignpolicy.com/?p=1220749',
+      );
     });
 
     it('has no url when neither link nor GUID is an http(s) URL', () => {
@@ -184,7 +194,10 @@ describe('toItems', () => {
   });
 
   it('drops an entry listed twice without GUID (same link, same text)', () => {
-    const batch = run([e(1, { guid: undefined }), e(1, { guid: undefined, link: 'https://www.kiis.com.ua/?id=1&utm_source=x' })]);
+    const batch = run([
+      e(1, { guid: undefined }),
+      e(1, { guid: undefined, link: 'https://www.kiis.com.ua/?id=1&utm_source=x' }),
+    ]);
     expect([batch.items.length, batch.duplicates]).toEqual([1, 1]);
   });
 
@@ -207,7 +220,10 @@ describe('toItems', () => {
 
   it('gives those items the same keys whatever their order, and when a title is edited', () => {
     const entries = [1, 2, 3].map((n) => e(n, { guid: 'same' }));
-    const keys = (list: RawEntry[]): string[] => run(list).items.map((i) => i.key).sort();
+    const keys = (list: RawEntry[]): string[] =>
+      run(list)
+        .items.map((i) => i.key)
+        .sort();
     const edited = entries.map((x, i) => (i === 0 ? { ...x, title: 'Release 1 (updated)' } : x));
     expect(keys([...entries].reverse())).toEqual(keys(entries));
     expect(keys(edited)).toEqual(keys(entries));
@@ -232,6 +248,7 @@ describe('toItems', () => {
 
   // Table: [behaviour, the entry as first polled, the next poll's entries]. A publisher edits an entry and
   // lists the edit, alone or beside the original: one item, under the key the entry had (issue 12).
+  // prettier-ignore
   const edits: [string, RawEntry, RawEntry[]][] = [
     ['the GUID alone', e(1), [e(1, { title: 'Release 1 (updated)' })]],
     ['the GUID, edit listed beside the original', e(1), [e(1, { title: 'Release 1 (updated)' }), e(1)]],
@@ -247,7 +264,11 @@ describe('toItems', () => {
   });
 
   it('tells apart entries sharing a GUID by their links, and keeps versions under one link together', () => {
-    const batch = run([e(1, { guid: 'same', title: 'Release 1 (updated)' }), e(1, { guid: 'same' }), e(2, { guid: 'same' })]);
+    const batch = run([
+      e(1, { guid: 'same', title: 'Release 1 (updated)' }),
+      e(1, { guid: 'same' }),
+      e(2, { guid: 'same' }),
+    ]);
     expect([titles(batch.items), batch.duplicates]).toEqual([['Release 1 (updated)', 'Release 2'], 1]);
   });
 

@@ -17,7 +17,13 @@ export function matchAlert(over: Partial<Alert> = {}, explanation: Partial<Alert
   return {
     id: 'ev-kiis-2026-01|kiis-concessions',
     kind: 'match',
-    labels: { kind: 'match', indicator: 'ukraine-polling', severity: 'high', source: 'kiis-reports', rule: 'kiis-concessions' },
+    labels: {
+      kind: 'match',
+      indicator: 'ukraine-polling',
+      severity: 'high',
+      source: 'kiis-reports',
+      rule: 'kiis-concessions',
+    },
     startsAt: AT,
     summary: 'KIIS poll: most Ukrainians reject territorial concessions',
     explanation: {
@@ -45,7 +51,11 @@ export function scenarioAlert(over: Partial<Alert> = {}): Alert {
     labels: { kind: 'scenario', scenario: 'risk', severity: 'critical' },
     startsAt: AT,
     summary: 'risk 58% (entered)',
-    explanation: { before: { baseline: 0.47, risk: 0.53 }, after: { baseline: 0.42, risk: 0.58 }, status: 'risk held at or above 55% for 6h' },
+    explanation: {
+      before: { baseline: 0.47, risk: 0.53 },
+      after: { baseline: 0.42, risk: 0.58 },
+      status: 'risk held at or above 55% for 6h',
+    },
     ...over,
   };
 }
@@ -57,7 +67,11 @@ export function healthAlert(over: Partial<Alert> = {}): Alert {
     labels: { kind: 'source-health', source: 'kiis-reports', severity: 'high' },
     startsAt: AT,
     summary: 'kiis-reports failing for 3h (timeout)',
-    explanation: { source: 'kiis-reports', reason: 'fetch: connection to kiis.com.ua timed out (ETIMEDOUT)', status: '6 failures in a row' },
+    explanation: {
+      source: 'kiis-reports',
+      reason: 'fetch: connection to kiis.com.ua timed out (ETIMEDOUT)',
+      status: '6 failures in a row',
+    },
     ...over,
   };
 }
@@ -125,8 +139,47 @@ export function digest(over: Partial<Digest> = {}): Digest {
  * values and http(s) links: whatever a headline carried cannot have become markup. Returns the problems.
  */
 export function foreignMarkup(html: string): string[] {
-  const tags = new Set(['html', 'head', 'meta', 'title', 'body', 'p', 'h1', 'h2', 'h3', 'table', 'tr', 'th', 'td', 'a', 'mark', 'ul', 'li', 'hr', 'br', 'span', 'img']);
-  const attributes = new Set(['lang', 'charset', 'name', 'content', 'style', 'align', 'valign', 'role', 'cellspacing', 'cellpadding', 'href', 'src', 'alt', 'width', 'height', 'colspan']);
+  const tags = new Set([
+    'html',
+    'head',
+    'meta',
+    'title',
+    'body',
+    'p',
+    'h1',
+    'h2',
+    'h3',
+    'table',
+    'tr',
+    'th',
+    'td',
+    'a',
+    'mark',
+    'ul',
+    'li',
+    'hr',
+    'br',
+    'span',
+    'img',
+  ]);
+  const attributes = new Set([
+    'lang',
+    'charset',
+    'name',
+    'content',
+    'style',
+    'align',
+    'valign',
+    'role',
+    'cellspacing',
+    'cellpadding',
+    'href',
+    'src',
+    'alt',
+    'width',
+    'height',
+    'colspan',
+  ]);
   const problems: string[] = [];
   const body = html.replace(/^<!doctype html>/i, '');
   if (body.includes('<!')) problems.push('comment or declaration');

@@ -22,10 +22,12 @@ const event = (over: Partial<DigestEvent>): DigestEvent => ({
 const d = digest({
   overviewUrl: 'https://signpost.example.org/',
   trendFrom: AT - 7 * 24 * HOUR,
+  // prettier-ignore
   scenarios: [
     { id: 'risk', title: 'Risk', probability: 0.58, change: 0.06, enter: 0.55, exit: 0.45, trend: [{ at: AT - 48 * HOUR, probability: 0.4 }, { at: AT - HOUR, probability: 0.58 }] },
     { id: 'baseline', title: 'Baseline', probability: 0.42, change: -0.06, trend: [] },
   ],
+  // prettier-ignore
   events: [
     event({ at: AT - 5 * HOUR, title: 'Kyiv rejects ceding Donbas', url: 'https://news.example/1', terms: ['reject*', 'Donbas'], sources: ['nyt-world', 'bbc-world'], rules: ['rule-a', 'rule-b'], indicators: ['ukraine-polling', 'ceasefire'] }),
     event({ at: AT - 2 * HOUR, title: 'Poll on talks', url: 'https://news.example/2', snippet: 'most respondents oppose any concession', terms: ['oppos*'] }),
@@ -51,13 +53,17 @@ describe('digest email events', () => {
   });
 
   it('names every source, rule and indicator of an event', () => {
-    expect(mail.text).toContain('sources nyt-world, bbc-world · rules rule-a, rule-b · matched reject*, Donbas · weights risk +0.50 (nats) · indicators ukraine-polling, ceasefire');
+    expect(mail.text).toContain(
+      'sources nyt-world, bbc-world · rules rule-a, rule-b · matched reject*, Donbas · weights risk +0.50 (nats) · indicators ukraine-polling, ceasefire',
+    );
   });
 
   it('links each event to its item and to the overview, and the digest to the overview', () => {
     expect(mail.text).toContain('Overview: https://signpost.example.org/');
     expect(mail.text.match(/overview: https:\/\/signpost\.example\.org\//g)).toHaveLength(2);
-    expect(mail.html).toContain('<a href="https://news.example/2">open the item</a> · <a href="https://signpost.example.org/">see it on the overview</a>');
+    expect(mail.html).toContain(
+      '<a href="https://news.example/2">open the item</a> · <a href="https://signpost.example.org/">see it on the overview</a>',
+    );
     expect(mail.html).toContain('<a href="https://signpost.example.org/">Open the overview</a>');
     expect(foreignMarkup(mail.html)).toEqual([]);
   });
@@ -76,10 +82,14 @@ describe('digest email trend pictures', () => {
     const [png] = mail.attachments!;
     expect(png!.contentType).toBe('image/png');
     expect([...png!.content.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
-    expect(mail.html).toContain(`<img src="cid:${png!.cid}" width="240" height="48" alt="risk over the last 7 days: 40% to 58% (alert at 55%, clears under 45%)"`);
+    expect(mail.html).toContain(
+      `<img src="cid:${png!.cid}" width="240" height="48" alt="risk over the last 7 days: 40% to 58% (alert at 55%, clears under 45%)"`,
+    );
   });
 
   it('draws the trend in text as block characters', () => {
-    expect(mail.text).toMatch(/risk: 58% \(\+6 pts\) - Risk\n {4}[·▁▂▃▄▅▆▇█]{24} {2}last 7 days \(alert at 55%, clears under 45%\)/);
+    expect(mail.text).toMatch(
+      /risk: 58% \(\+6 pts\) - Risk\n {4}[·▁▂▃▄▅▆▇█]{24} {2}last 7 days \(alert at 55%, clears under 45%\)/,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Notification } from '../../src/model/alert.js';
 import { NotifyError } from '../../src/notify/errors.js';
 import { renderDigestEmail, renderNotificationEmail } from '../../src/notify/render-email.js';
-import { createEmailTransport, createEmailTransportFromEnv, sendEmail, type EmailTransport } from '../../src/notify/send-email.js';
+import {
+  createEmailTransport,
+  createEmailTransportFromEnv,
+  sendEmail,
+  type EmailTransport,
+} from '../../src/notify/send-email.js';
 import { rejection } from '../helpers/fetch-error.js';
 import { closedPort, startTcpServer, type TestServer } from '../helpers/server.js';
 import { smtpReply, startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
@@ -24,7 +29,9 @@ afterEach(async () => {
   server = transport = tcp = undefined;
 });
 
-async function setup(options: Parameters<typeof startSmtpServer>[0] = {}): Promise<{ server: SmtpTestServer; transport: EmailTransport }> {
+async function setup(
+  options: Parameters<typeof startSmtpServer>[0] = {},
+): Promise<{ server: SmtpTestServer; transport: EmailTransport }> {
   server = await startSmtpServer(options);
   transport = createEmailTransport(server.url);
   return { server, transport };
@@ -41,7 +48,9 @@ describe('delivery to a real SMTP server', () => {
     expect(ra).toMatchObject({ messageId: '<notification.n-a@signpost.invalid>', accepted: TO, rejected: [] });
     expect(server.received).toHaveLength(2);
     const [first, second] = server.received.map((m) => m.parsed);
-    expect(first!.subject).toBe('[Signpost] ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions');
+    expect(first!.subject).toBe(
+      '[Signpost] ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions',
+    );
     expect(second!.subject).toBe('[Signpost] risk 58% (entered)');
     expect(first!.from?.value).toEqual([{ name: 'Signpost', address: 'signpost@example.org' }]);
     const to = [first!.to ?? []].flat().flatMap((t) => t.value.map((v) => v.address));
@@ -84,7 +93,10 @@ describe('delivery to a real SMTP server', () => {
 
   it('keeps a <script> headline literal in the text part and escaped, not a tag, in the HTML part', async () => {
     const { server, transport } = await setup();
-    const hostile = matchAlert({ summary: HOSTILE.script }, { title: HOSTILE.script, context: `x ${HOSTILE.img} y`, url: 'javascript:alert(1)' });
+    const hostile = matchAlert(
+      { summary: HOSTILE.script },
+      { title: HOSTILE.script, context: `x ${HOSTILE.img} y`, url: 'javascript:alert(1)' },
+    );
     await sendEmail(transport, TO, render(notification([hostile])), { timeoutMs: 5000 });
     const { subject, text, html } = server.received[0]!.parsed;
     expect(subject).toBe(`[Signpost] ukraine-polling: ${HOSTILE.script}`);
@@ -99,7 +111,12 @@ describe('delivery to a real SMTP server', () => {
   it('sends Cyrillic headlines intact', async () => {
     const { server, transport } = await setup();
     const title = 'Опитування КМІС: більшість українців проти територіальних поступок';
-    await sendEmail(transport, TO, render(notification([matchAlert({ summary: title }, { title, terms: ['КМІС'], context: `… ${title} …` })])), { timeoutMs: 5000 });
+    await sendEmail(
+      transport,
+      TO,
+      render(notification([matchAlert({ summary: title }, { title, terms: ['КМІС'], context: `… ${title} …` })])),
+      { timeoutMs: 5000 },
+    );
     const { subject, text, html } = server.received[0]!.parsed;
     expect(subject).toBe(`[Signpost] ukraine-polling: ${title}`);
     expect(text).toContain(title);
@@ -108,7 +125,9 @@ describe('delivery to a real SMTP server', () => {
 
   it('sends a digest', async () => {
     const { server, transport } = await setup();
-    await sendEmail(transport, ['analysts@example.org'], renderDigestEmail(digest(), { from: FROM }), { timeoutMs: 5000 });
+    await sendEmail(transport, ['analysts@example.org'], renderDigestEmail(digest(), { from: FROM }), {
+      timeoutMs: 5000,
+    });
     const { subject, messageId, text } = server.received[0]!.parsed;
     expect(subject).toBe('[Signpost] digest 2026-01-05: risk 58% (+6 pts), baseline 42% (-6 pts)');
     expect(messageId).toBe('<digest.digest-analysts-2026-01-05@signpost.invalid>');
@@ -117,11 +136,24 @@ describe('delivery to a real SMTP server', () => {
 
   it('counts a message refused for some recipients only as sent, and reports who was refused', async () => {
     const { server, transport } = await setup({
-      onRcptTo: (addr, _session, callback) => callback(addr.address.startsWith('gone') ? smtpReply(550, 'mailbox unavailable') : null),
+      onRcptTo: (addr, _session, callback) =>
+        callback(addr.address.startsWith('gone') ? smtpReply(550, 'mailbox unavailable') : null),
     });
-    const result = await sendEmail(transport, ['analyst@example.org', 'gone@example.org'], render(notification([matchAlert()])), { timeoutMs: 5000 });
+    const result = await sendEmail(
+      transport,
+      ['analyst@example.org', 'gone@example.org'],
+      render(notification([matchAlert()])),
+      { timeoutMs: 5000 },
+    );
     expect(result.accepted).toEqual(['analyst@example.org']);
-    expect(result.rejected).toEqual([{ address: 'gone@example.org', smtpCode: 550, permanent: true, message: expect.stringContaining('550 mailbox unavailable') as unknown }]);
+    expect(result.rejected).toEqual([
+      {
+        address: 'gone@example.org',
+        smtpCode: 550,
+        permanent: true,
+        message: expect.stringContaining('550 mailbox unavailable') as unknown,
+      },
+    ]);
     expect(server.received).toHaveLength(1);
     expect(server.received[0]!.envelope.to).toEqual(['analyst@example.org']);
   });
@@ -132,7 +164,9 @@ describe('failures: what is retried and what stops', () => {
     rejection(sendEmail(t, ['analyst@example.org'], render(notification([matchAlert()])), opts));
 
   it('stops at once when the server answers 550 to RCPT', async () => {
-    const { server, transport } = await setup({ onRcptTo: (_a, _s, callback) => callback(smtpReply(550, 'mailbox unavailable')) });
+    const { server, transport } = await setup({
+      onRcptTo: (_a, _s, callback) => callback(smtpReply(550, 'mailbox unavailable')),
+    });
     const e = await send(transport);
     expect(e).toBeInstanceOf(NotifyError);
     expect(e).toMatchObject({ reason: 'invalid-recipient', permanent: true, retryable: false, smtpCode: 550 });
@@ -143,7 +177,12 @@ describe('failures: what is retried and what stops', () => {
 
   it('retries when the server answers 451 to RCPT (greylisting)', async () => {
     const { transport } = await setup({ onRcptTo: (_a, _s, callback) => callback(smtpReply(451, 'try again later')) });
-    expect(await send(transport)).toMatchObject({ reason: 'smtp-4xx', permanent: false, retryable: true, smtpCode: 451 });
+    expect(await send(transport)).toMatchObject({
+      reason: 'smtp-4xx',
+      permanent: false,
+      retryable: true,
+      smtpCode: 451,
+    });
   });
 
   it('stops at once when the server refuses the message with 552 after DATA', async () => {
@@ -185,7 +224,10 @@ describe('failures: what is retried and what stops', () => {
     transport = createEmailTransport(`smtp://127.0.0.1:${tcp.port}/`);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(await send(transport, { timeoutMs: 5000, signal: controller.signal })).toMatchObject({ reason: 'aborted', permanent: false });
+    expect(await send(transport, { timeoutMs: 5000, signal: controller.signal })).toMatchObject({
+      reason: 'aborted',
+      permanent: false,
+    });
   });
 
   it('refuses a receiver without addresses without connecting', async () => {
@@ -199,7 +241,11 @@ describe('failures: what is retried and what stops', () => {
 describe('SMTP_URL', () => {
   const cases: [string, string, RegExp][] = [
     ['not a URL', 'mail.example.org:25', /not a URL|must start with smtp/],
-    ['another scheme', 'https://alerts:hunter2@mail.example.org', /must start with smtp:\/\/ or smtps:\/\/, not https:/],
+    [
+      'another scheme',
+      'https://alerts:hunter2@mail.example.org',
+      /must start with smtp:\/\/ or smtps:\/\/, not https:/,
+    ],
     ['no host', 'smtp:///', /SMTP_URL has no host|not a URL/],
   ];
   it.each(cases)('rejects %s as a permanent config error', (_name, url, message) => {

@@ -2,7 +2,15 @@
 // The inputs are the shapes nodemailer, node:net and undici's fetch really throw (the email and Slack
 // tests produce them from real servers).
 import { describe, expect, it } from 'vitest';
-import { NOTIFY_FAILURE_REASONS, NotifyError, classifyError, httpError, inContext, parseRetryAfter, type NotifyFailureReason } from '../../src/notify/errors.js';
+import {
+  NOTIFY_FAILURE_REASONS,
+  NotifyError,
+  classifyError,
+  httpError,
+  inContext,
+  parseRetryAfter,
+  type NotifyFailureReason,
+} from '../../src/notify/errors.js';
 
 const NOW = Date.UTC(2026, 0, 5, 12);
 
@@ -14,6 +22,7 @@ const domException = (name: string): DOMException => new DOMException('stopped',
 
 describe('classifyError', () => {
   // [name, thrown, reason, permanent, smtpCode]
+  // prettier-ignore
   const cases: [string, unknown, NotifyFailureReason, boolean, number?][] = [
     ['SMTP 550 to every RCPT', err("Can't send mail - all recipients were rejected: 550 no such user", { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', permanent: true }), 'invalid-recipient', true, 550],
     ['SMTP 553 to RCPT without nodemailer verdict', err('553 bad mailbox', { code: 'EENVELOPE', responseCode: 553, command: 'RCPT TO' }), 'invalid-recipient', true, 553],
@@ -53,7 +62,12 @@ describe('classifyError', () => {
     const e = classifyError(thrown);
     expect(e).toBeInstanceOf(NotifyError);
     expect(NOTIFY_FAILURE_REASONS).toContain(e.reason);
-    expect({ reason: e.reason, permanent: e.permanent, retryable: e.retryable, smtpCode: e.smtpCode }).toEqual({ reason, permanent, retryable: !permanent, smtpCode });
+    expect({ reason: e.reason, permanent: e.permanent, retryable: e.retryable, smtpCode: e.smtpCode }).toEqual({
+      reason,
+      permanent,
+      retryable: !permanent,
+      smtpCode,
+    });
     expect(e.message).toMatch(/^notify: /);
     if (thrown instanceof Error) expect(e.cause).toBe(thrown);
   });
@@ -64,7 +78,9 @@ describe('classifyError', () => {
   });
 
   it('keeps credentials of a URL in the message out of its own', () => {
-    const e = classifyError(err('connect failed for smtps://alerts:hunter2@mail.example.org', { code: 'ECONNREFUSED' }));
+    const e = classifyError(
+      err('connect failed for smtps://alerts:hunter2@mail.example.org', { code: 'ECONNREFUSED' }),
+    );
     expect(e.message).not.toContain('hunter2');
     expect(e.message).toContain('smtps://***@mail.example.org');
   });
@@ -90,13 +106,21 @@ describe('httpError', () => {
   ];
   it.each(cases)('%i with Retry-After %j', (status, retryAfter, reason, permanent, retryAfterMs) => {
     const e = httpError(status, { host: 'hooks.slack.com', statusText: 'Status', retryAfter, now: NOW });
-    expect({ reason: e.reason, permanent: e.permanent, retryable: e.retryable, retryAfterMs: e.retryAfterMs, status: e.status }).toEqual({ reason, permanent, retryable: !permanent, retryAfterMs, status });
+    expect({
+      reason: e.reason,
+      permanent: e.permanent,
+      retryable: e.retryable,
+      retryAfterMs: e.retryAfterMs,
+      status: e.status,
+    }).toEqual({ reason, permanent, retryable: !permanent, retryAfterMs, status });
     expect(e.message).toContain(`${status} Status`);
     expect(e.message).toContain('hooks.slack.com');
   });
 
   it('quotes the body Slack gave as the reason', () => {
-    expect(httpError(400, { host: 'h', statusText: 'Bad Request', detail: 'invalid_payload' }).message).toBe('notify: rejected for good: 400 Bad Request "invalid_payload" from h');
+    expect(httpError(400, { host: 'h', statusText: 'Bad Request', detail: 'invalid_payload' }).message).toBe(
+      'notify: rejected for good: 400 Bad Request "invalid_payload" from h',
+    );
   });
 });
 
@@ -122,6 +146,12 @@ describe('parseRetryAfter', () => {
 describe('inContext', () => {
   it('puts where in front and keeps reason, verdict and advice', () => {
     const e = inContext(new NotifyError('http-429', 'rate limited', { retryAfterMs: 3000, status: 429 }), 'slack');
-    expect(e).toMatchObject({ message: 'notify: slack: rate limited', reason: 'http-429', permanent: false, retryAfterMs: 3000, status: 429 });
+    expect(e).toMatchObject({
+      message: 'notify: slack: rate limited',
+      reason: 'http-429',
+      permanent: false,
+      retryAfterMs: 3000,
+      status: 429,
+    });
   });
 });

@@ -22,7 +22,7 @@ function decodePng(png: Buffer): Decoded {
   const idat: Buffer[] = [];
   let header: Buffer | undefined;
   let plte: Buffer | undefined;
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + length);
@@ -44,24 +44,48 @@ function decodePng(png: Buffer): Decoded {
   }
   const palette: [number, number, number][] = [];
   for (let i = 0; i < plte!.length; i += 3) palette.push([plte![i]!, plte![i + 1]!, plte![i + 2]!]);
-  return { width, height, bitDepth: header![8]!, colourType: header![9]!, interlace: header![12]!, palette, pixels, chunks };
+  return {
+    width,
+    height,
+    bitDepth: header![8]!,
+    colourType: header![9]!,
+    interlace: header![12]!,
+    palette,
+    pixels,
+    chunks,
+  };
 }
 
 describe('encodePng', () => {
   it('writes an indexed image a decoder reads back pixel for pixel', () => {
     const pixels = Uint8Array.from({ length: 7 * 3 }, (_, n) => n % 3);
-    const png = encodePng({ width: 7, height: 3, palette: [[255, 255, 255], [0, 0, 0], [29, 78, 216]], pixels });
+    const png = encodePng({
+      width: 7,
+      height: 3,
+      palette: [
+        [255, 255, 255],
+        [0, 0, 0],
+        [29, 78, 216],
+      ],
+      pixels,
+    });
     const d = decodePng(png);
     expect(d.chunks).toEqual(['IHDR', 'PLTE', 'IDAT', 'IEND']);
     expect([d.width, d.height, d.bitDepth, d.colourType, d.interlace]).toEqual([7, 3, 8, 3, 0]);
-    expect(d.palette).toEqual([[255, 255, 255], [0, 0, 0], [29, 78, 216]]);
+    expect(d.palette).toEqual([
+      [255, 255, 255],
+      [0, 0, 0],
+      [29, 78, 216],
+    ]);
     expect([...d.pixels]).toEqual([...pixels]);
   });
 
   it('computes CRC-32 as zlib does', () => {
-    for (const text of ['', 'IEND', 'The quick brown fox jumps over the lazy dog']) expect(crc32(Buffer.from(text))).toBe(zlibCrc32(text));
+    for (const text of ['', 'IEND', 'The quick brown fox jumps over the lazy dog'])
+      expect(crc32(Buffer.from(text))).toBe(zlibCrc32(text));
   });
 
+  // prettier-ignore
   it.each([
     ['a zero width', { width: 0, height: 1, palette: [[0, 0, 0]], pixels: new Uint8Array(0) }, /width and height from 1/],
     ['a huge image', { width: 5_000, height: 1, palette: [[0, 0, 0]], pixels: new Uint8Array(5_000) }, /width and height from 1 to 4096/],
@@ -113,7 +137,10 @@ describe('trend chart', () => {
   });
 
   it('dashes the enter threshold across the chart', () => {
-    const rows = Array.from({ length: d.height }, (_, y) => Array.from({ length: d.width }, (_, x) => colour(x, y)).filter((c) => c === AMBER).length);
+    const rows = Array.from(
+      { length: d.height },
+      (_, y) => Array.from({ length: d.width }, (_, x) => colour(x, y)).filter((c) => c === AMBER).length,
+    );
     const y = rows.findIndex((n) => n > 0);
     expect(y).toBeGreaterThan(d.height * 0.35);
     expect(y).toBeLessThan(d.height * 0.55);

@@ -5,12 +5,25 @@ import type { Alert } from '../../src/model/alert.js';
 import { messageId } from '../../src/notify/explain.js';
 import { MAX_DETAILED, MAX_LISTED, renderDigestEmail, renderNotificationEmail } from '../../src/notify/render-email.js';
 import { formatTime, percent, points, signed } from '../../src/notify/text.js';
-import { AT, FROM, HOSTILE, WATCH, digest, foreignMarkup, healthAlert, matchAlert, notification, scenarioAlert } from './build.js';
+import {
+  AT,
+  FROM,
+  HOSTILE,
+  WATCH,
+  digest,
+  foreignMarkup,
+  healthAlert,
+  matchAlert,
+  notification,
+  scenarioAlert,
+} from './build.js';
 
-const render = (alerts: Alert[], timeZone?: string) => renderNotificationEmail(notification(alerts), { watchTitle: WATCH, from: FROM, ...(timeZone && { timeZone }) });
+const render = (alerts: Alert[], timeZone?: string) =>
+  renderNotificationEmail(notification(alerts), { watchTitle: WATCH, from: FROM, ...(timeZone && { timeZone }) });
 
 describe('notification subject', () => {
   const long = 'A'.repeat(300);
+  // prettier-ignore
   const cases: [string, Alert[], string][] = [
     ['names the indicator and the headline', [matchAlert()], '[Signpost] ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions'],
     ['a scenario crossing whose summary names the scenario', [scenarioAlert()], '[Signpost] risk 58% (entered)'],
@@ -29,9 +42,19 @@ describe('notification subject', () => {
 
 describe('an update of a group', () => {
   // Alerts come new first (notificationsDue orders them); newIds names the new ones.
-  const [fresh, other, old1, old2] = [matchAlert({ id: 'n1', summary: 'Razumkov: most reject ceding Donbas' }), matchAlert({ id: 'n2' }), matchAlert({ id: 'o1', summary: 'Earlier poll' }), matchAlert({ id: 'o2' })];
-  const update = (alerts: Alert[], newIds: string[]) => renderNotificationEmail({ ...notification(alerts), newIds }, { from: 'Signpost <s@example.org>', watchTitle: 'Watch' });
+  const [fresh, other, old1, old2] = [
+    matchAlert({ id: 'n1', summary: 'Razumkov: most reject ceding Donbas' }),
+    matchAlert({ id: 'n2' }),
+    matchAlert({ id: 'o1', summary: 'Earlier poll' }),
+    matchAlert({ id: 'o2' }),
+  ];
+  const update = (alerts: Alert[], newIds: string[]) =>
+    renderNotificationEmail(
+      { ...notification(alerts), newIds },
+      { from: 'Signpost <s@example.org>', watchTitle: 'Watch' },
+    );
 
+  // prettier-ignore
   it.each<[string, Alert[], string[], string]>([
     ['leads the subject with the new alert and counts the rest apart', [fresh, old1, old2], ['n1'], '[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (2 sent before)'],
     ['counts several new ones and the earlier ones', [fresh, other, old1], ['n1', 'n2'], '[Signpost] ukraine-polling: Razumkov: most reject ceding Donbas (+1 more new, 1 sent before)'],
@@ -55,6 +78,7 @@ describe('an update of a group', () => {
 describe('notification body carries the explanation in both parts', () => {
   const { text, html } = render([matchAlert()]);
   // [what, in text, in HTML (escaped where the text has & < >)]
+  // prettier-ignore
   const cases: [string, string, string][] = [
     ['the headline', 'KIIS poll: most Ukrainians reject territorial concessions', 'KIIS poll: most Ukrainians reject territorial concessions'],
     ['the rule and its title', 'A poll finds a majority against territorial concessions (kiis-concessions)', 'A poll finds a majority against territorial concessions (kiis-concessions)'],
@@ -94,6 +118,7 @@ describe('notification body carries the explanation in both parts', () => {
 });
 
 describe('escaping: scraped strings are text in HTML and literal in the text part', () => {
+  // prettier-ignore
   const cases: [string, Alert, string, string][] = [
     ['a script headline', matchAlert({ summary: HOSTILE.script }, { title: HOSTILE.script }), HOSTILE.script, '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['an img onerror in the context', matchAlert({}, { context: `before ${HOSTILE.img} after` }), HOSTILE.img, '&lt;img src=x onerror=alert(1)&gt;'],
@@ -112,6 +137,7 @@ describe('escaping: scraped strings are text in HTML and literal in the text par
 
 describe('links: only http(s) URLs become links', () => {
   // [url, href written or undefined, what the text shows]
+  // prettier-ignore
   const cases: [string, string | undefined, string][] = [
     ['https://example.org/a?b=1&c=2', 'https://example.org/a?b=1&amp;c=2', 'https://example.org/a?b=1&c=2'],
     ['http://example.org/path with space', 'http://example.org/path%20with%20space', 'http://example.org/path%20with%20space'],
@@ -134,12 +160,20 @@ describe('links: only http(s) URLs become links', () => {
 describe('Message-ID', () => {
   it('is the same for two renders of the same notification and differs between notifications', () => {
     const a = render([matchAlert()]);
-    const b = renderNotificationEmail(notification([matchAlert()]), { watchTitle: 'other title', from: 'x@example.org' });
-    const c = renderNotificationEmail(notification([matchAlert()], { id: 'n-other' }), { watchTitle: WATCH, from: FROM });
+    const b = renderNotificationEmail(notification([matchAlert()]), {
+      watchTitle: 'other title',
+      from: 'x@example.org',
+    });
+    const c = renderNotificationEmail(notification([matchAlert()], { id: 'n-other' }), {
+      watchTitle: WATCH,
+      from: FROM,
+    });
     expect(a.messageId).toBe('<notification.n-7f3a9c01@signpost.invalid>');
     expect(b.messageId).toBe(a.messageId);
     expect(c.messageId).not.toBe(a.messageId);
-    expect(renderDigestEmail(digest(), { from: FROM }).messageId).toBe('<digest.digest-analysts-2026-01-05@signpost.invalid>');
+    expect(renderDigestEmail(digest(), { from: FROM }).messageId).toBe(
+      '<digest.digest-analysts-2026-01-05@signpost.invalid>',
+    );
   });
 
   const ids: [string, string][] = [
@@ -161,14 +195,20 @@ describe('Message-ID', () => {
 
   it('threads a group and marks the mail automatic', () => {
     const { headers } = render([matchAlert()]);
-    expect(headers).toMatchObject({ 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Signpost-Id': 'n-7f3a9c01' });
+    expect(headers).toMatchObject({
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Signpost-Id': 'n-7f3a9c01',
+    });
     expect(headers.References).toMatch(/^<group\.[^\s@]+@signpost\.invalid>$/);
   });
 });
 
 describe('big groups', () => {
   it(`details ${MAX_DETAILED} alerts, lists up to ${MAX_LISTED} and counts the rest`, () => {
-    const alerts = Array.from({ length: 260 }, (_, i) => matchAlert({ id: `a${i}`, summary: `Story ${i}` }, { title: `Story ${i}` }));
+    const alerts = Array.from({ length: 260 }, (_, i) =>
+      matchAlert({ id: `a${i}`, summary: `Story ${i}` }, { title: `Story ${i}` }),
+    );
     const { text, html } = render(alerts);
     expect(text.match(/^\s+Rule:/gm)).toHaveLength(MAX_DETAILED);
     expect(text).toContain('And 210 more:');
@@ -185,9 +225,12 @@ describe('digest', () => {
 
   it('names the date and the scenarios with their change in the subject', () => {
     expect(subject).toBe('[Signpost] digest 2026-01-05: risk 58% (+6 pts), baseline 42% (-6 pts)');
-    expect(renderDigestEmail(digest({ scenarios: [] }), { from: FROM }).subject).toBe('[Signpost] digest 2026-01-05: 1 item of evidence');
+    expect(renderDigestEmail(digest({ scenarios: [] }), { from: FROM }).subject).toBe(
+      '[Signpost] digest 2026-01-05: 1 item of evidence',
+    );
   });
 
+  // prettier-ignore
   const cases: [string, string, string][] = [
     ['the period', 'From 2026-01-04 07:30 UTC to 2026-01-05 07:30 UTC', 'From 2026-01-04 07:30 UTC to 2026-01-05 07:30 UTC'],
     ['each scenario', 'risk: 58% (+6 pts) - The framework stalls or collapses', 'The framework stalls or collapses'],
@@ -203,7 +246,23 @@ describe('digest', () => {
 
   it('escapes scraped evidence and links only http(s)', () => {
     const hostile = digest({
-      indicators: [{ id: 'x', title: 'X', status: 'active', evidence: [{ title: HOSTILE.script, url: 'javascript:alert(1)', source: HOSTILE.img, rule: 'r', terms: [HOSTILE.attr], weights: {} }] }],
+      indicators: [
+        {
+          id: 'x',
+          title: 'X',
+          status: 'active',
+          evidence: [
+            {
+              title: HOSTILE.script,
+              url: 'javascript:alert(1)',
+              source: HOSTILE.img,
+              rule: 'r',
+              terms: [HOSTILE.attr],
+              weights: {},
+            },
+          ],
+        },
+      ],
       events: [
         {
           at: AT,

@@ -2,15 +2,24 @@
 // the section and context blocks, every scraped string inert.
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/model/alert.js';
-import { SLACK_MAX_ALERTS, renderDigestSlack, renderNotificationSlack, type SlackBlock, type SlackPayload } from '../../src/notify/render-slack.js';
+import {
+  SLACK_MAX_ALERTS,
+  renderDigestSlack,
+  renderNotificationSlack,
+  type SlackBlock,
+  type SlackPayload,
+} from '../../src/notify/render-slack.js';
 import { blockKitProblems } from '../helpers/slack.js';
 import { HOSTILE, WATCH, digest, healthAlert, matchAlert, notification, scenarioAlert } from './build.js';
 
 const render = (alerts: Alert[]): SlackPayload => renderNotificationSlack(notification(alerts), { watchTitle: WATCH });
-const sections = (p: SlackPayload) => p.blocks.filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section');
-const contexts = (p: SlackPayload) => p.blocks.filter((b): b is Extract<SlackBlock, { type: 'context' }> => b.type === 'context');
+const sections = (p: SlackPayload) =>
+  p.blocks.filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section');
+const contexts = (p: SlackPayload) =>
+  p.blocks.filter((b): b is Extract<SlackBlock, { type: 'context' }> => b.type === 'context');
 
 describe('Block Kit validity', () => {
+  // prettier-ignore
   const cases: [string, SlackPayload][] = [
     ['a match', render([matchAlert()])],
     ['a scenario crossing', render([scenarioAlert()])],
@@ -35,7 +44,11 @@ describe('the explanation', () => {
   const context = contexts(p).at(-1)!.elements[0]!.text;
   const cases: [string, string, string][] = [
     ['the headline, bold', 'section', '*KIIS poll: most Ukrainians reject territorial concessions*'],
-    ['the rule and title', 'section', '*Rule:* A poll finds a majority against territorial concessions (kiis-concessions)'],
+    [
+      'the rule and title',
+      'section',
+      '*Rule:* A poll finds a majority against territorial concessions (kiis-concessions)',
+    ],
     ['the matched words', 'section', '*Matched:* *KIIS*, *territorial concessions*'],
     ['the words in context, terms bold', 'section', '75% reject *territorial concessions* even'],
     ['the probabilities', 'section', '*Probabilities:* baseline 58% → 42%, risk 42% → 58%'],
@@ -47,18 +60,31 @@ describe('the explanation', () => {
   });
 
   it('links the item with a button whose URL is not escaped (a JSON string, not mrkdwn)', () => {
-    expect(section!.accessory).toEqual({ type: 'button', text: { type: 'plain_text', text: 'Open item', emoji: false }, url: 'https://kiis.com.ua/?lang=eng&cat=reports&id=1520', action_id: 'open-item' });
+    expect(section!.accessory).toEqual({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Open item', emoji: false },
+      url: 'https://kiis.com.ua/?lang=eng&cat=reports&id=1520',
+      action_id: 'open-item',
+    });
   });
 
   it('names the group and count in the header and escapes the fallback text', () => {
-    expect(p.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Signpost: ukraine-polling (1 alert)', emoji: false } });
+    expect(p.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Signpost: ukraine-polling (1 alert)', emoji: false },
+    });
     expect(p.text).toBe('[Signpost] ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions');
     expect(contexts(p)[0]!.elements[0]!.text).toContain('security guarantees &amp; territorial settlement');
   });
 });
 
 describe('escaping: a headline cannot mention, link or format its way out', () => {
-  const p = render([matchAlert({ summary: HOSTILE.channel }, { title: HOSTILE.channel, context: `x ${HOSTILE.channel} y`, source: '<@U024BE7LH>' })]);
+  const p = render([
+    matchAlert(
+      { summary: HOSTILE.channel },
+      { title: HOSTILE.channel, context: `x ${HOSTILE.channel} y`, source: '<@U024BE7LH>' },
+    ),
+  ]);
   const json = JSON.stringify(p);
   const cases: [string, string, string][] = [
     ['<!channel>', '<!channel>', '&lt;!channel&gt;'],
@@ -126,7 +152,16 @@ describe('digest notice', () => {
 
   it('counts an item several rules matched, on two indicators, as one event', () => {
     const base = digest().events[0]!;
-    const json = JSON.stringify(renderDigestSlack(digest({ events: [{ ...base, rules: ['a', 'b'], indicators: ['ukraine-polling', 'russia-eu-alignment'] }, { ...base, title: 'Another' }] })));
+    const json = JSON.stringify(
+      renderDigestSlack(
+        digest({
+          events: [
+            { ...base, rules: ['a', 'b'], indicators: ['ukraine-polling', 'russia-eu-alignment'] },
+            { ...base, title: 'Another' },
+          ],
+        }),
+      ),
+    );
     expect(json).toContain('2 events on 2 indicators');
   });
 });

@@ -12,7 +12,10 @@ import { HOSTILE, WATCH, digest, matchAlert, notification } from './build.js';
 // The path of a Slack webhook is its secret.
 const SECRET = '/services/T0000/B0000/XXXXXXXXsecretXXXXXXXX';
 const NOW = Date.UTC(2026, 0, 5, 12);
-const payload = renderNotificationSlack(notification([matchAlert({ summary: HOSTILE.channel }, { title: HOSTILE.channel })]), { watchTitle: WATCH });
+const payload = renderNotificationSlack(
+  notification([matchAlert({ summary: HOSTILE.channel }, { title: HOSTILE.channel })]),
+  { watchTitle: WATCH },
+);
 
 let hook: WebhookServer | undefined;
 afterEach(async () => {
@@ -53,6 +56,7 @@ describe('a webhook that accepts', () => {
 
 describe('classification of each answer', () => {
   // [name, status, headers, body, reason, permanent, retryAfterMs]
+  // prettier-ignore
   const cases: [string, number, Record<string, string>, string, NotifyFailureReason, boolean, number | undefined][] = [
     ['429 with Retry-After in seconds', 429, { 'retry-after': '30' }, 'rate_limited', 'http-429', false, 30_000],
     ['429 with Retry-After as an HTTP date', 429, { 'retry-after': 'Mon, 05 Jan 2026 12:02:00 GMT' }, 'rate_limited', 'http-429', false, 120_000],
@@ -71,7 +75,13 @@ describe('classification of each answer', () => {
     });
     const e = await rejection(sendSlack(hook.url + SECRET, payload, { timeoutMs: 5000, now: () => NOW }));
     expect(e).toBeInstanceOf(NotifyError);
-    expect({ reason: e.reason, permanent: e.permanent, retryable: e.retryable, retryAfterMs: e.retryAfterMs, status: e.status }).toEqual({ reason, permanent, retryable: !permanent, retryAfterMs, status });
+    expect({
+      reason: e.reason,
+      permanent: e.permanent,
+      retryable: e.retryable,
+      retryAfterMs: e.retryAfterMs,
+      status: e.status,
+    }).toEqual({ reason, permanent, retryable: !permanent, retryAfterMs, status });
     if (body) expect(e.message).toContain(`"${body}"`);
     expect(e.message).toContain(`127.0.0.1:${hook.port}`);
     expect(e.message).not.toContain(SECRET);
@@ -109,14 +119,20 @@ describe('classification of each answer', () => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.write('partial');
     });
-    expect(await rejection(sendSlack(hook.url + SECRET, payload, { timeoutMs: 300 }))).toMatchObject({ reason: 'http-5xx', permanent: false, status: 500 });
+    expect(await rejection(sendSlack(hook.url + SECRET, payload, { timeoutMs: 300 }))).toMatchObject({
+      reason: 'http-5xx',
+      permanent: false,
+      status: 500,
+    });
   });
 
   it('reports a cancelled send as aborted, whatever reason the caller gave', async () => {
     hook = await startWebhookServer(() => {});
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('worker shutting down')), 50);
-    expect(await rejection(sendSlack(hook.url + SECRET, payload, { timeoutMs: 5000, signal: controller.signal }))).toMatchObject({ reason: 'aborted', permanent: false });
+    expect(
+      await rejection(sendSlack(hook.url + SECRET, payload, { timeoutMs: 5000, signal: controller.signal })),
+    ).toMatchObject({ reason: 'aborted', permanent: false });
   });
 
   it('retries when nothing listens (refused)', async () => {
@@ -132,6 +148,9 @@ describe('classification of each answer', () => {
     ['a webhook that is not http(s)', 'ftp://hooks.slack.com/services/x'],
   ];
   it.each(configs)('stops at %s (config)', async (_name, webhook) => {
-    expect(await rejection(sendSlack(webhook, payload, { timeoutMs: 5000 }))).toMatchObject({ reason: 'config', permanent: true });
+    expect(await rejection(sendSlack(webhook, payload, { timeoutMs: 5000 }))).toMatchObject({
+      reason: 'config',
+      permanent: true,
+    });
   });
 });

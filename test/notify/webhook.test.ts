@@ -3,7 +3,11 @@
 // Retry-After honoured, 5xx retried), with neither the URL's token nor the secret in any message.
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotifyError, type NotifyFailureReason } from '../../src/notify/errors.js';
-import { renderDigestWebhook, renderNotificationWebhook, type WebhookNotification } from '../../src/notify/render-webhook.js';
+import {
+  renderDigestWebhook,
+  renderNotificationWebhook,
+  type WebhookNotification,
+} from '../../src/notify/render-webhook.js';
 import { sendWebhook, webhookSignature } from '../../src/notify/send-webhook.js';
 import { rejection } from '../helpers/fetch-error.js';
 import { startWebhookServer, type WebhookServer } from '../helpers/slack.js';
@@ -13,7 +17,16 @@ import { AT, WATCH, digest, healthAlert, matchAlert, notification } from './buil
 const TOKEN = 'tok3n-in-the-path-XXXX';
 const SECRET = 's3cret-hmac-key-YYYY';
 const NOW = Date.UTC(2026, 0, 5, 12);
-const older = matchAlert({ id: 'older', labels: { kind: 'match', indicator: 'ukraine-polling', severity: 'low', source: 'kiis-reports', rule: 'kiis-concessions' } });
+const older = matchAlert({
+  id: 'older',
+  labels: {
+    kind: 'match',
+    indicator: 'ukraine-polling',
+    severity: 'low',
+    source: 'kiis-reports',
+    rule: 'kiis-concessions',
+  },
+});
 const n = notification([matchAlert(), older], { newIds: [matchAlert().id] });
 const payload = renderNotificationWebhook(n, { watchTitle: WATCH });
 
@@ -41,7 +54,13 @@ describe('the body', () => {
       [matchAlert().id, true, 'firing'],
       ['older', false, 'firing'],
     ]);
-    expect(payload.alerts[0]).toMatchObject({ kind: 'match', labels: matchAlert().labels, startsAt: new Date(AT).toISOString(), summary: matchAlert().summary, explanation: matchAlert().explanation });
+    expect(payload.alerts[0]).toMatchObject({
+      kind: 'match',
+      labels: matchAlert().labels,
+      startsAt: new Date(AT).toISOString(),
+      summary: matchAlert().summary,
+      explanation: matchAlert().explanation,
+    });
   });
 
   it('counts every alert as new when the notification does not say which are', () => {
@@ -53,7 +72,15 @@ describe('the body', () => {
   it('carries a digest with its window as RFC 3339 times', () => {
     const d = digest();
     const body = renderDigestWebhook(d);
-    expect(body).toMatchObject({ version: '1', type: 'digest', id: d.id, receiver: d.receiver, watch: { title: d.watchTitle }, from: new Date(d.from).toISOString(), to: new Date(d.to).toISOString() });
+    expect(body).toMatchObject({
+      version: '1',
+      type: 'digest',
+      id: d.id,
+      receiver: d.receiver,
+      watch: { title: d.watchTitle },
+      from: new Date(d.from).toISOString(),
+      to: new Date(d.to).toISOString(),
+    });
     expect(body.scenarios).toEqual(d.scenarios);
     expect(body.indicators).toEqual(d.indicators);
   });
@@ -80,7 +107,10 @@ describe('a webhook that accepts', () => {
     expect(signatureProblem({ ...req, body: req.body.replace('firing', 'resolved') }, SECRET)).toBe('bad signature');
     expect(signatureProblem(req, SECRET, Date.now() + 10 * 60_000)).toBe('timestamp too old or too new');
     // The timestamp is signed: moving it forward to pass the age check breaks the signature.
-    const moved = { ...req, headers: { ...req.headers, 'x-signpost-timestamp': String(Math.floor(Date.now() / 1000) + 600) } };
+    const moved = {
+      ...req,
+      headers: { ...req.headers, 'x-signpost-timestamp': String(Math.floor(Date.now() / 1000) + 600) },
+    };
     expect(signatureProblem(moved, SECRET, Date.now() + 10 * 60_000)).toBe('bad signature');
   });
 
@@ -95,6 +125,7 @@ describe('a webhook that accepts', () => {
 
 describe('classification of each answer', () => {
   // [name, status, headers, reason, permanent, retryAfterMs]
+  // prettier-ignore
   const cases: [string, number, Record<string, string>, NotifyFailureReason, boolean, number | undefined][] = [
     ['400 is permanent', 400, {}, 'http-4xx', true, undefined],
     ['401 (the receiver refused the signature) is permanent', 401, {}, 'http-4xx', true, undefined],
@@ -104,6 +135,7 @@ describe('classification of each answer', () => {
     ['503 with Retry-After is retried after it', 503, { 'retry-after': '10' }, 'http-5xx', false, 10_000],
     ['a redirect is permanent and not followed', 307, { location: 'http://127.0.0.1:1/elsewhere' }, 'http-3xx', true, undefined],
   ];
+  // prettier-ignore
   it.each(cases)('%s', async (_name, status, headers, reason, permanent, retryAfterMs) => {
     hook = await startWebhookServer((_req, res) => res.writeHead(status, headers).end('nope'));
     const e = await rejection(sendWebhook({ url: `${hook.url}/hooks/${TOKEN}?token=${TOKEN}`, secret: SECRET }, payload, { timeoutMs: 5000, now: () => NOW }));
@@ -116,7 +148,9 @@ describe('classification of each answer', () => {
 
   it('retries a webhook that never answers (timeout)', async () => {
     hook = await startWebhookServer(() => {});
-    const e = await rejection(sendWebhook({ url: `${hook.url}/hooks/${TOKEN}`, secret: SECRET }, payload, { timeoutMs: 300 }));
+    const e = await rejection(
+      sendWebhook({ url: `${hook.url}/hooks/${TOKEN}`, secret: SECRET }, payload, { timeoutMs: 300 }),
+    );
     expect(e).toMatchObject({ reason: 'timeout', permanent: false });
     expect(e.message).not.toContain(TOKEN);
   });
@@ -127,6 +161,9 @@ describe('classification of each answer', () => {
     ['an empty secret: nothing goes unsigned', 'http://127.0.0.1:1/hook', ''],
   ];
   it.each(configs)('stops at %s (config)', async (_name, url, secret) => {
-    expect(await rejection(sendWebhook({ url, secret }, payload, { timeoutMs: 5000 }))).toMatchObject({ reason: 'config', permanent: true });
+    expect(await rejection(sendWebhook({ url, secret }, payload, { timeoutMs: 5000 }))).toMatchObject({
+      reason: 'config',
+      permanent: true,
+    });
   });
 });

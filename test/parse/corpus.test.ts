@@ -14,12 +14,18 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = resolve(repoRoot, '../shared/corpus');
 const NOW = Date.UTC(2026, 10, 26);
 
-const files = ['real', 'edge'].flatMap((dir) => readdirSync(join(CORPUS, 'feeds', dir)).map((f) => `${dir}/${f}`)).sort();
+const files = ['real', 'edge']
+  .flatMap((dir) => readdirSync(join(CORPUS, 'feeds', dir)).map((f) => `${dir}/${f}`))
+  .sort();
 const summary = { parsed: [] as string[], failed: new Map<string, string[]>() };
 
 async function run(file: string) {
   const decoded = decodeBody(readFileSync(join(CORPUS, 'feeds', file)));
-  const parsed = await parseBody(decoded.text, { type: file.endsWith('.json') ? 'json' : 'rss', url: `https://corpus.invalid/${file}`, now: NOW });
+  const parsed = await parseBody(decoded.text, {
+    type: file.endsWith('.json') ? 'json' : 'rss',
+    url: `https://corpus.invalid/${file}`,
+    now: NOW,
+  });
   return { ...parsed, charset: decoded.charset, warnings: [...decoded.warnings, ...parsed.warnings] };
 }
 
@@ -63,7 +69,8 @@ describe('the shared corpus, decoded and parsed', () => {
         expect(e.title, file).toBeTruthy();
         expect(e.link, file).toMatch(/^https?:\/\//);
         // heise's RSS 0.9 feed carries no dates at all
-        if (file !== 'real/heise-rdf-1.xml') expect(e.published, `${file}: ${e.title}`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        if (file !== 'real/heise-rdf-1.xml')
+          expect(e.published, `${file}: ${e.title}`).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       }
     }
   });

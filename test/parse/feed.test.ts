@@ -25,7 +25,10 @@ const fixture = (file: string, url: string) => parseFile(join(FIXTURES, file), u
 
 describe('relative links', () => {
   it('resolves root-relative item links against the feed URL when the channel link is relative too', async () => {
-    const { entries } = await corpus('edge/relative-urls.xml', 'https://www.arcgames.com/en/games/neverwinter/news/rss');
+    const { entries } = await corpus(
+      'edge/relative-urls.xml',
+      'https://www.arcgames.com/en/games/neverwinter/news/rss',
+    );
     expect(entries.map((e) => e.link)).toEqual([
       'https://www.arcgames.com/en/games/neverwinter/news/detail/10743874-neverwinter-%26-jingle-jam-humble-bundle%21',
       'https://www.arcgames.com/en/games/neverwinter/news/detail/10738994-2x-underdark-currency-%26-15%25-off-bags%21',
@@ -78,13 +81,21 @@ describe('relative links', () => {
 describe('dates', () => {
   it('reads Atom published, falls back to updated when published is garbage, and accepts a bare date', async () => {
     const { entries, warnings } = await fixture('atom-xml-base.xml', 'https://feeds.example.org/europe.atom');
-    expect(entries.map((e) => e.published)).toEqual(['2026-07-17T06:30:00.000Z', '2026-01-10T18:00:00.000Z', '2026-07-01T00:00:00.000Z']);
+    expect(entries.map((e) => e.published)).toEqual([
+      '2026-07-17T06:30:00.000Z',
+      '2026-01-10T18:00:00.000Z',
+      '2026-07-01T00:00:00.000Z',
+    ]);
     expect(warnings).toEqual([]);
   });
 
   it('reads named zones and dc:date, and leaves a date in the future unset with a warning', async () => {
     const { entries, warnings } = await fixture('rss-relative-links.xml', 'https://feeds.example.net/wire.rss');
-    expect(entries.map((e) => e.published)).toEqual(['2026-07-17T13:15:00.000Z', '2026-07-16T18:00:00.000Z', undefined]);
+    expect(entries.map((e) => e.published)).toEqual([
+      '2026-07-17T13:15:00.000Z',
+      '2026-07-16T18:00:00.000Z',
+      undefined,
+    ]);
     expect(warnings).toEqual(['parse: 1 entry has a date we cannot read (e.g. "Sat, 01 Jan 2033 00:00:00 GMT")']);
   });
 
@@ -102,7 +113,11 @@ describe('dates', () => {
 describe('broken XML', () => {
   it('escapes a bare & and keeps every item', async () => {
     const { entries } = await corpus('edge/sax-error-bad-item.xml');
-    expect(entries.map((e) => e.link)).toEqual(['http://example.com/good', 'http://example.com/bad?foo=1&bar=2', 'http://example.com/after']);
+    expect(entries.map((e) => e.link)).toEqual([
+      'http://example.com/good',
+      'http://example.com/bad?foo=1&bar=2',
+      'http://example.com/after',
+    ]);
   });
 
   it('keeps the complete items of a document cut off mid-way', async () => {
@@ -127,7 +142,10 @@ describe('broken XML', () => {
       '<rss version="2.0"><channel><title>t</title><item><title>Kept</title><link>https://example.org/a</link></item></channel></rss>\n<!-- 0.02s -->\n</div>';
     const { entries, warnings } = await parseBody(body, { type: 'rss', url: 'https://example.org/feed' });
     expect(entries).toEqual([{ title: 'Kept', link: 'https://example.org/a' }]);
-    expect(warnings).toEqual(['parse: dropped 73 character(s) of junk before the root element', 'parse: dropped 6 character(s) after the root element']);
+    expect(warnings).toEqual([
+      'parse: dropped 73 character(s) of junk before the root element',
+      'parse: dropped 6 character(s) after the root element',
+    ]);
   });
 
   it('keeps the items before an XML error in the middle of the document', async () => {
@@ -135,7 +153,9 @@ describe('broken XML', () => {
     const body = `<rss version="2.0"><channel><title>t</title>\n${item(1)}\n${item(2)}\n<item><title>Broken</titel></item>\n${item(4)}</channel></rss>`;
     const { entries, warnings } = await parseBody(body, { type: 'rss', url: 'https://example.org/feed' });
     expect(entries.map((e) => e.title)).toEqual(['Item 1', 'Item 2']);
-    expect(warnings).toEqual(['parse: not well-formed XML (Unexpected close tag); kept the 2 entries before the error']);
+    expect(warnings).toEqual([
+      'parse: not well-formed XML (Unexpected close tag); kept the 2 entries before the error',
+    ]);
   });
 
   it('expands entities the internal DTD subset declares, then drops the DOCTYPE', () => {
@@ -165,7 +185,9 @@ describe('broken XML', () => {
   });
 
   it('leaves CDATA sections alone', () => {
-    const { xml } = cleanXml('<rss><channel><item><title><![CDATA[AT&T & <b>friends</b>]]></title></item></channel></rss>');
+    const { xml } = cleanXml(
+      '<rss><channel><item><title><![CDATA[AT&T & <b>friends</b>]]></title></item></channel></rss>',
+    );
     expect(xml).toContain('<![CDATA[AT&T & <b>friends</b>]]>');
   });
 });
@@ -200,7 +222,11 @@ describe('text', () => {
 
 describe('not a feed', () => {
   it.each([
-    ['<!DOCTYPE html><html><head><title>x</title></head><body></body></html>', 'parse-error', /looks like an HTML page/],
+    [
+      '<!DOCTYPE html><html><head><title>x</title></head><body></body></html>',
+      'parse-error',
+      /looks like an HTML page/,
+    ],
     ['<opml version="2.0"><body/></opml>', 'parse-error', /not a feed: the root element is <opml>/],
     ['<!-- nothing here -->', 'empty', /no root element/],
     ['   ', 'empty', /empty body/],
@@ -213,9 +239,10 @@ describe('not a feed', () => {
   });
 
   it('keeps the cause of an XML error', async () => {
-    const err = (await parseBody('<rss version="2.0"><channel><item><title>x</item>', { type: 'rss', url: 'https://example.org/' }).catch(
-      (e: unknown) => e,
-    )) as ParseError;
+    const err = (await parseBody('<rss version="2.0"><channel><item><title>x</item>', {
+      type: 'rss',
+      url: 'https://example.org/',
+    }).catch((e: unknown) => e)) as ParseError;
     expect(err.cause).toBeInstanceOf(Error);
   });
 });

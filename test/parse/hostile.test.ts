@@ -11,7 +11,8 @@ import { pollFailure } from '../../src/pipeline/poll.js';
 const NOW = Date.UTC(2026, 6, 18);
 const URL_ = 'https://hostile.example.org/feed';
 
-const nested = (depth: number, inner: string, tag = 'div') => `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
+const nested = (depth: number, inner: string, tag = 'div') =>
+  `<${tag}>`.repeat(depth) + inner + `</${tag}>`.repeat(depth);
 const escaped = (html: string) => html.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const rss = (items: string, doctype = '') =>
   `<?xml version="1.0"?>${doctype}<rss version="2.0"><channel><title>Wire</title><link>https://hostile.example.org/</link>${items}</channel></rss>`;
@@ -72,7 +73,8 @@ describe('capDepth', () => {
 
 describe('deeply nested HTML', () => {
   it('reads a list page whose item nests 100,000 divs, keeping both items and warning of the cap', async () => {
-    const page = `<html><body><article><h2><a href="/one">One</a></h2>${nested(100_000, 'deep summary')}</article>` +
+    const page =
+      `<html><body><article><h2><a href="/one">One</a></h2>${nested(100_000, 'deep summary')}</article>` +
       `<article><h2><a href="/two">Two</a></h2><div>plain summary</div></article></body></html>`;
     const { entries, warnings } = await parseBody(page, {
       type: 'html',
@@ -84,11 +86,16 @@ describe('deeply nested HTML', () => {
       ['One', 'deep summary'],
       ['Two', 'plain summary'],
     ]);
-    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^parse: dropped \\d+ tag\\(s\\) nested deeper than ${MAX_DEPTH} levels`)));
+    expect(warnings).toContainEqual(
+      expect.stringMatching(new RegExp(`^parse: dropped \\d+ tag\\(s\\) nested deeper than ${MAX_DEPTH} levels`)),
+    );
   }, 60_000);
 
   it('keeps the feed when one item’s description nests 10,000 elements', async () => {
-    const feed = rss(rssItem('Bad', 'https://hostile.example.org/1', escaped(nested(10_000, 'inside'))) + rssItem('Good', 'https://hostile.example.org/2', 'fine'));
+    const feed = rss(
+      rssItem('Bad', 'https://hostile.example.org/1', escaped(nested(10_000, 'inside'))) +
+        rssItem('Good', 'https://hostile.example.org/2', 'fine'),
+    );
     const { entries } = await parseBody(feed, { type: 'rss', url: URL_, now: NOW });
     expect(entries.map((e) => [e.title, e.summary])).toEqual([
       ['Bad', 'inside'],
@@ -119,7 +126,9 @@ describe('internal entities', () => {
     const err = await thrown(() => parseBody(feed, { type: 'rss', url: URL_, now: NOW }));
     expect(err).toBeInstanceOf(ParseError);
     expect((err as ParseError).reason).toBe('parse-error');
-    expect((err as ParseError).message).toMatch(new RegExp(`entities expand to more than ${MAX_ENTITY_EXPANSION} characters`));
+    expect((err as ParseError).message).toMatch(
+      new RegExp(`entities expand to more than ${MAX_ENTITY_EXPANSION} characters`),
+    );
     // what the worker records for the source: an error with a reason from the closed set, hence a backoff
     expect(pollFailure(err)).toEqual({ reason: 'parse-error', message: (err as ParseError).message });
   }, 60_000);

@@ -97,15 +97,26 @@ describe('list pages of the shipped html sources', () => {
 
   it.each(htmlSources.map((s) => [s.id, s] as const))('reads %s with its own select', async (id, source) => {
     const html = readFileSync(join(PAGES, `${id}.html`), 'utf8');
-    const { entries, warnings } = await parseBody(html, { type: 'html', url: source.url, select: source.select!, now: NOW });
+    const { entries, warnings } = await parseBody(html, {
+      type: 'html',
+      url: source.url,
+      select: source.select!,
+      now: NOW,
+    });
     expect(entries).toEqual(EXPECTED[id]);
-    if (id === 'rating-research') expect(warnings).toEqual(['parse: skipped 1 of 4 "article" element(s) without a title or link']);
+    if (id === 'rating-research')
+      expect(warnings).toEqual(['parse: skipped 1 of 4 "article" element(s) without a title or link']);
     else expect(warnings).toEqual([]);
   });
 });
 
 describe('html list pages', () => {
-  const select = { item: 'li.collection-result', title: 'a.collection-result__link', link: 'a.collection-result__link@href', date: '.collection-result-meta span:last-child' };
+  const select = {
+    item: 'li.collection-result',
+    title: 'a.collection-result__link',
+    link: 'a.collection-result__link@href',
+    date: '.collection-result-meta span:last-child',
+  };
   // The State Department's press-release list, as MANIFEST.md describes its markup.
   const stateDept = `<!DOCTYPE html><html><head><title>Press Releases</title></head><body><ul class="collection-results">
     <li class="collection-result"><a class="collection-result__link" href="/secretary-rubios-call-with-ukrainian-foreign-minister/">Secretary Rubio’s Call with Ukrainian Foreign Minister</a>
@@ -115,16 +126,34 @@ describe('html list pages', () => {
   </ul></body></html>`;
 
   it('resolves relative links against the page URL and reads "July 17, 2026" dates from text', async () => {
-    const { entries } = await parseBody(stateDept, { type: 'html', url: 'https://www.state.gov/press-releases/', select, now: NOW });
+    const { entries } = await parseBody(stateDept, {
+      type: 'html',
+      url: 'https://www.state.gov/press-releases/',
+      select,
+      now: NOW,
+    });
     expect(entries).toEqual([
-      { title: 'Secretary Rubio’s Call with Ukrainian Foreign Minister', link: 'https://www.state.gov/secretary-rubios-call-with-ukrainian-foreign-minister/', published: '2026-07-17T00:00:00.000Z' },
-      { title: 'Joint Statement on the Miami Working Group', link: 'https://www.state.gov/joint-statement-miami/', published: '2026-01-09T00:00:00.000Z' },
+      {
+        title: 'Secretary Rubio’s Call with Ukrainian Foreign Minister',
+        link: 'https://www.state.gov/secretary-rubios-call-with-ukrainian-foreign-minister/',
+        published: '2026-07-17T00:00:00.000Z',
+      },
+      {
+        title: 'Joint Statement on the Miami Working Group',
+        link: 'https://www.state.gov/joint-statement-miami/',
+        published: '2026-01-09T00:00:00.000Z',
+      },
     ]);
   });
 
   it('resolves links against <base href>, itself relative to the page', async () => {
-    const html = '<html><head><base href="/archive/2026/"></head><body><div class="x"><a href="item.html">One</a></div></body></html>';
-    const { entries } = await parseBody(html, { type: 'html', url: 'https://example.org/news/list?page=1', select: { item: '.x', title: 'a', link: 'a' } });
+    const html =
+      '<html><head><base href="/archive/2026/"></head><body><div class="x"><a href="item.html">One</a></div></body></html>';
+    const { entries } = await parseBody(html, {
+      type: 'html',
+      url: 'https://example.org/news/list?page=1',
+      select: { item: '.x', title: 'a', link: 'a' },
+    });
     expect(entries).toEqual([{ title: 'One', link: 'https://example.org/archive/2026/item.html' }]);
   });
 
@@ -136,16 +165,23 @@ describe('html list pages', () => {
       select: { item: 'a.card', title: 'span', link: '@href', date: '@data-date' },
       now: NOW,
     });
-    expect(entries).toEqual([{ title: 'Card A', link: 'https://example.org/a', published: '2026-07-01T00:00:00.000Z' }]);
+    expect(entries).toEqual([
+      { title: 'Card A', link: 'https://example.org/a', published: '2026-07-01T00:00:00.000Z' },
+    ]);
   });
 
   it('leaves published unset and warns when the date text is not a date', async () => {
     const html = '<div class="x"><a href="/a">A</a><i>yesterday</i></div>';
-    const { entries, warnings } = await parseBody(html, { type: 'html', url: 'https://example.org/', select: { item: '.x', title: 'a', link: 'a', date: 'i' } });
+    const { entries, warnings } = await parseBody(html, {
+      type: 'html',
+      url: 'https://example.org/',
+      select: { item: '.x', title: 'a', link: 'a', date: 'i' },
+    });
     expect(entries).toEqual([{ title: 'A', link: 'https://example.org/a' }]);
     expect(warnings).toEqual(['parse: some items have a date we cannot read (e.g. "yesterday")']);
   });
 
+  // prettier-ignore
   it.each([
     ['no element matches the item selector', '<p>nothing</p>', { item: '.news_item', title: 'h2', link: 'a' }, 'empty', /no element matches the item selector ".news_item"/],
     ['an invalid selector', '<p>x</p>', { item: 'div[', title: 'h2', link: 'a' }, 'parse-error', /invalid item selector "div\["/],

@@ -20,10 +20,19 @@ describe('JSON Feed', () => {
           date_published: '2026-07-17T10:00:00+03:00',
           authors: [{ name: 'Reporter One' }],
         },
-        { id: 42, external_url: 'https://elsewhere.example.com/story', content_text: 'Microblog post without a title.', date_modified: '2026-07-18T08:00:00Z' },
+        {
+          id: 42,
+          external_url: 'https://elsewhere.example.com/story',
+          content_text: 'Microblog post without a title.',
+          date_modified: '2026-07-18T08:00:00Z',
+        },
       ],
     });
-    const { entries, warnings } = await parseBody(body, { type: 'json', url: 'https://desk.example.org/feed.json', now: NOW });
+    const { entries, warnings } = await parseBody(body, {
+      type: 'json',
+      url: 'https://desk.example.org/feed.json',
+      now: NOW,
+    });
     expect(warnings).toEqual([]);
     expect(entries).toEqual([
       {
@@ -59,7 +68,11 @@ describe('JSON Feed', () => {
     ['{"title": "no items"}', 'parse-error', /not a JSON Feed: no "items" array/],
     ['[1, 2, 3]', 'parse-error', /not a JSON Feed/],
     ['{"version": "https://jsonfeed.org/version/1.1", "items": []}', 'empty', /has no entries/],
-    ['{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "only-an-id"}]}', 'empty', /none of the 1 entries has a title, link or text/],
+    [
+      '{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "only-an-id"}]}',
+      'empty',
+      /none of the 1 entries has a title, link or text/,
+    ],
   ])('fails %s as %s', async (body, reason, message) => {
     const err = await parseBody(body, { type: 'json', url: 'https://x.example/feed.json' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParseError);

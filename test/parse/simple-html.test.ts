@@ -23,9 +23,17 @@ function viaCheerio(html: string): string {
 describe('simple HTML read without a DOM', () => {
   it.each([
     ['plain text', 'Talks in Geneva', 'Talks in Geneva'],
-    ['paragraphs and links', '<p>Talks <a href="https://x.test/a?b=1&amp;c=2">resume</a></p><p>Today</p>', 'Talks resumeToday'],
+    [
+      'paragraphs and links',
+      '<p>Talks <a href="https://x.test/a?b=1&amp;c=2">resume</a></p><p>Today</p>',
+      'Talks resumeToday',
+    ],
     ['an image with a quoted ">"', '<img alt="a > b" src=x.png/>After', 'After'],
-    ['named, numeric and legacy references', '&amp; &#1050; &#x41A; &nbsp &copy2026 &notit; &#150;', '& К К \u00A0 ©2026 ¬it; –'],
+    [
+      'named, numeric and legacy references',
+      '&amp; &#1050; &#x41A; &nbsp &copy2026 &notit; &#150;',
+      '& К К \u00A0 ©2026 ¬it; –',
+    ],
     ['upper-case tags and spaced attributes', '<P CLASS = "a" data-x=\'1\' hidden>Kyiv</P >', 'Kyiv'],
     ['a "<" that starts no tag', 'a < b, <3 and <', 'a < b, <3 and <'],
     ['misnested inline tags keep their text in order', '<b>1<i>2</b>3</i>4<a>5<a>6</a>', '123456'],
@@ -64,7 +72,9 @@ describe('simple HTML read without a DOM', () => {
     let taken = 0;
     let fields = 0;
     for (const dir of dirs) {
-      for (const name of readdirSync(join(CORPUS, dir)).filter((n) => n.endsWith('.xml')).sort()) {
+      for (const name of readdirSync(join(CORPUS, dir))
+        .filter((n) => n.endsWith('.xml'))
+        .sort()) {
         let items: object[];
         try {
           const bytes = readFileSync(join(CORPUS, dir, name));
@@ -90,6 +100,7 @@ describe('simple HTML read without a DOM', () => {
   });
 
   it('reads 20,000 fragments strung from tricky pieces as cheerio does whenever it reads them at all', () => {
+    // prettier-ignore
     const pieces = [
       'a', ' ', 'Київ', '\r\n', '\r', '\t', '<b>', '</b>', '<i>', '</I>', '<p>', '</p>', '<a href="x?a=1&amp;b">', '</a>', '<br>',
       '<br/>', '</br>', '<img src=x.png alt=\'a>b\'>', '<li>', '<ul>', '</ul>', '<div class = "c">', '</div>', '<h2>', '</h2>',
@@ -97,7 +108,7 @@ describe('simple HTML read without a DOM', () => {
       '< b', '>', '"', "'", '=', '/', '<table>', '<td>', '<script>', '</script>', '<!--', '-->', '<pre>', '\n', '<span\nid=s>',
     ];
     let seed = 20261126;
-    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     let taken = 0;
     for (let n = 0; n < 20_000; n++) {
       let html = '';

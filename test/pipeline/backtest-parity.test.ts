@@ -15,7 +15,10 @@ import { redisBackend } from '../store/backends.js';
 // between items that the worker's hourly rescore would take at another time.
 
 const shipped = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
-const wb: Watchbook = { ...shipped, scenarios: shipped.scenarios.map((s) => (s.alert ? { ...s, alert: { ...s.alert, forMs: 0 } } : s)) };
+const wb: Watchbook = {
+  ...shipped,
+  scenarios: shipped.scenarios.map((s) => (s.alert ? { ...s, alert: { ...s.alert, forMs: 0 } } : s)),
+};
 const SOURCE_BY_LANG: Record<string, string> = { en: 'bbc-world', uk: 'pravda-ua-uk', ru: 'meduza-ru' };
 
 describe('the worker on Redis and the backtest', () => {
@@ -27,11 +30,28 @@ describe('the worker on Redis and the backtest', () => {
     dir = mkdtempSync(join(tmpdir(), 'signpost-parity-'));
     input = join(dir, 'items.jsonl');
     // 160 real reports of the evaluation set, a few days apart each day's batch, as a feed would bring them.
-    const lines = readFileSync(new URL('../fixtures/eval/real-news.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).slice(0, 160);
+    const lines = readFileSync(new URL('../fixtures/eval/real-news.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 160);
     const items = lines.map((line, n) => {
-      const r = JSON.parse(line) as { id: string; title: string; summary?: string; lang: string; publishedAt: string; url?: string };
+      const r = JSON.parse(line) as {
+        id: string;
+        title: string;
+        summary?: string;
+        lang: string;
+        publishedAt: string;
+        url?: string;
+      };
       const at = Date.parse(r.publishedAt) + n * 60_000;
-      return JSON.stringify({ id: r.id, title: r.title, summary: r.summary, url: r.url, source: SOURCE_BY_LANG[r.lang], publishedAt: new Date(at).toISOString() });
+      return JSON.stringify({
+        id: r.id,
+        title: r.title,
+        summary: r.summary,
+        url: r.url,
+        source: SOURCE_BY_LANG[r.lang],
+        publishedAt: new Date(at).toISOString(),
+      });
     });
     writeFileSync(input, `${items.join('\n')}\n`);
   });
@@ -59,7 +79,8 @@ describe('the worker on Redis and the backtest', () => {
     expect(replayed.length).toBeGreaterThan(40);
     expect(evidence).toEqual(replayed);
     const state = await store.latestScenarioState();
-    for (const [scenario, p] of Object.entries(backtest.final)) expect(state?.probabilities[scenario]).toBeCloseTo(p, 12);
+    for (const [scenario, p] of Object.entries(backtest.final))
+      expect(state?.probabilities[scenario]).toBeCloseTo(p, 12);
     expect(alerts).toEqual(backtest.alerts.map((a) => a.id));
     expect(alerts.some((id) => id.startsWith('match:'))).toBe(true);
     // Every alert the worker raised is kept in Redis under its id.

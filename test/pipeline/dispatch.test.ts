@@ -9,7 +9,14 @@ const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathna
 const T0 = Date.UTC(2026, 6, 8, 9, 0, 0);
 
 function alert(id: string, labels: Record<string, string>): Alert {
-  return { id, kind: 'match', labels: { kind: 'match', ...labels }, startsAt: T0, summary: id, explanation: { title: id } };
+  return {
+    id,
+    kind: 'match',
+    labels: { kind: 'match', ...labels },
+    startsAt: T0,
+    summary: id,
+    explanation: { title: id },
+  };
 }
 
 describe('dispatchAlerts and notificationsDue', () => {
@@ -24,14 +31,32 @@ describe('dispatchAlerts and notificationsDue', () => {
     expect(due.map((n) => [n.receiver, n.alerts.map((x) => x.id)])).toEqual([['desk-slack', ['match:a']]]);
     // The same decision a tick later is the same notification (so the same job id): not a second message.
     expect((await notificationsDue(wb, store, T0 + 31_000))[0]?.id).toBe(due[0]!.id);
-    await store.recordSend(due[0]!.groupKey, 'desk-slack', { lastSentAt: T0 + 31_000, lastSentIds: ['match:a'] }, due[0]!.id);
+    await store.recordSend(
+      due[0]!.groupKey,
+      'desk-slack',
+      { lastSentAt: T0 + 31_000, lastSentIds: ['match:a'] },
+      due[0]!.id,
+    );
     expect(await notificationsDue(wb, store, T0 + 60_000)).toEqual([]);
   });
 
   it('stops a silenced alert: from the watchbook or added at runtime', async () => {
     const store = new MemoryStore();
-    await store.addSilence({ id: 's1', createdAt: T0, matchers: { indicator: ['ukraine-polling'] }, starts: T0 - 1, ends: T0 + 3_600_000, author: 'a', comment: 'c' });
-    const result = await dispatchAlerts([alert('match:b', { severity: 'high', indicator: 'ukraine-polling' })], wb, store, T0);
+    await store.addSilence({
+      id: 's1',
+      createdAt: T0,
+      matchers: { indicator: ['ukraine-polling'] },
+      starts: T0 - 1,
+      ends: T0 + 3_600_000,
+      author: 'a',
+      comment: 'c',
+    });
+    const result = await dispatchAlerts(
+      [alert('match:b', { severity: 'high', indicator: 'ukraine-polling' })],
+      wb,
+      store,
+      T0,
+    );
     expect(result).toEqual({ routed: 0, silenced: 1, inhibited: 0, digested: 0 });
     expect(await notificationsDue(wb, store, T0 + 60_000)).toEqual([]);
   });

@@ -18,20 +18,40 @@ const T0 = Date.parse('2025-12-10T08:00:00Z');
 
 /** 150 real reports, ten minutes apart, some repeated under another source (syndicated copies). */
 function reports(): Item[] {
-  const lines = readFileSync(new URL('../fixtures/eval/real-news.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).slice(0, 120);
+  const lines = readFileSync(new URL('../fixtures/eval/real-news.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 120);
   const items = lines.map((line, n) => {
     const r = JSON.parse(line) as { id: string; title: string; summary?: string; lang: string };
     const source = wb.sources.find((s) => s.id === SOURCE_BY_LANG[r.lang])!;
     const at = new Date(T0 + n * 600_000);
-    return toItem({ guid: r.id, title: r.title, ...(r.summary && { summary: r.summary }), published: at.toISOString() }, source, at)!;
+    return toItem(
+      { guid: r.id, title: r.title, ...(r.summary && { summary: r.summary }), published: at.toISOString() },
+      source,
+      at,
+    )!;
   });
-  const copies = items.filter((_, n) => n % 4 === 1).slice(0, 30).map((i) => ({ ...i, key: `${i.key}-copy`, source: 'nato-news', publishedAt: new Date(Date.parse(i.publishedAt) + 300_000).toISOString() }));
+  const copies = items
+    .filter((_, n) => n % 4 === 1)
+    .slice(0, 30)
+    .map((i) => ({
+      ...i,
+      key: `${i.key}-copy`,
+      source: 'nato-news',
+      publishedAt: new Date(Date.parse(i.publishedAt) + 300_000).toISOString(),
+    }));
   return [...items, ...copies].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt));
 }
 
 /** What a step decided, to compare runs by. */
 function decided(r: Evaluated) {
-  return { probabilities: r.state.probabilities, statuses: r.statuses, alerts: r.alerts.map((a) => a.id), evidence: r.evidence.map((e) => `${e.id}@${e.cluster}`) };
+  return {
+    probabilities: r.state.probabilities,
+    statuses: r.statuses,
+    alerts: r.alerts.map((a) => a.id),
+    evidence: r.evidence.map((e) => `${e.id}@${e.cluster}`),
+  };
 }
 
 describe('a held picture', () => {
@@ -51,11 +71,14 @@ describe('a held picture', () => {
     for (let n = 0; n * 3 < items.length; n++) {
       if (n === lose) await reset();
       const batch = items.slice(n * 3, n * 3 + 3);
-      steps.push(decided(await evaluateItems(batch, wb, matcher, stores(n), Date.parse(batch.at(-1)!.publishedAt) + 60_000)));
+      steps.push(
+        decided(await evaluateItems(batch, wb, matcher, stores(n), Date.parse(batch.at(-1)!.publishedAt) + 60_000)),
+      );
     }
     return steps;
   }
 
+  // prettier-ignore
   it.each([
     ['all along', undefined],
     ['when Redis loses its data half way', 25],

@@ -53,7 +53,9 @@ describe('the hourly tick on Redis', () => {
       expect(state?.at).toBe(rescored);
       expect(moved(state!.probabilities)).toBeLessThan(moved(scored.state.probabilities));
       // Named by the status it leaves (active, as evaluated at the last score), dated now.
-      const [overdue] = await store.getAlerts([`indicator:ukraine-polling:overdue:${new Date(T0 + HOUR).toISOString()}`]);
+      const [overdue] = await store.getAlerts([
+        `indicator:ukraine-polling:overdue:${new Date(T0 + HOUR).toISOString()}`,
+      ]);
       expect(overdue?.startsAt).toBe(rescored);
       expect(overdue?.summary).toMatch(/overdue: nothing for more than 100d \(was active\)/);
       // Routed as the shipped routes say: an indicator alert of low severity waits for the analysts' digest.
@@ -67,7 +69,10 @@ describe('the hourly tick on Redis', () => {
     await evaluateItems([poll('recent', T0 + 200 * DAY)], wb, matcher, store, T0 + 200 * DAY + HOUR);
     // Redis refuses the alert prune and the picture's read (a failover, say); the rest of the store works.
     const away = () => Promise.reject(new Error('redis away'));
-    const failing: Store = Object.create(store, { pruneAlerts: { value: away }, latestScenarioState: { value: away } }) as Store;
+    const failing: Store = Object.create(store, {
+      pruneAlerts: { value: away },
+      latestScenarioState: { value: away },
+    }) as Store;
     const hour = T0 + SPAN + 2 * DAY;
     await withTicks(redis(), backend.prefix, failing, async (tickAt) => {
       await expect(tickAt(hour)).resolves.toEqual({ enqueued: 0, notifications: 0, digests: 0 });

@@ -44,7 +44,13 @@ const risk = wb.scenarios.find((s) => s.id === 'risk')!;
 
 /** A high match from a KIIS release, leaning `scenario`, seen at `at`. */
 function match(key: string, scenario: 'risk' | 'baseline', at: number): Alert {
-  const evidence = ev({ itemKey: key, source: 'kiis-reports', indicator: 'ukraine-polling', scenarios: { baseline: scenario === 'baseline' ? 1 : 0, risk: scenario === 'risk' ? 1 : 0 }, seenAt: at });
+  const evidence = ev({
+    itemKey: key,
+    source: 'kiis-reports',
+    indicator: 'ukraine-polling',
+    scenarios: { baseline: scenario === 'baseline' ? 1 : 0, risk: scenario === 'risk' ? 1 : 0 },
+    seenAt: at,
+  });
   return matchAlerts([evidence], wb, { before: {}, after: {} })[0]!;
 }
 
@@ -55,7 +61,11 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('inhibition, on $name'
 
   it('the shipped watchbook ships the rule this timeline runs on', () => {
     const m = (...t: string[]) => t.map((x) => parseMatcher(x) as LabelMatcher);
-    expect(shipped.inhibitRules).toContainEqual({ sourceMatchers: m('kind="scenario"', 'severity="high"'), targetMatchers: m('kind="match"', 'severity="high"'), equal: ['scenario'] });
+    expect(shipped.inhibitRules).toContainEqual({
+      sourceMatchers: m('kind="scenario"', 'severity="high"'),
+      targetMatchers: m('kind="match"', 'severity="high"'),
+      equal: ['scenario'],
+    });
   });
 
   it('a firing scenario alert inhibits a high match leaning the same scenario, and stops once it clears', async () => {
@@ -78,7 +88,12 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('inhibition, on $name'
       const step = steps.get(minute);
       if (step) inhibited.set(minute, (await raiseAlerts(step, wb, store, now)).dispatched.inhibited);
       for (const n of await notificationsDue(wb, store, now)) {
-        await store.recordSend(n.groupKey, n.receiver, { lastSentAt: now, lastSentIds: n.alerts.map((a) => a.id) }, n.id);
+        await store.recordSend(
+          n.groupKey,
+          n.receiver,
+          { lastSentAt: now, lastSentIds: n.alerts.map((a) => a.id) },
+          n.id,
+        );
         sent.push([minute, n.alerts.map((a) => a.id)]);
       }
     }
@@ -91,6 +106,8 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('inhibition, on $name'
       [71, [after.id]],
     ]);
     // The digest is the record of the period: it has all three matches.
-    expect((await store.peekDigestAlerts('digest')).map((a) => a.id).sort()).toEqual([after.id, during.id, other.id].sort());
+    expect((await store.peekDigestAlerts('digest')).map((a) => a.id).sort()).toEqual(
+      [after.id, during.id, other.id].sort(),
+    );
   });
 });

@@ -15,12 +15,33 @@ import { openQueues, type Job } from '../../src/queue/index.js';
 import type { WakeJob } from '../../src/queue/queues.js';
 import { onRedis, T0, wb as shipped } from './tick-harness.js';
 
-const route = (groupWaitMs: number): Route => ({ receiver: 'desk', match: {}, continue: false, groupBy: ['indicator'], groupWaitMs, groupIntervalMs: 300_000, repeatIntervalMs: 4 * 3_600_000, routes: [] });
-const book = (groupWaitMs: number): Watchbook => ({ ...shipped, routes: route(groupWaitMs), receivers: [{ id: 'desk', slack: { webhook: 'https://hooks.example.org/desk' } }], silences: [], inhibitRules: [] });
+const route = (groupWaitMs: number): Route => ({
+  receiver: 'desk',
+  match: {},
+  continue: false,
+  groupBy: ['indicator'],
+  groupWaitMs,
+  groupIntervalMs: 300_000,
+  repeatIntervalMs: 4 * 3_600_000,
+  routes: [],
+});
+const book = (groupWaitMs: number): Watchbook => ({
+  ...shipped,
+  routes: route(groupWaitMs),
+  receivers: [{ id: 'desk', slack: { webhook: 'https://hooks.example.org/desk' } }],
+  silences: [],
+  inhibitRules: [],
+});
 const alert: Alert = {
   id: 'match:a',
   kind: 'match',
-  labels: { kind: 'match', indicator: 'ukraine-polling', severity: 'high', source: 'kiis-reports', rule: 'poll-rejects-concessions' },
+  labels: {
+    kind: 'match',
+    indicator: 'ukraine-polling',
+    severity: 'high',
+    source: 'kiis-reports',
+    rule: 'poll-rejects-concessions',
+  },
   startsAt: T0,
   summary: 'Poll a',
   explanation: {},
@@ -29,11 +50,21 @@ const alert: Alert = {
 describe('deliveries without waiting for the tick', () => {
   const { backend, redis } = onRedis();
 
-  async function withContext(groupWaitMs: number, body: (ctx: JobContext, setClock: (t: number) => void) => Promise<void>): Promise<void> {
+  async function withContext(
+    groupWaitMs: number,
+    body: (ctx: JobContext, setClock: (t: number) => void) => Promise<void>,
+  ): Promise<void> {
     const queues = openQueues(redis(), backend.prefix);
     let clock = T0;
     const wb = book(groupWaitMs);
-    const ctx: JobContext = { live: new Live(wb), store: backend.open().store, queues, fetcher: new Fetcher(), log: pino({ level: 'silent' }), now: () => clock };
+    const ctx: JobContext = {
+      live: new Live(wb),
+      store: backend.open().store,
+      queues,
+      fetcher: new Fetcher(),
+      log: pino({ level: 'silent' }),
+      now: () => clock,
+    };
     try {
       await body(ctx, (t) => (clock = t));
     } finally {
@@ -63,10 +94,14 @@ describe('deliveries without waiting for the tick', () => {
       await deliverNow(ctx, raised.groups);
       expect(await ctx.queues.deliver.getJobs(['waiting', 'delayed'])).toEqual([]);
       const wakes = await ctx.queues.tick.getJobs(['waiting', 'delayed']);
-      expect(wakes.map((j) => ({ name: j.name, delay: j.opts.delay, data: j.data }))).toEqual([{ name: 'wake', delay: 30_000, data: { groups: raised.groups } }]);
+      expect(wakes.map((j) => ({ name: j.name, delay: j.opts.delay, data: j.data }))).toEqual([
+        { name: 'wake', delay: 30_000, data: { groups: raised.groups } },
+      ]);
       setClock(T0 + 30_000);
       expect(await wake(wakes[0] as Job<WakeJob>, ctx)).toEqual({ notifications: 1 });
-      expect((await ctx.queues.deliver.getJobs(['waiting'])).map((j) => j.data.notification.alerts.map((a) => a.id))).toEqual([['match:a']]);
+      expect(
+        (await ctx.queues.deliver.getJobs(['waiting'])).map((j) => j.data.notification.alerts.map((a) => a.id)),
+      ).toEqual([['match:a']]);
     });
   });
 

@@ -14,6 +14,7 @@ const BBC = readFileSync(resolve(repoRoot, '../shared/corpus/feeds/real/bbc-1.xm
 const NOW = Date.UTC(2026, 10, 26);
 
 // Bodies a broken or misconfigured server sends instead of its feed, and the reason word each must fail with.
+// prettier-ignore
 const GARBAGE: { name: string; reason: string; contentType: string; body: Buffer }[] = [
   { name: 'a feed cut off mid-item', reason: 'parse-error', contentType: 'application/rss+xml', body: Buffer.from('<rss version="2.0"><channel><title>t</title><item><title>a</ti') },
   { name: 'an HTML error page', reason: 'parse-error', contentType: 'application/rss+xml', body: Buffer.from('<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>') },
@@ -64,7 +65,10 @@ describe('pollSource over HTTP', () => {
     conditional.length = 0;
 
     const first = await pollSource(bbc, { fetcher, now: () => NOW });
-    expect(first).toMatchObject({ status: 'ok', validators: { etag: '"v1"', lastModified: 'Wed, 18 Feb 2026 10:00:00 GMT' } });
+    expect(first).toMatchObject({
+      status: 'ok',
+      validators: { etag: '"v1"', lastModified: 'Wed, 18 Feb 2026 10:00:00 GMT' },
+    });
     expect(first.status === 'ok' && first.items).toHaveLength(33);
 
     const second = await pollSource(bbc, { fetcher, now: () => NOW, validators: first.validators });
@@ -81,6 +85,7 @@ describe('pollSource over HTTP', () => {
     expect(conditional).toEqual([undefined, '"v1"', '"v1"']);
   });
 
+  // prettier-ignore
   it.each(GARBAGE)('fails a source whose server sends $name with $reason, and keeps polling the others with the same Fetcher', async ({ name, reason, contentType }) => {
     const fetcher = newFetcher();
     const broken = source('broken', `/garbage/${encodeURIComponent(name)}`, contentType === 'application/json' ? 'json' : 'rss');

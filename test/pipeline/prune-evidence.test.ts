@@ -23,7 +23,9 @@ describe('the evidence retention', () => {
     expect(longest + DATED_AHEAD_MS).toBeLessThan(DEFAULT_SEEN_TTL_MS);
     // What the worker builds its store with (both stores check it alike): a seen-set that forgets first is refused.
     expect(() => new MemoryStore({ evidenceTtlMs: longest })).not.toThrow();
-    expect(() => new MemoryStore({ evidenceTtlMs: longest, seenTtlMs: longest + DATED_AHEAD_MS })).toThrow(/must be longer than evidenceTtlMs/);
+    expect(() => new MemoryStore({ evidenceTtlMs: longest, seenTtlMs: longest + DATED_AHEAD_MS })).toThrow(
+      /must be longer than evidenceTtlMs/,
+    );
     console.info(
       `evidence kept ${SPAN / DAY} days for the shipped watchbook (${HALF_LIVES_SCORED} half-lives of 90d), ${longest / DAY} days at most (half_life ≤ ${MAX_HALF_LIFE_MS / DAY}d); ` +
         `item keys remembered ${DEFAULT_SEEN_TTL_MS / DAY} days`,
@@ -40,7 +42,9 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneEvidence on $nam
     const store = backend.open().store;
     const old = poll('old', T0);
     const recent = poll('recent', T0 + 200 * DAY);
-    expect((await evaluateItems([old], wb, matcher, store, T0 + HOUR)).evidence.map((e) => e.rule)).toEqual(['poll-rejects-concessions']);
+    expect((await evaluateItems([old], wb, matcher, store, T0 + HOUR)).evidence.map((e) => e.rule)).toEqual([
+      'poll-rejects-concessions',
+    ]);
     expect((await evaluateItems([recent], wb, matcher, store, T0 + 200 * DAY + HOUR)).evidence).toHaveLength(1);
 
     // Exactly the span after its publication the old evidence is still read by scoring, and stays.
@@ -63,7 +67,9 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneEvidence on $nam
     const forgotten = T0 + HOUR + DEFAULT_SEEN_TTL_MS;
     expect(await store.isSeen([old.key], forgotten)).toEqual([true]);
     expect(await store.isSeen([old.key], forgotten + 1)).toEqual([false]);
-    console.info(`${backend.name}: evidence of ${new Date(T0).toISOString()} purged at ${new Date(pruned).toISOString()}; its item key remembered until ${new Date(forgotten).toISOString()}, ${((forgotten - pruned) / DAY).toFixed(1)} days longer`);
+    console.info(
+      `${backend.name}: evidence of ${new Date(T0).toISOString()} purged at ${new Date(pruned).toISOString()}; its item key remembered until ${new Date(forgotten).toISOString()}, ${((forgotten - pruned) / DAY).toFixed(1)} days longer`,
+    );
   });
 
   it('purges nothing for a watchbook without indicators (it scores nothing)', async () => {

@@ -35,7 +35,8 @@ const scenario: Alert = {
 
 /** What a delivery records once every channel went. */
 async function delivered(store: Store, notifications: readonly Notification[], at: number): Promise<void> {
-  for (const n of notifications) await store.recordSend(n.groupKey, n.receiver, { lastSentAt: at, lastSentIds: n.alerts.map((a) => a.id) }, n.id);
+  for (const n of notifications)
+    await store.recordSend(n.groupKey, n.receiver, { lastSentAt: at, lastSentIds: n.alerts.map((a) => a.id) }, n.id);
 }
 
 describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name', (backend) => {
@@ -51,7 +52,15 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     await delivered(store, first, T0 + 30_000);
 
     // An hour on: everything is recent, nothing goes, nothing is due.
-    expect(await pruneAlerts(wb, store, T0 + HOUR)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
+    expect(await pruneAlerts(wb, store, T0 + HOUR)).toEqual({
+      groupAlerts: 0,
+      groups: 0,
+      alerts: 0,
+      sent: 0,
+      attempts: 0,
+      sendLogs: 0,
+      silences: 0,
+    });
     expect(await notificationsDue(wb, store, T0 + HOUR)).toEqual([]);
 
     // The match alert stopped firing a day after it fired (T0 + 1 day); exactly a week after that, it stays.
@@ -65,7 +74,15 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     await delivered(store, repeat, tp - HOUR);
 
     // The match alert's group and its record go; the first sends are younger than sentTtlMs (9 days) and stay.
-    expect(await pruneAlerts(wb, store, tp)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
+    expect(await pruneAlerts(wb, store, tp)).toEqual({
+      groupAlerts: 1,
+      groups: 1,
+      alerts: 1,
+      sent: 0,
+      attempts: 0,
+      sendLogs: 0,
+      silences: 0,
+    });
     const groups = await store.alertGroups();
     expect(groups.map((g) => g.group.alerts.map((a) => a.id))).toEqual([[scenario.id]]);
     expect((await store.getAlerts([match.id, scenario.id])).map((a) => a.id)).toEqual([scenario.id]);
@@ -81,7 +98,15 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     // sentTtlMs after the first sends, they go, with the send-log of the match alert's group, now gone; the
     // repeat's record stays.
     const sentGone = T0 + 30_000 + DEFAULT_SENT_TTL_MS + 1;
-    expect(await pruneAlerts(wb, store, sentGone)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 2, attempts: 0, sendLogs: 1, silences: 0 });
+    expect(await pruneAlerts(wb, store, sentGone)).toEqual({
+      groupAlerts: 0,
+      groups: 0,
+      alerts: 0,
+      sent: 2,
+      attempts: 0,
+      sendLogs: 1,
+      silences: 0,
+    });
     expect(await Promise.all(first.map((n) => sentAlready(store, n.id, n.receiver)))).toEqual([false, false]);
     expect(await sentAlready(store, repeat[0]!.id, 'desk-slack')).toBe(true);
   });
@@ -91,7 +116,12 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('pruneAlerts on $name'
     await dispatchAlerts([match], wb, store, T0);
     const [n] = await notificationsDue(wb, store, T0 + 30_000);
     expect(await store.claimSend(n!.id, 'desk-slack#slack', 'w1', 10_000, T0 + 30_000)).toBe('claimed');
-    await store.recordSend(n!.groupKey, 'desk-slack#slack', { lastSentAt: T0 + 30_000, lastSentIds: [match.id] }, n!.id);
+    await store.recordSend(
+      n!.groupKey,
+      'desk-slack#slack',
+      { lastSentAt: T0 + 30_000, lastSentIds: [match.id] },
+      n!.id,
+    );
     // A retry 31 hours on (past the deliver queue's last attempt, 30.2 h at the longest), or 7 days after
     // that (an admin retrying a failed job from the job board).
     for (const at of [T0 + 31 * HOUR, T0 + 31 * HOUR + 7 * DAY]) {

@@ -12,7 +12,13 @@ const ids = wb.sources.map((s) => s.id);
 /** A logger whose lines are kept, as pino writes them (JSON). */
 function logger(): { log: Logger; lines: { msg: string; level: number }[] } {
   const lines: { msg: string; level: number }[] = [];
-  return { log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; level: number }) }), lines };
+  return {
+    log: pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; level: number }) },
+    ),
+    lines,
+  };
 }
 
 // Table: [behaviour, how the store is before the tick, what checkSchedule finds, sources warming up].
@@ -26,7 +32,12 @@ const cases: [string, (store: MemoryStore) => Promise<void>, ScheduleCheck, numb
     'ok',
     0,
   ],
-  ['rebuilds the schedule of a store that lost its data, and warms every source up', () => Promise.resolve(), 'recovered', ids.length],
+  [
+    'rebuilds the schedule of a store that lost its data, and warms every source up',
+    () => Promise.resolve(),
+    'recovered',
+    ids.length,
+  ],
   [
     'schedules again the sources missing from the schedule, warming none up',
     async (store) => {
@@ -49,7 +60,9 @@ describe('checkSchedule', () => {
     let warmed = 0;
     for (const id of ids) if (await store.warmUp(id, [`${id}:a`], T0)) warmed++;
     expect(warmed).toBe(warming);
-    expect(lines.filter((l) => l.msg === 'Redis data lost: schedule rebuilt, first polls warm up')).toHaveLength(found === 'recovered' ? 1 : 0);
+    expect(lines.filter((l) => l.msg === 'Redis data lost: schedule rebuilt, first polls warm up')).toHaveLength(
+      found === 'recovered' ? 1 : 0,
+    );
     // The next tick finds all well.
     expect(await checkSchedule(store, wb, T0 + 5_000, log)).toBe('ok');
   });

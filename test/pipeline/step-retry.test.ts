@@ -20,7 +20,16 @@ const T0 = Date.UTC(2026, 2, 2, 0, 0, 0); // outside every shipped indicator's w
 const T1 = T0 + 2 * HOUR;
 const shipped = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
 const matcher = new Matcher(shipped.rules, shipped.cues);
-const route: Route = { receiver: 'desk', match: {}, continue: false, groupBy: ['...'], groupWaitMs: 30_000, groupIntervalMs: 5 * MIN, repeatIntervalMs: 4 * HOUR, routes: [] };
+const route: Route = {
+  receiver: 'desk',
+  match: {},
+  continue: false,
+  groupBy: ['...'],
+  groupWaitMs: 30_000,
+  groupIntervalMs: 5 * MIN,
+  repeatIntervalMs: 4 * HOUR,
+  routes: [],
+};
 
 /**
  * The shipped watchbook at even priors, `risk` firing at 58% with no dwell, and the NATO indicator's window
@@ -29,7 +38,11 @@ const route: Route = { receiver: 'desk', match: {}, continue: false, groupBy: ['
  */
 const wb: Watchbook = {
   ...shipped,
-  scenarios: shipped.scenarios.map(({ alert: _a, ...s }) => ({ ...s, prior: 0.5, ...(s.id === 'risk' && { alert: { enter: 0.58, exit: 0.53, forMs: 0 } }) })),
+  scenarios: shipped.scenarios.map(({ alert: _a, ...s }) => ({
+    ...s,
+    prior: 0.5,
+    ...(s.id === 'risk' && { alert: { enter: 0.58, exit: 0.53, forMs: 0 } }),
+  })),
   indicators: shipped.indicators.map(({ window: _w, expectEveryMs: _e, ...i }) => ({
     ...i,
     ...(i.id === 'nato-partner-assurances' && { window: { from: T1 - MIN, to: T1 + 86_400_000, everyMs: 5 * MIN } }),
@@ -41,12 +54,22 @@ const wb: Watchbook = {
   inhibitRules: [],
 };
 const kiis = wb.sources.find((s) => s.id === 'kiis-reports')!;
-const item = (guid: string, title: string, at: number) => toItem({ guid, title, published: new Date(at).toISOString() }, kiis, new Date(at))!;
+const item = (guid: string, title: string, at: number) =>
+  toItem({ guid, title, published: new Date(at).toISOString() }, kiis, new Date(at))!;
 const primer = [item('weather', 'Weather in Kyiv: a cold week ahead', T0)];
 const batch = [item('kiis-1', 'KIIS poll: most Ukrainians reject territorial concessions', T1 - MIN)];
 
 /** The writes a score job makes, each of which can fail on its own. */
-const WRITES = ['putAlerts', 'updateAlertGroup', 'addFingerprints', 'addEvidence', 'appendScenarioState', 'setIndicatorStatus', 'setScenarioAlert', 'markSeen'] as const;
+const WRITES = [
+  'putAlerts',
+  'updateAlertGroup',
+  'addFingerprints',
+  'addEvidence',
+  'appendScenarioState',
+  'setIndicatorStatus',
+  'setScenarioAlert',
+  'markSeen',
+] as const;
 
 /** The store, with `method` refusing its first call as Redis does a write under noeviction. */
 function failingOnce(store: Store, method: string): Store & { failed: () => boolean } {
@@ -59,7 +82,9 @@ function failingOnce(store: Store, method: string): Store & { failed: () => bool
       if (prop === method && !failed) {
         return () => {
           failed = true;
-          return Promise.reject(new StoreError(`${method} failed: EXECABORT Transaction discarded because of previous errors (OOM)`));
+          return Promise.reject(
+            new StoreError(`${method} failed: EXECABORT Transaction discarded because of previous errors (OOM)`),
+          );
         };
       }
       return (value as (...args: unknown[]) => unknown).bind(target);
@@ -76,7 +101,10 @@ async function outcome(store: Store) {
     kept: (await store.getAlerts(grouped)).map((a) => a.id).sort(),
     risk: Math.round((state?.probabilities.risk ?? 0) * 1e6),
     statuses: Object.fromEntries(Object.entries(await store.indicatorStatuses()).map(([id, s]) => [id, s.status])),
-    seen: await store.isSeen(batch.map((i) => i.key), T1 + HOUR),
+    seen: await store.isSeen(
+      batch.map((i) => i.key),
+      T1 + HOUR,
+    ),
   };
 }
 
@@ -102,20 +130,23 @@ describe('a score job that fails part way, retried', () => {
     expect(want.seen).toEqual([true]);
   });
 
-  it.each(WRITES)('a failed %s: the retry raises every alert once, and the picture is the clean run’s', async (method) => {
-    const want = await clean();
-    const { store } = backend.open();
-    await evaluateItems(primer, wb, matcher, store, T0);
-    const faulty = failingOnce(store, method);
-    await expect(evaluateItems(batch, wb, matcher, faulty, T1)).rejects.toThrow(/EXECABORT/);
-    expect(faulty.failed()).toBe(true);
-    // BullMQ retries the job after its backoff.
-    await evaluateItems(batch, wb, matcher, store, T1 + MIN);
-    const got = await outcome(store);
-    expect(got.grouped).toEqual(want.grouped);
-    expect(got.kept).toEqual(want.grouped);
-    expect(got.statuses).toEqual(want.statuses);
-    expect(got.seen).toEqual([true]);
-    expect(Math.abs(got.risk - want.risk)).toBeLessThan(1e4); // a minute's decay, no more
-  });
+  it.each(WRITES)(
+    'a failed %s: the retry raises every alert once, and the picture is the clean run’s',
+    async (method) => {
+      const want = await clean();
+      const { store } = backend.open();
+      await evaluateItems(primer, wb, matcher, store, T0);
+      const faulty = failingOnce(store, method);
+      await expect(evaluateItems(batch, wb, matcher, faulty, T1)).rejects.toThrow(/EXECABORT/);
+      expect(faulty.failed()).toBe(true);
+      // BullMQ retries the job after its backoff.
+      await evaluateItems(batch, wb, matcher, store, T1 + MIN);
+      const got = await outcome(store);
+      expect(got.grouped).toEqual(want.grouped);
+      expect(got.kept).toEqual(want.grouped);
+      expect(got.statuses).toEqual(want.statuses);
+      expect(got.seen).toEqual([true]);
+      expect(Math.abs(got.risk - want.risk)).toBeLessThan(1e4); // a minute's decay, no more
+    },
+  );
 });

@@ -25,7 +25,15 @@ export const T0 = Date.UTC(2026, 0, 10, 10);
 /** A KIIS release, published at `publishedAt` and fetched an hour later. */
 export function poll(guid: string, publishedAt: number): Item {
   const source = wb.sources.find((s) => s.id === 'kiis-reports')!;
-  const item = toItem({ guid, title: `KIIS poll ${guid}: most Ukrainians reject territorial concessions`, published: new Date(publishedAt).toISOString() }, source, new Date(publishedAt + HOUR));
+  const item = toItem(
+    {
+      guid,
+      title: `KIIS poll ${guid}: most Ukrainians reject territorial concessions`,
+      published: new Date(publishedAt).toISOString(),
+    },
+    source,
+    new Date(publishedAt + HOUR),
+  );
   if (!item) throw new Error(`no item for ${guid}`);
   return item;
 }
@@ -37,13 +45,25 @@ const NEVER = Date.UTC(2100, 0, 1);
  * Run `body` with `tickAt(slot)`: the tick of a 5 s slot, its clock set to the slot. The store is as a
  * worker leaves it at start (its sentinel written, every source scheduled), with no source due.
  */
-export async function withTicks(redis: Redis, prefix: string, store: Store, body: (tickAt: (slot: number) => Promise<unknown>) => Promise<void>): Promise<void> {
+export async function withTicks(
+  redis: Redis,
+  prefix: string,
+  store: Store,
+  body: (tickAt: (slot: number) => Promise<unknown>) => Promise<void>,
+): Promise<void> {
   const queues = openQueues(redis, prefix);
   await store.markStarted(T0);
   for (const source of wb.sources) await store.schedule(source.id, NEVER);
   try {
     let clock = 0;
-    const ctx: JobContext = { live: new Live(wb), store, queues, fetcher: new Fetcher(), log: pino({ level: 'silent' }), now: () => clock };
+    const ctx: JobContext = {
+      live: new Live(wb),
+      store,
+      queues,
+      fetcher: new Fetcher(),
+      log: pino({ level: 'silent' }),
+      now: () => clock,
+    };
     await body(async (slot) => {
       clock = slot;
       const job = await queues.tick.add('tick', { slot, everyMs: 5_000 }, { jobId: jobId('tick', slot) });

@@ -59,16 +59,27 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('time intervals, on $n
   afterAll(() => backend.teardown());
 
   it('the shipped intervals: nights from 22:00 to 07:00, office hours Monday to Friday 08:00 to 18:00', () => {
-    const inside = (name: string, iso: string) => insideTimeInterval(shipped.timeIntervals[name] ?? [], Date.parse(iso), KYIV);
+    const inside = (name: string, iso: string) =>
+      insideTimeInterval(shipped.timeIntervals[name] ?? [], Date.parse(iso), KYIV);
     const nights = ['2026-03-27T19:59:00Z', '2026-03-27T20:00:00Z', '2026-03-28T04:59:00Z', '2026-03-28T05:00:00Z'];
     expect(nights.map((t) => inside('nights', t))).toEqual([false, true, true, false]);
-    const office = ['2026-03-27T05:59:00Z', '2026-03-27T06:00:00Z', '2026-03-27T15:59:00Z', '2026-03-27T16:00:00Z', '2026-03-28T10:00:00Z'];
+    const office = [
+      '2026-03-27T05:59:00Z',
+      '2026-03-27T06:00:00Z',
+      '2026-03-27T15:59:00Z',
+      '2026-03-27T16:00:00Z',
+      '2026-03-28T10:00:00Z',
+    ];
     expect(office.map((t) => inside('office-hours', t))).toEqual([false, true, true, false, false]);
   });
 
   it('a muted route sends nothing inside its interval, and what still fires goes when it ends; one active in office hours waits for Monday', async () => {
     const store = backend.open().store;
-    const match = matchAlerts([ev({ itemKey: 'friday', source: 'kiis-reports', indicator: 'ukraine-polling', seenAt: START })], wb, { before: {}, after: {} })[0]!;
+    const match = matchAlerts(
+      [ev({ itemKey: 'friday', source: 'kiis-reports', indicator: 'ukraine-polling', seenAt: START })],
+      wb,
+      { before: {}, after: {} },
+    )[0]!;
     const fire = scenarioAlert(risk, 'fire', 0.6, START + 190 * MIN, { firing: false, pendingSince: START });
     const sent: Record<string, [when: string, ids: string[]][]> = { desk: [], office: [] };
     const sentAt: Record<string, number[]> = { desk: [], office: [] };
@@ -77,12 +88,19 @@ describe.each<Backend>([redisBackend(), memoryBackend()])('time intervals, on $n
       if (minute === 0) await raiseAlerts({ alerts: [match], cleared: () => false }, wb, store, now);
       if (minute === 190) await raiseAlerts({ alerts: [fire], cleared: () => false }, wb, store, now);
       for (const n of await notificationsDue(wb, store, now)) {
-        await store.recordSend(n.groupKey, n.receiver, { lastSentAt: now, lastSentIds: n.alerts.map((a) => a.id) }, n.id);
+        await store.recordSend(
+          n.groupKey,
+          n.receiver,
+          { lastSentAt: now, lastSentIds: n.alerts.map((a) => a.id) },
+          n.id,
+        );
         sent[n.receiver]!.push([local(now), n.alerts.map((a) => a.id)]);
         sentAt[n.receiver]!.push(now);
       }
     }
-    console.info(`${backend.name}: desk ${sent.desk!.map(([w, ids]) => `${w} (${ids.length})`).join(', ')}; office ${sent.office!.map(([w]) => w).join(', ')}`);
+    console.info(
+      `${backend.name}: desk ${sent.desk!.map(([w, ids]) => `${w} (${ids.length})`).join(', ')}; office ${sent.office!.map(([w]) => w).join(', ')}`,
+    );
     // The desk: nothing inside the nights, ever.
     expect(sentAt.desk!.filter((t) => insideTimeInterval(wb.timeIntervals.nights!, t, KYIV)).map(local)).toEqual([]);
     // The match at once; the scenario's alert raised at 23:00, and the match's repeat due at 23:51, held

@@ -24,7 +24,9 @@ describe('isConnectionError', () => {
   it('does not take a command Redis refused for one', async () => {
     const redis = testRedis();
     try {
-      const err: unknown = await redis.eval("return redis.error_reply('WRONGTYPE not a hash')", 0).catch((e: unknown) => e);
+      const err: unknown = await redis
+        .eval("return redis.error_reply('WRONGTYPE not a hash')", 0)
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
       expect(isConnectionError(err)).toBe(false);
     } finally {

@@ -1,9 +1,17 @@
 // REDIS_URL's three forms as parseRedisUrl reads them, each mistake with its message, and passwords kept out
 // of what is printed.
 import { describe, expect, it } from 'vitest';
-import { createRedis, isCluster, parseRedisUrl, redactUrl, RedisUrlError, type RedisTarget } from '../../src/queue/index.js';
+import {
+  createRedis,
+  isCluster,
+  parseRedisUrl,
+  redactUrl,
+  RedisUrlError,
+  type RedisTarget,
+} from '../../src/queue/index.js';
 
 describe('parseRedisUrl', () => {
+  // prettier-ignore
   const cases: { name: string; url: string; want: RedisTarget }[] = [
     { name: 'a plain URL is one server, left to ioredis as it is', url: 'redis://:pw@10.0.0.1:6380/2', want: { kind: 'server', url: 'redis://:pw@10.0.0.1:6380/2' } },
     { name: 'so is TLS to one server', url: 'rediss://cache.example:6380', want: { kind: 'server', url: 'rediss://cache.example:6380' } },
@@ -48,6 +56,7 @@ describe('parseRedisUrl', () => {
     expect(parseRedisUrl(url)).toEqual(want);
   });
 
+  // prettier-ignore
   const mistakes: { name: string; url: string; message: string }[] = [
     { name: 'no host', url: 'redis+cluster://', message: 'no host; write redis+cluster://' },
     { name: 'an empty host between commas', url: 'redis+cluster://a:1,,b:2', message: '"" is not host:port' },
@@ -80,7 +89,9 @@ describe('parseRedisUrl', () => {
   });
 
   it('names no password in its errors', () => {
-    expect(() => parseRedisUrl('redis+cluster://:hunter2@a:99999')).toThrow(/^queue: REDIS_URL redis\+cluster:\/\/:\*\*\*@a:99999: /);
+    expect(() => parseRedisUrl('redis+cluster://:hunter2@a:99999')).toThrow(
+      /^queue: REDIS_URL redis\+cluster:\/\/:\*\*\*@a:99999: /,
+    );
     expect(() => parseRedisUrl('redis+cluster://:hunter2@a:99999')).not.toThrow(/hunter2/);
   });
 });
@@ -91,7 +102,10 @@ describe('redactUrl', () => {
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
     ['redis+cluster://app:p@ss@n1:7001,n2:7002', 'redis+cluster://app:***@n1:7001,n2:7002'],
     ['redis+cluster://n1:7001,n2:7002', 'redis+cluster://n1:7001,n2:7002'],
-    ['redis+sentinel://:pw@s1/m?sentinel_password=spw&sentinel_username=u', 'redis+sentinel://:***@s1/m?sentinel_password=***&sentinel_username=u'],
+    [
+      'redis+sentinel://:pw@s1/m?sentinel_password=spw&sentinel_username=u',
+      'redis+sentinel://:***@s1/m?sentinel_password=***&sentinel_username=u',
+    ],
   ])('%s -> %s', (url, want) => {
     expect(redactUrl(url)).toBe(want);
   });

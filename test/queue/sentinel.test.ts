@@ -20,11 +20,18 @@ let sentinel: { port: number; child: ChildProcess };
 async function startServer(args: string[]): Promise<{ port: number; child: ChildProcess }> {
   const port = await closedPort();
   const child = spawn('redis-server', [...args, '--port', String(port), '--bind', '127.0.0.1'], { stdio: 'ignore' });
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }).on('error', () => {});
+  const probe = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  }).on('error', () => {});
   try {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`redis-server ${args.join(' ')} on ${port} exited with ${child.exitCode}`);
+      if (child.exitCode !== null)
+        throw new Error(`redis-server ${args.join(' ')} on ${port} exited with ${child.exitCode}`);
       try {
         if (probe.status !== 'ready') await probe.connect();
         if ((await probe.ping()) === 'PONG') return { port, child };
@@ -51,7 +58,10 @@ beforeAll(async () => {
   master = await startServer(['--dir', dir, '--save', '', '--appendonly', 'no']);
   // Sentinel rewrites its configuration file, so it gets one of its own; a failover is not wanted here.
   const conf = join(dir, 'sentinel.conf');
-  writeFileSync(conf, `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds ${MASTER_NAME} 60000\n`);
+  writeFileSync(
+    conf,
+    `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master.port} 1\nsentinel down-after-milliseconds ${MASTER_NAME} 60000\n`,
+  );
   sentinel = await startServer([conf, '--sentinel', '--dir', dir]);
 }, 30_000);
 
@@ -77,7 +87,9 @@ describe('REDIS_URL naming Sentinels', () => {
     const url = `redis+sentinel://:s3cret@127.0.0.1:${sentinel.port}/no-such-master`;
     const err: unknown = await connectRedis(url).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedisUnavailableError);
-    expect((err as Error).message).toContain(`cannot reach Redis at redis+sentinel://:***@127.0.0.1:${sentinel.port}/no-such-master`);
+    expect((err as Error).message).toContain(
+      `cannot reach Redis at redis+sentinel://:***@127.0.0.1:${sentinel.port}/no-such-master`,
+    );
     expect((err as Error).message).not.toContain('s3cret');
   }, 20_000);
 });

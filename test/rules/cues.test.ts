@@ -11,14 +11,21 @@ function rule(id: string, match: MatchExpr, extra: Partial<Rule> = {}): Rule {
   return { id, indicator: 'i', fields: ALL, match, evidence: { baseline: 1, risk: 0 }, severity: 'critical', ...extra };
 }
 
-const CEASEFIRE_AGREED: MatchExpr = { all: [['ceasefire', 'перемир*', 'truce']], near: { terms: ['agree*', 'домовил*', 'договорил*'], within: 8 } };
+const CEASEFIRE_AGREED: MatchExpr = {
+  all: [['ceasefire', 'перемир*', 'truce']],
+  near: { terms: ['agree*', 'домовил*', 'договорил*'], within: 8 },
+};
 const OFFENSIVE: MatchExpr = ['offensive', 'наступ*', 'наступлени*'];
 const WITHDRAW: MatchExpr = { all: [['withdraw*'], ['guarantee*']] };
 /** An event (near's terms) in its context: negation and hedging are read on the event only. */
-const PROGRESS: MatchExpr = { all: [['talks', 'переговор*', 'details']], near: { terms: ['progress', 'прогрес*', 'breakthrough'], within: 'sentence' } };
+const PROGRESS: MatchExpr = {
+  all: [['talks', 'переговор*', 'details']],
+  near: { terms: ['progress', 'прогрес*', 'breakthrough'], within: 'sentence' },
+};
 
 type Case = [name: string, match: MatchExpr, title: string, expected: 'plain' | 'negated' | 'hedged' | 'nothing'];
 
+// prettier-ignore
 const cases: Case[] = [
   ['a plain statement is the event', CEASEFIRE_AGREED, 'Russia and Ukraine agree on a ceasefire', 'plain'],
   ['"fail to" negates (en)', CEASEFIRE_AGREED, 'Russia and Ukraine fail to agree on a ceasefire', 'negated'],
@@ -64,7 +71,9 @@ describe('negation and hedging', () => {
   });
 
   it('names the cue and the term it governed', () => {
-    const [m] = new Matcher([rule('r', OFFENSIVE, { negated: 'count' })]).match({ title: 'Kremlin denies plans for a new offensive' });
+    const [m] = new Matcher([rule('r', OFFENSIVE, { negated: 'count' })]).match({
+      title: 'Kremlin denies plans for a new offensive',
+    });
     expect(m!.modifier).toEqual({ kind: 'negated', cue: 'denies', term: 'offensive' });
   });
 
@@ -77,7 +86,9 @@ describe('negation and hedging', () => {
   });
 
   it('counts a negated match the other way with `opposite`, at most low severity', () => {
-    const [m] = new Matcher([rule('r', CEASEFIRE_AGREED, { negated: 'opposite' })]).match({ title: 'Talks fail to agree a ceasefire' });
+    const [m] = new Matcher([rule('r', CEASEFIRE_AGREED, { negated: 'opposite' })]).match({
+      title: 'Talks fail to agree a ceasefire',
+    });
     expect(m!.scenarios).toEqual({ baseline: -1, risk: 0 });
     expect(m!.severity).toBe('low');
   });
@@ -95,7 +106,9 @@ describe('negation and hedging', () => {
     const title = 'Rada vetoes peace plan';
     expect(new Matcher(rules).match({ title })).toHaveLength(1);
     expect(new Matcher(rules, { negators: { en: ['vetoes'] } }).match({ title })).toEqual([]);
-    const [m] = new Matcher(rules, { hedges: { uk: ['начебто'] } }).match({ title: 'Рада начебто схвалила peace plan' });
+    const [m] = new Matcher(rules, { hedges: { uk: ['начебто'] } }).match({
+      title: 'Рада начебто схвалила peace plan',
+    });
     expect(m!.modifier).toMatchObject({ kind: 'hedged', cue: 'начебто' });
   });
 });
@@ -103,7 +116,11 @@ describe('negation and hedging', () => {
 describe('near within a sentence', () => {
   const SAME_SENTENCE: MatchExpr = { all: [['ceasefire']], near: { terms: ['agreed'], within: 'sentence' } };
   it.each([
-    ['far apart in one sentence', 'The ceasefire that the two delegations in Geneva discussed for many long hours was agreed', true],
+    [
+      'far apart in one sentence',
+      'The ceasefire that the two delegations in Geneva discussed for many long hours was agreed',
+      true,
+    ],
     ['in two sentences', 'Ceasefire talks went on. Prisoner swap agreed', false],
     ['across a line break', 'Ceasefire talks\nPrisoner swap agreed', false],
     ['across a semicolon (one sentence)', 'Ceasefire discussed; terms agreed', true],

@@ -37,7 +37,7 @@ const wordCases: Case[] = [
   ['matches е in the text as ё in the term', 'ёлка', 'Елка в Кремле', true],
   ["matches п'ять written with ’", "п'ять", 'п’ять років', true],
   ["matches п'ять written with ʼ", "п'ять", 'пʼять років', true],
-  ["matches п’ять (term) against п`ять (text)", 'п’ять', 'п`ять років', true],
+  ['matches п’ять (term) against п`ять (text)', 'п’ять', 'п`ять років', true],
   ["matches NATO against NATO's (possessive)", 'NATO', "NATO's summit", true],
   ["matches NATO's (term) against NATO", "NATO's", 'NATO summit', true],
   ['matches a hyphenated term against the words with a space', 'EU-aligned', 'an EU aligned law', true],
@@ -45,7 +45,12 @@ const wordCases: Case[] = [
   ['matches one part of a hyphenated word', 'aligned', 'an EU-aligned law', true],
   ['matches digits as a whole word', '2026', 'Talks in 2026, again', true],
   ['does not match digits inside a longer number', '2026', 'Case 20261', false],
-  ['matches Cyrillic inflection via a prefix (переговор* on переговорах)', 'переговор*', 'Україна на переговорах', true],
+  [
+    'matches Cyrillic inflection via a prefix (переговор* on переговорах)',
+    'переговор*',
+    'Україна на переговорах',
+    true,
+  ],
   ['matches Russian inflection via a prefix (переговор* on Переговоры)', 'переговор*', 'Переговоры сорваны', true],
   ['does not match an inflected form with a whole-word Cyrillic term', 'переговоры', 'на переговорах', false],
 ];
@@ -55,10 +60,25 @@ const phraseCases: Case[] = [
   ['does not match phrase words with a word between them', 'security guarantees', 'security firm guarantees', false],
   ['does not match phrase words in the other order', 'security guarantees', 'guarantees of security', false],
   ['matches a phrase whose last word is a prefix', 'security guarantee*', 'security guaranteed', true],
-  ['matches a phrase whose every word is a prefix (uk)', 'територіальн* поступ*', 'КМІС: 75% проти територіальних поступок', true],
+  [
+    'matches a phrase whose every word is a prefix (uk)',
+    'територіальн* поступ*',
+    'КМІС: 75% проти територіальних поступок',
+    true,
+  ],
   ['matches a phrase whose every word is a prefix (ru)', 'территориальн* уступ*', 'о территориальных уступках', true],
-  ['does not match a phrase whose prefix word does not start the word', 'security guarantee*', 'security unguaranteed', false],
-  ['matches a phrase across punctuation (words in a row after tokenizing)', 'security guarantees', 'security: guarantees', true],
+  [
+    'does not match a phrase whose prefix word does not start the word',
+    'security guarantee*',
+    'security unguaranteed',
+    false,
+  ],
+  [
+    'matches a phrase across punctuation (words in a row after tokenizing)',
+    'security guarantees',
+    'security: guarantees',
+    true,
+  ],
   ['matches a phrase at the end of a field', 'security guarantees', 'They want security guarantees', true],
   ['does not match a phrase cut off by the end of the field', 'security guarantees', 'They want security', false],
   ['matches a phrase after a false start', 'talks resume', 'talks talks resume', true],
@@ -77,6 +97,7 @@ const phraseCases: Case[] = [
   ['matches a phrase in content', 'security guarantees', { title: 'x', content: 'about security guarantees' }, true],
 ];
 
+// prettier-ignore
 const logicCases: Case[] = [
   ['matches a list when any one of its terms matches', ['poll', 'survey'], 'A survey', true],
   ['does not match a list when none of its terms match', ['poll', 'survey'], 'A census', false],
@@ -104,6 +125,7 @@ const logicCases: Case[] = [
   ['fails a nested object whose none occurs', { all: ['talks', { any: ['miami'], none: ['heat'] }] }, 'Miami Heat talks', false],
 ];
 
+// prettier-ignore
 const nearCases: Case[] = [
   ['matches near a sibling (no of), right after', { any: ['talks'], near: { terms: ['collaps*'], within: 3 } }, 'Talks collapsed', true],
   ['matches near a sibling (no of), before it', { any: ['talks'], near: { terms: ['collaps*'], within: 3 } }, 'Collapse of the talks', true],
@@ -153,8 +175,20 @@ const fieldCases: [string, MatchExpr, Rule['fields'], string | MatchInput, boole
   ['looks in title, summary and content by default', 'nato', ALL, { title: 'x', content: 'NATO' }, true],
   ['matches in the title when the rule reads only the title', 'nato', ['title'], { title: 'NATO', summary: 'x' }, true],
   ['ignores the summary when the rule reads only the title', 'nato', ['title'], { title: 'x', summary: 'NATO' }, false],
-  ['ignores the title when the rule reads summary and content', 'nato', ['summary', 'content'], { title: 'NATO', summary: 'x' }, false],
-  ['matches in content when the rule reads summary and content', 'nato', ['summary', 'content'], { title: 'x', content: 'NATO' }, true],
+  [
+    'ignores the title when the rule reads summary and content',
+    'nato',
+    ['summary', 'content'],
+    { title: 'NATO', summary: 'x' },
+    false,
+  ],
+  [
+    'matches in content when the rule reads summary and content',
+    'nato',
+    ['summary', 'content'],
+    { title: 'x', content: 'NATO' },
+    true,
+  ],
   [
     'restricts a nested node to its fields',
     { all: ['talks', { fields: ['title'], any: ['miami'] }] },
@@ -200,6 +234,7 @@ const fieldCases: [string, MatchExpr, Rule['fields'], string | MatchInput, boole
 ];
 
 const when = (filter: RuleFilter) => ({ when: filter });
+// prettier-ignore
 const whenCases: [string, RuleFilter, MatchInput, boolean][] = [
   ['passes a source filter for a listed source', { source: ['wire'] }, { title: 'talks', source: 'wire' }, true],
   ['fails a source filter for another source', { source: ['wire'] }, { title: 'talks', source: 'blog' }, false],
@@ -216,6 +251,7 @@ const whenCases: [string, RuleFilter, MatchInput, boolean][] = [
   ['passes an empty filter object', {}, { title: 'talks' }, true],
 ];
 
+// prettier-ignore
 const regexCases: Case[] = [
   ['matches a regex term', 're:\\b(19|20)\\d\\d\\b', 'Talks in 2026', true],
   ['does not match a regex term that does not occur', 're:\\b(19|20)\\d\\d\\b', 'Talks in 12026', false],
@@ -255,7 +291,8 @@ describe('Matcher: all, any, none', () => {
     const m = { all: words };
     expect(matches(m, words.join(' '))).toBe(true);
     // Counted or not, any one missing term fails the rule: the first, one past the counted ones, the last.
-    for (const missing of [0, 30, 35, 39]) expect(matches(m, words.filter((_, i) => i !== missing).join(' ')), `without w${missing}`).toBe(false);
+    for (const missing of [0, 30, 35, 39])
+      expect(matches(m, words.filter((_, i) => i !== missing).join(' ')), `without w${missing}`).toBe(false);
   });
 });
 
@@ -264,11 +301,15 @@ describe('Matcher: near', () => {
 });
 
 describe('Matcher: fields', () => {
-  it.each(fieldCases)('%s', (_name, match, fields, item, expected) => expect(matches(match, item, { fields })).toBe(expected));
+  it.each(fieldCases)('%s', (_name, match, fields, item, expected) =>
+    expect(matches(match, item, { fields })).toBe(expected),
+  );
 });
 
 describe('Matcher: when filters', () => {
-  it.each(whenCases)('%s', (_name, filter, item, expected) => expect(matches('talks', item, when(filter))).toBe(expected));
+  it.each(whenCases)('%s', (_name, filter, item, expected) =>
+    expect(matches('talks', item, when(filter))).toBe(expected),
+  );
 
   it('does not apply one rule filter to another rule', () => {
     const matcher = new Matcher([rule('filtered', 'talks', when({ lang: ['uk'] })), rule('open', 'talks')]);
@@ -288,9 +329,15 @@ describe('Matcher: regex terms', () => {
   // what is left of its worst case (a single unbounded repetition tried at every start) stays bounded.
   it('runs a regex term on the first REGEX_TEXT_CHARS characters of a field only', () => {
     const filler = 'word '.repeat(Math.ceil(REGEX_TEXT_CHARS / 5));
-    const near = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({ title: 'Update', content: `talks in 2026 ${filler}` });
+    const near = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({
+      title: 'Update',
+      content: `talks in 2026 ${filler}`,
+    });
     expect(near.map((m) => m.hits.map((h) => h.text))).toEqual([['2026']]);
-    const far = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({ title: 'Update', content: `${filler} talks in 2026` });
+    const far = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({
+      title: 'Update',
+      content: `${filler} talks in 2026`,
+    });
     expect(far).toEqual([]);
     // word terms still read the whole field
     expect(matches('kremlin', { title: 'Update', content: `${filler} kremlin talks in 2026` })).toBe(true);
@@ -301,7 +348,10 @@ describe('Matcher: regex terms', () => {
   });
 
   it('reports the word position, field and word of each regex match', () => {
-    const [m] = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({ title: 'Talks in 2026 or 2027', summary: 'by 2030' });
+    const [m] = new Matcher([rule('year', 're:\\b20\\d\\d\\b')]).match({
+      title: 'Talks in 2026 or 2027',
+      summary: 'by 2030',
+    });
     expect(m!.hits).toEqual([
       { term: 're:\\b20\\d\\d\\b', field: 'title', word: 2, text: '2026' },
       { term: 're:\\b20\\d\\d\\b', field: 'title', word: 4, text: '2027' },
@@ -318,7 +368,9 @@ describe('Matcher: regex terms', () => {
 
 describe('Matcher: explanations', () => {
   it('gives the rule, indicator, scenarios and severity of the matched rule', () => {
-    const [m] = new Matcher([rule('r', 'talks', { indicator: 'miami', evidence: { calm: 0.5, storm: -0.2 }, severity: 'high' })]).match({ title: 'talks' });
+    const [m] = new Matcher([
+      rule('r', 'talks', { indicator: 'miami', evidence: { calm: 0.5, storm: -0.2 }, severity: 'high' }),
+    ]).match({ title: 'talks' });
     expect(m).toMatchObject({ rule: 'r', indicator: 'miami', scenarios: { calm: 0.5, storm: -0.2 }, severity: 'high' });
   });
 
@@ -337,7 +389,11 @@ describe('Matcher: explanations', () => {
   });
 
   it('counts word indexes per field', () => {
-    const [m] = new Matcher([rule('r', 'talks')]).match({ title: 'Talks', summary: 'a b talks', content: 'x talks y talks' });
+    const [m] = new Matcher([rule('r', 'talks')]).match({
+      title: 'Talks',
+      summary: 'a b talks',
+      content: 'x talks y talks',
+    });
     expect(m!.hits).toEqual([
       { term: 'talks', field: 'title', word: 0, text: 'talks' },
       { term: 'talks', field: 'summary', word: 2, text: 'talks' },
@@ -368,14 +424,18 @@ describe('Matcher: explanations', () => {
   });
 
   it('does not list a term under none even when it occurs', () => {
-    const [m] = new Matcher([rule('r', { any: ['talks', { any: ['miami'], none: ['heat'] }] })]).match({ title: 'Miami Heat talks' });
+    const [m] = new Matcher([rule('r', { any: ['talks', { any: ['miami'], none: ['heat'] }] })]).match({
+      title: 'Miami Heat talks',
+    });
     expect(m!.terms).toContain('talks');
     expect(m!.terms).not.toContain('heat');
     expect(m!.hits.map((h) => h.term)).not.toContain('heat');
   });
 
   it('lists near terms and of terms among the matched terms', () => {
-    const [m] = new Matcher([rule('r', { near: { terms: ['reject*'], of: ['poll'], within: 2 } })]).match({ title: 'poll: most reject' });
+    const [m] = new Matcher([rule('r', { near: { terms: ['reject*'], of: ['poll'], within: 2 } })]).match({
+      title: 'poll: most reject',
+    });
     expect(m!.terms).toEqual(['reject*', 'poll']);
   });
 
@@ -398,12 +458,18 @@ describe('Matcher: explanations', () => {
 
 describe('Matcher: explanations say what made the rule true, and nothing else', () => {
   it('explains only hits in the fields the rule reads', () => {
-    const [m] = new Matcher([rule('r', 'nato', { fields: ['title'] })]).match({ title: 'NATO summit', summary: 'NATO again' });
+    const [m] = new Matcher([rule('r', 'nato', { fields: ['title'] })]).match({
+      title: 'NATO summit',
+      summary: 'NATO again',
+    });
     expect(m!.hits).toEqual([{ term: 'nato', field: 'title', word: 0, text: 'nato' }]);
   });
 
   it('explains only hits in the fields of a nested node', () => {
-    const [m] = new Matcher([rule('r', { fields: ['summary'], any: ['nato'] })]).match({ title: 'NATO summit', summary: 'NATO again' });
+    const [m] = new Matcher([rule('r', { fields: ['summary'], any: ['nato'] })]).match({
+      title: 'NATO summit',
+      summary: 'NATO again',
+    });
     expect(m!.hits).toEqual([{ term: 'nato', field: 'summary', word: 0, text: 'nato' }]);
   });
 
@@ -443,13 +509,23 @@ describe('Matcher: many rules', () => {
   });
 
   it('matches a word term, a prefix term and a phrase that start with the same word', () => {
-    const matcher = new Matcher([rule('word', 'security'), rule('prefix', 'secur*'), rule('phrase', 'security guarantee*'), rule('other', 'securities')]);
+    const matcher = new Matcher([
+      rule('word', 'security'),
+      rule('prefix', 'secur*'),
+      rule('phrase', 'security guarantee*'),
+      rule('other', 'securities'),
+    ]);
     expect(matcher.match({ title: 'security guarantees' }).map((m) => m.rule)).toEqual(['word', 'prefix', 'phrase']);
     expect(matcher.match({ title: 'securities' }).map((m) => m.rule)).toEqual(['prefix', 'other']);
   });
 
   it('matches prefixes of different lengths on the same word', () => {
-    const matcher = new Matcher([rule('p2', 'пе*'), rule('p5', 'перег*'), rule('p9', 'переговор*'), rule('p12', 'переговорахх*')]);
+    const matcher = new Matcher([
+      rule('p2', 'пе*'),
+      rule('p5', 'перег*'),
+      rule('p9', 'переговор*'),
+      rule('p12', 'переговорахх*'),
+    ]);
     expect(matcher.match({ title: 'переговорах' }).map((m) => m.rule)).toEqual(['p2', 'p5', 'p9']);
   });
 
@@ -476,7 +552,9 @@ describe('Matcher: many rules', () => {
 
   it('refuses a rule with a bad term, naming the rule and the path', () => {
     expect(() => new Matcher([rule('bad', { all: ['talks', 'p*'] })])).toThrow(RuleError);
-    expect(() => new Matcher([rule('bad', { all: ['talks', 'p*'] })])).toThrow(/rule bad: match\.all\.1: prefix "p\*" is too short/);
+    expect(() => new Matcher([rule('bad', { all: ['talks', 'p*'] })])).toThrow(
+      /rule bad: match\.all\.1: prefix "p\*" is too short/,
+    );
   });
 
   it('refuses an object with only none', () => {
@@ -519,6 +597,7 @@ class Gen {
 
 // Few words, many near-collisions: shared prefixes, inflections, case and apostrophe variants, possessives,
 // hyphens, digits, ё, full-width and astral letters.
+// prettier-ignore
 const VOCAB = [
   'talks', 'talk', 'Talking', 'TALKS', 'miami', 'Miami', 'heat', 'nato', "NATO's", 'NATO’s', 'ＮＡＴＯ', 'poll', 'polls',
   'polling', 'poller', 'survey', 'переговори', 'переговорах', 'Переговоры', 'переговор', "п'ять", 'п’ять', 'пʼять',
@@ -526,7 +605,14 @@ const VOCAB = [
   '2026', '2027', '12026', 'a', 'the', 'of', 'in', 'kyiv', 'Київ', 'київ', '𐌰𐌱', '𐌰𐌱𐌲', 'ﬁnance', 'finance',
 ];
 const SEPARATORS = [' ', ' ', ' ', ' ', ', ', '. ', ' - ', ': ', '\n', ' (', ') ', ' — ', '"'];
-const REGEXES = ['re:\\b20\\d\\d\\b', 're:\\bpoll\\w*', 're:\\bпереговор', 're:\\bnato\\b', "re:\\bп'ять", 're:\\bsecurity\\s+guarantee'];
+const REGEXES = [
+  're:\\b20\\d\\d\\b',
+  're:\\bpoll\\w*',
+  're:\\bпереговор',
+  're:\\bnato\\b',
+  "re:\\bп'ять",
+  're:\\bsecurity\\s+guarantee',
+];
 const SOURCES = ['wire', 'kiis', 'blog'];
 const LANGS = ['en', 'uk', 'ru'];
 const TAGS = ['wire', 'polling', 'official'];
@@ -651,7 +737,9 @@ function occurrences(written: string, fields: (RefField | undefined)[]): number[
       return;
     }
     for (let i = 0; i + term.words.length <= f.words.length; i++) {
-      const ok = term.words.every((want, j) => (want.prefix ? f.words[i + j]!.startsWith(want.text) : f.words[i + j] === want.text));
+      const ok = term.words.every((want, j) =>
+        want.prefix ? f.words[i + j]!.startsWith(want.text) : f.words[i + j] === want.text,
+      );
       if (ok) out.push(fi * FIELD_BASE + i);
     }
   });
@@ -666,7 +754,8 @@ function passes(filter: RuleFilter | undefined, item: MatchInput): boolean {
   return true;
 }
 
-const maskOf = (fields: readonly string[]) => fields.reduce((m, f) => m | (1 << FIELD_NAMES.indexOf(f as (typeof FIELD_NAMES)[number])), 0);
+const maskOf = (fields: readonly string[]) =>
+  fields.reduce((m, f) => m | (1 << FIELD_NAMES.indexOf(f as (typeof FIELD_NAMES)[number])), 0);
 
 /** The reference: evaluate each rule straight from its expression, per the watchbook's match language. */
 function reference(rules: Rule[], item: MatchInput): RefResult[] {
@@ -728,7 +817,12 @@ function reference(rules: Rule[], item: MatchInput): RefResult[] {
         out.push(...close);
         // With `of`, the anchors it was near are part of where the node holds too (an enclosing near
         // measures from them); without `of` they are the siblings, already in `out`.
-        if (e.near.of) out.push(...anchors.filter((a) => close.some((p) => a.pos !== p.pos && fieldIndex(a.pos) === fieldIndex(p.pos) && gap(a, p) <= within)));
+        if (e.near.of)
+          out.push(
+            ...anchors.filter((a) =>
+              close.some((p) => a.pos !== p.pos && fieldIndex(a.pos) === fieldIndex(p.pos) && gap(a, p) <= within),
+            ),
+          );
       }
       if (none) return null;
       return out;
@@ -747,81 +841,107 @@ describe('Matcher agrees with a straightforward reference evaluator (seeded rand
   // 60 rules, and 500 of which most also need one of two common words: those words are needed by so many
   // rules that the matcher stops counting the groups they are in (compileRules), which must not change
   // any answer.
-  const CASES: [seed: number, rules: number, items: number][] = [[1, 60, 250], [2, 60, 250], [3, 60, 250], [0x5eed, 60, 250], [20260707, 60, 250], [7, 500, 120]];
+  const CASES: [seed: number, rules: number, items: number][] = [
+    [1, 60, 250],
+    [2, 60, 250],
+    [3, 60, 250],
+    [0x5eed, 60, 250],
+    [20260707, 60, 250],
+    [7, 500, 120],
+  ];
 
-  it.each(CASES)('seed %i, %i rules, %i items: same rules match, in rule order, with true and complete explanations', (seed, RULES, ITEMS) => {
-    const g = new Gen(seed);
-    const rules: Rule[] = [];
-    while (rules.length < RULES) {
-      let r = genRule(g, rules.length);
-      if (RULES > 100 && g.chance(0.9)) r = { ...r, match: { all: [g.pick(['kyiv', 'talk*']), r.match] } };
-      try {
-        new Matcher([r]);
-        rules.push(r);
-      } catch (err) {
-        // A generated expression the language refuses (a nested `fields` outside its parent's): draw again.
-        if (!(err instanceof RuleError)) throw err;
+  it.each(CASES)(
+    'seed %i, %i rules, %i items: same rules match, in rule order, with true and complete explanations',
+    (seed, RULES, ITEMS) => {
+      const g = new Gen(seed);
+      const rules: Rule[] = [];
+      while (rules.length < RULES) {
+        let r = genRule(g, rules.length);
+        if (RULES > 100 && g.chance(0.9)) r = { ...r, match: { all: [g.pick(['kyiv', 'talk*']), r.match] } };
+        try {
+          new Matcher([r]);
+          rules.push(r);
+        } catch (err) {
+          // A generated expression the language refuses (a nested `fields` outside its parent's): draw again.
+          if (!(err instanceof RuleError)) throw err;
+        }
       }
-    }
-    const matcher = new Matcher(rules);
-    if (RULES > 100) {
-      const index = compileRules(rules);
-      const required = index.rules.map((c) => new Set(requiredGroups(c.node, index.terms).map((gr) => [...new Set(gr)].sort().join(','))).size);
-      const counted = [...index.groupCount];
-      expect(counted.some((n, r) => n < required[r]!), 'some rule leaves a broad group uncounted').toBe(true);
-    }
-    let matched = 0;
-    for (let n = 0; n < ITEMS; n++) {
-      const item = genItem(g);
-      const got = matcher.match(item);
-      const want = reference(rules, item);
-      const context = `seed ${seed}, item ${n}: ${JSON.stringify(item)}`;
-      expect(got.map((m) => m.rule), context).toEqual(want.map((w) => w.rule));
-      matched += got.length;
+      const matcher = new Matcher(rules);
+      if (RULES > 100) {
+        const index = compileRules(rules);
+        const required = index.rules.map(
+          (c) => new Set(requiredGroups(c.node, index.terms).map((gr) => [...new Set(gr)].sort().join(','))).size,
+        );
+        const counted = [...index.groupCount];
+        expect(
+          counted.some((n, r) => n < required[r]!),
+          'some rule leaves a broad group uncounted',
+        ).toBe(true);
+      }
+      let matched = 0;
+      for (let n = 0; n < ITEMS; n++) {
+        const item = genItem(g);
+        const got = matcher.match(item);
+        const want = reference(rules, item);
+        const context = `seed ${seed}, item ${n}: ${JSON.stringify(item)}`;
+        expect(
+          got.map((m) => m.rule),
+          context,
+        ).toEqual(want.map((w) => w.rule));
+        matched += got.length;
 
-      got.forEach((m, i) => {
-        const ref = want[i]!;
-        const r = rules.find((x) => x.id === m.rule)!;
-        expect(m.indicator).toBe(r.indicator);
-        expect(m.severity).toBe(r.severity);
-        expect(m.scenarios).toEqual(r.evidence);
-        const order = [...ref.positive.values()].map((p) => p.written);
-        // terms: positive terms of the rule as first written, in the order the rule writes them ...
-        let at = 0;
-        for (const t of m.terms) {
-          at = order.indexOf(t, at);
-          expect(at, `${context}: term ${t} of ${m.rule} out of order or not a positive term`).toBeGreaterThanOrEqual(0);
-          at++;
-        }
-        // ... covering every term occurrence that made the rule true, each explained by a hit ...
-        for (const { pos, key } of ref.holds) {
-          const written = ref.positive.get(key)!.written;
-          expect(m.terms, `${context}: ${m.rule}`).toContain(written);
-          expect(m.hits, `${context}: ${m.rule}`).toContainEqual(
-            expect.objectContaining({ term: written, field: FIELD_NAMES[fieldIndex(pos)], word: pos % FIELD_BASE }),
-          );
-        }
-        // ... once each ...
-        const keys = m.hits.map((h) => `${h.term}|${h.field}|${h.word}`);
-        expect(new Set(keys).size, `${context}: ${m.rule} repeats a hit`).toBe(keys.length);
-        // ... and every hit is a real occurrence of its term, with the words it covers as its text.
-        for (const h of m.hits) {
-          const p = [...ref.positive.values()].find((x) => x.written === h.term);
-          expect(p, `${context}: hit for unknown term ${h.term}`).toBeDefined();
-          expect(m.terms).toContain(h.term);
-          expect(p!.occurrences, `${context}: ${m.rule} hit ${JSON.stringify(h)}`).toContain(FIELD_NAMES.indexOf(h.field) * FIELD_BASE + h.word);
-          if (h.term.startsWith('re:')) {
-            // A regex hit's text is what the regex matched, found in the field's normalized text.
-            expect(normalizeText(item[h.field]!)).toContain(h.text);
-            expect(h.text).toMatch(new RegExp(`^(?:${h.term.slice(3)})$`, 'iu'));
-          } else {
-            expect(h.text).toBe(wordsOf(item, h.field).slice(h.word, h.word + p!.length).join(' '));
+        got.forEach((m, i) => {
+          const ref = want[i]!;
+          const r = rules.find((x) => x.id === m.rule)!;
+          expect(m.indicator).toBe(r.indicator);
+          expect(m.severity).toBe(r.severity);
+          expect(m.scenarios).toEqual(r.evidence);
+          const order = [...ref.positive.values()].map((p) => p.written);
+          // terms: positive terms of the rule as first written, in the order the rule writes them ...
+          let at = 0;
+          for (const t of m.terms) {
+            at = order.indexOf(t, at);
+            expect(at, `${context}: term ${t} of ${m.rule} out of order or not a positive term`).toBeGreaterThanOrEqual(
+              0,
+            );
+            at++;
           }
-        }
-      });
-    }
-    // The generator must produce a useful mix: some items match some rules, most do not match most rules.
-    expect(matched).toBeGreaterThan(ITEMS / 5);
-    expect(matched).toBeLessThan((ITEMS * RULES) / 2);
-  });
+          // ... covering every term occurrence that made the rule true, each explained by a hit ...
+          for (const { pos, key } of ref.holds) {
+            const written = ref.positive.get(key)!.written;
+            expect(m.terms, `${context}: ${m.rule}`).toContain(written);
+            expect(m.hits, `${context}: ${m.rule}`).toContainEqual(
+              expect.objectContaining({ term: written, field: FIELD_NAMES[fieldIndex(pos)], word: pos % FIELD_BASE }),
+            );
+          }
+          // ... once each ...
+          const keys = m.hits.map((h) => `${h.term}|${h.field}|${h.word}`);
+          expect(new Set(keys).size, `${context}: ${m.rule} repeats a hit`).toBe(keys.length);
+          // ... and every hit is a real occurrence of its term, with the words it covers as its text.
+          for (const h of m.hits) {
+            const p = [...ref.positive.values()].find((x) => x.written === h.term);
+            expect(p, `${context}: hit for unknown term ${h.term}`).toBeDefined();
+            expect(m.terms).toContain(h.term);
+            expect(p!.occurrences, `${context}: ${m.rule} hit ${JSON.stringify(h)}`).toContain(
+              FIELD_NAMES.indexOf(h.field) * FIELD_BASE + h.word,
+            );
+            if (h.term.startsWith('re:')) {
+              // A regex hit's text is what the regex matched, found in the field's normalized text.
+              expect(normalizeText(item[h.field]!)).toContain(h.text);
+              expect(h.text).toMatch(new RegExp(`^(?:${h.term.slice(3)})$`, 'iu'));
+            } else {
+              expect(h.text).toBe(
+                wordsOf(item, h.field)
+                  .slice(h.word, h.word + p!.length)
+                  .join(' '),
+              );
+            }
+          }
+        });
+      }
+      // The generator must produce a useful mix: some items match some rules, most do not match most rules.
+      expect(matched).toBeGreaterThan(ITEMS / 5);
+      expect(matched).toBeLessThan((ITEMS * RULES) / 2);
+    },
+  );
 });

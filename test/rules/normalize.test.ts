@@ -7,7 +7,11 @@ const cases: [string, string, string][] = [
   // Empty and plain ASCII
   ['keeps an empty string empty', '', ''],
   ['leaves lower-case ASCII alone', 'talks resume in miami', 'talks resume in miami'],
-  ['keeps punctuation and spacing (tokenize drops them later)', 'Talks: 75% — "yes"!\tnext\nline', 'talks: 75% — "yes"!\tnext\nline'],
+  [
+    'keeps punctuation and spacing (tokenize drops them later)',
+    'Talks: 75% — "yes"!\tnext\nline',
+    'talks: 75% — "yes"!\tnext\nline',
+  ],
   ['keeps digits', 'Resolution 2231 of 2015', 'resolution 2231 of 2015'],
 
   // NFKC

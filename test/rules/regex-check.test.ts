@@ -30,7 +30,7 @@ const accepted: [string, string][] = [
   ['accepts two wildcards with a word between them no single character can pass', 'talks.*kremlin.*ceasefire'],
   ['accepts e-mail-like sets split by @', '[\\w.-]+@[\\w.-]+\\.[a-z]+'],
   ['accepts a counted repetition of 1000', 'a{1000}'],
-  ['accepts the shipped watchbook\'s poll share pattern', '\\b(9\\d|100) ?(%|percent|per cent|відсот|процент)'],
+  ["accepts the shipped watchbook's poll share pattern", '\\b(9\\d|100) ?(%|percent|per cent|відсот|процент)'],
 ];
 
 const refused: [string, string, RegExp][] = [
@@ -61,7 +61,11 @@ const refused: [string, string, RegExp][] = [
   // A bounded but varying count inside a repeated group: /^(a{1,5})+b$/ took 8 s on 28 letters
   ['refuses (a{1,5})+ (a varying count inside a repeated group)', '(a{1,5})+', /nested repetition/],
   // Repeated alternations whose branches can match the same text (issue 12)
-  ['refuses (a|a)*b (identical branches)', '(a|a)*b', /repeated alternation with branches that can match the same text \("a" and "a" in \(a\|a\)\)/],
+  [
+    'refuses (a|a)*b (identical branches)',
+    '(a|a)*b',
+    /repeated alternation with branches that can match the same text \("a" and "a" in \(a\|a\)\)/,
+  ],
   ['refuses (?:a|aa)*b (one branch a prefix of the other)', '(?:a|aa)*b', /repeated alternation .*"a" and "aa"/],
   ['refuses (\\w|\\d)+x (one class inside the other)', '(\\w|\\d)+x', /repeated alternation .*"\\w" and "\\d"/],
   ['refuses (?:x|\\p{L})+ (a letter within a Unicode class)', '(?:x|\\p{L})+', /repeated alternation/],
@@ -69,13 +73,25 @@ const refused: [string, string, RegExp][] = [
   ['refuses a case-insensitive overlap (K and k)', '(?:K|k)+', /repeated alternation/],
   ['refuses (中|中)+ (non-Latin literals)', '(中|中)+', /repeated alternation/],
   // Unbounded repetitions that can trade characters (issue 12)
-  ['refuses .*a.*a.*a.*a.*a.*a.*a.*b (many wildcards)', '.*a.*a.*a.*a.*a.*a.*a.*b', /unbounded repetitions \.\* and \.\* can trade characters \(both match "a"/],
+  [
+    'refuses .*a.*a.*a.*a.*a.*a.*a.*b (many wildcards)',
+    '.*a.*a.*a.*a.*a.*a.*a.*b',
+    /unbounded repetitions \.\* and \.\* can trade characters \(both match "a"/,
+  ],
   ['refuses .*a.*b (two wildcards a single a lets trade)', '.*a.*b', /can trade characters/],
-  ['refuses \\d+\\s*\\d+ (an optional separator lets digits trade)', '\\d+\\s*\\d+', /unbounded repetitions \\d\+ and \\d\+ can trade/],
+  [
+    'refuses \\d+\\s*\\d+ (an optional separator lets digits trade)',
+    '\\d+\\s*\\d+',
+    /unbounded repetitions \\d\+ and \\d\+ can trade/,
+  ],
   ['refuses \\w+\\s?\\w+', '\\w+\\s?\\w+', /can trade characters/],
   ['refuses adjacent repetitions across an assertion', '\\w+\\b\\w*x', /can trade characters/],
   // Huge counted repetitions (issue 12)
-  ['refuses a{1000000}', 'a{1000000}', /repetition a\{1000000\} counts up to 1000000 in \/a\{1000000\}\/: at most 1000/],
+  [
+    'refuses a{1000000}',
+    'a{1000000}',
+    /repetition a\{1000000\} counts up to 1000000 in \/a\{1000000\}\/: at most 1000/,
+  ],
   ['refuses a{5,} past the limit', 'a{5000,}', /counts up to 5000/],
   ['refuses nested counts whose product passes the limit', '(?:a{100}){100}', /counts up to 10000/],
   // Not a regex at all

@@ -50,6 +50,7 @@ function match(rule: string, scenarios: Record<string, number>): Match {
 }
 
 describe('runRuleTests: passing tests', () => {
+  // prettier-ignore
   const passing: [string, RuleTest][] = [
     ['passes a test whose rule matches', test('held', { items: [{ title: 'Talks resume' }], match: ['talks-held'] })],
     ['passes a test whose rule does not match', test('heat', { items: [{ title: 'Miami Heat talks' }], noMatch: ['talks-held'] })],
@@ -84,7 +85,10 @@ describe('runRuleTests: failures', () => {
 
   it('reports one failure per item and rule', () => {
     const report = run([
-      test('two', { items: [{ title: 'nothing' }, { title: 'Talks resume' }, { title: 'nothing again' }], match: ['talks-held', 'poll-rejects'] }),
+      test('two', {
+        items: [{ title: 'nothing' }, { title: 'Talks resume' }, { title: 'nothing again' }],
+        match: ['talks-held', 'poll-rejects'],
+      }),
     ]);
     expect(report.results[0]!.failures.map((f) => [f.item.title, f.message])).toEqual([
       ['nothing', 'rule talks-held should match but did not'],
@@ -98,7 +102,9 @@ describe('runRuleTests: failures', () => {
 
   it('fails a scenario test whose matches favour another scenario', () => {
     const report = run([test('dir', { items: [{ title: 'Talks resume' }], scenario: 'storm' })]);
-    expect(report.results[0]!.failures.map((f) => f.message)).toEqual(['should favour scenario storm but favours calm']);
+    expect(report.results[0]!.failures.map((f) => f.message)).toEqual([
+      'should favour scenario storm but favours calm',
+    ]);
   });
 
   it('fails a scenario test when nothing matched (favours none)', () => {
@@ -109,7 +115,9 @@ describe('runRuleTests: failures', () => {
   it('fails a scenario test when the summed weights tie', () => {
     // drift-signal gives calm 0.5 and drift 0.5: a tie favours no scenario.
     const report = run([test('tie', { items: [{ title: 'drift' }], scenario: 'drift' })]);
-    expect(report.results[0]!.failures.map((f) => f.message)).toEqual(['should favour scenario drift but favours none']);
+    expect(report.results[0]!.failures.map((f) => f.message)).toEqual([
+      'should favour scenario drift but favours none',
+    ]);
   });
 
   it('counts passed and failed tests, not items', () => {
@@ -156,7 +164,10 @@ describe('runRuleTests: untested rules', () => {
 
   it('lists nothing when every rule is tested both ways', () => {
     const report = run([
-      test('pos', { items: [{ title: 'Talks collapsed after a poll where most reject it; drift' }], match: RULES.map((r) => r.id) }),
+      test('pos', {
+        items: [{ title: 'Talks collapsed after a poll where most reject it; drift' }],
+        match: RULES.map((r) => r.id),
+      }),
       test('neg', { items: [{ title: 'nothing' }], noMatch: RULES.map((r) => r.id) }),
     ]);
     expect(report).toMatchObject({ passed: 2, failed: 0, untested: { positive: [], negative: [] } });
@@ -166,7 +177,11 @@ describe('runRuleTests: untested rules', () => {
 describe('favouredScenario', () => {
   const cases: [string, Match[], string | undefined][] = [
     ['favours the scenario with the highest summed weight', [match('a', { calm: 0.5, storm: 0.2, drift: 0 })], 'calm'],
-    ['sums weights over all matches', [match('a', { calm: 0.5, storm: 0 }), match('b', { storm: 0.4 }), match('c', { storm: 0.4 })], 'storm'],
+    [
+      'sums weights over all matches',
+      [match('a', { calm: 0.5, storm: 0 }), match('b', { storm: 0.4 }), match('c', { storm: 0.4 })],
+      'storm',
+    ],
     ['reads negative weights', [match('a', { calm: -1, storm: -0.5, drift: -0.7 })], 'storm'],
     ['counts a scenario a match does not name as 0', [match('a', { calm: -0.2 })], undefined],
     ['favours none on a tie at the top', [match('a', { calm: 0.5, drift: 0.5 })], undefined],

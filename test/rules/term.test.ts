@@ -6,6 +6,7 @@ const w = (text: string): WordPattern => ({ text, prefix: false });
 const p = (text: string): WordPattern => ({ text, prefix: true });
 
 // Table: [behaviour, term as written, words, key].
+// prettier-ignore
 const wordTerms: [string, string, WordPattern[], string][] = [
   ['parses a word as a whole word', 'poll', [w('poll')], 'poll'],
   ['normalizes a word (case)', 'NATO', [w('nato')], 'nato'],
@@ -60,7 +61,9 @@ describe('parseTerm: regular expressions', () => {
     if (term.kind !== 'regex') throw new Error('expected a regex term');
     expect(term.regex.flags).toContain('i');
     expect(term.regex.flags).toContain('u');
-    expect([...'NATO Summit'.matchAll(new RegExp(term.regex.source, `${term.regex.flags.replace('g', '')}g`))]).toHaveLength(1);
+    expect([
+      ...'NATO Summit'.matchAll(new RegExp(term.regex.source, `${term.regex.flags.replace('g', '')}g`)),
+    ]).toHaveLength(1);
   });
 
   it('keeps the pattern as written (not normalized)', () => {

@@ -49,7 +49,7 @@ const cases: [string, string, string[]][] = [
   // English possessive
   ["reads NATO's as nato", "NATO's summit", ['nato', 'summit']],
   ['reads NATO’s (typographic apostrophe) as nato', 'NATO’s summit', ['nato', 'summit']],
-  ["reads a possessive at the end of the text", "the summit of NATO's", ['the', 'summit', 'of', 'nato']],
+  ['reads a possessive at the end of the text', "the summit of NATO's", ['the', 'summit', 'of', 'nato']],
   ['reads a possessive before punctuation', "Russia's, Ukraine's.", ['russia', 'ukraine']],
   ["keeps a plural possessive (allies') as its word", "allies' pledges", ['allies', 'pledges']],
   ["reads a one-letter possessive (A's) as its letter", "Plan A's terms", ['plan', 'a', 'terms']],

@@ -18,10 +18,15 @@ function walk(trie: WordTrie, word: string): number {
 
 function seeded(seed: number) {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 }
 
-const ALPHABETS = ['abcdefghijklmnopqrstuvwxyz', 'абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґ', "'0123456789", '\u{1D400}\u{1D401}'];
+const ALPHABETS = [
+  'abcdefghijklmnopqrstuvwxyz',
+  'абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґ',
+  "'0123456789",
+  '\u{1D400}\u{1D401}',
+];
 
 function randomWord(rnd: () => number, maxLength: number): string {
   const alphabet = [...ALPHABETS[Math.floor(rnd() * rnd() * ALPHABETS.length)]!];
@@ -38,7 +43,11 @@ describe('WordTrie', () => {
     for (let i = 0; i < 3000; i++) terms.push({ text: randomWord(rnd, i % 10 === 0 ? 12 : 4), prefix: rnd() < 0.4 });
     // Deep chains and shared stems, as Slavic inflection gives them.
     for (const stem of ['україн', 'украин', 'гаранті', 'ukrain', 'negotiat']) {
-      terms.push({ text: stem, prefix: true }, { text: `${stem}а`, prefix: false }, { text: `${stem}ою`, prefix: false });
+      terms.push(
+        { text: stem, prefix: true },
+        { text: `${stem}а`, prefix: false },
+        { text: `${stem}ою`, prefix: false },
+      );
     }
     const trie = new WordTrie();
     terms.forEach((t, id) => trie.add(t.text, t.prefix, id));
@@ -48,7 +57,9 @@ describe('WordTrie', () => {
     for (let i = 0; i < 3000; i++) queries.push(randomWord(rnd, 8));
     let found = 0;
     for (const word of queries) {
-      const expected = terms.flatMap((t, id) => ((t.prefix ? word.startsWith(t.text) : word === t.text) ? [id] : [])).sort((a, b) => a - b);
+      const expected = terms
+        .flatMap((t, id) => ((t.prefix ? word.startsWith(t.text) : word === t.text) ? [id] : []))
+        .sort((a, b) => a - b);
       const got = [...trie.terms(walk(trie, word))].sort((a, b) => a - b);
       expect(got, word).toEqual(expected);
       found += got.length;
@@ -63,14 +74,32 @@ describe('WordTrie', () => {
     const trie = new WordTrie();
     terms.forEach((t, id) => trie.add(t, id % 3 === 0, id));
     trie.freeze(charClass);
-    const pieces = [...terms, "nato's", "п'ятьох", "don't", "'s", "o'", 'ё', '\u{1D400}', ' ', ' ', ', ', '-', "'", '\uD800'];
+    const pieces = [
+      ...terms,
+      "nato's",
+      "п'ятьох",
+      "don't",
+      "'s",
+      "o'",
+      'ё',
+      '\u{1D400}',
+      ' ',
+      ' ',
+      ', ',
+      '-',
+      "'",
+      '\uD800',
+    ];
     let matched = 0;
     for (let n = 0; n < 300; n++) {
       let text = '';
       for (let k = 0; k < 12; k++) text += pieces[Math.floor(rnd() * pieces.length)]! + (rnd() < 0.6 ? ' ' : '');
       const spans = scanTermWords(text, trie, new WordSpans());
       const { words } = tokenize(text);
-      expect(Array.from({ length: spans.count }, (_, i) => spans.word(i)), text).toEqual(words);
+      expect(
+        Array.from({ length: spans.count }, (_, i) => spans.word(i)),
+        text,
+      ).toEqual(words);
       words.forEach((word, i) => {
         expect(spans.walks[i], `${text}: ${word}`).toBe(walk(trie, word));
         if (trie.terms(spans.walks[i]!).length) matched++;

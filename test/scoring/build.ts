@@ -10,9 +10,17 @@ export const polling: Indicator = { id: 'ukraine-polling', title: 'Polling', hal
 export const nato: Indicator = { id: 'nato-partner-assurances', title: 'NATO', halfLifeMs: 30 * DAY, cap: 3 };
 
 export const baseline: Scenario = { id: 'baseline', title: 'Baseline', prior: 0.6 };
-export const risk: Scenario = { id: 'risk', title: 'Risk', prior: 0.4, alert: { enter: 0.55, exit: 0.45, forMs: HOUR } };
+export const risk: Scenario = {
+  id: 'risk',
+  title: 'Risk',
+  prior: 0.4,
+  alert: { enter: 0.55, exit: 0.45, forMs: HOUR },
+};
 
-export const book: Pick<Watchbook, 'scenarios' | 'indicators'> = { scenarios: [baseline, risk], indicators: [polling, nato] };
+export const book: Pick<Watchbook, 'scenarios' | 'indicators'> = {
+  scenarios: [baseline, risk],
+  indicators: [polling, nato],
+};
 
 /** Reports this far apart are separate events (scoring/events.ts: two days) even when they lean one way. */
 export const APART = 3 * DAY;

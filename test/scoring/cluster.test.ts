@@ -31,11 +31,29 @@ describe('fingerprintDistance', () => {
 describe('assignCluster', () => {
   const a = '00000000000000ff'; // cluster A's member
   const b = 'ff00000000000000'; // cluster B's member, 16 bits from a
-  const table: [name: string, fp: string, recent: { cluster: string; fingerprint: string }[], maxBits: number, cluster: string][] = [
-    ['starts a cluster named by its own fingerprint when nothing is recent', '0123456789ABCDEF', [], 4, '0123456789abcdef'],
+  const table: [
+    name: string,
+    fp: string,
+    recent: { cluster: string; fingerprint: string }[],
+    maxBits: number,
+    cluster: string,
+  ][] = [
+    [
+      'starts a cluster named by its own fingerprint when nothing is recent',
+      '0123456789ABCDEF',
+      [],
+      4,
+      '0123456789abcdef',
+    ],
     ['joins the cluster of a near-duplicate', '00000000000000fe', [{ cluster: 'A', fingerprint: a }], 4, 'A'],
     ['joins at exactly maxBits', '000000000000000f', [{ cluster: 'A', fingerprint: a }], 4, 'A'],
-    ['starts its own cluster one bit beyond maxBits', '0000000000000007', [{ cluster: 'A', fingerprint: a }], 4, '0000000000000007'],
+    [
+      'starts its own cluster one bit beyond maxBits',
+      '0000000000000007',
+      [{ cluster: 'A', fingerprint: a }],
+      4,
+      '0000000000000007',
+    ],
     [
       'joins the nearest cluster, not the first listed',
       'f000000000000000',
@@ -85,26 +103,31 @@ describe('assignCluster', () => {
     expect(assignCluster('123456789abcdef0', recent, 4)).toBe(assignCluster('123456789abcdef0', recent, 4));
   });
 
-  it.each(Object.entries(storySets))('%s: puts syndicated copies of a story in one cluster, other stories in others', (_, set) => {
-    const recent: { cluster: string; fingerprint: string }[] = [];
-    const clusterOf = (text: string) => {
-      const fp = fingerprint(text);
-      const cluster = assignCluster(fp, recent, NEAR_DUPLICATE_BITS);
-      recent.push({ cluster, fingerprint: fp });
-      return cluster;
-    };
-    const original = clusterOf(asText(set.original));
-    expect(original).toBe(fingerprint(asText(set.original)));
-    for (const copy of [set.reworded, set.appended, set.retitled]) expect(clusterOf(asText(copy))).toBe(original);
-    const others = set.sameTopic.map((s) => clusterOf(asText(s)));
-    expect(others).not.toContain(original);
-    expect(new Set(others).size).toBe(2);
-  });
+  it.each(Object.entries(storySets))(
+    '%s: puts syndicated copies of a story in one cluster, other stories in others',
+    (_, set) => {
+      const recent: { cluster: string; fingerprint: string }[] = [];
+      const clusterOf = (text: string) => {
+        const fp = fingerprint(text);
+        const cluster = assignCluster(fp, recent, NEAR_DUPLICATE_BITS);
+        recent.push({ cluster, fingerprint: fp });
+        return cluster;
+      };
+      const original = clusterOf(asText(set.original));
+      expect(original).toBe(fingerprint(asText(set.original)));
+      for (const copy of [set.reworded, set.appended, set.retitled]) expect(clusterOf(asText(copy))).toBe(original);
+      const others = set.sameTopic.map((s) => clusterOf(asText(s)));
+      expect(others).not.toContain(original);
+      expect(new Set(others).size).toBe(2);
+    },
+  );
 });
 
 describe('ClusterIndex', () => {
   /** Distinct fingerprints far apart: i spread over both halves by a multiplicative hash. */
-  const far = (i: number) => (Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0') + (Math.imul(i + 7, 0x85ebca6b) >>> 0).toString(16).padStart(8, '0');
+  const far = (i: number) =>
+    (Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0') +
+    (Math.imul(i + 7, 0x85ebca6b) >>> 0).toString(16).padStart(8, '0');
 
   it('clusters as assignCluster does, on the table above and on real stories', () => {
     const recent = [
@@ -117,7 +140,8 @@ describe('ClusterIndex', () => {
     for (const set of Object.values(storySets)) {
       const index = new ClusterIndex([], NEAR_DUPLICATE_BITS, 100);
       const original = index.assign(fingerprint(asText(set.original)));
-      for (const copy of [set.reworded, set.appended, set.retitled]) expect(index.assign(fingerprint(asText(copy)))).toBe(original);
+      for (const copy of [set.reworded, set.appended, set.retitled])
+        expect(index.assign(fingerprint(asText(copy)))).toBe(original);
     }
   });
 

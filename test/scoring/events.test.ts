@@ -20,7 +20,11 @@ describe('groupEvents', () => {
     const withdrawn = ev({ itemKey: 'withdrawn' });
     const affirmed = ev({ itemKey: 'affirmed', scenarios: { baseline: 0.5, risk: 0 } });
     const other = ev({ itemKey: 'nato', indicator: nato.id });
-    expect(ids(groupEvents([withdrawn, affirmed, other], SCENARIOS)).sort()).toEqual([['affirmed'], ['nato'], ['withdrawn']]);
+    expect(ids(groupEvents([withdrawn, affirmed, other], SCENARIOS)).sort()).toEqual([
+      ['affirmed'],
+      ['nato'],
+      ['withdrawn'],
+    ]);
   });
 
   it('reads a negated weight as leaning the other way', () => {
@@ -28,10 +32,13 @@ describe('groupEvents', () => {
     expect(leanOf([ev({ scenarios: { baseline: 0, risk: 0 } })], SCENARIOS)).toBe('');
   });
 
-  it('anchors the window at the event\'s first report, so a steady run of news is several events', () => {
+  it("anchors the window at the event's first report, so a steady run of news is several events", () => {
     const at = (h: number) => ev({ itemKey: `h${h}`, publishedAt: NOW + h * HOUR });
     const events = groupEvents([at(0), at(30), at(47), at(60), at(100)], SCENARIOS);
-    expect(ids(events)).toEqual([['h0', 'h30', 'h47'], ['h60', 'h100']]);
+    expect(ids(events)).toEqual([
+      ['h0', 'h30', 'h47'],
+      ['h60', 'h100'],
+    ]);
     expect(EVENT_WINDOW_MS).toBe(48 * HOUR);
   });
 

@@ -19,6 +19,7 @@ function run(steps: Step[], rule = alert, start: ScenarioAlertState = { firing: 
 }
 
 const N = 'none';
+// prettier-ignore
 const timelines: [name: string, steps: Step[]][] = [
   ['p below enter raises nothing', [[0, 0.3, N], [10, 0.5, N], [20, 0.549, N]]],
   ['p rising through enter, dwelling less than for, then dropping below exit: no alert', [[0, 0.4, N], [10, 0.6, N], [40, 0.7, N], [60, 0.4, N], [200, 0.4, N]]],

@@ -32,7 +32,12 @@ function rng(seed: number): () => number {
  * either way or neither; records before `now - span` age out. After every step the ledger's score is
  * compared with scoreScenarios on the records a plain list holds.
  */
-function replayHistory(seed: number, watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>, spanMs: number, steps: number): number {
+function replayHistory(
+  seed: number,
+  watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>,
+  spanMs: number,
+  steps: number,
+): number {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const ledger = new EventLedger(watchbook, byTime);
@@ -79,7 +84,12 @@ describe('EventLedger', () => {
   const cases = [
     { name: 'two scenarios, nothing ages out', watchbook: book, span: 1000 * DAY, steps: 160 },
     { name: 'three scenarios (ties between leans), nothing ages out', watchbook: three, span: 1000 * DAY, steps: 160 },
-    { name: 'a span of four days: events lose their first stories and are regrouped', watchbook: book, span: 4 * DAY, steps: 200 },
+    {
+      name: 'a span of four days: events lose their first stories and are regrouped',
+      watchbook: book,
+      span: 4 * DAY,
+      steps: 200,
+    },
     { name: 'a span of a day: stories empty out and go', watchbook: three, span: DAY, steps: 200 },
   ];
   for (const c of cases) {
@@ -123,6 +133,8 @@ describe('EventLedger', () => {
   });
 
   it('rejects a watchbook without scenarios, as scoring does', () => {
-    expect(() => new EventLedger({ scenarios: [], indicators: [] }, byTime)).toThrow(/^scoring: the watchbook has no scenario/);
+    expect(() => new EventLedger({ scenarios: [], indicators: [] }, byTime)).toThrow(
+      /^scoring: the watchbook has no scenario/,
+    );
   });
 });

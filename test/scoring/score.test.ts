@@ -24,7 +24,9 @@ describe('scoreScenarios: priors', () => {
   });
 
   it('rejects a watchbook without scenarios', () => {
-    expect(() => scoreScenarios([], { scenarios: [], indicators: [] }, NOW)).toThrow(/^scoring: the watchbook has no scenario/);
+    expect(() => scoreScenarios([], { scenarios: [], indicators: [] }, NOW)).toThrow(
+      /^scoring: the watchbook has no scenario/,
+    );
   });
 });
 
@@ -42,7 +44,11 @@ describe('scoreScenarios: probabilities', () => {
     ['one strong story for risk', [ev()], book],
     ['stories both ways', [ev(), ev({ scenarios: { baseline: 0.5, risk: -1 } })], book],
     ['a capped flood', Array.from({ length: 50 }, () => ev()), book],
-    ['three scenarios with mixed weights', [ev({ scenarios: { a: -1, b: 0.5, c: 2 } }), ev({ scenarios: { a: 0.3, b: -0.2, c: 0 } })], three],
+    [
+      'three scenarios with mixed weights',
+      [ev({ scenarios: { a: -1, b: 0.5, c: 2 } }), ev({ scenarios: { a: 0.3, b: -0.2, c: 0 } })],
+      three,
+    ],
   ];
   it.each(table)('sum to 1 (%s)', (_, evidence, wb) => {
     const p = Object.values(scoreScenarios(evidence, wb, NOW).probabilities);
@@ -82,6 +88,7 @@ describe('scoreScenarios: corroboration', () => {
     expect(s.contributions[polling.id]!.risk).toBeCloseTo(0.9, 12);
   });
 
+  // prettier-ignore
   const table: [name: string, sources: [string, number][], q: number][] = [
     ['two independent sources of 0.9 give 0.99', [['a', 0.9], ['b', 0.9]], 0.99],
     ['twenty copies from two sources of 0.9 still give 0.99', Array.from({ length: 20 }, (_, i): [string, number] => [i % 2 ? 'a' : 'b', 0.9]), 0.99],
@@ -130,7 +137,10 @@ describe('scoreScenarios: decay', () => {
   });
 
   it('measures age from the earliest copy: a later copy corroborates but does not refresh the story', () => {
-    const s = score([ev({ cluster: 'x', publishedAt: NOW - 30 * DAY }), ev({ cluster: 'x', source: 'b', publishedAt: NOW })]);
+    const s = score([
+      ev({ cluster: 'x', publishedAt: NOW - 30 * DAY }),
+      ev({ cluster: 'x', source: 'b', publishedAt: NOW }),
+    ]);
     expect(s.trail[0]!.d).toBeCloseTo(0.5, 12);
     expect(s.trail[0]!.q).toBeCloseTo(0.99, 12);
     expect(s.trail[0]!.publishedAt).toBe(NOW - 30 * DAY);
@@ -139,12 +149,18 @@ describe('scoreScenarios: decay', () => {
 
 describe('scoreScenarios: the per-indicator cap', () => {
   // Separate events (APART), each decayed by its age: 100 small ones add up to about 4 nats uncapped.
-  const flood = (scenarios: Record<string, number>) => Array.from({ length: 100 }, (_, i) => ev({ scenarios, publishedAt: NOW - i * APART }));
+  const flood = (scenarios: Record<string, number>) =>
+    Array.from({ length: 100 }, (_, i) => ev({ scenarios, publishedAt: NOW - i * APART }));
   const floodTotal = Array.from({ length: 100 }, (_, i) => 0.3 * 0.9 * decayApart(i)).reduce((a, b) => a + b, 0);
   const table: [name: string, evidence: Evidence[], capped: number, uncapped: number][] = [
     ['a flood of 100 small events for risk stops at +cap', flood({ baseline: 0, risk: 0.3 }), 3, floodTotal],
     ['a flood of 100 small events against risk stops at −cap', flood({ baseline: 0, risk: -0.3 }), -3, -floodTotal],
-    ['a total under the cap passes unchanged', [ev(), ev({ publishedAt: NOW - APART })], 0.9 + 0.9 * decayApart(1), 0.9 + 0.9 * decayApart(1)],
+    [
+      'a total under the cap passes unchanged',
+      [ev(), ev({ publishedAt: NOW - APART })],
+      0.9 + 0.9 * decayApart(1),
+      0.9 + 0.9 * decayApart(1),
+    ],
   ];
   it.each(table)('%s', (_, evidence, capped, uncapped) => {
     const s = score(evidence);
@@ -154,7 +170,8 @@ describe('scoreScenarios: the per-indicator cap', () => {
   });
 
   it('caps each indicator on its own: two indicators can add up to twice the cap', () => {
-    const flood = (indicator: string) => Array.from({ length: 40 }, (_, i) => ev({ indicator, publishedAt: NOW - i * APART }));
+    const flood = (indicator: string) =>
+      Array.from({ length: 40 }, (_, i) => ev({ indicator, publishedAt: NOW - i * APART }));
     const s = score([...flood(polling.id), ...flood(nato.id)]);
     expect(s.contributions[polling.id]!.risk).toBe(3);
     expect(s.contributions[nato.id]!.risk).toBe(3);
@@ -165,6 +182,7 @@ describe('scoreScenarios: the per-indicator cap', () => {
 describe('scoreScenarios: one story, several rules', () => {
   const story = (rules: [rule: string, risk: number][]) =>
     rules.map(([rule, r]) => ev({ itemKey: 'article', cluster: 'x', rule, scenarios: { baseline: 0, risk: r } }));
+  // prettier-ignore
   const table: [name: string, rules: [string, number][], w: number, rule: string][] = [
     ['takes the strongest rule, not the sum', [['poll-mentions', 0.5], ['poll-rejects', 1]], 1, 'poll-rejects'],
     ['takes the largest magnitude when rules disagree', [['poll-accepts', 0.5], ['poll-rejects', -1]], -1, 'poll-rejects'],
@@ -188,7 +206,10 @@ describe('scoreScenarios: one story, several rules', () => {
   });
 
   it('counts two different events matched by one rule twice', () => {
-    expect(riskNats([ev({ cluster: 'x' }), ev({ cluster: 'y', publishedAt: NOW - APART })])).toBeCloseTo(0.9 + 0.9 * decayApart(1), 12);
+    expect(riskNats([ev({ cluster: 'x' }), ev({ cluster: 'y', publishedAt: NOW - APART })])).toBeCloseTo(
+      0.9 + 0.9 * decayApart(1),
+      12,
+    );
   });
 
   it('counts two outlets reporting one event in their own words once', () => {
@@ -228,9 +249,30 @@ describe('scoreScenarios: what is left out', () => {
 describe('scoreScenarios: explanation', () => {
   it('lists the stories that moved the picture most first, with rule, title, sources, q, d and nats', () => {
     const s = score([
-      ev({ cluster: 'small', scenarios: { baseline: 0, risk: 0.2 }, title: 'Small', terms: ['poll'], publishedAt: NOW - 2 * APART }),
-      ev({ cluster: 'big', itemKey: 'big-1', rule: 'poll-rejects', title: 'Big', url: 'https://example.org/big', terms: ['poll', 'reject*'] }),
-      ev({ cluster: 'big', itemKey: 'big-2', source: 'b', credibility: 0.5, publishedAt: NOW - DAY, title: 'Big (copy)', terms: ['survey'] }),
+      ev({
+        cluster: 'small',
+        scenarios: { baseline: 0, risk: 0.2 },
+        title: 'Small',
+        terms: ['poll'],
+        publishedAt: NOW - 2 * APART,
+      }),
+      ev({
+        cluster: 'big',
+        itemKey: 'big-1',
+        rule: 'poll-rejects',
+        title: 'Big',
+        url: 'https://example.org/big',
+        terms: ['poll', 'reject*'],
+      }),
+      ev({
+        cluster: 'big',
+        itemKey: 'big-2',
+        source: 'b',
+        credibility: 0.5,
+        publishedAt: NOW - DAY,
+        title: 'Big (copy)',
+        terms: ['survey'],
+      }),
       ev({ cluster: 'against', scenarios: { baseline: 0, risk: -0.5 }, title: 'Against' }),
     ]);
     expect(s.trail.map((t) => t.cluster)).toEqual(['big', 'against', 'small']);
@@ -272,7 +314,14 @@ describe('scoreScenarios: explanation', () => {
 
   it('does not depend on the order of the evidence', () => {
     const evidence = [
-      ...copies(3, [['a', 0.7], ['b', 0.4]], { publishedAt: NOW - 3 * DAY }),
+      ...copies(
+        3,
+        [
+          ['a', 0.7],
+          ['b', 0.4],
+        ],
+        { publishedAt: NOW - 3 * DAY },
+      ),
       ev({ cluster: 'y', scenarios: { baseline: 0.1, risk: -0.7 } }),
       ev({ cluster: 'y', rule: 'other', scenarios: { baseline: 0, risk: 0.9 }, publishedAt: NOW - DAY }),
       ev({ indicator: nato.id, publishedAt: NOW - 10 * DAY }),

@@ -15,10 +15,19 @@ const summit: Indicator = {
 };
 const noExpect: Indicator = { ...summit, expectEveryMs: undefined };
 
-const at = (daysAgo: number, over: Partial<Evidence> = {}) => ev({ indicator: summit.id, publishedAt: NOW - daysAgo * DAY, ...over });
+const at = (daysAgo: number, over: Partial<Evidence> = {}) =>
+  ev({ indicator: summit.id, publishedAt: NOW - daysAgo * DAY, ...over });
 
-type Case = [name: string, indicator: Indicator, evidence: Evidence[], now: number, since: number | undefined, status: IndicatorStatus];
+type Case = [
+  name: string,
+  indicator: Indicator,
+  evidence: Evidence[],
+  now: number,
+  since: number | undefined,
+  status: IndicatorStatus,
+];
 
+// prettier-ignore
 const table: Case[] = [
   // 1. in-window beats everything
   ['in-window inside the window, even after a silence that would make it overdue', summit, [at(200)], NOW + 20 * DAY, undefined, 'in-window'],

@@ -23,13 +23,22 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.getAlertGroup('root:{}')).toBeUndefined();
       await setGroup(store, 'root:{}', groupA(), 'analysts-digest');
       expect(await store.getAlertGroup('root:{}')).toStrictEqual(groupA());
-      expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'analysts-digest', group: groupA() }]);
+      expect(await store.alertGroups()).toStrictEqual([
+        { key: 'root:{}', receiver: 'analysts-digest', group: groupA() },
+      ]);
     });
 
     it('replaces a group set again, receiver included', async () => {
       const store = open();
       await setGroup(store, 'root:{}', groupA(), 'analysts-digest');
-      const grown = updateGroup(groupA(), [{ id: 'a2', firing: true, at: T0 + MIN }, { id: 'a1', firing: false, at: T0 + MIN }], T0 + MIN);
+      const grown = updateGroup(
+        groupA(),
+        [
+          { id: 'a2', firing: true, at: T0 + MIN },
+          { id: 'a1', firing: false, at: T0 + MIN },
+        ],
+        T0 + MIN,
+      );
       await setGroup(store, 'root:{}', grown, 'on-call');
       expect(await store.getAlertGroup('root:{}')).toStrictEqual(grown);
       expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'on-call', group: grown }]);
@@ -41,14 +50,19 @@ describe.each(backends)('$name', (backend) => {
         await setGroup(store, key, groupA(), `to-${key}`);
       }
       const groups = await store.alertGroups();
-      expect(groups.map((g) => g.key)).toEqual(['__proto__', 'a|b:{x="é"}', 'root/urgent:{indicator="ukraine-polling"}', 'root:{}']);
+      expect(groups.map((g) => g.key)).toEqual([
+        '__proto__',
+        'a|b:{x="é"}',
+        'root/urgent:{indicator="ukraine-polling"}',
+        'root:{}',
+      ]);
       expect(groups.map((g) => g.receiver)).toEqual(groups.map((g) => `to-${g.key}`));
     });
 
-
     it('updates a group from what it holds, creating it when there is none, or leaves it when told to', async () => {
       const store = open();
-      const add = (id: string, at: number) => (group: AlertGroup | undefined) => updateGroup(group, [{ id, firing: true, at }], at);
+      const add = (id: string, at: number) => (group: AlertGroup | undefined) =>
+        updateGroup(group, [{ id, firing: true, at }], at);
       expect(await store.updateAlertGroup('root:{}', 'desk', add('a1', T0))).toStrictEqual(groupA());
       const grown = await store.updateAlertGroup('root:{}', 'desk', add('a2', T0 + MIN));
       expect(grown?.alerts.map((a) => a.id)).toEqual(['a1', 'a2']);
@@ -60,7 +74,11 @@ describe.each(backends)('$name', (backend) => {
 
     it('loses no update when workers change one group at once', async () => {
       const { store, peer } = backend.open();
-      const writers = Array.from({ length: 12 }, (_, n) => (n % 2 ? peer : store).updateAlertGroup('root:{}', 'on-call', (group) => updateGroup(group, [{ id: `a${n}`, firing: true, at: T0 + n }], T0 + n)));
+      const writers = Array.from({ length: 12 }, (_, n) =>
+        (n % 2 ? peer : store).updateAlertGroup('root:{}', 'on-call', (group) =>
+          updateGroup(group, [{ id: `a${n}`, firing: true, at: T0 + n }], T0 + n),
+        ),
+      );
       await Promise.all(writers);
       const group = await store.getAlertGroup('root:{}');
       expect(group?.alerts.map((a) => a.id).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `a${n}`).sort());
@@ -69,8 +87,12 @@ describe.each(backends)('$name', (backend) => {
     it('refuses a group holding a time that is not finite', async () => {
       const store = open();
       await expect(setGroup(store, 'g', { firstSeenAt: Number.NaN, alerts: [] }, 'r')).rejects.toThrow(StoreError);
-      await expect(setGroup(store, 'g', { firstSeenAt: T0, alerts: [{ id: 'a', firing: true, at: Infinity }] }, 'r')).rejects.toThrow(StoreError);
-      await expect(store.updateAlertGroup('g', 'r', () => ({ firstSeenAt: Number.NaN, alerts: [] }))).rejects.toThrow(StoreError);
+      await expect(
+        setGroup(store, 'g', { firstSeenAt: T0, alerts: [{ id: 'a', firing: true, at: Infinity }] }, 'r'),
+      ).rejects.toThrow(StoreError);
+      await expect(store.updateAlertGroup('g', 'r', () => ({ firstSeenAt: Number.NaN, alerts: [] }))).rejects.toThrow(
+        StoreError,
+      );
       expect(await store.alertGroups()).toEqual([]);
     });
   });
@@ -80,7 +102,11 @@ describe.each(backends)('$name', (backend) => {
       const store = open();
       expect(await store.putAlerts([alert('a1', T0), alert('a2', T0 + MIN)])).toBe(2);
       expect(await store.putAlerts([alert('a1', T0 + DAY, { summary: 'rewritten' }), alert('a3', T0)])).toBe(1);
-      expect(await store.getAlerts(['a1', 'a2', 'a3'])).toStrictEqual([alert('a1', T0), alert('a2', T0 + MIN), alert('a3', T0)]);
+      expect(await store.getAlerts(['a1', 'a2', 'a3'])).toStrictEqual([
+        alert('a1', T0),
+        alert('a2', T0 + MIN),
+        alert('a3', T0),
+      ]);
     });
 
     it('keeps the first of an id repeated within one call', async () => {

@@ -32,7 +32,9 @@ export function randomPrefix(): string {
   return `{test-${randomBytes(6).toString('hex')}}`;
 }
 
-export function redisBackend(prefix = randomPrefix()): Backend & { clients(): [RedisConnection, RedisConnection]; prefix: string } {
+export function redisBackend(
+  prefix = randomPrefix(),
+): Backend & { clients(): [RedisConnection, RedisConnection]; prefix: string } {
   let a: RedisConnection | undefined;
   let b: RedisConnection | undefined;
   const clients = (): [RedisConnection, RedisConnection] => {

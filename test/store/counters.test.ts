@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Store, StoreError } from '../../src/store/index.js';
 import { type Backend, memoryBackend, redisBackend } from './backends.js';
-import {  } from './fixtures.js';
+import {} from './fixtures.js';
 
 const backends: Backend[] = [redisBackend(), memoryBackend()];
 
@@ -29,12 +29,19 @@ describe.each(backends)('$name', (backend) => {
         { name: 'signpost_fetches_total', labels: { source: 'a', result: 'ok' }, by: 4 },
       ]);
       await peer.incrementCounters([{ name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, by: 2 }]);
-      expect(await store.counters()).toEqual([{ name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, value: 7 }]);
+      expect(await store.counters()).toEqual([
+        { name: 'signpost_fetches_total', labels: { result: 'ok', source: 'a' }, value: 7 },
+      ]);
     });
 
     it('counts an event once: a second call naming it, from any process, adds nothing; another event adds', async () => {
       const { store, peer } = backend.open();
-      const sent = [{ name: 'signpost_notifications_total', labels: { receiver: 'desk', channel: 'slack', result: 'sent', reason: '' } }];
+      const sent = [
+        {
+          name: 'signpost_notifications_total',
+          labels: { receiver: 'desk', channel: 'slack', result: 'sent', reason: '' },
+        },
+      ];
       await store.incrementCounters(sent, { event: 'notification:sent:n1:desk#slack', ttlMs: 60_000 });
       await peer.incrementCounters(sent, { event: 'notification:sent:n1:desk#slack', ttlMs: 60_000 });
       await store.incrementCounters(sent, { event: 'notification:sent:n2:desk#slack', ttlMs: 60_000 });
@@ -76,8 +83,13 @@ describe.each(backends)('$name', (backend) => {
       await store.incrementCounters([{ name: 'odd_total', labels: { v: 'a', b: 'y' }, by: 100 }]);
       const read = await store.counters();
       expect(read).toHaveLength(odd.length + 1);
-      for (const [i, v] of odd.entries()) expect(read.find((c) => c.labels.v === v && Object.keys(c.labels).length === 1)?.value).toBe(i + 1);
-      expect(read.find((c) => c.labels.b === 'y')).toEqual({ name: 'odd_total', labels: { b: 'y', v: 'a' }, value: 100 });
+      for (const [i, v] of odd.entries())
+        expect(read.find((c) => c.labels.v === v && Object.keys(c.labels).length === 1)?.value).toBe(i + 1);
+      expect(read.find((c) => c.labels.b === 'y')).toEqual({
+        name: 'odd_total',
+        labels: { b: 'y', v: 'a' },
+        value: 100,
+      });
     });
 
     it('adds fractional amounts as floats, and integers onto them', async () => {
@@ -91,7 +103,12 @@ describe.each(backends)('$name', (backend) => {
 
     it.each([NaN, Infinity, -Infinity])('refuses by = %s, adding nothing of that call', async (by) => {
       const store = open();
-      await expect(store.incrementCounters([{ name: 'ok_total', labels: {} }, { name: 'bad_total', labels: {}, by }])).rejects.toThrow(StoreError);
+      await expect(
+        store.incrementCounters([
+          { name: 'ok_total', labels: {} },
+          { name: 'bad_total', labels: {}, by },
+        ]),
+      ).rejects.toThrow(StoreError);
       expect(await store.counters()).toEqual([]);
     });
 

@@ -26,7 +26,10 @@ describe.each(backends)('$name', (backend) => {
 
   it('recovers lost data once, however many workers race for it, marking each source to warm up', async () => {
     const { store, peer } = open();
-    const won = await Promise.all([store.recoverLostData(['kiis', 'razumkov'], T0), peer.recoverLostData(['kiis', 'razumkov'], T0)]);
+    const won = await Promise.all([
+      store.recoverLostData(['kiis', 'razumkov'], T0),
+      peer.recoverLostData(['kiis', 'razumkov'], T0),
+    ]);
     expect(won.filter(Boolean)).toHaveLength(1);
     expect((await store.scheduleCheck()).sentinel).toBe(true);
     expect(await store.recoverLostData(['kiis'], T0 + MIN)).toBe(false);
@@ -37,7 +40,10 @@ describe.each(backends)('$name', (backend) => {
     await store.recoverLostData(['kiis'], T0);
     expect(await store.warmUp('razumkov', ['razumkov:a'], T0)).toBe(false);
     expect(await store.isSeen(['razumkov:a'], T0)).toEqual([false]);
-    const once = await Promise.all([store.warmUp('kiis', ['kiis:a', 'kiis:b'], T0), peer.warmUp('kiis', ['kiis:a', 'kiis:b'], T0)]);
+    const once = await Promise.all([
+      store.warmUp('kiis', ['kiis:a', 'kiis:b'], T0),
+      peer.warmUp('kiis', ['kiis:a', 'kiis:b'], T0),
+    ]);
     expect(once.filter(Boolean)).toHaveLength(1);
     expect(await store.isSeen(['kiis:a', 'kiis:b', 'kiis:c'], T0 + MIN)).toEqual([true, true, false]);
     expect(await store.warmUp('kiis', ['kiis:c'], T0 + MIN)).toBe(false);

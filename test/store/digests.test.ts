@@ -19,7 +19,13 @@ describe.each(backends)('$name', (backend) => {
     it('collects alerts per receiver, deduplicated by id, first write wins, by startsAt then id', async () => {
       const store = open();
       expect(await store.appendDigestAlerts('analysts', [alert('b', T0 + MIN), alert('c', T0)])).toBe(2);
-      expect(await store.appendDigestAlerts('analysts', [alert('b', T0 + MIN, { summary: 'again' }), alert('a', T0 + MIN), alert('a', T0)])).toBe(1);
+      expect(
+        await store.appendDigestAlerts('analysts', [
+          alert('b', T0 + MIN, { summary: 'again' }),
+          alert('a', T0 + MIN),
+          alert('a', T0),
+        ]),
+      ).toBe(1);
       expect(await store.appendDigestAlerts('on-call', [alert('z', T0)])).toBe(1);
       const expected = [alert('c', T0), alert('a', T0 + MIN), alert('b', T0 + MIN)];
       expect(await store.peekDigestAlerts('analysts')).toStrictEqual(expected);
@@ -71,7 +77,9 @@ describe.each(backends)('$name', (backend) => {
       const { store, peer } = backend.open();
       const alerts = Array.from({ length: 50 }, (_, i) => alert(`a${i}`, T0 + i));
       await store.appendDigestAlerts('analysts', alerts);
-      const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).takeDigestAlerts('analysts')));
+      const takes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).takeDigestAlerts('analysts')),
+      );
       const ids = takes.flat().map((a) => a.id);
       expect(ids).toHaveLength(50);
       expect(new Set(ids).size).toBe(50);
@@ -84,14 +92,19 @@ describe.each(backends)('$name', (backend) => {
       await store.setDigestMark('analysts', { at: T0, probabilities: { baseline: 0.6, risk: 0.4 } });
       await store.setDigestMark('analysts', { at: T0 + DAY, probabilities: { baseline: 0.55, risk: 0.45 } });
       await store.setDigestMark('on-call', { at: T0, probabilities: {} });
-      expect(await store.getDigestMark('analysts')).toStrictEqual({ at: T0 + DAY, probabilities: { baseline: 0.55, risk: 0.45 } });
+      expect(await store.getDigestMark('analysts')).toStrictEqual({
+        at: T0 + DAY,
+        probabilities: { baseline: 0.55, risk: 0.45 },
+      });
       expect(await store.getDigestMark('on-call')).toStrictEqual({ at: T0, probabilities: {} });
       await expect(store.setDigestMark('x', { at: Number.NaN, probabilities: {} })).rejects.toThrow(StoreError);
     });
 
     it('refuses an alert whose startsAt is not finite, appending nothing of the call', async () => {
       const store = open();
-      await expect(store.appendDigestAlerts('analysts', [alert('ok', T0), alert('bad', Infinity)])).rejects.toThrow(StoreError);
+      await expect(store.appendDigestAlerts('analysts', [alert('ok', T0), alert('bad', Infinity)])).rejects.toThrow(
+        StoreError,
+      );
       expect(await store.peekDigestAlerts('analysts')).toEqual([]);
     });
   });

@@ -55,13 +55,19 @@ describe.each(backends)('$name', (backend) => {
 
     it('refuses a publishedAt that is not a finite number, recording nothing of the batch', async () => {
       const store = open();
-      await expect(store.addEvidence([evidence('ok|r', T0), evidence('bad|r', Number.NaN)])).rejects.toThrow(StoreError);
+      await expect(store.addEvidence([evidence('ok|r', T0), evidence('bad|r', Number.NaN)])).rejects.toThrow(
+        StoreError,
+      );
       expect(await store.listEvidence(-Infinity)).toEqual([]);
     });
   });
 
   describe('fingerprints', () => {
-    const fp = (n: number, at: number, cluster = `c${n}`) => ({ cluster, fingerprint: n.toString(16).padStart(16, '0'), at });
+    const fp = (n: number, at: number, cluster = `c${n}`) => ({
+      cluster,
+      fingerprint: n.toString(16).padStart(16, '0'),
+      at,
+    });
 
     it('returns fingerprints seen since a time, newest first, at most limit', async () => {
       const store = open();

@@ -3,11 +3,18 @@ import type { Judgement, Verdict } from '../../src/model/feedback.js';
 import { flaggedRules, rulePrecision } from '../../src/store/index.js';
 
 const j = (rule: string, verdict: Verdict, user = 'ana'): Judgement => ({
-  verdict, user, at: 0, indicator: 'troops', rule, evidence: `${rule}-${Math.random()}`, item: { key: 'k', source: 's', title: 't', publishedAt: 0 },
+  verdict,
+  user,
+  at: 0,
+  indicator: 'troops',
+  rule,
+  evidence: `${rule}-${Math.random()}`,
+  item: { key: 'k', source: 's', title: 't', publishedAt: 0 },
 });
 const many = (rule: string, verdicts: Verdict[]) => verdicts.map((v) => j(rule, v));
 
 describe('rule precision from judgements', () => {
+  // prettier-ignore
   it.each([
     ['nothing judged', [], []],
     ['all useful', many('r', ['useful', 'useful']), [['r', 2, 1, false]]],
@@ -22,7 +29,10 @@ describe('rule precision from judgements', () => {
   });
 
   it('flaggedRules lists only the flagged ones, and takes its bar and minimum as options', () => {
-    const js = [...many('weak', ['noise', 'noise', 'noise', 'useful', 'noise']), ...many('fine', ['useful', 'useful', 'useful', 'useful', 'noise'])];
+    const js = [
+      ...many('weak', ['noise', 'noise', 'noise', 'useful', 'noise']),
+      ...many('fine', ['useful', 'useful', 'useful', 'useful', 'noise']),
+    ];
     expect(flaggedRules(js).map((r) => r.rule)).toEqual(['weak']);
     expect(flaggedRules(js, { below: 0.9 }).map((r) => r.rule)).toEqual(['fine', 'weak']);
     expect(flaggedRules(js, { minJudged: 6 })).toEqual([]);

@@ -11,7 +11,13 @@ const DAY = 86_400_000;
 
 function judgement(over: Partial<Judgement> = {}): Judgement {
   return {
-    verdict: 'useful', user: 'ana', at: 1_000, indicator: 'troops', evidence: 'k1|r1', rule: 'r1', scenarios: { risk: 1 },
+    verdict: 'useful',
+    user: 'ana',
+    at: 1_000,
+    indicator: 'troops',
+    evidence: 'k1|r1',
+    rule: 'r1',
+    scenarios: { risk: 1 },
     item: { key: 'k1', source: 'feed', title: 'Convoy seen', publishedAt: 500 },
     ...over,
   };
@@ -40,17 +46,29 @@ describe('FeedbackStore', () => {
     await f.judge(judgement({ verdict: 'noise', at: 2_000 }));
     await f.judge(judgement({ verdict: 'useful', user: 'bo', at: 3_000 }));
     const all = await f.judgements();
-    expect(all.map((j) => [j.user, j.verdict, j.at])).toEqual([['ana', 'noise', 2_000], ['bo', 'useful', 3_000]]);
+    expect(all.map((j) => [j.user, j.verdict, j.at])).toEqual([
+      ['ana', 'noise', 2_000],
+      ['bo', 'useful', 3_000],
+    ]);
     expect((await f.judgements(2_500)).map((j) => j.user)).toEqual(['bo']);
   });
 
   it('keeps "should have matched" per item and indicator', async () => {
     const f = open();
-    const base = { verdict: 'should-match' as const, evidence: undefined, rule: undefined, scenarios: undefined, direction: 'neutral' };
+    const base = {
+      verdict: 'should-match' as const,
+      evidence: undefined,
+      rule: undefined,
+      scenarios: undefined,
+      direction: 'neutral',
+    };
     await f.judge(judgement({ ...base, indicator: 'troops' }));
     await f.judge(judgement({ ...base, indicator: 'talks', at: 1_001 }));
     await f.judge(judgement({ ...base, indicator: 'talks', direction: 'risk', at: 1_002 }));
-    expect((await f.judgements()).map((j) => [j.indicator, j.direction])).toEqual([['troops', 'neutral'], ['talks', 'risk']]);
+    expect((await f.judgements()).map((j) => [j.indicator, j.direction])).toEqual([
+      ['troops', 'neutral'],
+      ['talks', 'risk'],
+    ]);
   });
 
   it('keeps only the newest judgements beyond its limit', async () => {
@@ -63,10 +81,23 @@ describe('FeedbackStore', () => {
   it('reads a piece of evidence from the evidence log by id', async () => {
     const f = open();
     const store = new RedisStore(redis, { prefix });
-    await store.addEvidence([{
-      id: 'k1|r1', itemKey: 'k1', source: 'feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 1 },
-      severity: 'high', publishedAt: 500, seenAt: 600, cluster: 'c1', terms: ['convoy'], title: 'Convoy seen',
-    }]);
+    await store.addEvidence([
+      {
+        id: 'k1|r1',
+        itemKey: 'k1',
+        source: 'feed',
+        credibility: 0.8,
+        rule: 'r1',
+        indicator: 'troops',
+        scenarios: { risk: 1 },
+        severity: 'high',
+        publishedAt: 500,
+        seenAt: 600,
+        cluster: 'c1',
+        terms: ['convoy'],
+        title: 'Convoy seen',
+      },
+    ]);
     expect((await f.evidence('k1|r1'))?.title).toBe('Convoy seen');
     expect(await f.evidence('nope')).toBeUndefined();
   });

@@ -54,7 +54,12 @@ export function alert(id: string, startsAt: number, extra: Partial<Alert> = {}):
     labels: { kind: 'match', severity: 'high', indicator: 'nato-partner-assurances', rule: 'assurance-extended' },
     startsAt,
     summary: `Alert ${id}`,
-    explanation: { title: `Story ${id}`, url: `https://example.org/${encodeURIComponent(id)}`, terms: ['assurance'], weights: { risk: -0.2 } },
+    explanation: {
+      title: `Story ${id}`,
+      url: `https://example.org/${encodeURIComponent(id)}`,
+      terms: ['assurance'],
+      weights: { risk: -0.2 },
+    },
     ...extra,
   };
 }
@@ -67,7 +72,12 @@ export function due(schedule: readonly { source: string; at: number }[]): string
 }
 
 /** Write a group whatever the key held (the store changes groups only by compare-and-set). */
-export async function setGroup(store: Pick<Store, 'updateAlertGroup'>, key: string, group: AlertGroupRecord, receiver: string): Promise<void> {
+export async function setGroup(
+  store: Pick<Store, 'updateAlertGroup'>,
+  key: string,
+  group: AlertGroupRecord,
+  receiver: string,
+): Promise<void> {
   await store.updateAlertGroup(key, receiver, () => group);
 }
 
@@ -75,7 +85,11 @@ export async function setGroup(store: Pick<Store, 'updateAlertGroup'>, key: stri
  * Whether a send is recorded (by recordSend, or in doubt by claimSend), asked the way a sender asks: a claim
  * answers `sent` for it; a claim taken for the asking is released at once, leaving nothing behind.
  */
-export async function sentAlready(store: Pick<Store, 'claimSend' | 'releaseSend'>, notificationId: string, receiver: string): Promise<boolean> {
+export async function sentAlready(
+  store: Pick<Store, 'claimSend' | 'releaseSend'>,
+  notificationId: string,
+  receiver: string,
+): Promise<boolean> {
   const claim = await store.claimSend(notificationId, receiver, 'sent-already?', 60_000, T0);
   if (claim === 'claimed') await store.releaseSend(notificationId, receiver, 'sent-already?');
   // An attempt in doubt is recorded as sent by the asking: a test that asks then must say so itself.

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFIX, hashTag, keyList, normalizePrefix, StoreError, storeKeys } from '../../src/store/index.js';
-import { counterField, digestAlertsKey, fingerprintMember, keyFamilies, pairField, parseCounterField, sendClaimKey, splitFingerprintMember } from '../../src/store/keys.js';
+import {
+  counterField,
+  digestAlertsKey,
+  fingerprintMember,
+  keyFamilies,
+  pairField,
+  parseCounterField,
+  sendClaimKey,
+  splitFingerprintMember,
+} from '../../src/store/keys.js';
 
 describe('storeKeys', () => {
   it('lays out every key under {signpost} by default', () => {
@@ -35,7 +44,11 @@ describe('storeKeys', () => {
     const keys = storeKeys();
     expect(sendClaimKey(keys, 'on-call', 'n1')).toBe('{signpost}:send:claim:on-call:n1');
     expect(digestAlertsKey(keys, 'analysts-digest')).toBe('{signpost}:digest:alerts:analysts-digest');
-    expect(keyFamilies(keys)).toEqual(['{signpost}:send:claim:', '{signpost}:digest:alerts:', '{signpost}:metrics:counted:']);
+    expect(keyFamilies(keys)).toEqual([
+      '{signpost}:send:claim:',
+      '{signpost}:digest:alerts:',
+      '{signpost}:metrics:counted:',
+    ]);
     expect(DEFAULT_PREFIX).toBe('{signpost}');
   });
 
@@ -45,7 +58,10 @@ describe('storeKeys', () => {
       const keys = storeKeys(prefix);
       const tag = hashTag(keys.prefix);
       expect(tag).toBeDefined();
-      const perReceiver = ['{x}', 'a:b', '}{', ''].flatMap((r) => [sendClaimKey(keys, r, `${r}{n}`), digestAlertsKey(keys, r)]);
+      const perReceiver = ['{x}', 'a:b', '}{', ''].flatMap((r) => [
+        sendClaimKey(keys, r, `${r}{n}`),
+        digestAlertsKey(keys, r),
+      ]);
       const all = [...keyList(keys), ...perReceiver, `${keys.prefix}:fetch-source:wait`, `${keys.prefix}:tick:id`];
       for (const key of all) {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
@@ -89,7 +105,10 @@ describe('hashTag, as Redis Cluster reads it', () => {
 
 describe('fingerprint members', () => {
   it('round-trips a cluster holding the separator', () => {
-    expect(splitFingerprintMember(fingerprintMember('a|b', '0123456789abcdef'))).toEqual({ cluster: 'a|b', fingerprint: '0123456789abcdef' });
+    expect(splitFingerprintMember(fingerprintMember('a|b', '0123456789abcdef'))).toEqual({
+      cluster: 'a|b',
+      fingerprint: '0123456789abcdef',
+    });
   });
 
   it('refuses a fingerprint holding the separator', () => {
@@ -101,7 +120,13 @@ describe('keys made per receiver', () => {
   const keys = storeKeys();
 
   it('never makes the same key of two different (receiver, notification) pairs', () => {
-    const pairs = [['a:b', 'c'], ['a', 'b:c'], ['a%3Ab', 'c'], ['a', ''], ['', 'a']] as const;
+    const pairs = [
+      ['a:b', 'c'],
+      ['a', 'b:c'],
+      ['a%3Ab', 'c'],
+      ['a', ''],
+      ['', 'a'],
+    ] as const;
     const claims = pairs.map(([r, n]) => sendClaimKey(keys, r, n));
     expect(new Set(claims).size).toBe(pairs.length);
   });
@@ -148,6 +173,7 @@ describe('counterField', () => {
   });
 
   it('takes a field that is not a counter for none', () => {
-    for (const f of ['', 'x', '{}', '[]', '[1]', '["n",["a"]]', '["n",["a",1]]']) expect(parseCounterField(f)).toBeUndefined();
+    for (const f of ['', 'x', '{}', '[]', '[1]', '["n",["a"]]', '["n",["a",1]]'])
+      expect(parseCounterField(f)).toBeUndefined();
   });
 });

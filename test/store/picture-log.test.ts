@@ -5,7 +5,11 @@ import { LOG_LIMIT, LOG_READ_LIMIT, RedisStore } from '../../src/store/index.js'
 import { type Backend, memoryBackend, redisBackend } from './backends.js';
 import { evidence, MIN, T0 } from './fixtures.js';
 
-const fingerprint = (n: number) => ({ cluster: `c${n}`, fingerprint: n.toString(16).padStart(16, '0'), at: T0 + n * MIN });
+const fingerprint = (n: number) => ({
+  cluster: `c${n}`,
+  fingerprint: n.toString(16).padStart(16, '0'),
+  at: T0 + n * MIN,
+});
 const redis = redisBackend();
 const backends: Backend[] = [redis, memoryBackend()];
 
@@ -28,7 +32,11 @@ describe.each(backends)('$name picture log', (backend) => {
     await peer.pictureLog.append([], [fingerprint(3)]);
     const second = await store.pictureLog.since(first.cursor);
     expect(second.entries.map((e) => e.fingerprints)).toEqual([[fingerprint(3)]]);
-    expect(await store.pictureLog.since(second.cursor)).toEqual({ continuous: true, entries: [], cursor: second.cursor });
+    expect(await store.pictureLog.since(second.cursor)).toEqual({
+      continuous: true,
+      entries: [],
+      cursor: second.cursor,
+    });
   });
 
   it('appends nothing for a step that added nothing, and gives the id of what it appended', async () => {

@@ -18,7 +18,8 @@ describe.each(backends)('$name', (backend) => {
     it('returns states since a time, oldest first, the newest limit of them', async () => {
       const store = open();
       for (const m of [3, 0, 4, 1, 2]) await store.appendScenarioState(scenarioState(T0 + m * MIN, m / 10));
-      const ats = async (since: number, limit: number) => (await store.scenarioHistory(since, limit)).map((s) => (s.at - T0) / MIN);
+      const ats = async (since: number, limit: number) =>
+        (await store.scenarioHistory(since, limit)).map((s) => (s.at - T0) / MIN);
       expect(await ats(T0, 10)).toEqual([0, 1, 2, 3, 4]);
       expect(await ats(T0, 2)).toEqual([3, 4]);
       expect(await ats(T0 + 2 * MIN, 10)).toEqual([2, 3, 4]);

@@ -24,20 +24,37 @@ describe.each(backends)('$name', (backend) => {
 
     it('forgets the alerts of a group that stopped firing before alertTtlMs, keeps firing and recent ones, and deletes a group left empty', async () => {
       const store = open(opts);
-      await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga('old', false, T0), ga('firing', true, T0), ga('recent', false, T0 + DAY)] }, 'desk');
+      await setGroup(
+        store,
+        'g',
+        { firstSeenAt: T0, alerts: [ga('old', false, T0), ga('firing', true, T0), ga('recent', false, T0 + DAY)] },
+        'desk',
+      );
       await setGroup(store, 'h', { firstSeenAt: T0, alerts: [ga('old-h', false, T0)] }, 'desk');
       const counts = await store.pruneAlerts(T0 + DAY + ALERT_TTL);
       expect(counts).toMatchObject({ groupAlerts: 2, groups: 1 });
       // The alert resolved exactly alertTtlMs ago stays; one resolved before goes.
-      expect(await store.alertGroups()).toStrictEqual([{ key: 'g', receiver: 'desk', group: { firstSeenAt: T0, alerts: [ga('firing', true, T0), ga('recent', false, T0 + DAY)] } }]);
+      expect(await store.alertGroups()).toStrictEqual([
+        {
+          key: 'g',
+          receiver: 'desk',
+          group: { firstSeenAt: T0, alerts: [ga('firing', true, T0), ga('recent', false, T0 + DAY)] },
+        },
+      ]);
       expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL)).toMatchObject({ groupAlerts: 0, groups: 0 });
     });
 
     it("goes by the caller's rule for when an alert stopped firing", async () => {
       const store = open(opts);
-      await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga('once', true, T0), ga('keeps-firing', true, T0)] }, 'desk');
+      await setGroup(
+        store,
+        'g',
+        { firstSeenAt: T0, alerts: [ga('once', true, T0), ga('keeps-firing', true, T0)] },
+        'desk',
+      );
       // As notificationsDue sees them: a one-off alert resolves a day after it fired; the other fires on.
-      const stoppedAt = (a: { id: string; firing: boolean; at: number }) => (a.id === 'keeps-firing' ? undefined : a.at + DAY);
+      const stoppedAt = (a: { id: string; firing: boolean; at: number }) =>
+        a.id === 'keeps-firing' ? undefined : a.at + DAY;
       expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL, stoppedAt)).toMatchObject({ groupAlerts: 0 });
       expect(await store.pruneAlerts(T0 + DAY + ALERT_TTL + 1, stoppedAt)).toMatchObject({ groupAlerts: 1, groups: 0 });
       expect((await store.getAlertGroup('g'))?.alerts).toStrictEqual([ga('keeps-firing', true, T0)]);
@@ -45,7 +62,11 @@ describe.each(backends)('$name', (backend) => {
 
     it('keeps an alert a group still has raised (an outage checked at every fetch), however long ago it stopped firing', async () => {
       const store = open(opts);
-      const outage = (at: number) => alert('source-health:kiis:never', at, { kind: 'source-health', labels: { kind: 'source-health', source: 'kiis', severity: 'low' } });
+      const outage = (at: number) =>
+        alert('source-health:kiis:never', at, {
+          kind: 'source-health',
+          labels: { kind: 'source-health', source: 'kiis', severity: 'low' },
+        });
       await store.putAlerts([outage(T0)]);
       await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga(outage(T0).id, true, T0)] }, 'on-call');
       const stoppedAt = (a: { firing: boolean; at: number }) => a.at + DAY; // resolved a day after it fired
@@ -56,7 +77,15 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.getAlerts([outage(T0).id])).toStrictEqual([outage(T0)]);
       // Raised no more (the source came back): forgotten a week after the last raise, not before.
       expect(await store.pruneAlerts(T0 + 27 * DAY, stoppedAt)).toMatchObject({ groupAlerts: 0, alerts: 0 });
-      expect(await store.pruneAlerts(T0 + 27 * DAY + 1, stoppedAt)).toEqual({ groupAlerts: 1, groups: 1, alerts: 1, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
+      expect(await store.pruneAlerts(T0 + 27 * DAY + 1, stoppedAt)).toEqual({
+        groupAlerts: 1,
+        groups: 1,
+        alerts: 1,
+        sent: 0,
+        attempts: 0,
+        sendLogs: 0,
+        silences: 0,
+      });
     });
 
     it('drops alert records last raised before alertTtlMs that no group holds; keeps held ones and ones raised again since', async () => {
@@ -66,7 +95,11 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.putAlerts([alert('again', T0 + 6 * DAY, { summary: 'later' })])).toBe(0);
       await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga('held', true, T0)] }, 'desk');
       expect(await store.pruneAlerts(T0 + ALERT_TTL + 1)).toMatchObject({ alerts: 1 });
-      expect(await store.getAlerts(['old', 'held', 'again', 'new'])).toStrictEqual([alert('held', T0), alert('again', T0), alert('new', T0 + 6 * DAY)]);
+      expect(await store.getAlerts(['old', 'held', 'again', 'new'])).toStrictEqual([
+        alert('held', T0),
+        alert('again', T0),
+        alert('new', T0 + 6 * DAY),
+      ]);
       // Once the group forgets it, the held alert goes too; a purged id put again is kept again.
       await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga('held', false, T0)] }, 'desk');
       expect(await store.pruneAlerts(T0 + ALERT_TTL + 1)).toMatchObject({ groupAlerts: 1, groups: 1, alerts: 1 });
@@ -113,7 +146,15 @@ describe.each(backends)('$name', (backend) => {
     it('keeps a send recorded without a time', async () => {
       const store = open(opts);
       await store.recordSend('g', 'r', {}, 'n1');
-      expect(await store.pruneAlerts(T0 + 365 * DAY)).toEqual({ groupAlerts: 0, groups: 0, alerts: 0, sent: 0, attempts: 0, sendLogs: 0, silences: 0 });
+      expect(await store.pruneAlerts(T0 + 365 * DAY)).toEqual({
+        groupAlerts: 0,
+        groups: 0,
+        alerts: 0,
+        sent: 0,
+        attempts: 0,
+        sendLogs: 0,
+        silences: 0,
+      });
       expect(await sentAlready(store, 'n1', 'r')).toBe(true);
       expect(await store.getSendLog('g', 'r')).toStrictEqual({});
     });

@@ -31,7 +31,15 @@ describe('RedisStore', () => {
     await setGroup(store, 'root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
     await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
     await store.claimSend('n2', 'on-call', 'w1', 60_000, T0);
-    await store.addSilence({ id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' });
+    await store.addSilence({
+      id: 's1',
+      createdAt: T0,
+      matchers: { kind: ['match'] },
+      starts: T0,
+      ends: T0 + MIN,
+      author: 'a',
+      comment: 'c',
+    });
     await store.appendDigestAlerts('analysts', [alert('a1', T0)]);
     await store.setDigestMark('analysts', { at: T0, probabilities: {} });
     await store.incrementCounters([{ name: 'signpost_fetches_total', labels: { source: 'kiis', result: 'ok' } }]);
@@ -77,7 +85,9 @@ describe('RedisStore', () => {
     await new Promise((r) => setTimeout(r, 120));
     expect(await client().exists(sendClaimKey(store.keys, 'on-call', 'n1'))).toBe(0);
     expect(await store.claimSend('n1', 'on-call', 'w2', 60_000, T0 + MIN)).toBe('in-doubt');
-    expect(JSON.parse((await client().hget(store.keys.sent, field))!)).toStrictEqual({ inDoubt: { at: T0 + MIN, owner: 'w/1' } });
+    expect(JSON.parse((await client().hget(store.keys.sent, field))!)).toStrictEqual({
+      inDoubt: { at: T0 + MIN, owner: 'w/1' },
+    });
     expect(await client().zscore(store.keys.sentByTime, field)).toBe(String(T0 + MIN));
     expect(await client().hlen(store.keys.attempts)).toBe(0);
     expect(await client().zcard(store.keys.attemptsByTime)).toBe(0);
@@ -95,7 +105,8 @@ describe('RedisStore', () => {
     const grown = { firstSeenAt: T0, alerts: [...stale.alerts, { id: 'new', firing: true, at: T0 + 2 * DAY }] };
     const spy = vi.spyOn(client(), 'hgetall').mockImplementation(async (key) => {
       const value = await hgetall(key);
-      if (key === store.keys.alertGroups) await setGroup(new RedisStore(backend.clients()[1], { prefix: backend.prefix }), 'g', grown, 'desk');
+      if (key === store.keys.alertGroups)
+        await setGroup(new RedisStore(backend.clients()[1], { prefix: backend.prefix }), 'g', grown, 'desk');
       return value;
     });
     try {
@@ -138,7 +149,17 @@ describe('RedisStore', () => {
     await store.claimSend('n2', 'desk', 'w1', 60_000, T0);
     await store.pruneAlerts(T0 + 2 * DAY);
     const k = store.keys;
-    for (const key of [k.alerts, k.alertsByTime, k.sent, k.sentByTime, k.attempts, k.attemptsByTime, k.sendLog, k.sendLogByTime]) expect(await client().exists(key), key).toBe(0);
+    for (const key of [
+      k.alerts,
+      k.alertsByTime,
+      k.sent,
+      k.sentByTime,
+      k.attempts,
+      k.attemptsByTime,
+      k.sendLog,
+      k.sendLogByTime,
+    ])
+      expect(await client().exists(key), key).toBe(0);
   });
 
   it('deletes the digest key of a receiver when its alerts are taken', async () => {
@@ -150,7 +171,15 @@ describe('RedisStore', () => {
 
   it('expires a silence changed by someone else meanwhile from what it holds then', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix });
-    const s = { id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + DAY, author: 'a', comment: 'c' };
+    const s = {
+      id: 's1',
+      createdAt: T0,
+      matchers: { kind: ['match'] },
+      starts: T0,
+      ends: T0 + DAY,
+      author: 'a',
+      comment: 'c',
+    };
     await store.addSilence(s);
     // A write between expireSilence's read and its compare-and-set: the first try loses and reads again.
     const hget = client().hget.bind(client());
@@ -174,7 +203,15 @@ describe('RedisStore', () => {
 
   it('leaves for the next prune an old silence written again between its read and its delete', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
-    const s = { id: 's1', createdAt: T0, matchers: { kind: ['match'] }, starts: T0, ends: T0 + MIN, author: 'a', comment: 'c' };
+    const s = {
+      id: 's1',
+      createdAt: T0,
+      matchers: { kind: ['match'] },
+      starts: T0,
+      ends: T0 + MIN,
+      author: 'a',
+      comment: 'c',
+    };
     await store.addSilence(s);
     const hgetall = client().hgetall.bind(client());
     const spy = vi.spyOn(client(), 'hgetall').mockImplementation(async (key) => {
@@ -228,7 +265,9 @@ describe('RedisStore', () => {
     ['two keys without a tag', ['x', 'y']],
   ])('refuses a script over %s before Redis runs it (a cluster would refuse it as CROSSSLOT)', async (_name, keys) => {
     const script = new LuaScript(`return redis.call('SET', KEYS[1], '1')`);
-    await expect(script.run(client(), keys, [])).rejects.toThrow(new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`));
+    await expect(script.run(client(), keys, [])).rejects.toThrow(
+      new StoreError(`a script's keys must share one hash tag, got ${keys.join(', ')}`),
+    );
     expect(await client().exists(keys[0]!)).toBe(0);
   });
 

@@ -39,9 +39,13 @@ describe.each(backends)('$name', (backend) => {
       const { store, peer } = backend.open();
       const keys = Array.from({ length: 40 }, (_, i) => `item-${i}`);
       const calls = Array.from({ length: 50 }, (_, i) => keys.slice((i * 7) % 31, ((i * 7) % 31) + 10));
-      const replies = await Promise.all(calls.map((batch, i) => (i % 2 === 0 ? store : peer).markSeen(batch, T0 + (i % 5))));
+      const replies = await Promise.all(
+        calls.map((batch, i) => (i % 2 === 0 ? store : peer).markSeen(batch, T0 + (i % 5))),
+      );
       const news = new Map<string, number>();
-      calls.forEach((batch, i) => batch.forEach((key, j) => news.set(key, (news.get(key) ?? 0) + (replies[i]?.[j] ? 1 : 0))));
+      calls.forEach((batch, i) =>
+        batch.forEach((key, j) => news.set(key, (news.get(key) ?? 0) + (replies[i]?.[j] ? 1 : 0))),
+      );
       expect(news.size).toBe(40);
       expect([...news].filter(([, n]) => n !== 1)).toEqual([]);
     });
@@ -78,15 +82,25 @@ describe.each(backends)('$name', (backend) => {
 
   describe('options', () => {
     it('refuses a seen-set that would forget before evidence is purged', () => {
-      expect(() => open({ seenTtlMs: 30 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs/);
+      expect(() => open({ seenTtlMs: 30 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(
+        /seenTtlMs .* must be longer than evidenceTtlMs/,
+      );
     });
 
     it('refuses a seen-set that outlives evidence by a day or less: an item may be dated a day after it was seen', () => {
-      expect(() => open({ seenTtlMs: 91 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(/seenTtlMs .* must be longer than evidenceTtlMs .* by more than a day/);
+      expect(() => open({ seenTtlMs: 91 * DAY, evidenceTtlMs: 90 * DAY })).toThrow(
+        /seenTtlMs .* must be longer than evidenceTtlMs .* by more than a day/,
+      );
       expect(() => open({ seenTtlMs: 91 * DAY + 1, evidenceTtlMs: 90 * DAY })).not.toThrow();
     });
 
-    it.each([['historyLimit', 0], ['fingerprintLimit', 1.5], ['seenTtlMs', -1], ['alertTtlMs', 0], ['sentTtlMs', Number.NaN]])('refuses %s = %s', (name, value) => {
+    it.each([
+      ['historyLimit', 0],
+      ['fingerprintLimit', 1.5],
+      ['seenTtlMs', -1],
+      ['alertTtlMs', 0],
+      ['sentTtlMs', Number.NaN],
+    ])('refuses %s = %s', (name, value) => {
       expect(() => open({ [name]: value })).toThrow(StoreError);
     });
   });

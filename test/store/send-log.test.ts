@@ -54,14 +54,18 @@ describe.each(backends)('$name', (backend) => {
 
     it('gives exactly one true when 10 workers record the same send at once', async () => {
       const { store, peer } = backend.open();
-      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).recordSend('g', 'r', log(T0 + i, ['a']), 'n1')));
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).recordSend('g', 'r', log(T0 + i, ['a']), 'n1')),
+      );
       expect(replies.filter(Boolean)).toHaveLength(1);
       expect(await store.getSendLog('g', 'r')).toStrictEqual(log(T0 + replies.indexOf(true), ['a']));
     });
 
     it('gives exactly one claim when 20 workers claim the same send at once over two connections; sent once recorded', async () => {
       const { store, peer } = backend.open();
-      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0)));
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0)),
+      );
       expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
       expect(claims.filter((c) => c === 'busy')).toHaveLength(19);
       const winner = `w${claims.indexOf('claimed')}`;
@@ -130,7 +134,11 @@ describe.each(backends)('$name', (backend) => {
       const { store, peer } = backend.open();
       expect(await store.claimSend('n1', 'on-call', 'crashed', 60, T0)).toBe('claimed');
       await sleep(150);
-      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0 + MIN)));
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? peer : store).claimSend('n1', 'on-call', `w${i}`, 10_000, T0 + MIN),
+        ),
+      );
       expect(claims.filter((c) => c === 'in-doubt')).toHaveLength(1);
       expect(claims.filter((c) => c === 'sent')).toHaveLength(19);
     });

@@ -17,7 +17,10 @@ describe.each(backends)('$name', (backend) => {
 
   describe('runtime silences', () => {
     const silence = (comment: string, starts: number, ends: number, createdAt = T0): RuntimeSilence => {
-      const made = makeSilence({ matchers: { indicator: 'ukraine-polling' }, starts, ends, author: 'ana', comment }, createdAt);
+      const made = makeSilence(
+        { matchers: { indicator: 'ukraine-polling' }, starts, ends, author: 'ana', comment },
+        createdAt,
+      );
       if (!made.ok) throw new Error(made.errors.join('; '));
       return made.silence;
     };
@@ -33,7 +36,12 @@ describe.each(backends)('$name', (backend) => {
 
     it('lists silences oldest created first, ties by id', async () => {
       const store = open();
-      const made = [silence('c', T0, T0 + DAY, T0 + MIN), silence('a', T0, T0 + DAY, T0), silence('b', T0, T0 + DAY, T0 + MIN), silence('d', T0, T0 + DAY, T0 - MIN)];
+      const made = [
+        silence('c', T0, T0 + DAY, T0 + MIN),
+        silence('a', T0, T0 + DAY, T0),
+        silence('b', T0, T0 + DAY, T0 + MIN),
+        silence('d', T0, T0 + DAY, T0 - MIN),
+      ];
       for (const s of made) await store.addSilence(s);
       const ids = (await store.silences()).map((s) => s.id);
       const tied = [made[0]!.id, made[2]!.id].sort();
@@ -88,7 +96,9 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.pruneAlerts(T0 + DAY + 7 * DAY + 1)).toMatchObject({ silences: 1 });
       expect(await store.pruneAlerts(T0 + DAY + 7 * DAY + 1)).toMatchObject({ silences: 0 });
       expect((await store.silences()).map((s) => s.comment).sort()).toEqual(['active', 'pending', 'recent']);
-      expect(isSilenced({ indicator: 'ukraine-polling' }, await store.silences(), T0 + 8 * DAY + 1)?.id).toBe(active.id);
+      expect(isSilenced({ indicator: 'ukraine-polling' }, await store.silences(), T0 + 8 * DAY + 1)?.id).toBe(
+        active.id,
+      );
       // A pruned silence's id is free again (ids are random; this is what a retried add after a prune meets).
       expect(await store.addSilence(ended)).toBe(true);
     });
@@ -103,7 +113,9 @@ describe.each(backends)('$name', (backend) => {
       const { store, peer } = backend.open();
       const s = silence('maintenance', T0, T0 + DAY);
       await store.addSilence(s);
-      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).expireSilence(s.id, T0 + (i + 1) * MIN)));
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? peer : store).expireSilence(s.id, T0 + (i + 1) * MIN)),
+      );
       expect(replies).toEqual(Array.from({ length: 10 }, () => true));
       const [expired] = await store.silences();
       expect(expired!.ends).toBeGreaterThanOrEqual(T0 + MIN);

@@ -17,7 +17,10 @@ describe.each(backends)('$name', (backend) => {
   describe('source health and validators', () => {
     it('round-trips health and lists every source by id', async () => {
       const store = open();
-      const failing = health('kiis', { consecutiveFailures: 2, lastError: { reason: 'timeout', message: 'no answer in 10 s', at: T0 } });
+      const failing = health('kiis', {
+        consecutiveFailures: 2,
+        lastError: { reason: 'timeout', message: 'no answer in 10 s', at: T0 },
+      });
       await store.setHealth(health('nato-news', { lastSuccessAt: T0 }));
       await store.setHealth(failing);
       expect(await store.getHealth('kiis')).toStrictEqual(failing);
@@ -46,7 +49,10 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.getValidators('kiis')).toBeUndefined();
       await store.setValidators('kiis', { etag: 'W/"abc"', lastModified: 'Wed, 14 Jan 2026 10:00:00 GMT' });
       await store.setValidators('nato-news', {});
-      expect(await store.getValidators('kiis')).toStrictEqual({ etag: 'W/"abc"', lastModified: 'Wed, 14 Jan 2026 10:00:00 GMT' });
+      expect(await store.getValidators('kiis')).toStrictEqual({
+        etag: 'W/"abc"',
+        lastModified: 'Wed, 14 Jan 2026 10:00:00 GMT',
+      });
       expect(await store.getValidators('nato-news')).toStrictEqual({});
     });
   });
@@ -65,8 +71,6 @@ describe.each(backends)('$name', (backend) => {
       expect(due(await store.dueSchedule(T0 - 3 * MIN, 10))).toEqual([]);
       expect(await store.scheduled()).toEqual({ d: T0 - 2 * MIN, c: T0 - MIN, a: T0, b: T0, later: T0 + 1 });
     });
-
-
 
     it('lets schedule move a source earlier', async () => {
       const store = open();

@@ -6,8 +6,12 @@ describe('web auth rule', () => {
   it('reads the viewer and the admin from the environment, or says why the pages are not served', () => {
     expect(authFromEnv({}).auth).toBeUndefined();
     expect(authFromEnv({ SIGNPOST_WEB_USER: 'a' }).problem).toContain('SIGNPOST_WEB_PASSWORD');
-    expect(authFromEnv({ SIGNPOST_WEB_USER: 'a', SIGNPOST_WEB_PASSWORD: 'b' })).toEqual({ auth: { user: 'a', password: 'b' } });
-    expect(authFromEnv({ SIGNPOST_WEB_USER: 'a', SIGNPOST_WEB_PASSWORD: 'b', SIGNPOST_WEB_ADMIN: 'root:p:w' }).auth?.admin).toEqual({ user: 'root', password: 'p:w' });
+    expect(authFromEnv({ SIGNPOST_WEB_USER: 'a', SIGNPOST_WEB_PASSWORD: 'b' })).toEqual({
+      auth: { user: 'a', password: 'b' },
+    });
+    expect(
+      authFromEnv({ SIGNPOST_WEB_USER: 'a', SIGNPOST_WEB_PASSWORD: 'b', SIGNPOST_WEB_ADMIN: 'root:p:w' }).auth?.admin,
+    ).toEqual({ user: 'root', password: 'p:w' });
     const bad = authFromEnv({ SIGNPOST_WEB_USER: 'a', SIGNPOST_WEB_PASSWORD: 'b', SIGNPOST_WEB_ADMIN: 'root' });
     expect(bad.auth?.admin).toBeUndefined();
     expect(bad.problem).toContain('user:password');

@@ -20,18 +20,51 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web pages in a brows
     h = await harness({ ...VIEWER });
     const now = Date.now();
     for (let i = 0; i < 6; i++) await h.store.appendScenarioState(state(now - (6 - i) * 3_600_000, 0.2 + i * 0.08));
-    await h.store.setHealth({ source: 'good-feed', consecutiveFailures: 0, itemsLastFetch: 12, nextCheckAt: now, lastSuccessAt: now - 60_000, lastAttemptAt: now - 60_000 });
-    await h.store.setHealth({ source: 'bad-feed', consecutiveFailures: 4, itemsLastFetch: 0, nextCheckAt: now, lastError: { reason: 'timeout', message: 'fetch: no answer in 30 s', at: now - 1_000 } });
+    await h.store.setHealth({
+      source: 'good-feed',
+      consecutiveFailures: 0,
+      itemsLastFetch: 12,
+      nextCheckAt: now,
+      lastSuccessAt: now - 60_000,
+      lastAttemptAt: now - 60_000,
+    });
+    await h.store.setHealth({
+      source: 'bad-feed',
+      consecutiveFailures: 4,
+      itemsLastFetch: 0,
+      nextCheckAt: now,
+      lastError: { reason: 'timeout', message: 'fetch: no answer in 30 s', at: now - 1_000 },
+    });
     await h.store.addEvidence([
       {
-        id: 'k1|r1', itemKey: 'k1', source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 1, calm: 0 },
-        severity: 'high', publishedAt: now - 120_000, seenAt: now - 60_000, cluster: 'c1', terms: ['convoy'],
-        title: 'Convoy seen <script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">', url: 'https://news.example/convoy',
+        id: 'k1|r1',
+        itemKey: 'k1',
+        source: 'good-feed',
+        credibility: 0.8,
+        rule: 'r1',
+        indicator: 'troops',
+        scenarios: { risk: 1, calm: 0 },
+        severity: 'high',
+        publishedAt: now - 120_000,
+        seenAt: now - 60_000,
+        cluster: 'c1',
+        terms: ['convoy'],
+        title: 'Convoy seen <script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">',
+        url: 'https://news.example/convoy',
       },
     ]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -50,7 +83,10 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the web pages in a brows
   });
 
   it('shows the picture with its chart, the troubled source first, and scraped markup as text', async () => {
-    const context = await browser.newContext({ httpCredentials: { username: VIEWER.user, password: VIEWER.password }, viewport: { width: 1200, height: 900 } });
+    const context = await browser.newContext({
+      httpCredentials: { username: VIEWER.user, password: VIEWER.password },
+      viewport: { width: 1200, height: 900 },
+    });
     const page = await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (d) => {

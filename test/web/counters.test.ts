@@ -12,7 +12,15 @@ import { Fetcher } from '../../src/fetch/index.js';
 import type { Item } from '../../src/model/item.js';
 import type { Watchbook } from '../../src/model/watchbook.js';
 import { openQueues, type FetchJob, type Job, type Queues, type ScoreJob } from '../../src/queue/index.js';
-import { COUNTER, COUNTERS, HISTOGRAM, HISTOGRAMS, jobSeconds, readHistogram, type Store } from '../../src/store/index.js';
+import {
+  COUNTER,
+  COUNTERS,
+  HISTOGRAM,
+  HISTOGRAMS,
+  jobSeconds,
+  readHistogram,
+  type Store,
+} from '../../src/store/index.js';
 import { harness, WATCHBOOK, type Harness } from './harness.js';
 import { parseProm } from './prom-text.js';
 
@@ -26,7 +34,19 @@ const job = <T>(id: string, data: T): Job<T> => ({ id, data, attemptsMade: 0 }) 
 
 function item(key: string, title: string): Item {
   const at = new Date().toISOString();
-  return { key, source: 'good-feed', title, summary: '', content: '', publishedAt: at, dateEstimated: false, fetchedAt: at, lang: 'en', tags: [], fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16) };
+  return {
+    key,
+    source: 'good-feed',
+    title,
+    summary: '',
+    content: '',
+    publishedAt: at,
+    dateEstimated: false,
+    fetchedAt: at,
+    lang: 'en',
+    tags: [],
+    fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16),
+  };
 }
 
 /** A port nothing listens on: bound, then closed. */
@@ -66,7 +86,9 @@ describe('job durations as a histogram kept in counters', () => {
     expect(series?.count).toBe(6);
     expect(series?.sum).toBe(70);
     const at = new Map(series?.buckets);
-    expect([at.get('0.005'), at.get('0.01'), at.get('0.25'), at.get('0.5'), at.get('60'), at.get('+Inf')]).toEqual([0, 3, 3, 5, 5, 6]);
+    expect([at.get('0.005'), at.get('0.01'), at.get('0.25'), at.get('0.5'), at.get('60'), at.get('+Inf')]).toEqual([
+      0, 3, 3, 5, 5, 6,
+    ]);
     expect(series?.buckets.map(([le]) => le)).toEqual([...spec.buckets.map(String), '+Inf']);
   });
 });
@@ -94,8 +116,15 @@ describe('/metrics: pipeline counters', () => {
     await h.store.incrementCounters([
       { name: COUNTER.fetches.name, labels: { source: 'good-feed', result: 'ok' }, by: 3 },
       { name: COUNTER.fetches.name, labels: { source: 'bad-feed', result: 'timeout' } },
-      { name: COUNTER.notifications.name, labels: { receiver: 'on "call"\\x', channel: 'slack', result: 'sent', reason: '' }, by: 2 },
-      { name: COUNTER.notifications.name, labels: { receiver: 'desk', channel: 'email', result: 'failed', reason: 'smtp-5xx' } },
+      {
+        name: COUNTER.notifications.name,
+        labels: { receiver: 'on "call"\\x', channel: 'slack', result: 'sent', reason: '' },
+        by: 2,
+      },
+      {
+        name: COUNTER.notifications.name,
+        labels: { receiver: 'desk', channel: 'email', result: 'failed', reason: 'smtp-5xx' },
+      },
       ...jobSeconds('fetch', 0.5),
       ...jobSeconds('fetch', 1),
       { name: 'signpost_not_a_metric_total', labels: { x: '1' } },
@@ -105,8 +134,14 @@ describe('/metrics: pipeline counters', () => {
     expect(samples.get('signpost_fetches_total{source="good-feed",result="ok"}')).toBe(4);
     expect(samples.get('signpost_fetches_total{source="bad-feed",result="timeout"}')).toBe(1);
     // A sent notification's empty reason shows as "none": Prometheus reads an empty label as an absent one.
-    expect(samples.get('signpost_notifications_total{receiver="on \\"call\\"\\\\x",channel="slack",result="sent",reason="none"}')).toBe(2);
-    expect(samples.get('signpost_notifications_total{receiver="desk",channel="email",result="failed",reason="smtp-5xx"}')).toBe(1);
+    expect(
+      samples.get(
+        'signpost_notifications_total{receiver="on \\"call\\"\\\\x",channel="slack",result="sent",reason="none"}',
+      ),
+    ).toBe(2);
+    expect(
+      samples.get('signpost_notifications_total{receiver="desk",channel="email",result="failed",reason="smtp-5xx"}'),
+    ).toBe(1);
     expect(samples.get('signpost_job_duration_seconds_sum{queue="fetch"}')).toBeCloseTo(1.5);
     expect(samples.get('signpost_job_duration_seconds_count{queue="fetch"}')).toBe(2);
     expect(samples.get('signpost_job_duration_seconds_bucket{queue="fetch",le="0.25"}')).toBe(0);
@@ -121,6 +156,7 @@ describe('/metrics: pipeline counters', () => {
     let queues: Queues;
     let ctx: JobContext;
     beforeAll(async () => {
+      // prettier-ignore
       const watchbook: Watchbook = {
         ...WATCHBOOK,
         watch: { ...WATCHBOOK.watch, allowPrivate: true },
@@ -128,14 +164,28 @@ describe('/metrics: pipeline counters', () => {
         rules: [{ id: 'troops-move', indicator: 'troops', fields: ['title'], match: 'troops', evidence: { risk: 1 }, severity: 'low' }],
       };
       queues = openQueues(h.redis, h.prefix);
-      ctx = { live: new Live(watchbook), store: h.store, queues, fetcher: new Fetcher({ minDelayMs: 0, allow: 'loopback' }), log: pino({ level: 'silent' }), now: Date.now };
+      ctx = {
+        live: new Live(watchbook),
+        store: h.store,
+        queues,
+        fetcher: new Fetcher({ minDelayMs: 0, allow: 'loopback' }),
+        log: pino({ level: 'silent' }),
+        now: Date.now,
+      };
     });
     afterAll(async () => queues.close());
 
     it('scoreItems counts new and duplicate items per source and matches per rule; fetchSource counts a failed fetch by reason', async () => {
-      const items = [item('k1', 'Troops cross the river'), item('k2', 'Weather is calm'), item('k3', 'More troops arrive')];
+      const items = [
+        item('k1', 'Troops cross the river'),
+        item('k2', 'Weather is calm'),
+        item('k3', 'More troops arrive'),
+      ];
       await scoreItems(job<ScoreJob>('s1', { source: 'good-feed', items }), ctx);
-      await scoreItems(job<ScoreJob>('s2', { source: 'good-feed', items: [...items.slice(0, 2), item('k4', 'Quiet day')] }), ctx);
+      await scoreItems(
+        job<ScoreJob>('s2', { source: 'good-feed', items: [...items.slice(0, 2), item('k4', 'Quiet day')] }),
+        ctx,
+      );
       const outcome = await fetchSource(job<FetchJob>('f1', { source: 'dead-feed' }), ctx);
       expect(outcome.status).toBe('failed');
 
@@ -162,8 +212,13 @@ describe('/metrics: pipeline counters', () => {
     });
 
     it('a job whose counters cannot be written still succeeds', async () => {
-      const failing: Store = Object.create(h.store, { incrementCounters: { value: () => Promise.reject(new Error('redis away')) } }) as Store;
-      const result = await scoreItems(job<ScoreJob>('s3', { source: 'good-feed', items: [item('k9', 'troops again')] }), { ...ctx, store: failing });
+      const failing: Store = Object.create(h.store, {
+        incrementCounters: { value: () => Promise.reject(new Error('redis away')) },
+      }) as Store;
+      const result = await scoreItems(
+        job<ScoreJob>('s3', { source: 'good-feed', items: [item('k9', 'troops again')] }),
+        { ...ctx, store: failing },
+      );
       expect(result.fresh).toBe(1);
     });
   });

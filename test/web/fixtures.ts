@@ -6,6 +6,7 @@ import { WATCHBOOK } from './harness.js';
 
 const DAY = 86_400_000;
 
+// prettier-ignore
 export const KYIV_WATCHBOOK: Watchbook = {
   ...WATCHBOOK,
   watch: { ...WATCHBOOK.watch, timezone: 'Europe/Kyiv' },
@@ -15,7 +16,19 @@ export const KYIV_WATCHBOOK: Watchbook = {
 
 export function evidence(id: string, over: Partial<Evidence>): Evidence {
   return {
-    id, itemKey: id.split('|')[0]!, source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 1, calm: 0 },
-    severity: 'high', publishedAt: Date.now() - 60_000, seenAt: Date.now(), cluster: id, terms: [], title: id, ...over,
+    id,
+    itemKey: id.split('|')[0]!,
+    source: 'good-feed',
+    credibility: 0.8,
+    rule: 'r1',
+    indicator: 'troops',
+    scenarios: { risk: 1, calm: 0 },
+    severity: 'high',
+    publishedAt: Date.now() - 60_000,
+    seenAt: Date.now(),
+    cluster: id,
+    terms: [],
+    title: id,
+    ...over,
   };
 }

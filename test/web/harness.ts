@@ -8,6 +8,7 @@ import { RedisStore } from '../../src/store/index.js';
 import { startWeb, type RunningWeb, type WebAuth } from '../../src/web/index.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../store/backends.js';
 
+// prettier-ignore
 export const WATCHBOOK: Watchbook = {
   watch: { id: 'w', title: 'Test watch', timezone: 'UTC', allowPrivate: false },
   scenarios: [
@@ -53,13 +54,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(auth: WebAuth | undefined, opts: { watchbook?: Watchbook; pollMs?: number } = {}): Promise<Harness> {
+export async function harness(
+  auth: WebAuth | undefined,
+  opts: { watchbook?: Watchbook; pollMs?: number } = {},
+): Promise<Harness> {
   const prefix = randomPrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const reload = { status: { ok: true, at: Date.now(), problems: [] } as ReloadStatus };
-  const web = await startWeb({ port: 0, host: '127.0.0.1', redis, prefix, watchbook: () => opts.watchbook ?? WATCHBOOK, ...(opts.pollMs && { pollMs: opts.pollMs }), reloadStatus: () => reload.status, log, auth });
+  const web = await startWeb({
+    port: 0,
+    host: '127.0.0.1',
+    redis,
+    prefix,
+    watchbook: () => opts.watchbook ?? WATCHBOOK,
+    ...(opts.pollMs && { pollMs: opts.pollMs }),
+    reloadStatus: () => reload.status,
+    log,
+    auth,
+  });
   const store = new RedisStore(redis, { prefix });
   return {
     web,

@@ -39,7 +39,12 @@ describe('web role without credentials: health, readiness, metrics', () => {
     h.reload.status = { ok: false, at: Date.now(), problems: ['rules/x.yaml:3:4: bad'] };
     r = await fetch(`${h.web.url}/readyz`);
     expect(r.status).toBe(200);
-    const warned = (await r.json()) as { status: string; notReady?: string[]; warnings: string[]; checks: Record<string, string> };
+    const warned = (await r.json()) as {
+      status: string;
+      notReady?: string[];
+      warnings: string[];
+      checks: Record<string, string>;
+    };
     expect(warned.status).toBe('ready');
     expect(warned.notReady).toBeUndefined();
     expect(warned.warnings).toEqual(['watchbook']);
@@ -57,7 +62,10 @@ describe('web role without credentials: health, readiness, metrics', () => {
       await other.store.unschedule('bad-feed');
       let r = await fetch(`${other.web.url}/readyz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toMatchObject({ notReady: ['schedule'], checks: { schedule: '1 of 2 sources scheduled' } });
+      expect(await r.json()).toMatchObject({
+        notReady: ['schedule'],
+        checks: { schedule: '1 of 2 sources scheduled' },
+      });
 
       // Everything under the prefix gone, as when Redis comes back empty; a tick alone does not make it ready.
       await deleteUnder(other.redis, other.prefix);
@@ -95,7 +103,13 @@ describe('web role without credentials: health, readiness, metrics', () => {
   it('/metrics is Prometheus text with queue depths and scenario probabilities, and moves with the store', async () => {
     const now = Date.now();
     await h.store.appendScenarioState(state(now, 0.25));
-    await h.store.setHealth({ source: 'bad-feed', consecutiveFailures: 4, itemsLastFetch: 0, nextCheckAt: now, lastError: { reason: 'timeout', message: 'x', at: now } });
+    await h.store.setHealth({
+      source: 'bad-feed',
+      consecutiveFailures: 4,
+      itemsLastFetch: 0,
+      nextCheckAt: now,
+      lastError: { reason: 'timeout', message: 'x', at: now },
+    });
     let r = await fetch(`${h.web.url}/metrics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/plain');
@@ -118,7 +132,8 @@ describe('web role without credentials: health, readiness, metrics', () => {
   });
 
   it('does not serve / or /queues and says why in the log', async () => {
-    for (const path of ['/', '/queues', '/queues/api/queues']) expect((await fetch(`${h.web.url}${path}`)).status).toBe(404);
+    for (const path of ['/', '/queues', '/queues/api/queues'])
+      expect((await fetch(`${h.web.url}${path}`)).status).toBe(404);
     const line = h.logs.find((l) => l.includes('SIGNPOST_WEB_USER'));
     expect(line).toBeDefined();
     expect(line).toContain('not served');

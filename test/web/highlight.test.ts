@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { highlight } from '../../src/web/highlight.js';
 
 describe('highlight', () => {
+  // prettier-ignore
   it.each([
     ['a plain word, any case', 'Convoy seen near CONVOY route', ['convoy'], '<mark>Convoy</mark> seen near <mark>CONVOY</mark> route'],
     ['whole words only', 'Convoys and reconvoy', ['convoy'], 'Convoys and reconvoy'],

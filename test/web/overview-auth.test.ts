@@ -13,7 +13,14 @@ describe('web role with credentials: auth, overview, job board', () => {
     const now = Date.now();
     for (let i = 0; i < 5; i++) await h.store.appendScenarioState(state(now - (5 - i) * 3_600_000, 0.2 + i * 0.1));
     await h.store.setIndicatorStatus('troops', 'active', now);
-    await h.store.setHealth({ source: 'good-feed', consecutiveFailures: 0, itemsLastFetch: 12, nextCheckAt: now, lastSuccessAt: now - 60_000, lastAttemptAt: now - 60_000 });
+    await h.store.setHealth({
+      source: 'good-feed',
+      consecutiveFailures: 0,
+      itemsLastFetch: 12,
+      nextCheckAt: now,
+      lastSuccessAt: now - 60_000,
+      lastAttemptAt: now - 60_000,
+    });
     await h.store.setHealth({
       source: 'bad-feed',
       consecutiveFailures: 5,
@@ -24,14 +31,36 @@ describe('web role with credentials: auth, overview, job board', () => {
     });
     await h.store.addEvidence([
       {
-        id: 'k1|r1', itemKey: 'k1', source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 1.2, calm: 0 },
-        severity: 'high', publishedAt: now - 120_000, seenAt: now - 60_000, cluster: 'c1', terms: ['convoy'],
-        title: 'Convoy seen <script>alert(1)</script>', url: 'javascript:alert(1)',
+        id: 'k1|r1',
+        itemKey: 'k1',
+        source: 'good-feed',
+        credibility: 0.8,
+        rule: 'r1',
+        indicator: 'troops',
+        scenarios: { risk: 1.2, calm: 0 },
+        severity: 'high',
+        publishedAt: now - 120_000,
+        seenAt: now - 60_000,
+        cluster: 'c1',
+        terms: ['convoy'],
+        title: 'Convoy seen <script>alert(1)</script>',
+        url: 'javascript:alert(1)',
       },
       {
-        id: 'k2|r1', itemKey: 'k2', source: 'good-feed', credibility: 0.8, rule: 'r1', indicator: 'troops', scenarios: { risk: 0.5 },
-        severity: 'low', publishedAt: now - 600_000, seenAt: now - 60_000, cluster: 'c2', terms: ['troops'],
-        title: 'Troops "moved"', url: 'https://news.example/a?b=1&c=2',
+        id: 'k2|r1',
+        itemKey: 'k2',
+        source: 'good-feed',
+        credibility: 0.8,
+        rule: 'r1',
+        indicator: 'troops',
+        scenarios: { risk: 0.5 },
+        severity: 'low',
+        publishedAt: now - 600_000,
+        seenAt: now - 60_000,
+        cluster: 'c2',
+        terms: ['troops'],
+        title: 'Troops "moved"',
+        url: 'https://news.example/a?b=1&c=2',
       },
     ]);
   });
@@ -95,14 +124,17 @@ describe('web role with credentials: auth, overview, job board', () => {
     expect(await (await fetch(`${h.web.url}/`, { headers: viewer })).text()).not.toContain('edit was refused');
   });
 
-  it.each(['/healthz', '/readyz', '/metrics', '/', '/queues', '/queues/api/queues', '/queues/admin', '/nowhere'])('%s carries the same security headers', async (path) => {
-    const r = await fetch(`${h.web.url}${path}`, { headers: path.startsWith('/queues/admin') ? admin : viewer });
-    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(r.headers.get('x-frame-options')).toBe('DENY');
-    expect(r.headers.get('referrer-policy')).toBe('no-referrer');
-  });
+  it.each(['/healthz', '/readyz', '/metrics', '/', '/queues', '/queues/api/queues', '/queues/admin', '/nowhere'])(
+    '%s carries the same security headers',
+    async (path) => {
+      const r = await fetch(`${h.web.url}${path}`, { headers: path.startsWith('/queues/admin') ? admin : viewer });
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    },
+  );
 
   it('serves the job board page without a link to anything outside the process (its web font is dropped)', async () => {
     for (const path of ['/queues', '/queues/admin']) {
@@ -147,10 +179,13 @@ describe('web role with credentials: auth, overview, job board', () => {
     ['/queues/%61%64%6d%69%6e/api/queues', 200, 401],
     ['/queues/admin%2Fapi/queues', 404, 401],
     ['/queues/ADMIN/api/queues', 404, 404],
-  ] as [string, number, number][])('decides on the route the router matched, not the raw URL: %s', async (path, forAdmin, forViewer) => {
-    expect((await fetch(`${h.web.url}${path}`, { headers: admin })).status).toBe(forAdmin);
-    expect((await fetch(`${h.web.url}${path}`, { headers: viewer })).status).toBe(forViewer);
-  });
+  ] as [string, number, number][])(
+    'decides on the route the router matched, not the raw URL: %s',
+    async (path, forAdmin, forViewer) => {
+      expect((await fetch(`${h.web.url}${path}`, { headers: admin })).status).toBe(forAdmin);
+      expect((await fetch(`${h.web.url}${path}`, { headers: viewer })).status).toBe(forViewer);
+    },
+  );
 
   it('refuses the viewer a write through an encoded admin path', async () => {
     const r = await fetch(`${h.web.url}/queues/%61dmin/api/queues/fetch/pause`, { method: 'PUT', headers: viewer });

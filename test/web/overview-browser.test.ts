@@ -26,20 +26,75 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     h = await harness({ ...VIEWER }, { watchbook: KYIV_WATCHBOOK, pollMs: 300 });
     feedback = new FeedbackStore(h.redis, { prefix: h.prefix });
     const now = Date.now();
-    for (let i = 0; i <= 40; i++) await h.store.appendScenarioState(state(now - (40 - i) * 6 * 3_600_000, 0.3 + 0.25 * Math.sin(i / 6) ** 2 + i * 0.004));
+    for (let i = 0; i <= 40; i++)
+      await h.store.appendScenarioState(
+        state(now - (40 - i) * 6 * 3_600_000, 0.3 + 0.25 * Math.sin(i / 6) ** 2 + i * 0.004),
+      );
     await h.store.setIndicatorStatus('troops', 'active', now - DAY);
     await h.store.setIndicatorStatus('talks', 'overdue', now - 2 * DAY);
-    await h.store.setHealth({ source: 'good-feed', consecutiveFailures: 0, itemsLastFetch: 12, nextCheckAt: now, lastSuccessAt: now - 60_000, lastAttemptAt: now - 60_000 });
-    await h.store.setHealth({ source: 'bad-feed', consecutiveFailures: 3, itemsLastFetch: 0, nextCheckAt: now, lastError: { reason: 'timeout', message: 'fetch: no answer in 30 s', at: now - 1_000 } });
+    await h.store.setHealth({
+      source: 'good-feed',
+      consecutiveFailures: 0,
+      itemsLastFetch: 12,
+      nextCheckAt: now,
+      lastSuccessAt: now - 60_000,
+      lastAttemptAt: now - 60_000,
+    });
+    await h.store.setHealth({
+      source: 'bad-feed',
+      consecutiveFailures: 3,
+      itemsLastFetch: 0,
+      nextCheckAt: now,
+      lastError: { reason: 'timeout', message: 'fetch: no answer in 30 s', at: now - 1_000 },
+    });
     await h.store.addEvidence([
-      evidence('a|r1', { title: 'Armoured convoy of tanks seen moving toward the border crossing at Kharkiv, local officials say', terms: ['convoy', 'tank*'], publishedAt: now - 20 * 60_000, cluster: 'ca' }),
-      evidence('a2|r1', { itemKey: 'a2', source: 'bad-feed', title: 'Convoy near Kharkiv confirmed', terms: ['convoy'], publishedAt: now - 15 * 60_000, cluster: 'ca' }),
-      evidence('b|r2', { rule: 'r2', indicator: 'talks', title: 'Talks in Geneva make progress on the security guarantees text', terms: ['talks', 'security guarantee*'], scenarios: { calm: 0.5, risk: 0 }, severity: 'low', publishedAt: now - 3 * 3_600_000, cluster: 'cb' }),
-      evidence('c|r2', { rule: 'r2', indicator: 'talks', title: 'Envoys to meet again in Abu Dhabi', terms: ['envoy*'], scenarios: { calm: 0.2, risk: 0 }, severity: 'info', publishedAt: now - 4 * DAY, cluster: 'cc' }),
+      evidence('a|r1', {
+        title: 'Armoured convoy of tanks seen moving toward the border crossing at Kharkiv, local officials say',
+        terms: ['convoy', 'tank*'],
+        publishedAt: now - 20 * 60_000,
+        cluster: 'ca',
+      }),
+      evidence('a2|r1', {
+        itemKey: 'a2',
+        source: 'bad-feed',
+        title: 'Convoy near Kharkiv confirmed',
+        terms: ['convoy'],
+        publishedAt: now - 15 * 60_000,
+        cluster: 'ca',
+      }),
+      evidence('b|r2', {
+        rule: 'r2',
+        indicator: 'talks',
+        title: 'Talks in Geneva make progress on the security guarantees text',
+        terms: ['talks', 'security guarantee*'],
+        scenarios: { calm: 0.5, risk: 0 },
+        severity: 'low',
+        publishedAt: now - 3 * 3_600_000,
+        cluster: 'cb',
+      }),
+      evidence('c|r2', {
+        rule: 'r2',
+        indicator: 'talks',
+        title: 'Envoys to meet again in Abu Dhabi',
+        terms: ['envoy*'],
+        scenarios: { calm: 0.2, risk: 0 },
+        severity: 'info',
+        publishedAt: now - 4 * DAY,
+        cluster: 'cc',
+      }),
     ]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -47,8 +102,14 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     await h?.close();
   });
 
-  async function open(width: number, height: number): Promise<{ page: Page; navigations: () => number; close: () => Promise<void> }> {
-    const context = await browser.newContext({ httpCredentials: { username: VIEWER.user, password: VIEWER.password }, viewport: { width, height } });
+  async function open(
+    width: number,
+    height: number,
+  ): Promise<{ page: Page; navigations: () => number; close: () => Promise<void> }> {
+    const context = await browser.newContext({
+      httpCredentials: { username: VIEWER.user, password: VIEWER.password },
+      viewport: { width, height },
+    });
     const page = await context.newPage();
     // Full page loads only (a history.replaceState of the filters is no load).
     let navigations = 0;
@@ -58,7 +119,8 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
   }
   const titles = (page: Page) => page.locator('[data-section="events"] .snippet').allInnerTexts();
   // Strings, not functions: the tests compile without the DOM's types.
-  const noSidewaysScroll = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  const noSidewaysScroll = (page: Page) =>
+    page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
   it('at 1366×900: filters, searches, takes feedback and shows the precision change, and shows a new event without a reload', async () => {
     const { page, navigations, close } = await open(1366, 900);
@@ -72,7 +134,9 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     await page.evaluate("window.__kept = 'same page'");
 
     await page.selectOption('select[name="indicator"]', 'talks');
-    await expect.poll(() => titles(page), WAIT).toEqual(['Talks in Geneva make progress on the security guarantees text', 'Envoys to meet again in Abu Dhabi']);
+    await expect
+      .poll(() => titles(page), WAIT)
+      .toEqual(['Talks in Geneva make progress on the security guarantees text', 'Envoys to meet again in Abu Dhabi']);
     expect(new URL(page.url()).search).toBe('?indicator=talks');
     await page.fill('input[name="q"]', 'abu dhabi');
     await expect.poll(() => titles(page), WAIT).toEqual(['Envoys to meet again in Abu Dhabi']);
@@ -86,10 +150,22 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     await page.locator('form[data-evidence="b|r2"] button.chosen[value="noise"]').waitFor(WAIT);
     await page.locator('form[data-evidence="b|r2"] button[value="useful"]').click();
     await precision.filter({ hasText: '1.00' }).waitFor(WAIT);
-    expect((await feedback.judgements()).map((j) => [j.user, j.evidence, j.verdict])).toEqual([['ana', 'b|r2', 'useful']]);
+    expect((await feedback.judgements()).map((j) => [j.user, j.evidence, j.verdict])).toEqual([
+      ['ana', 'b|r2', 'useful'],
+    ]);
 
     // A new event (talks leaning toward risk: not one of the events shown) written straight into Redis.
-    await h.store.addEvidence([evidence('new|r3', { rule: 'r3', indicator: 'talks', title: 'Fresh report: talks break down over the bridge', terms: ['break down'], publishedAt: Date.now(), cluster: 'cnew', scenarios: { risk: 0.8, calm: 0 } })]);
+    await h.store.addEvidence([
+      evidence('new|r3', {
+        rule: 'r3',
+        indicator: 'talks',
+        title: 'Fresh report: talks break down over the bridge',
+        terms: ['break down'],
+        publishedAt: Date.now(),
+        cluster: 'cnew',
+        scenarios: { risk: 0.8, calm: 0 },
+      }),
+    ]);
     await page.locator('[data-section="events"] .snippet', { hasText: 'Fresh report: talks break down' }).waitFor(WAIT);
     expect(navigations()).toBe(loaded);
     expect(await page.evaluate<string>('window.__kept')).toBe('same page');
@@ -118,7 +194,9 @@ describe.runIf(existsSync(CHROMIUM) || process.env.CI)('the overview in a browse
     const target = `${h.web.url}/feedback`;
     const evil: Server = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
-      res.end(`<form id="f" method="post" action="${target}"><input name="evidence" value="c|r2"><input name="verdict" value="noise"></form><script>document.getElementById('f').submit()</script>`);
+      res.end(
+        `<form id="f" method="post" action="${target}"><input name="evidence" value="c|r2"><input name="verdict" value="noise"></form><script>document.getElementById('f').submit()</script>`,
+      );
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     try {

@@ -16,13 +16,42 @@ describe('the overview', () => {
     h = await harness({ ...VIEWER }, { watchbook: KYIV_WATCHBOOK });
     const now = Date.now();
     // risk: 0.30 eight days ago, 0.40 two days ago, 0.62 now: +32 pts over 7 d, +22 over 24 h
-    for (const [ago, p] of [[8 * DAY, 0.3], [2 * DAY, 0.4], [60_000, 0.62]] as const) await h.store.appendScenarioState(state(now - ago, p));
+    for (const [ago, p] of [
+      [8 * DAY, 0.3],
+      [2 * DAY, 0.4],
+      [60_000, 0.62],
+    ] as const)
+      await h.store.appendScenarioState(state(now - ago, p));
     await h.store.setIndicatorStatus('troops', 'overdue', now - 3_600_000);
     await h.store.setIndicatorStatus('talks', 'in-window', now - 3_600_000);
     await h.store.addEvidence([
-      evidence('a|r1', { title: 'Convoy of tanks near the border', terms: ['convoy', 'tank*'], severity: 'high', publishedAt: now - 5 * 60_000 }),
-      evidence('b|r2', { rule: 'r2', indicator: 'talks', title: 'Talks in Geneva make progress', terms: ['talks'], scenarios: { calm: 0.5, risk: 0 }, severity: 'low', publishedAt: now - 3 * 3_600_000, cluster: 'cb' }),
-      evidence('c|r2', { rule: 'r2', indicator: 'talks', title: 'Envoys to meet again', source: 'bad-feed', terms: ['envoy*'], scenarios: { calm: 0.2, risk: 0 }, severity: 'info', publishedAt: now - 9 * DAY, cluster: 'cc' }),
+      evidence('a|r1', {
+        title: 'Convoy of tanks near the border',
+        terms: ['convoy', 'tank*'],
+        severity: 'high',
+        publishedAt: now - 5 * 60_000,
+      }),
+      evidence('b|r2', {
+        rule: 'r2',
+        indicator: 'talks',
+        title: 'Talks in Geneva make progress',
+        terms: ['talks'],
+        scenarios: { calm: 0.5, risk: 0 },
+        severity: 'low',
+        publishedAt: now - 3 * 3_600_000,
+        cluster: 'cb',
+      }),
+      evidence('c|r2', {
+        rule: 'r2',
+        indicator: 'talks',
+        title: 'Envoys to meet again',
+        source: 'bad-feed',
+        terms: ['envoy*'],
+        scenarios: { calm: 0.2, risk: 0 },
+        severity: 'info',
+        publishedAt: now - 9 * DAY,
+        cluster: 'cc',
+      }),
     ]);
   });
   afterAll(async () => h.close());
@@ -62,8 +91,17 @@ describe('the overview', () => {
   ])('filters events %s', async (_name, query, want) => {
     const html = await (await get(`/${query}`)).text();
     const events = html.slice(html.indexOf('data-section="events"'), html.indexOf('<h2>Rule precision</h2>'));
-    const titles = [...events.matchAll(/<div class="snippet"[^>]*>(?:<a [^>]*>)?(.*?)<\/(?:a|div)>/g)].map((m) => m[1]!.replace(/<\/?mark>/g, ''));
-    expect(titles.map((t) => t.split(' ').slice(0, t.startsWith('Talks') ? 3 : 1).join(' '))).toEqual(want);
+    const titles = [...events.matchAll(/<div class="snippet"[^>]*>(?:<a [^>]*>)?(.*?)<\/(?:a|div)>/g)].map((m) =>
+      m[1]!.replace(/<\/?mark>/g, ''),
+    );
+    expect(
+      titles.map((t) =>
+        t
+          .split(' ')
+          .slice(0, t.startsWith('Talks') ? 3 : 1)
+          .join(' '),
+      ),
+    ).toEqual(want);
     if (want.length === 0) expect(events).toContain('No event matches the filters.');
   });
 

@@ -22,7 +22,16 @@ export function parseProm(text: string): PromText {
     // lag before its first sample), +Inf and -Inf.
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?) (-?[0-9.e+-]+|nan|[+-]inf)$/i.exec(line);
     if (!m?.[1] || m[2] === undefined) throw new Error(`not Prometheus text: ${line}`);
-    samples.set(m[1], /^nan$/i.test(m[2]) ? Number.NaN : /inf$/i.test(m[2]) ? (m[2].startsWith('-') ? -Infinity : Infinity) : Number(m[2]));
+    samples.set(
+      m[1],
+      /^nan$/i.test(m[2])
+        ? Number.NaN
+        : /inf$/i.test(m[2])
+          ? m[2].startsWith('-')
+            ? -Infinity
+            : Infinity
+          : Number(m[2]),
+    );
   }
   return { samples, types, helps };
 }

@@ -12,10 +12,15 @@ import { harness, state, type Harness } from './harness.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROMETHEUS_DIR = `${ROOT}deploy/prometheus`;
 const promtoolFound = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
-const needsPromtool = promtoolFound ? '' : ' [SKIPPED: promtool not found; install it with `apt-get install prometheus`]';
+const needsPromtool = promtoolFound
+  ? ''
+  : ' [SKIPPED: promtool not found; install it with `apt-get install prometheus`]';
 if (!promtoolFound) console.warn(`prometheus.test.ts:${needsPromtool}`);
 
-function promtool(args: string[], opts: { input?: string; cwd?: string } = {}): { status: number | null; output: string } {
+function promtool(
+  args: string[],
+  opts: { input?: string; cwd?: string } = {},
+): { status: number | null; output: string } {
   const r = spawnSync('promtool', args, { encoding: 'utf8', timeout: 15_000, ...opts });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
@@ -32,7 +37,21 @@ function exportedNames(text: string): Set<string> {
   return names;
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names a PromQL expression selects: what is left once strings, label matchers, ranges, grouping
@@ -57,20 +76,27 @@ interface Panel {
   panels?: Panel[];
 }
 
-const dashboard = (): { panels: Panel[] } => JSON.parse(readFileSync(`${ROOT}deploy/grafana/signpost.json`, 'utf8')) as { panels: Panel[] };
+const dashboard = (): { panels: Panel[] } =>
+  JSON.parse(readFileSync(`${ROOT}deploy/grafana/signpost.json`, 'utf8')) as { panels: Panel[] };
 
 function dashboardExprs(): { panel: string; expr: string }[] {
   const walk = (panels: Panel[]): { panel: string; expr: string }[] =>
-    panels.flatMap((p) => [...(p.targets ?? []).map((t) => ({ panel: p.title ?? '?', expr: t.expr ?? '' })), ...walk(p.panels ?? [])]);
+    panels.flatMap((p) => [
+      ...(p.targets ?? []).map((t) => ({ panel: p.title ?? '?', expr: t.expr ?? '' })),
+      ...walk(p.panels ?? []),
+    ]);
   return walk(dashboard().panels);
 }
 
 function ruleExprs(): { panel: string; expr: string }[] {
-  const file = parse(readFileSync(`${PROMETHEUS_DIR}/signpost-rules.yaml`, 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+  const file = parse(readFileSync(`${PROMETHEUS_DIR}/signpost-rules.yaml`, 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
   return file.groups.flatMap((g) => g.rules.map((r) => ({ panel: r.alert, expr: r.expr })));
 }
 
 describe('metricNames reads the metrics an expression selects', () => {
+  // prettier-ignore
   const cases: { name: string; expr: string; want: string[] }[] = [
     { name: 'a bare selector with matchers', expr: 'signpost_queue_jobs{state=~"waiting|failed"}', want: ['signpost_queue_jobs'] },
     { name: 'functions, ranges, Grafana variables', expr: 'rate(signpost_fetches_total[$__rate_interval])', want: ['signpost_fetches_total'] },
@@ -90,8 +116,20 @@ describe('Prometheus conventions on a live /metrics', () => {
     h = await harness(undefined);
     // Something in every family, so promtool sees every metric with samples, not only its HELP and TYPE.
     await h.store.appendScenarioState(state(tickAt, 0.3));
-    await h.store.setHealth({ source: 'good-feed', consecutiveFailures: 0, itemsLastFetch: 4, nextCheckAt: tickAt, lastSuccessAt: goodAt });
-    await h.store.setHealth({ source: 'bad-feed', consecutiveFailures: 3, itemsLastFetch: 0, nextCheckAt: tickAt, lastError: { reason: 'timeout', message: 'x', at: tickAt } });
+    await h.store.setHealth({
+      source: 'good-feed',
+      consecutiveFailures: 0,
+      itemsLastFetch: 4,
+      nextCheckAt: tickAt,
+      lastSuccessAt: goodAt,
+    });
+    await h.store.setHealth({
+      source: 'bad-feed',
+      consecutiveFailures: 3,
+      itemsLastFetch: 0,
+      nextCheckAt: tickAt,
+      lastError: { reason: 'timeout', message: 'x', at: tickAt },
+    });
     await h.store.setIndicatorStatus('troops', 'active', tickAt);
     await h.store.incrementCounters([
       { name: COUNTER.fetches.name, labels: { source: 'good-feed', result: 'ok' } },
@@ -99,7 +137,10 @@ describe('Prometheus conventions on a live /metrics', () => {
       { name: COUNTER.itemsScored.name, labels: { source: 'good-feed', kind: 'duplicate' } },
       { name: COUNTER.matches.name, labels: { rule: 'troops-move' } },
       { name: COUNTER.notifications.name, labels: { receiver: 'desk', channel: 'email', result: 'sent', reason: '' } },
-      { name: COUNTER.notifications.name, labels: { receiver: 'desk', channel: 'slack', result: 'failed', reason: 'http-5xx' } },
+      {
+        name: COUNTER.notifications.name,
+        labels: { receiver: 'desk', channel: 'slack', result: 'failed', reason: 'http-5xx' },
+      },
       ...jobSeconds('fetch', 0.2),
       ...jobSeconds('score', 75),
     ]);
@@ -115,7 +156,8 @@ describe('Prometheus conventions on a live /metrics', () => {
   });
 
   it('exports times as Unix timestamps, the build version, and process and Node.js metrics; no label is empty', () => {
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"+.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}"+.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('signpost_last_tick_timestamp_seconds')).toBeCloseTo(tickAt / 1000, 3);
     expect(value('signpost_source_last_success_timestamp_seconds{source="good-feed"}')).toBeCloseTo(goodAt / 1000, 3);
     const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
@@ -124,7 +166,14 @@ describe('Prometheus conventions on a live /metrics', () => {
     expect(value('signpost_job_duration_seconds_bucket{queue="score",le="60"}')).toBe(0);
     expect(value('signpost_job_duration_seconds_bucket{queue="score",le="+Inf"}')).toBe(1);
     const names = exportedNames(text);
-    for (const n of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_version_info']) {
+    for (const n of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_version_info',
+    ]) {
       expect(names, n).toContain(n);
     }
     expect([...names].filter((n) => n.includes('_age_'))).toEqual([]);
@@ -135,10 +184,16 @@ describe('Prometheus conventions on a live /metrics', () => {
     const names = exportedNames(text);
     const exprs = dashboardExprs();
     expect(exprs.length).toBeGreaterThan(15);
-    expect(dashboard().panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Health', 'Scenarios', 'Queues', 'Fetches and items', 'Source health', 'Notifications', 'Web process']);
+    expect(
+      dashboard()
+        .panels.filter((p) => p.type === 'row')
+        .map((p) => p.title),
+    ).toEqual(['Health', 'Scenarios', 'Queues', 'Fetches and items', 'Source health', 'Notifications', 'Web process']);
     const unknown = [...exprs, ...ruleExprs()].flatMap(({ panel, expr }) => {
       const used = metricNames(expr);
-      return used.length === 0 ? [`${panel}: no metric in ${expr}`] : used.filter((n) => !names.has(n)).map((n) => `${panel}: ${n}`);
+      return used.length === 0
+        ? [`${panel}: no metric in ${expr}`]
+        : used.filter((n) => !names.has(n)).map((n) => `${panel}: ${n}`);
     });
     expect(unknown).toEqual([]);
   });

@@ -9,7 +9,10 @@ import { basic, harness, type Harness } from './harness.js';
 describe('LoginThrottle', () => {
   const make = () => {
     const clock = { t: 1_000_000 };
-    return { clock, throttle: new LoginThrottle({ maxFailures: 3, windowMs: 60_000, maxClients: 4, now: () => clock.t }) };
+    return {
+      clock,
+      throttle: new LoginThrottle({ maxFailures: 3, windowMs: 60_000, maxClients: 4, now: () => clock.t }),
+    };
   };
 
   it('lets an address fail up to the limit, then says how many seconds are left of its window', () => {
@@ -79,7 +82,8 @@ describe('the web role under a password-guessing client', () => {
 
   it('answers 429 with Retry-After after 10 failed logins from one address; another address logs in', async () => {
     const guesser = '127.0.0.2';
-    for (let i = 0; i < 10; i++) expect((await get(h.web.url, '/', guesser, basic('viewer', `guess-${i}`))).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await get(h.web.url, '/', guesser, basic('viewer', `guess-${i}`))).status).toBe(401);
     const refused = await get(h.web.url, '/', guesser, basic('viewer', 'guess-10'));
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
@@ -96,7 +100,8 @@ describe('the web role under a password-guessing client', () => {
 
   it('does not count requests without basic-auth credentials (a browser asking for the prompt)', async () => {
     const browser = '127.0.0.4';
-    for (let i = 0; i < 12; i++) expect((await get(h.web.url, '/', browser, i % 2 ? { authorization: 'Bearer x' } : {})).status).toBe(401);
+    for (let i = 0; i < 12; i++)
+      expect((await get(h.web.url, '/', browser, i % 2 ? { authorization: 'Bearer x' } : {})).status).toBe(401);
     expect((await get(h.web.url, '/', browser, basic('viewer', 'right'))).status).toBe(200);
   });
 });

@@ -32,10 +32,18 @@ let dir: string;
 
 beforeAll(async () => {
   feeds = await startServer((_req, res) => {
-    const items = HEADLINES.map((t, n) => `<item><guid isPermaLink="false">poll-${n}</guid><title>${t.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title></item>`).join('');
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
+    const items = HEADLINES.map(
+      (t, n) =>
+        `<item><guid isPermaLink="false">poll-${n}</guid><title>${t.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title></item>`,
+    ).join('');
+    res
+      .writeHead(200, { 'content-type': 'application/rss+xml' })
+      .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items}</channel></rss>`);
   });
-  smtp = await startSmtpServer({ onRcptTo: (_address, _session, callback) => callback(smtpDown ? smtpReply(421, 'Service not available, try later') : undefined) });
+  smtp = await startSmtpServer({
+    onRcptTo: (_address, _session, callback) =>
+      callback(smtpDown ? smtpReply(421, 'Service not available, try later') : undefined),
+  });
   let slackCalls = 0;
   slack = await startWebhookServer((_req, res) => {
     slackCalls++;
@@ -51,7 +59,15 @@ beforeAll(async () => {
       'watch: { id: test, title: "Test watch", allow_private: true }',
       'scenarios: { baseline: { title: Baseline, prior: 0.6 }, risk: { title: Risk, prior: 0.4 } }',
       'indicators:',
-      ...['miami-working-group', 'ukraine-polling', 'russia-eu-alignment', 'nato-partner-assurances', 'ceasefire', 'guarantees-withdrawn', 'renewed-offensive'].map((i) => `  ${i}: { title: ${i} }`),
+      ...[
+        'miami-working-group',
+        'ukraine-polling',
+        'russia-eu-alignment',
+        'nato-partner-assurances',
+        'ceasefire',
+        'guarantees-withdrawn',
+        'renewed-offensive',
+      ].map((i) => `  ${i}: { title: ${i} }`),
       'sources:',
       `  - { id: polls, type: rss, url: "${feeds.url}/feed.xml", every: 1s, credibility: 0.8, lang: en }`,
       'routes: { receiver: desk, group_by: [indicator], group_wait: 1s, group_interval: 2s, repeat_interval: 1h }',
@@ -62,7 +78,16 @@ beforeAll(async () => {
   process.env.SMTP_URL = smtp.url;
   process.env.SMTP_FROM = 'Signpost <signpost@example.org>';
   redis = new Redis(REDIS_URL);
-  worker = await startWorker({ configPath: dir, watchbook: loadWatchbookOrThrow(dir), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'silent' }), shutdownGraceMs: 5_000 });
+  worker = await startWorker({
+    configPath: dir,
+    watchbook: loadWatchbookOrThrow(dir),
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    tickMs: 1_000,
+    minDelayMs: 0,
+    log: pino({ level: 'silent' }),
+    shutdownGraceMs: 5_000,
+  });
 }, 30_000);
 
 afterAll(async () => {

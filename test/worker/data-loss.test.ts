@@ -21,7 +21,11 @@ const OLD: FeedEntry[] = [
   { guid: 'kiis-1', title: 'KIIS poll: most Ukrainians reject territorial concessions', published },
   { guid: 'kiis-2', title: 'Razumkov poll: most Ukrainians reject territorial concessions for peace', published },
 ];
-const LATER: FeedEntry = { guid: 'kiis-3', title: 'Rating poll: most Ukrainians reject territorial concessions to Russia', published: new Date() };
+const LATER: FeedEntry = {
+  guid: 'kiis-3',
+  title: 'Rating poll: most Ukrainians reject territorial concessions to Russia',
+  published: new Date(),
+};
 
 let entries = [...OLD];
 let polls = 0;
@@ -41,7 +45,13 @@ beforeAll(async () => {
   slack = await startWebhookServer((_req, res) => void res.writeHead(200).end('ok'));
   book = makeAlertWatchbookDir({
     sources: [{ id: 'kiis', url: `${feed.url}/feed.xml`, every: '1s' }],
-    routes: { receiver: 'desk', group_by: ['indicator'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+    routes: {
+      receiver: 'desk',
+      group_by: ['indicator'],
+      group_wait: '1s',
+      group_interval: '1s',
+      repeat_interval: '1h',
+    },
     receivers: { desk: { slack: { webhook: `${slack.url}/hook` } } },
   });
   redis = new Redis(REDIS_URL);
@@ -66,7 +76,9 @@ async function alertedTitles(): Promise<string[]> {
 /** Polls of the feed after now: resolves once `n` more have begun. */
 function polled(n: number, what: string): Promise<true> {
   const target = polls + n;
-  return until(what, () => (polls >= target ? true : undefined), 60_000, { describe: () => `${polls} polls, want ${target}` });
+  return until(what, () => (polls >= target ? true : undefined), 60_000, {
+    describe: () => `${polls} polls, want ${target}`,
+  });
 }
 
 describe('a worker whose Redis comes back empty', () => {
@@ -81,7 +93,11 @@ describe('a worker whose Redis comes back empty', () => {
     await polled(2, 'polling to resume after the data loss');
     expect(logsWith(worker, LOST)).toHaveLength(1);
     expect(logsWith(worker, LOST)[0]!.level).toBe(40);
-    await until('the warm-up poll', () => (worker!.logs.some((l) => l.msg?.startsWith('Source warmed up')) ? true : undefined), 30_000);
+    await until(
+      'the warm-up poll',
+      () => (worker!.logs.some((l) => l.msg?.startsWith('Source warmed up')) ? true : undefined),
+      30_000,
+    );
     // The first poll after the loss was the warm-up, the second found the items seen: no alert was raised,
     // so none can be delivered.
     expect(await alertedTitles()).toEqual([]);
@@ -93,8 +109,19 @@ describe('a worker whose Redis comes back empty', () => {
     await until('the new item alerted', async () => ((await alertedTitles()).length > 0 ? true : undefined), 60_000);
     expect(await alertedTitles()).toEqual([LATER.title]);
     await until('its message', () => (slack.requests.length > messages ? true : undefined), 60_000);
-    expect(slack.requests.slice(messages).map((r) => r.body).join('\n')).toContain('Rating poll');
-    for (const old of OLD) expect(slack.requests.slice(messages).map((r) => r.body).join('\n')).not.toContain(old.title);
+    expect(
+      slack.requests
+        .slice(messages)
+        .map((r) => r.body)
+        .join('\n'),
+    ).toContain('Rating poll');
+    for (const old of OLD)
+      expect(
+        slack.requests
+          .slice(messages)
+          .map((r) => r.body)
+          .join('\n'),
+      ).not.toContain(old.title);
     expect(logsWith(worker, LOST)).toHaveLength(1);
   }, 180_000);
 });

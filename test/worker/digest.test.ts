@@ -30,7 +30,8 @@ const ITEMS = [
 ];
 const OVERVIEW = 'https://signpost.example.org/desk/';
 const feedXml = ITEMS.map(
-  (i) => `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://news.example/${i.guid}</link><pubDate>${new Date(PUBLISHED - i.hoursAgo * HOUR).toUTCString()}</pubDate></item>`,
+  (i) =>
+    `<item><guid>${i.guid}</guid><title>${i.title}</title><link>https://news.example/${i.guid}</link><pubDate>${new Date(PUBLISHED - i.hoursAgo * HOUR).toUTCString()}</pubDate></item>`,
 ).join('');
 
 let feeds: TestServer;
@@ -41,7 +42,9 @@ let dir: string;
 
 beforeAll(async () => {
   feeds = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${feedXml}</channel></rss>`);
+    res
+      .writeHead(200, { 'content-type': 'application/rss+xml' })
+      .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${feedXml}</channel></rss>`);
   });
   smtp = await startSmtpServer();
   dir = mkdtempSync(join(tmpdir(), 'signpost-digest-'));
@@ -53,7 +56,15 @@ beforeAll(async () => {
       `watch: { id: test, title: "Digest watch", allow_private: true, public_url: "${OVERVIEW}" }`,
       'scenarios: { baseline: { title: Baseline, prior: 0.6 }, risk: { title: Risk, prior: 0.4 } }',
       'indicators:',
-      ...['miami-working-group', 'ukraine-polling', 'russia-eu-alignment', 'nato-partner-assurances', 'ceasefire', 'guarantees-withdrawn', 'renewed-offensive'].map((i) => `  ${i}: { title: "Indicator ${i}" }`),
+      ...[
+        'miami-working-group',
+        'ukraine-polling',
+        'russia-eu-alignment',
+        'nato-partner-assurances',
+        'ceasefire',
+        'guarantees-withdrawn',
+        'renewed-offensive',
+      ].map((i) => `  ${i}: { title: "Indicator ${i}" }`),
       'sources:',
       `  - { id: polls, type: rss, url: "${feeds.url}/feed.xml", every: 1s, credibility: 0.8, lang: en }`,
       'routes: { receiver: analysts, group_by: [indicator] }',
@@ -68,9 +79,26 @@ beforeAll(async () => {
   const feedback = new FeedbackStore(redis, { prefix: PREFIX });
   for (const [n, verdict] of (['useful', 'noise', 'noise', 'noise', 'noise'] as const).entries()) {
     const item = { key: `judged-${n}`, source: 'wire', title: `Judged ${n}`, publishedAt: Date.now() };
-    await feedback.judge({ verdict, user: `analyst-${n}`, at: Date.now(), item, indicator: 'ukraine-polling', evidence: `judged-${n}|noisy-rule`, rule: 'noisy-rule' });
+    await feedback.judge({
+      verdict,
+      user: `analyst-${n}`,
+      at: Date.now(),
+      item,
+      indicator: 'ukraine-polling',
+      evidence: `judged-${n}|noisy-rule`,
+      rule: 'noisy-rule',
+    });
   }
-  worker = await startWorker({ configPath: dir, watchbook: loadWatchbookOrThrow(dir), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'silent' }), shutdownGraceMs: 5_000 });
+  worker = await startWorker({
+    configPath: dir,
+    watchbook: loadWatchbookOrThrow(dir),
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    tickMs: 1_000,
+    minDelayMs: 0,
+    log: pino({ level: 'silent' }),
+    shutdownGraceMs: 5_000,
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -116,7 +144,11 @@ describe('digests', () => {
       expect(p.content.subarray(1, 4).toString('latin1')).toBe('PNG');
       expect(mail!.raw).toContain(`Content-ID: <${p.cid!}>`);
     }
-    expect(smtp.received.filter((m) => m.parsed.subject === mail!.parsed.subject && JSON.stringify(m.parsed.to).includes('analysts@'))).toHaveLength(1);
+    expect(
+      smtp.received.filter(
+        (m) => m.parsed.subject === mail!.parsed.subject && JSON.stringify(m.parsed.to).includes('analysts@'),
+      ),
+    ).toHaveLength(1);
     // The alert went out with that digest and is not carried into the next one.
     expect(await new RedisStore(redis, { prefix: PREFIX }).peekDigestAlerts('analysts')).toEqual([]);
   }, 150_000);
@@ -124,14 +156,19 @@ describe('digests', () => {
   it('sends nothing when a digest collected nothing, unless the receiver asks for it', async () => {
     const queues = openQueues(redis, PREFIX);
     try {
-      const toAnalysts = () => smtp.received.filter((m) => m.parsed.text?.includes('Digest watch') && JSON.stringify(m.parsed.to).includes('analysts@'));
+      const toAnalysts = () =>
+        smtp.received.filter(
+          (m) => m.parsed.text?.includes('Digest watch') && JSON.stringify(m.parsed.to).includes('analysts@'),
+        );
       const sentBefore = toAnalysts().length;
       // The analysts' next firing finds nothing collected: the job completes having sent nothing.
       const deadline = Date.now() + 130_000;
       let skipped: unknown;
       while (!skipped && Date.now() < deadline) {
         const done = await queues.digest.getJobs(['completed']);
-        skipped = done.find((j) => j.data.receiver === 'analysts' && (j.returnvalue as { sent: string[] } | undefined)?.sent.length === 0);
+        skipped = done.find(
+          (j) => j.data.receiver === 'analysts' && (j.returnvalue as { sent: string[] } | undefined)?.sent.length === 0,
+        );
         if (!skipped) await new Promise((r) => setTimeout(r, 250));
       }
       expect(skipped, 'an analysts digest job that sent nothing').toBeDefined();
@@ -140,7 +177,11 @@ describe('digests', () => {
       const archived = smtp.received.filter((m) => JSON.stringify(m.parsed.to).includes('archive@'));
       expect(archived.length).toBeGreaterThan(0);
       // Source health tells a source never fetched apart from a healthy one.
-      expect(archived.map((m) => m.parsed.text ?? '').some((t) => t.includes('1 of 1 sources fine') || t.includes('0 of 1 sources fine; 1 not fetched yet'))).toBe(true);
+      expect(
+        archived
+          .map((m) => m.parsed.text ?? '')
+          .some((t) => t.includes('1 of 1 sources fine') || t.includes('0 of 1 sources fine; 1 not fetched yet')),
+      ).toBe(true);
     } finally {
       await queues.close();
     }

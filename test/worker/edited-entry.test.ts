@@ -16,8 +16,16 @@ import type { WatchbookDir } from './helpers/watchbook.js';
 
 const PREFIX = randomPrefix('test-edited');
 const PUBLISHED = new Date(Date.now() - 3_600_000);
-const ORIGINAL: FeedEntry = { guid: 'urn:kiis:1561', link: 'https://www.kiis.com.ua/?id=1561', title: 'KIIS poll: most Ukrainians reject territorial concessions', published: PUBLISHED };
-const EDITED: FeedEntry = { ...ORIGINAL, title: 'KIIS poll: most Ukrainians reject territorial concessions, survey finds (updated)' };
+const ORIGINAL: FeedEntry = {
+  guid: 'urn:kiis:1561',
+  link: 'https://www.kiis.com.ua/?id=1561',
+  title: 'KIIS poll: most Ukrainians reject territorial concessions',
+  published: PUBLISHED,
+};
+const EDITED: FeedEntry = {
+  ...ORIGINAL,
+  title: 'KIIS poll: most Ukrainians reject territorial concessions, survey finds (updated)',
+};
 
 let feed: TestServer;
 /** What the feed answers with now, and how many requests it has answered with it. */
@@ -36,14 +44,30 @@ beforeAll(async () => {
   });
   book = makeAlertWatchbookDir({
     sources: [{ id: 'kiis', url: `${feed.url}/feed.xml`, every: '1s' }],
-    routes: { receiver: 'desk', group_by: ['indicator'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+    routes: {
+      receiver: 'desk',
+      group_by: ['indicator'],
+      group_wait: '1s',
+      group_interval: '1s',
+      repeat_interval: '1h',
+    },
     // Never reached: the test reads the alerts the store holds, which is what a delivery would send.
     receivers: { desk: { slack: { webhook: 'http://127.0.0.1:9/hook' } } },
   });
   redis = new Redis(REDIS_URL);
   store = new RedisStore(redis, { prefix: PREFIX });
   queues = openQueues(redis, PREFIX);
-  worker = await startWorker({ configPath: book.dir, watchbook: loadWatchbookOrThrow(book.dir), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'silent' }), shutdownGraceMs: 5_000, reload: false });
+  worker = await startWorker({
+    configPath: book.dir,
+    watchbook: loadWatchbookOrThrow(book.dir),
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    tickMs: 1_000,
+    minDelayMs: 0,
+    log: pino({ level: 'silent' }),
+    shutdownGraceMs: 5_000,
+    reload: false,
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -67,18 +91,26 @@ async function serveAndSettle(entries: FeedEntry[]): Promise<void> {
   // A source has one fetch job at a time: once the second request came, the first fetch has handed its
   // items to a score job (if it had new ones).
   await until('two polls of the feed', () => (served.requests >= 2 ? true : undefined), 30_000);
-  await until('the score jobs to be done', async () => {
-    const counts = await queues.score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((n) => n === 0) ? true : undefined;
-  }, 30_000);
+  await until(
+    'the score jobs to be done',
+    async () => {
+      const counts = await queues.score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    },
+    30_000,
+  );
 }
 
 describe('an entry its publisher edits', () => {
   it('is alerted once, whether the edit comes alone or listed beside the original', async () => {
-    const first = await until('the first alert', async () => {
-      const ids = await matchAlerts();
-      return ids.length > 0 ? ids : undefined;
-    }, 30_000);
+    const first = await until(
+      'the first alert',
+      async () => {
+        const ids = await matchAlerts();
+        return ids.length > 0 ? ids : undefined;
+      },
+      30_000,
+    );
     expect(first).toHaveLength(1);
 
     await serveAndSettle([EDITED]);

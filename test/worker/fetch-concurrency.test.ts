@@ -23,7 +23,13 @@ describe('fetch concurrency', () => {
     expect(FETCH_CONCURRENCY).toBeGreaterThanOrEqual(SOURCES);
     const ids = Array.from({ length: SOURCES }, (_, n) => `held${n}`);
     // Held long enough to overlap on a busy machine; the fixture's close cuts them off.
-    const fixture = await FeedFixture.start(ids.map((id) => ({ id, entries: [{ guid: `${id}-1`, title: 'Storm closes schools in Lviv', published: new Date() }], holdMs: () => 60_000 })));
+    const fixture = await FeedFixture.start(
+      ids.map((id) => ({
+        id,
+        entries: [{ guid: `${id}-1`, title: 'Storm closes schools in Lviv', published: new Date() }],
+        holdMs: () => 60_000,
+      })),
+    );
     const book: WatchbookDir = makeWatchbookDir(ids.map((id) => ({ id, url: fixture.url(id), every: '1h' })));
     const prefix = randomPrefix('fetch-concurrency');
     const redis = testRedis();
@@ -47,10 +53,15 @@ describe('fetch concurrency', () => {
       reload: false,
     });
     workers.push(worker);
-    await until('every feed in flight at once', () => (ids.every((id) => fixture.inFlight(id).length === 1) ? true : undefined), 40_000, {
-      intervalMs: 50,
-      describe: () => `${ids.filter((id) => fixture.inFlight(id).length > 0).length} of ${SOURCES} in flight`,
-    });
+    await until(
+      'every feed in flight at once',
+      () => (ids.every((id) => fixture.inFlight(id).length === 1) ? true : undefined),
+      40_000,
+      {
+        intervalMs: 50,
+        describe: () => `${ids.filter((id) => fixture.inFlight(id).length > 0).length} of ${SOURCES} in flight`,
+      },
+    );
     expect(ids.map((id) => fixture.maxInFlight(id))).toEqual(ids.map(() => 1));
   }, 60_000);
 });

@@ -27,13 +27,19 @@ let dir: string;
 
 function feed(): string {
   const when = new Date(Date.now() - 3_600_000).toUTCString();
-  const items = Array.from({ length: ITEMS }, (_, n) => `<item><guid isPermaLink="false">i${n}</guid><title>Bulletin ${n}: weather and traffic in region ${n % 97}</title><pubDate>${when}</pubDate></item>`);
+  const items = Array.from(
+    { length: ITEMS },
+    (_, n) =>
+      `<item><guid isPermaLink="false">i${n}</guid><title>Bulletin ${n}: weather and traffic in region ${n % 97}</title><pubDate>${when}</pubDate></item>`,
+  );
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>big</title>${items.join('')}</channel></rss>`;
 }
 
 beforeAll(async () => {
   const body = feed();
-  server = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body));
+  server = await startServer(
+    (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body),
+  );
   dir = mkdtempSync(join(tmpdir(), 'signpost-huge-'));
   cpSync(new URL('../../config/rules', import.meta.url).pathname, join(dir, 'rules'), { recursive: true });
   writeFileSync(
@@ -45,7 +51,15 @@ beforeAll(async () => {
       '  baseline: { title: Baseline, prior: 0.6 }',
       '  risk: { title: Risk, prior: 0.4 }',
       'indicators:',
-      ...['miami-working-group', 'ukraine-polling', 'russia-eu-alignment', 'nato-partner-assurances', 'ceasefire', 'guarantees-withdrawn', 'renewed-offensive'].map((i) => `  ${i}: { title: ${i} }`),
+      ...[
+        'miami-working-group',
+        'ukraine-polling',
+        'russia-eu-alignment',
+        'nato-partner-assurances',
+        'ceasefire',
+        'guarantees-withdrawn',
+        'renewed-offensive',
+      ].map((i) => `  ${i}: { title: ${i} }`),
       'sources:',
       `  - { id: big, type: rss, url: "${server.url}/big.xml", every: 1h, credibility: 0.5, lang: en }`,
     ].join('\n'),
@@ -65,7 +79,16 @@ afterAll(async () => {
 
 describe('a source with a huge feed', () => {
   it(`is scored in jobs of at most ${SCORE_BATCH} items, every item once, and the worker stops when asked`, async () => {
-    worker = await startWorker({ configPath: dir, watchbook: loadWatchbookOrThrow(dir), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'silent' }), shutdownGraceMs: 5_000 });
+    worker = await startWorker({
+      configPath: dir,
+      watchbook: loadWatchbookOrThrow(dir),
+      redisUrl: REDIS_URL,
+      prefix: PREFIX,
+      tickMs: 1_000,
+      minDelayMs: 0,
+      log: pino({ level: 'silent' }),
+      shutdownGraceMs: 5_000,
+    });
     const deadline = Date.now() + 120_000;
     let sizes: number[] = [];
     for (;;) {

@@ -30,10 +30,16 @@ describe('a worker SIGKILLed mid-score', () => {
     const { positive, negative } = shippedTestItems();
     const titles = [...positive, ...negative];
     // About 1 KB an item, so scoring one batch takes long enough to be caught in the middle.
-    const filler = 'Officials said the talks would continue next week, according to people familiar with the matter. '.repeat(9);
+    const filler =
+      'Officials said the talks would continue next week, according to people familiar with the matter. '.repeat(9);
     const entries: FeedEntry[] = Array.from({ length: ITEMS }, (_, i) => {
       const t = titles[i % titles.length]!;
-      return { guid: `g${i}`, title: `${t.title} (${i})`, summary: `${t.summary ?? ''} ${filler}`, published: new Date(Date.now() - (i + 1) * 1000) };
+      return {
+        guid: `g${i}`,
+        title: `${t.title} (${i})`,
+        summary: `${t.summary ?? ''} ${filler}`,
+        published: new Date(Date.now() - (i + 1) * 1000),
+      };
     });
     const fixture = await FeedFixture.start([{ id: 'big', entries }]);
     const book = makeWatchbookDir([{ id: 'big', url: fixture.url('big'), every: '1h' }]);
@@ -73,7 +79,9 @@ describe('a worker SIGKILLed mid-score', () => {
     );
     await signalAndWait(a, 'SIGKILL', 5_000);
     const [seenAtKill, evidenceAtKill] = [await redis.zcard(keys.seen), await redis.hlen(keys.evidence)];
-    console.info(`multi-process-kill-score: killed with ${seenAtKill} of ${expected.allItems} items seen, ${evidenceAtKill} of ${expected.allEvidence.size} evidence`);
+    console.info(
+      `multi-process-kill-score: killed with ${seenAtKill} of ${expected.allItems} items seen, ${evidenceAtKill} of ${expected.allEvidence.size} evidence`,
+    );
     expect(caught).toBe('part way');
     expect(seenAtKill).toBe(0);
     expect(evidenceAtKill).toBeGreaterThan(0);
@@ -83,11 +91,16 @@ describe('a worker SIGKILLed mid-score', () => {
     workers.push(b);
     // Stall detection takes up to about a minute, then the whole batch is scored again: on a loaded
     // machine that can take a while, and the property under test is what is recorded, not how fast.
-    await until('the score job to complete', async () => {
-      const c = await score.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-      const n = (k: string) => c[k] ?? 0;
-      return n('completed') + n('failed') > 0 && n('waiting') + n('active') + n('delayed') === 0 ? true : undefined;
-    }, 150_000, { intervalMs: 250 });
+    await until(
+      'the score job to complete',
+      async () => {
+        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+        const n = (k: string) => c[k] ?? 0;
+        return n('completed') + n('failed') > 0 && n('waiting') + n('active') + n('delayed') === 0 ? true : undefined;
+      },
+      150_000,
+      { intervalMs: 250 },
+    );
 
     const recorded = (await new RedisStore(redis, { prefix }).listEvidence(-Infinity, Infinity)).map((e) => e.id);
     expect(new Set(recorded).size).toBe(recorded.length);

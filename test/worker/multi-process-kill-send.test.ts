@@ -9,7 +9,14 @@ import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
 import { makeAlertWatchbookDir } from './helpers/alert-watchbook.js';
 import { expectedFor } from './helpers/expected.js';
 import { FeedFixture, type FeedEntry } from './helpers/feeds.js';
-import { killAll, logsWith, pidOfConnection, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
+import {
+  killAll,
+  logsWith,
+  pidOfConnection,
+  signalAndWait,
+  spawnWorker,
+  type WorkerProcess,
+} from './helpers/processes.js';
 import { deleteUnder, randomPrefix, REDIS_URL, testRedis, until } from './helpers/redis.js';
 import { shippedTestItems, type WatchbookDir } from './helpers/watchbook.js';
 
@@ -38,7 +45,10 @@ afterEach(async () => {
 
 /** The indicator a Slack notification is about: its header is "Signpost: <group labels> (<n> alerts)". */
 function slackIndicator(body: string): string {
-  const header = (JSON.parse(body) as { blocks: { type: string; text?: { text: string } }[] }).blocks.find((b) => b.type === 'header')?.text?.text ?? '';
+  const header =
+    (JSON.parse(body) as { blocks: { type: string; text?: { text: string } }[] }).blocks.find(
+      (b) => b.type === 'header',
+    )?.text?.text ?? '';
   return /^Signpost: (.+?)(?: \([^()]*\))?$/.exec(header)?.[1] ?? header;
 }
 
@@ -64,7 +74,11 @@ describe('a worker SIGKILLed right after a send', () => {
       const indicator = slackIndicator(req.body);
       if (indicator === TARGET && !killed) {
         // The message has reached the receiver; its sender dies before it hears back, so it records nothing.
-        const pid = pidOfConnection(req.clientPort, slack.port, workers.map((w) => w.pid));
+        const pid = pidOfConnection(
+          req.clientPort,
+          slack.port,
+          workers.map((w) => w.pid),
+        );
         killed = workers.find((w) => w.pid === pid);
         if (killed) {
           killed.child.kill('SIGKILL');
@@ -95,7 +109,9 @@ describe('a worker SIGKILLed right after a send', () => {
     });
     const expected = await expectedFor(book.dir, new Map([['news', { url: fixture.url('news'), entries }]]));
     const indicatorOf = new Map(expected.watchbook.rules.map((r) => [r.id, r.indicator]));
-    const groups = [...new Set([...expected.allEvidence].map((id) => indicatorOf.get(id.slice(id.lastIndexOf('|') + 1))!))].sort();
+    const groups = [
+      ...new Set([...expected.allEvidence].map((id) => indicatorOf.get(id.slice(id.lastIndexOf('|') + 1))!)),
+    ].sort();
     plan.second = groups.find((g) => g !== TARGET) ?? '';
     const redis = testRedis();
     const deliver = new Queue<DeliverJob>('deliver', { connection: redis, prefix });
@@ -111,27 +127,46 @@ describe('a worker SIGKILLed right after a send', () => {
     expect(groups.length).toBeGreaterThanOrEqual(3);
 
     const env = { SMTP_URL: smtp.url, SMTP_FROM: 'Signpost <signpost@example.org>' };
-    for (const name of ['a', 'b']) workers.push(spawnWorker(name, { config: book.dir, prefix, redisUrl: REDIS_URL, env }));
+    for (const name of ['a', 'b'])
+      workers.push(spawnWorker(name, { config: book.dir, prefix, redisUrl: REDIS_URL, env }));
 
     // The target's Slack message kills its sender; the others are still waiting out their group_wait.
-    const victim = await until('the first Slack message of the target group, and its sender killed', () => killed, 60_000, {
-      describe: () => `Slack saw ${JSON.stringify(arrivals)}; logs: ${workers.map((w) => w.text.slice(-3).join(' | ')).join(' / ')}`,
-    });
+    const victim = await until(
+      'the first Slack message of the target group, and its sender killed',
+      () => killed,
+      60_000,
+      {
+        describe: () =>
+          `Slack saw ${JSON.stringify(arrivals)}; logs: ${workers.map((w) => w.text.slice(-3).join(' | ')).join(' / ')}`,
+      },
+    );
     expect(await victim.exit).toEqual({ code: null, signal: 'SIGKILL' });
     const survivor = workers.find((w) => w !== victim)!;
     const emailsAtKill = smtp.received.length;
 
     // Stall detection (up to a minute), then the claim's lapse (a minute after it was taken): the survivor
     // retries, skips the email recorded before, and finds the Slack send in doubt.
-    const warned = await until('the survivor to find the Slack send in doubt', () => logsWith(survivor, IN_DOUBT)[0], 180_000, {
-      intervalMs: 250,
-      describe: () => `survivor logs: ${survivor.logs.slice(-5).map((l) => l.msg).join(' | ')}`,
-    });
+    const warned = await until(
+      'the survivor to find the Slack send in doubt',
+      () => logsWith(survivor, IN_DOUBT)[0],
+      180_000,
+      {
+        intervalMs: 250,
+        describe: () =>
+          `survivor logs: ${survivor.logs
+            .slice(-5)
+            .map((l) => l.msg)
+            .join(' | ')}`,
+      },
+    );
     await until(
       'every delivery job to finish',
       async () => {
         const c = await deliver.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-        return (c.completed ?? 0) + (c.failed ?? 0) >= groups.length && (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0 ? true : undefined;
+        return (c.completed ?? 0) + (c.failed ?? 0) >= groups.length &&
+          (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0
+          ? true
+          : undefined;
       },
       90_000,
       { intervalMs: 250 },
@@ -147,10 +182,18 @@ describe('a worker SIGKILLed right after a send', () => {
 
     // The in-doubt record names the attempt of the killed worker; the counter tells on-call.
     const keys = storeKeys(prefix);
-    const record = JSON.parse((await redis.hget(keys.sent, pairField('desk#slack', target.id))) ?? '{}') as { inDoubt?: { owner: string } };
+    const record = JSON.parse((await redis.hget(keys.sent, pairField('desk#slack', target.id))) ?? '{}') as {
+      inDoubt?: { owner: string };
+    };
     expect(record.inDoubt?.owner.startsWith(`${victim.pid}:`)).toBe(true);
     const counters = await new RedisStore(redis, { prefix }).counters();
-    const count = (labels: Record<string, string>) => counters.filter((c) => c.name === 'signpost_notifications_total' && Object.entries(labels).every(([k, v]) => c.labels[k] === v)).reduce((n, c) => n + c.value, 0);
+    const count = (labels: Record<string, string>) =>
+      counters
+        .filter(
+          (c) =>
+            c.name === 'signpost_notifications_total' && Object.entries(labels).every(([k, v]) => c.labels[k] === v),
+        )
+        .reduce((n, c) => n + c.value, 0);
     expect(count({ result: 'in-doubt' })).toBe(1);
     expect(count({ channel: 'slack', result: 'in-doubt', receiver: 'desk' })).toBe(1);
     expect(count({ channel: 'slack', result: 'failed', reason: 'http-5xx' })).toBe(1);
@@ -159,7 +202,8 @@ describe('a worker SIGKILLed right after a send', () => {
     expect(count({ channel: 'email', result: 'sent' })).toBe(groups.length);
 
     // Per group and channel, exactly one message reached the receiver.
-    const slackBy = (indicator: string, outcome?: SlackArrival['outcome']) => arrivals.filter((a) => a.indicator === indicator && (!outcome || a.outcome === outcome)).length;
+    const slackBy = (indicator: string, outcome?: SlackArrival['outcome']) =>
+      arrivals.filter((a) => a.indicator === indicator && (!outcome || a.outcome === outcome)).length;
     // An email names its notification (X-Signpost-Id), and so its group; its Message-ID is derived from it.
     const groupOf = new Map(jobs.map((j) => [j.data.notification.id, j.data.notification.groupLabels.indicator]));
     const emailGroups = smtp.received.map((m) => groupOf.get(m.parsed.headers.get('x-signpost-id') as string));
@@ -167,7 +211,10 @@ describe('a worker SIGKILLed right after a send', () => {
     const emailsOf = (indicator: string) => emailGroups.filter((g) => g === indicator).length;
     const delivered = { email: smtp.received.length, slack: arrivals.filter((a) => a.outcome !== 'error-500').length };
     const duplicated =
-      groups.reduce((n, g) => n + Math.max(0, emailsOf(g) - 1) + Math.max(0, slackBy(g) - slackBy(g, 'error-500') - 1), 0) +
+      groups.reduce(
+        (n, g) => n + Math.max(0, emailsOf(g) - 1) + Math.max(0, slackBy(g) - slackBy(g, 'error-500') - 1),
+        0,
+      ) +
       (emailIds.length - new Set(emailIds).size);
     console.info(
       `multi-process-kill-send: ${groups.length} groups (${expected.allEvidence.size} alerts) x 2 channels = ${2 * groups.length} messages expected; ` +

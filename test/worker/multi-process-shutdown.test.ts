@@ -19,7 +19,13 @@ describe('SIGTERM with a fetch in flight', () => {
   it('lets the fetch finish within the grace period, then exits 0', async () => {
     const prefix = randomPrefix();
     // 8 s of slow body: longer than the CLI's 3 s, well within the worker's 20 s grace.
-    const fixture = await FeedFixture.start([{ id: 'slow', entries: [{ guid: 'g1', title: 'Storm closes schools in Lviv', published: new Date() }], holdMs: () => 8_000 }]);
+    const fixture = await FeedFixture.start([
+      {
+        id: 'slow',
+        entries: [{ guid: 'g1', title: 'Storm closes schools in Lviv', published: new Date() }],
+        holdMs: () => 8_000,
+      },
+    ]);
     const book: WatchbookDir = makeWatchbookDir([{ id: 'slow', url: fixture.url('slow'), every: '1s' }]);
     const redis = testRedis();
     const w: WorkerProcess = spawnWorker('w', { config: book.dir, prefix, redisUrl: REDIS_URL });
@@ -31,7 +37,9 @@ describe('SIGTERM with a fetch in flight', () => {
       redis.disconnect();
     };
 
-    const request = await until('the slow request in flight', () => fixture.inFlight('slow')[0], 20_000, { intervalMs: 50 });
+    const request = await until('the slow request in flight', () => fixture.inFlight('slow')[0], 20_000, {
+      intervalMs: 50,
+    });
     const exit = await signalAndWait(w, 'SIGTERM', 25_000);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(request.aborted, `the fetch was cut off ${exit.ms} ms after SIGTERM`).toBe(false);
@@ -57,7 +65,9 @@ describe('SIGTERM while the worker is still connecting', () => {
       redis.disconnect();
     };
 
-    await until('the worker connecting to Redis', () => (slow.connections() > 0 ? true : undefined), 20_000, { intervalMs: 10 });
+    await until('the worker connecting to Redis', () => (slow.connections() > 0 ? true : undefined), 20_000, {
+      intervalMs: 10,
+    });
     expect(logsWith(w, 'Worker started')).toHaveLength(0);
     const exit = await signalAndWait(w, 'SIGTERM', 40_000);
     expect(exit).toMatchObject({ code: 0, signal: null });

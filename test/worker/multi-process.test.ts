@@ -4,7 +4,14 @@ import type { RedisConnection } from '../../src/queue/index.js';
 import { RedisStore, storeKeys } from '../../src/store/index.js';
 import { expectedFor, type Expected } from './helpers/expected.js';
 import { FeedFixture, type FeedEntry, type FixtureSource } from './helpers/feeds.js';
-import { killAll, logsWith, pidOfConnection, signalAndWait, spawnWorker, type WorkerProcess } from './helpers/processes.js';
+import {
+  killAll,
+  logsWith,
+  pidOfConnection,
+  signalAndWait,
+  spawnWorker,
+  type WorkerProcess,
+} from './helpers/processes.js';
 import { deleteUnder, keysUnder, randomPrefix, REDIS_URL, testRedis, until } from './helpers/redis.js';
 import { langOf, makeWatchbookDir, shippedTestItems, type WatchbookDir } from './helpers/watchbook.js';
 
@@ -72,18 +79,29 @@ function feeds(sources: readonly { id: string; lang: 'en' | 'uk' | 'ru' }[]): Ma
   return out;
 }
 
-async function setUp(specs: readonly { id: string; lang: 'en' | 'uk' | 'ru'; holdMs?: (n: number) => number }[]): Promise<{ run: Run; expected: Expected; store: RedisStore }> {
+async function setUp(
+  specs: readonly { id: string; lang: 'en' | 'uk' | 'ru'; holdMs?: (n: number) => number }[],
+): Promise<{ run: Run; expected: Expected; store: RedisStore }> {
   const r: Run = { prefix: randomPrefix(), workers: [] };
   run = r;
   const entries = feeds(specs);
-  const fixtureSources: FixtureSource[] = specs.map((s) => ({ id: s.id, entries: entries.get(s.id)!, ...(s.holdMs && { holdMs: s.holdMs }) }));
+  const fixtureSources: FixtureSource[] = specs.map((s) => ({
+    id: s.id,
+    entries: entries.get(s.id)!,
+    ...(s.holdMs && { holdMs: s.holdMs }),
+  }));
   r.fixture = await FeedFixture.start(fixtureSources);
   const fixture = r.fixture;
   r.book = makeWatchbookDir(specs.map((s) => ({ id: s.id, url: fixture.url(s.id), every: '1s', lang: s.lang })));
-  const expected = await expectedFor(r.book.dir, new Map(specs.map((s) => [s.id, { url: fixture.url(s.id), entries: entries.get(s.id)! }])));
+  const expected = await expectedFor(
+    r.book.dir,
+    new Map(specs.map((s) => [s.id, { url: fixture.url(s.id), entries: entries.get(s.id)! }])),
+  );
   // The feeds must hold both kinds of item, or "none lost, none doubled" would say little.
   expect(expected.allEvidence.size).toBeGreaterThanOrEqual(50);
-  expect(expected.allItems - new Set([...expected.allEvidence].map((id) => id.slice(0, id.lastIndexOf('|')))).size).toBeGreaterThanOrEqual(40);
+  expect(
+    expected.allItems - new Set([...expected.allEvidence].map((id) => id.slice(0, id.lastIndexOf('|')))).size,
+  ).toBeGreaterThanOrEqual(40);
   return { run: r, expected, store: new RedisStore(redis, { prefix: r.prefix }) };
 }
 
@@ -102,11 +120,22 @@ async function evidenceIds(store: RedisStore): Promise<string[]> {
  * Once the score queue has drained: every expected evidence recorded once, and each item new exactly once
  * across the processes (their logs) and in the seen-set.
  */
-async function expectEachRecordedOnce(score: Queue, store: RedisStore, expected: Expected, workers: WorkerProcess[], redis: RedisConnection, prefix: string): Promise<void> {
-  await until('the score queue to drain', async () => {
-    const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(c).every((n) => n === 0) ? true : undefined;
-  }, 15_000);
+async function expectEachRecordedOnce(
+  score: Queue,
+  store: RedisStore,
+  expected: Expected,
+  workers: WorkerProcess[],
+  redis: RedisConnection,
+  prefix: string,
+): Promise<void> {
+  await until(
+    'the score queue to drain',
+    async () => {
+      const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(c).every((n) => n === 0) ? true : undefined;
+    },
+    15_000,
+  );
   const recorded = await evidenceIds(store);
   expect(new Set(recorded).size, 'evidence ids are unique').toBe(recorded.length);
   expect(new Set(recorded)).toEqual(expected.allEvidence);
@@ -115,20 +144,28 @@ async function expectEachRecordedOnce(score: Queue, store: RedisStore, expected:
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const scored = (ws: WorkerProcess[], field: 'fresh' | 'evidence') => sum(ws.flatMap((w) => logsWith(w, 'Items scored').map((l) => Number(l[field]))));
-const fetched = (w: WorkerProcess, source?: string) => logsWith(w, 'Source fetched', source ? { source_id: source } : {}).length;
+const scored = (ws: WorkerProcess[], field: 'fresh' | 'evidence') =>
+  sum(ws.flatMap((w) => logsWith(w, 'Items scored').map((l) => Number(l[field]))));
+const fetched = (w: WorkerProcess, source?: string) =>
+  logsWith(w, 'Source fetched', source ? { source_id: source } : {}).length;
 
 function describeState(r: Run, store: RedisStore, expected: Expected): () => Promise<string> {
   return async () => {
     const ids = await evidenceIds(store);
-    const errors = r.workers.flatMap((w) => w.logs.filter((l) => (l.level ?? 0) >= 40).map((l) => `${w.name}: ${l.msg} ${JSON.stringify(l)}`));
+    const errors = r.workers.flatMap((w) =>
+      w.logs.filter((l) => (l.level ?? 0) >= 40).map((l) => `${w.name}: ${l.msg} ${JSON.stringify(l)}`),
+    );
     return `evidence ${ids.length}/${expected.allEvidence.size}; fetched ${r.workers.map((w) => `${w.name}=${fetched(w)}`).join(' ')}; warnings ${errors.slice(0, 5).join(' | ') || 'none'}; stderr ${r.workers.map((w) => w.text.slice(-3).join(' / ')).join(' | ')}`;
   };
 }
 
 describe('two signpost worker processes on one Redis', () => {
   it('share the work: every (item, rule) evidence recorded exactly once, both processes fetch, each tick slot runs once', async () => {
-    const { run: r, expected, store } = await setUp([
+    const {
+      run: r,
+      expected,
+      store,
+    } = await setUp([
       { id: 'wire-en', lang: 'en' },
       { id: 'news-en', lang: 'en' },
       { id: 'news-uk', lang: 'uk' },
@@ -140,12 +177,25 @@ describe('two signpost worker processes on one Redis', () => {
     const b = start(r, 'b');
     const state = describeState(r, store, expected);
 
-    await until('every expected evidence in Redis', async () => ((await evidenceIds(store)).length >= expected.allEvidence.size ? true : undefined), 30_000, { intervalMs: 200, describe: state });
+    await until(
+      'every expected evidence in Redis',
+      async () => ((await evidenceIds(store)).length >= expected.allEvidence.size ? true : undefined),
+      30_000,
+      { intervalMs: 200, describe: state },
+    );
     // Both take fetch jobs: each source is due every second and the tick (every 5 s) enqueues them all.
-    await until('both processes to have fetched', () => (fetched(a) > 0 && fetched(b) > 0 ? true : undefined), 30_000, { intervalMs: 200, describe: state });
+    await until('both processes to have fetched', () => (fetched(a) > 0 && fetched(b) > 0 ? true : undefined), 30_000, {
+      intervalMs: 200,
+      describe: state,
+    });
     // Every source polled twice more after that: repeated polls of the same feeds must record nothing new.
     const polled = new Map(ids().map((id) => [id, r.fixture!.count(id)]));
-    await until('two more polls of every source', () => (ids().every((id) => r.fixture!.count(id) >= polled.get(id)! + 2) ? true : undefined), 30_000, { intervalMs: 200, describe: state });
+    await until(
+      'two more polls of every source',
+      () => (ids().every((id) => r.fixture!.count(id) >= polled.get(id)! + 2) ? true : undefined),
+      30_000,
+      { intervalMs: 200, describe: state },
+    );
     // The last score jobs enqueued by those polls are done (they find nothing new, but must not be cut off).
     const score = new Queue('score', { connection: redis, prefix: r.prefix });
     const tickQueue = new Queue('tick', { connection: redis, prefix: r.prefix });
@@ -155,13 +205,22 @@ describe('two signpost worker processes on one Redis', () => {
       expect(scored([a, b], 'evidence')).toBe(expected.allEvidence.size);
       // A source is never fetched by both at once (the fetch job's deduplication id), and both did work.
       for (const id of ids()) expect(r.fixture!.maxInFlight(id), id).toBe(1);
-      const split = { a: fetched(a), b: fetched(b), scoredByA: logsWith(a, 'Items scored').length, scoredByB: logsWith(b, 'Items scored').length };
-      console.info(`multi-process: fetches a=${split.a} b=${split.b}; score jobs with new items a=${split.scoredByA} b=${split.scoredByB}`);
+      const split = {
+        a: fetched(a),
+        b: fetched(b),
+        scoredByA: logsWith(a, 'Items scored').length,
+        scoredByB: logsWith(b, 'Items scored').length,
+      };
+      console.info(
+        `multi-process: fetches a=${split.a} b=${split.b}; score jobs with new items a=${split.scoredByA} b=${split.scoredByB}`,
+      );
       expect(split.a).toBeGreaterThan(0);
       expect(split.b).toBeGreaterThan(0);
       // Both processes fire the tick every 5 s; its job id is the slot, so Redis holds one per slot. (The
       // tick queue also carries wake jobs, alert groups decided again when their wait ends: not ticks.)
-      const ticks = (await tickQueue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])).filter((j) => j.name === 'tick');
+      const ticks = (await tickQueue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])).filter(
+        (j) => j.name === 'tick',
+      );
       const slots = Math.ceil((Date.now() - startedAt) / 5_000) + 1;
       expect(ticks.length).toBeGreaterThan(0);
       expect(ticks.length).toBeLessThanOrEqual(slots);
@@ -175,7 +234,10 @@ describe('two signpost worker processes on one Redis', () => {
       await tickQueue.close();
     }
 
-    const [ea, eb] = await Promise.all([signalAndWait(a, 'SIGTERM', STOP_WITHIN_MS), signalAndWait(b, 'SIGTERM', STOP_WITHIN_MS)]);
+    const [ea, eb] = await Promise.all([
+      signalAndWait(a, 'SIGTERM', STOP_WITHIN_MS),
+      signalAndWait(b, 'SIGTERM', STOP_WITHIN_MS),
+    ]);
     expect(ea).toMatchObject({ code: 0, signal: null });
     expect(eb).toMatchObject({ code: 0, signal: null });
     expect(a.logs.some((l) => l.msg === 'Worker stopped')).toBe(true);
@@ -185,7 +247,11 @@ describe('two signpost worker processes on one Redis', () => {
   it('a worker SIGKILLed mid-fetch: the other picks the job up after stall detection; nothing lost, nothing doubled', async () => {
     // The slow source holds its first response open, after the head of the body, for 20 s (under the
     // fetcher's 30 s timeout); later requests get it at once.
-    const { run: r, expected, store } = await setUp([
+    const {
+      run: r,
+      expected,
+      store,
+    } = await setUp([
       { id: 'fast-en', lang: 'en' },
       { id: 'fast-uk', lang: 'uk' },
       { id: 'fast-ru', lang: 'ru' },
@@ -200,16 +266,24 @@ describe('two signpost worker processes on one Redis', () => {
 
     // The slow fetch is in flight, everything else has been scored and no score job is running: whoever
     // holds the slow request now is in the middle of a fetch, and of no score job.
-    const request = await until('the slow request in flight', () => r.fixture!.inFlight('slow-en')[0], 20_000, { intervalMs: 50, describe: state });
+    const request = await until('the slow request in flight', () => r.fixture!.inFlight('slow-en')[0], 20_000, {
+      intervalMs: 50,
+      describe: state,
+    });
     const others = new Set([...expected.allEvidence].filter((id) => !slowEvidence.has(id)));
     const scoreQueue = new Queue('score', { connection: redis, prefix: r.prefix });
     try {
-      await until('the fast sources scored, and no score job running', async () => {
-        const have = new Set(await evidenceIds(store));
-        if (![...others].every((id) => have.has(id))) return undefined;
-        const c = await scoreQueue.getJobCounts('waiting', 'active');
-        return (c.waiting ?? 0) + (c.active ?? 0) === 0 ? true : undefined;
-      }, 15_000, { intervalMs: 100, describe: state });
+      await until(
+        'the fast sources scored, and no score job running',
+        async () => {
+          const have = new Set(await evidenceIds(store));
+          if (![...others].every((id) => have.has(id))) return undefined;
+          const c = await scoreQueue.getJobCounts('waiting', 'active');
+          return (c.waiting ?? 0) + (c.active ?? 0) === 0 ? true : undefined;
+        },
+        15_000,
+        { intervalMs: 100, describe: state },
+      );
     } finally {
       await scoreQueue.close();
     }
@@ -222,21 +296,33 @@ describe('two signpost worker processes on one Redis', () => {
     const killedAt = Date.now();
     const killed = await signalAndWait(victim, 'SIGKILL', 5_000);
     expect(killed.signal).toBe('SIGKILL');
-    await until('the slow request to be cut off', () => (request.aborted ? true : undefined), 5_000, { intervalMs: 20 });
+    await until('the slow request to be cut off', () => (request.aborted ? true : undefined), 5_000, {
+      intervalMs: 20,
+    });
     expect(request.finished).toBe(false);
     expect(fetched(victim, 'slow-en')).toBe(0);
 
     // BullMQ moves the dead worker's job back to wait once its lock (30 s) has expired and a stall check
     // (every 30 s) has seen it: up to about a minute.
-    await until('the slow source scored by the survivor', async () => {
-      const have = new Set(await evidenceIds(store));
-      return [...slowEvidence].every((id) => have.has(id)) ? true : undefined;
-    }, 90_000, { intervalMs: 250, describe: state });
+    await until(
+      'the slow source scored by the survivor',
+      async () => {
+        const have = new Set(await evidenceIds(store));
+        return [...slowEvidence].every((id) => have.has(id)) ? true : undefined;
+      },
+      90_000,
+      { intervalMs: 250, describe: state },
+    );
     const recoveredAfterMs = Date.now() - killedAt;
     expect(fetched(survivor, 'slow-en')).toBeGreaterThan(0);
     // A few more polls of the slow source: nothing new may come of them.
     const polled = r.fixture!.count('slow-en');
-    await until('two more polls of the slow source', () => (r.fixture!.count('slow-en') >= polled + 2 ? true : undefined), 20_000, { intervalMs: 200, describe: state });
+    await until(
+      'two more polls of the slow source',
+      () => (r.fixture!.count('slow-en') >= polled + 2 ? true : undefined),
+      20_000,
+      { intervalMs: 200, describe: state },
+    );
     const score = new Queue('score', { connection: redis, prefix: r.prefix });
     const fetch = new Queue('fetch', { connection: redis, prefix: r.prefix });
     try {
@@ -246,7 +332,9 @@ describe('two signpost worker processes on one Redis', () => {
       expect((await fetch.getJobCounts('failed')).failed).toBe(0);
       expect((await score.getJobCounts('failed')).failed).toBe(0);
       for (const id of expected.watchbook.sources.map((s) => s.id)) expect(r.fixture!.maxInFlight(id), id).toBe(1);
-      console.info(`multi-process: killed ${victim.name} mid-fetch; ${survivor.name} recorded the slow source's ${slowEvidence.size} evidence ${Math.round(recoveredAfterMs / 1000)} s later`);
+      console.info(
+        `multi-process: killed ${victim.name} mid-fetch; ${survivor.name} recorded the slow source's ${slowEvidence.size} evidence ${Math.round(recoveredAfterMs / 1000)} s later`,
+      );
     } finally {
       await score.close();
       await fetch.close();

@@ -12,7 +12,9 @@ import { makeWatchbookDir, type WatchbookDir } from './helpers/watchbook.js';
 // closed port refuses them), so the test can wait for a number of reconnect attempts instead of a time.
 
 /** A TCP proxy to Redis that can be switched to reset every connection, and back. */
-async function startSwitchProxy(target: string): Promise<{ url: string; refused(): number; refuse(): void; forward(): void; close(): Promise<void> }> {
+async function startSwitchProxy(
+  target: string,
+): Promise<{ url: string; refused(): number; refuse(): void; forward(): void; close(): Promise<void> }> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
   let refusing = false;
@@ -76,7 +78,8 @@ describe('a worker while Redis is away', () => {
       await deleteUnder(redis, prefix);
       redis.disconnect();
     };
-    const alive = () => (w.exited() ? `exited ${JSON.stringify(w.exited())}` : `running, ${proxy.refused()} connections refused`);
+    const alive = () =>
+      w.exited() ? `exited ${JSON.stringify(w.exited())}` : `running, ${proxy.refused()} connections refused`;
 
     await until('the worker to start', () => logsWith(w, 'Worker started')[0], 30_000, { describe: alive });
     const logsBefore = w.logs.length;
@@ -84,7 +87,9 @@ describe('a worker while Redis is away', () => {
 
     proxy.refuse();
     // Every connection retries on its own: 60 refused attempts are many retries of each.
-    await until('60 reconnect attempts refused', () => (proxy.refused() >= 60 ? true : undefined), 60_000, { describe: alive });
+    await until('60 reconnect attempts refused', () => (proxy.refused() >= 60 ? true : undefined), 60_000, {
+      describe: alive,
+    });
     const during = w.logs.slice(logsBefore);
     const down = logsWith(w, 'Redis unreachable');
     expect(down).toHaveLength(1);
@@ -96,7 +101,9 @@ describe('a worker while Redis is away', () => {
     expect(w.text.slice(textBefore)).toEqual([]);
 
     proxy.forward();
-    const back = await until('Redis reachable again', () => logsWith(w, 'Redis reachable again')[0], 30_000, { describe: alive });
+    const back = await until('Redis reachable again', () => logsWith(w, 'Redis reachable again')[0], 30_000, {
+      describe: alive,
+    });
     expect(back).toMatchObject({ level: 30, role: 'worker', redis: proxy.url });
     expect(Number(back.down_ms)).toBeGreaterThan(0);
     expect(logsWith(w, 'Redis unreachable')).toHaveLength(1);

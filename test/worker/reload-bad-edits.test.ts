@@ -35,7 +35,13 @@ describe('signpost start with a bad edit to its watchbook', () => {
     const prefix = randomPrefix();
     const book: WatchbookDir = makeWatchbookDir([{ id: 'idle', url: 'http://127.0.0.1:9/feed.xml', every: '1h' }]);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    const w: WorkerProcess = spawnWorker('w', { command: 'start', config: book.dir, prefix, redisUrl: REDIS_URL, env: { PORT: '0' } });
+    const w: WorkerProcess = spawnWorker('w', {
+      command: 'start',
+      config: book.dir,
+      prefix,
+      redisUrl: REDIS_URL,
+      env: { PORT: '0' },
+    });
     cleanup = async () => {
       await killAll([w]);
       book.remove();
@@ -45,7 +51,9 @@ describe('signpost start with a bad edit to its watchbook', () => {
     const alive = () => (w.exited() ? `exited ${JSON.stringify(w.exited())}; stderr: ${w.text.join('\n')}` : 'running');
     const refusal = (text: string) => () => logsWith(w, REFUSED).find((l) => String(l.problem).includes(text));
 
-    const started = await until('the web role to start', () => logsWith(w, 'Web started')[0], 30_000, { describe: alive });
+    const started = await until('the web role to start', () => logsWith(w, 'Web started')[0], 30_000, {
+      describe: alive,
+    });
     const url = String(started.url);
     await until('the worker to start', () => logsWith(w, 'Worker started')[0], 30_000, { describe: alive });
 
@@ -53,7 +61,9 @@ describe('signpost start with a bad edit to its watchbook', () => {
     const bomb = join(book.dir, 'rules', 'bomb.yaml');
     writeFileSync(bomb, yamlAliasBomb());
     const bombRefused = await until('the alias bomb refused', refusal('bomb.yaml'), 20_000, { describe: alive });
-    expect(bombRefused.problem).toBe(`${bomb}:2:8: YAML aliases expand to too many nodes (more than 100): refused as an alias bomb`);
+    expect(bombRefused.problem).toBe(
+      `${bomb}:2:8: YAML aliases expand to too many nodes (more than 100): refused as an alias bomb`,
+    );
     expect(w.exited()).toBeUndefined();
     expect((await readyz(url)).checks.watchbook).toContain('refused as an alias bomb');
     expect(await reloadOkMetric(url)).toBe('0');
@@ -71,11 +81,30 @@ describe('signpost start with a bad edit to its watchbook', () => {
     rmSync(folder, { recursive: true });
     const main = join(book.dir, 'watchbook.yaml');
     const doc = parseDocument(readFileSync(main, 'utf8'));
-    doc.addIn(['sources'], doc.createNode({ id: 'idle-two', type: 'rss', url: 'http://127.0.0.1:9/two.xml', every: '1h', credibility: 0.5, lang: 'en' }));
+    doc.addIn(
+      ['sources'],
+      doc.createNode({
+        id: 'idle-two',
+        type: 'rss',
+        url: 'http://127.0.0.1:9/two.xml',
+        every: '1h',
+        credibility: 0.5,
+        lang: 'en',
+      }),
+    );
     writeFileSync(main, doc.toString());
-    const reloaded = await until('the good edit applied', () => logsWith(w, 'Watchbook reloaded').find((l) => l.sources === 2), 20_000, { describe: alive });
+    const reloaded = await until(
+      'the good edit applied',
+      () => logsWith(w, 'Watchbook reloaded').find((l) => l.sources === 2),
+      20_000,
+      { describe: alive },
+    );
     expect(reloaded.sources).toBe(2);
-    await until('/readyz to show the watchbook ok', async () => ((await readyz(url)).checks.watchbook === 'ok' ? true : undefined), 10_000);
+    await until(
+      '/readyz to show the watchbook ok',
+      async () => ((await readyz(url)).checks.watchbook === 'ok' ? true : undefined),
+      10_000,
+    );
     expect(await reloadOkMetric(url)).toBe('1');
 
     expect(w.exited()).toBeUndefined();

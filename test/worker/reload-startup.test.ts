@@ -40,7 +40,12 @@ describe('a watchbook edited while the process starts', () => {
     const loadedFrom = watchbookFingerprint(dir);
     edit(dir);
     const seen: Watchbook[] = [];
-    const watcher = watchWatchbook(dir, (wb) => void seen.push(wb), () => undefined, { intervalMs: 20, loadedFrom });
+    const watcher = watchWatchbook(
+      dir,
+      (wb) => void seen.push(wb),
+      () => undefined,
+      { intervalMs: 20, loadedFrom },
+    );
     try {
       expect(await until(() => seen.length > 0, 10_000)).toBe(true);
       expect(seen[0]!.watch.title).toBe('Edited while starting');
@@ -54,7 +59,12 @@ describe('a watchbook edited while the process starts', () => {
     edit(dir);
     const seen: Watchbook[] = [];
     let checks = 0;
-    const watcher = watchWatchbook(dir, (wb) => void seen.push(wb), () => undefined, { intervalMs: 20 });
+    const watcher = watchWatchbook(
+      dir,
+      (wb) => void seen.push(wb),
+      () => undefined,
+      { intervalMs: 20 },
+    );
     try {
       // Several polls go by (each a fingerprint of the folder) with nothing to reload.
       await until(() => ++checks > 20, 2_000);

@@ -44,7 +44,12 @@ describe('score concurrency', () => {
     // Enqueued before the worker starts, so it finds them all waiting.
     const keys = Array.from({ length: JOBS * PER_JOB }, (_, n) => `g${n}`);
     const items = keys.map((g) => poll(g, Date.now() - 3_600_000));
-    for (let j = 0; j < JOBS; j++) await score.add('score', { source: 'quiet', items: items.slice(j * PER_JOB, (j + 1) * PER_JOB) }, { jobId: `batch-${j}` });
+    for (let j = 0; j < JOBS; j++)
+      await score.add(
+        'score',
+        { source: 'quiet', items: items.slice(j * PER_JOB, (j + 1) * PER_JOB) },
+        { jobId: `batch-${j}` },
+      );
     workers.push(
       await startWorker({
         configPath: book.dir,
@@ -58,14 +63,22 @@ describe('score concurrency', () => {
         reload: false,
       }),
     );
-    const done = await until('every score job completed', async () => {
-      const jobs = await score.getJobs(['completed', 'failed'], 0, -1);
-      return jobs.length === JOBS ? jobs : undefined;
-    }, 60_000, { intervalMs: 100, describe: async () => JSON.stringify(await score.getJobCounts()) });
+    const done = await until(
+      'every score job completed',
+      async () => {
+        const jobs = await score.getJobs(['completed', 'failed'], 0, -1);
+        return jobs.length === JOBS ? jobs : undefined;
+      },
+      60_000,
+      { intervalMs: 100, describe: async () => JSON.stringify(await score.getJobCounts()) },
+    );
     expect(done.map((j) => j.failedReason)).toEqual(done.map(() => undefined));
     // Some two jobs were active at once: one started before another finished.
     const spans = done.map((j) => [j.processedOn!, j.finishedOn!] as const).sort((a, b) => a[0] - b[0]);
-    expect(spans.some(([start], n) => n > 0 && start < spans[n - 1]![1]), JSON.stringify(spans)).toBe(true);
+    expect(
+      spans.some(([start], n) => n > 0 && start < spans[n - 1]![1]),
+      JSON.stringify(spans),
+    ).toBe(true);
     expect(await redis.zcard(storeKeys(prefix).seen)).toBe(keys.length);
   }, 90_000);
 });

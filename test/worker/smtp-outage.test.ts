@@ -47,7 +47,12 @@ describe('an SMTP outage of a minute', () => {
       published: new Date(now - (i + 1) * 60_000),
     }));
     // Before the alerts, the feed carries one item no rule matches (an empty feed would count as failing).
-    const filler: FeedEntry = { guid: 'weather', title: 'Kyiv weather: light snow expected on Tuesday', link: 'http://news.example.org/weather', published: new Date(now - 30_000) };
+    const filler: FeedEntry = {
+      guid: 'weather',
+      title: 'Kyiv weather: light snow expected on Tuesday',
+      link: 'http://news.example.org/weather',
+      published: new Date(now - 30_000),
+    };
     let outageFrom = Infinity;
     const down = () => Date.now() >= outageFrom && Date.now() < outageFrom + OUTAGE_MS;
     const refused: number[] = [];
@@ -67,13 +72,27 @@ describe('an SMTP outage of a minute', () => {
     const slack = await startWebhookServer((_req, res) => void res.writeHead(200).end('ok'));
     const book = makeAlertWatchbookDir({
       sources: [{ id: 'news', url: `${feed.url}/feed.xml`, every: '1s' }],
-      routes: { receiver: 'desk', group_by: ['indicator'], group_wait: '1s', group_interval: '2s', repeat_interval: '1h' },
+      routes: {
+        receiver: 'desk',
+        group_by: ['indicator'],
+        group_wait: '1s',
+        group_interval: '2s',
+        repeat_interval: '1h',
+      },
       receivers: { desk: { email: { to: ['desk@example.org'] }, slack: { webhook: `${slack.url}/hook` } } },
     });
-    const expected = await expectedFor(book.dir, new Map([['news', { url: `${feed.url}/feed.xml`, entries: [filler, ...entries] }]]));
-    expect((await expectedFor(book.dir, new Map([['news', { url: `${feed.url}/feed.xml`, entries: [filler] }]]))).allEvidence.size).toBe(0);
+    const expected = await expectedFor(
+      book.dir,
+      new Map([['news', { url: `${feed.url}/feed.xml`, entries: [filler, ...entries] }]]),
+    );
+    expect(
+      (await expectedFor(book.dir, new Map([['news', { url: `${feed.url}/feed.xml`, entries: [filler] }]]))).allEvidence
+        .size,
+    ).toBe(0);
     const indicatorOf = new Map(expected.watchbook.rules.map((r) => [r.id, r.indicator]));
-    const groups = [...new Set([...expected.allEvidence].map((id) => indicatorOf.get(id.slice(id.lastIndexOf('|') + 1))!))].sort();
+    const groups = [
+      ...new Set([...expected.allEvidence].map((id) => indicatorOf.get(id.slice(id.lastIndexOf('|') + 1))!)),
+    ].sort();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     const deliver = new Queue<DeliverJob>('deliver', { connection: redis, prefix });
     const running: { worker?: RunningWorker } = {};
@@ -107,7 +126,12 @@ describe('an SMTP outage of a minute', () => {
     // Slack is not down: one message per group while the email waits.
     await until('a Slack message per group', () => (slack.requests.length >= groups.length ? true : undefined), 30_000);
     expect(smtp.received).toHaveLength(0);
-    await until('the outage to end', () => (Date.now() >= outageFrom + OUTAGE_MS ? true : undefined), OUTAGE_MS + 5_000, { intervalMs: 500 });
+    await until(
+      'the outage to end',
+      () => (Date.now() >= outageFrom + OUTAGE_MS ? true : undefined),
+      OUTAGE_MS + 5_000,
+      { intervalMs: 500 },
+    );
     expect(smtp.received).toHaveLength(0);
     await until('an email per group', () => (smtp.received.length >= groups.length ? true : undefined), 60_000, {
       intervalMs: 250,
@@ -117,7 +141,10 @@ describe('an SMTP outage of a minute', () => {
       'every delivery job to finish',
       async () => {
         const c = await deliver.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-        return (c.completed ?? 0) + (c.failed ?? 0) >= groups.length && (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0 ? true : undefined;
+        return (c.completed ?? 0) + (c.failed ?? 0) >= groups.length &&
+          (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0
+          ? true
+          : undefined;
       },
       30_000,
       { intervalMs: 250 },
@@ -131,7 +158,11 @@ describe('an SMTP outage of a minute', () => {
     const subjects = smtp.received.map((m) => m.parsed.subject ?? '');
     const messageIds = smtp.received.map((m) => m.parsed.messageId ?? '');
     const notificationIds = smtp.received.map((m) => m.parsed.headers.get('x-signpost-id') as string);
-    const duplicated = { email: messageIds.length - new Set(messageIds).size, subject: subjects.length - new Set(subjects).size, slack: slack.requests.length - groups.length };
+    const duplicated = {
+      email: messageIds.length - new Set(messageIds).size,
+      subject: subjects.length - new Set(subjects).size,
+      slack: slack.requests.length - groups.length,
+    };
     const firstRefused = Math.min(...refused) - outageFrom;
     console.info(
       `smtp-outage: ${groups.length} groups (${expected.allEvidence.size} alerts) pending through a ${OUTAGE_MS / 1000} s outage (alerts from ${ALERTS_AFTER_MS / 1000} s in, first RCPT refused at ${(firstRefused / 1000).toFixed(1)} s, ${refused.length} refused); ` +
@@ -145,8 +176,14 @@ describe('an SMTP outage of a minute', () => {
     expect(new Set(subjects).size).toBe(groups.length);
     expect(new Set(notificationIds)).toEqual(new Set(jobs.map((j) => j.data.notification.id)));
     for (const g of groups) {
-      expect(jobs.filter((j) => j.data.notification.groupLabels.indicator === g), `deliveries for ${g}`).toHaveLength(1);
-      expect(subjects.filter((s) => s.startsWith(`[Signpost] ${g}: `)), `emails about ${g}`).toHaveLength(1);
+      expect(
+        jobs.filter((j) => j.data.notification.groupLabels.indicator === g),
+        `deliveries for ${g}`,
+      ).toHaveLength(1);
+      expect(
+        subjects.filter((s) => s.startsWith(`[Signpost] ${g}: `)),
+        `emails about ${g}`,
+      ).toHaveLength(1);
     }
     expect(slack.requests).toHaveLength(groups.length);
     // Every alert is in a delivered email; each group's email was refused four or five times first, and never
@@ -159,7 +196,10 @@ describe('an SMTP outage of a minute', () => {
     expect(failed.map((c) => `${c.labels.channel} ${c.labels.reason}`)).toEqual(['email smtp-4xx']);
     expect(failed[0]!.value).toBeGreaterThanOrEqual(4 * groups.length);
     expect(failed[0]!.value).toBeLessThanOrEqual(5 * groups.length);
-    expect(notifications.filter((c) => c.labels.result === 'sent').map((c) => [c.labels.channel, c.value])).toEqual([['email', groups.length], ['slack', groups.length]]);
+    expect(notifications.filter((c) => c.labels.result === 'sent').map((c) => [c.labels.channel, c.value])).toEqual([
+      ['email', groups.length],
+      ['slack', groups.length],
+    ]);
     expect(Math.max(...attempts)).toBeLessThanOrEqual(7);
   }, 150_000);
 });

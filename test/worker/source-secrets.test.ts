@@ -54,7 +54,8 @@ beforeAll(async () => {
     // Moved, with the token, to a place that fails: the error names the final URL.
     if (path === `/bad?token=${TOKEN}`) return void res.writeHead(302, { location: `/bad-moved?token=${TOKEN}` }).end();
     if (path === `/bad-moved?token=${TOKEN}`) return void res.writeHead(500).end('down');
-    if (path === `/good.xml?token=${TOKEN}`) return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss());
+    if (path === `/good.xml?token=${TOKEN}`)
+      return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss());
     res.writeHead(404).end('not here');
   });
   slack = await startWebhookServer((_req, res) => void res.writeHead(200).end('ok'));
@@ -85,8 +86,27 @@ beforeAll(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   store = new RedisStore(redis, { prefix: PREFIX });
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
-  worker = await startWorker({ configPath: dir, watchbook, redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 500, minDelayMs: 0, log, shutdownGraceMs: 5_000, reload: false });
-  web = await startWeb({ port: 0, host: '127.0.0.1', redis, prefix: PREFIX, watchbook: () => watchbook, reloadStatus: () => ({ ok: true, at: Date.now(), problems: [] }), log, auth: AUTH });
+  worker = await startWorker({
+    configPath: dir,
+    watchbook,
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    tickMs: 500,
+    minDelayMs: 0,
+    log,
+    shutdownGraceMs: 5_000,
+    reload: false,
+  });
+  web = await startWeb({
+    port: 0,
+    host: '127.0.0.1',
+    redis,
+    prefix: PREFIX,
+    watchbook: () => watchbook,
+    reloadStatus: () => ({ ok: true, at: Date.now(), problems: [] }),
+    log,
+    auth: AUTH,
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -123,20 +143,38 @@ const text = async (path: string) => (await fetch(`${web.url}${path}`, { headers
 describe('a source URL with a secret from the environment', () => {
   it('is fetched with the secret and shown nowhere with it: Redis, alerts, Slack, email, web, logs', async () => {
     const health = async (id: string) => (await store.allHealth()).find((h) => h.source === id);
-    const outage = await until('the source-health messages of both failing sources', async () => {
-      const [bad, hidden] = await Promise.all([health('bad'), health('hidden')]);
-      const sent = smtp.received.length >= 2 && slack.requests.length >= 2;
-      return sent && bad?.lastError && hidden?.lastError ? { bad, hidden } : undefined;
-    }, 45_000, { describe: async () => JSON.stringify(await store.allHealth()) });
-    const good = await until('a good fetch', async () => ((await health('good'))?.lastSuccessAt !== undefined ? true : undefined), 20_000);
+    const outage = await until(
+      'the source-health messages of both failing sources',
+      async () => {
+        const [bad, hidden] = await Promise.all([health('bad'), health('hidden')]);
+        const sent = smtp.received.length >= 2 && slack.requests.length >= 2;
+        return sent && bad?.lastError && hidden?.lastError ? { bad, hidden } : undefined;
+      },
+      45_000,
+      { describe: async () => JSON.stringify(await store.allHealth()) },
+    );
+    const good = await until(
+      'a good fetch',
+      async () => ((await health('good'))?.lastSuccessAt !== undefined ? true : undefined),
+      20_000,
+    );
     expect(good).toBe(true);
 
     // The fetches carried the secret.
-    expect(requested).toEqual(expect.arrayContaining([`/bad?token=${TOKEN}`, `/bad-moved?token=${TOKEN}`, `/p/${TOKEN}/feed.xml`, `/good.xml?token=${TOKEN}`]));
+    expect(requested).toEqual(
+      expect.arrayContaining([
+        `/bad?token=${TOKEN}`,
+        `/bad-moved?token=${TOKEN}`,
+        `/p/${TOKEN}/feed.xml`,
+        `/good.xml?token=${TOKEN}`,
+      ]),
+    );
 
     // Each surface is checked softly, so a leak on one does not hide those on the others.
     // Health records: the error names the URL as written, with the variable in place of its value.
-    expect.soft(outage.bad.lastError!.message).toBe(`fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}`);
+    expect
+      .soft(outage.bad.lastError!.message)
+      .toBe(`fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}`);
     expect.soft(outage.hidden.lastError!.message).toContain(`${feeds.url}/p/\${FEED_TOKEN}/feed.xml`);
 
     // Nothing in Redis: health, alerts, groups, send logs, and every BullMQ job's payload and result.
@@ -152,13 +190,17 @@ describe('a source URL with a secret from the environment', () => {
       expect.soft(alert.explanation.reason).toContain('${FEED_TOKEN}');
       expect.soft(JSON.stringify([alert.summary, alert.explanation, alert.labels])).not.toContain(TOKEN);
     }
-    expect.soft(watchbook.sources.find((s) => s.id === 'bad')!.displayUrl).toBe(`${feeds.url}/bad?token=\${FEED_TOKEN}`);
+    expect
+      .soft(watchbook.sources.find((s) => s.id === 'bad')!.displayUrl)
+      .toBe(`${feeds.url}/bad?token=\${FEED_TOKEN}`);
 
     // The messages on-call got.
     const slackBodies = slack.requests.map((r) => r.body).join('\n');
     expect.soft(slackBodies).toContain('${FEED_TOKEN}');
     expect.soft(slackBodies).not.toContain(TOKEN);
-    const mails = smtp.received.map((m) => `${m.parsed.subject ?? ''}\n${m.parsed.text ?? ''}\n${String(m.parsed.html)}`).join('\n');
+    const mails = smtp.received
+      .map((m) => `${m.parsed.subject ?? ''}\n${m.parsed.text ?? ''}\n${String(m.parsed.html)}`)
+      .join('\n');
     expect.soft(mails).toContain('FEED_TOKEN');
     expect.soft(mails).not.toContain(TOKEN);
 
@@ -167,7 +209,8 @@ describe('a source URL with a secret from the environment', () => {
     expect.soft(overview).toContain('${FEED_TOKEN}');
     const pages = [overview, await text('/readyz'), await text('/metrics'), await text('/queues')];
     for (const queue of Object.values(QUEUE)) {
-      for (const status of ['latest', 'completed', 'failed']) pages.push(await text(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=100`));
+      for (const status of ['latest', 'completed', 'failed'])
+        pages.push(await text(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=100`));
     }
     expect(pages.join('\n')).toContain('"name":"fetch"');
     expect.soft(pages.join('\n')).not.toContain(TOKEN);
@@ -181,7 +224,9 @@ describe('a source URL with a secret from the environment', () => {
     const before = requested.length;
     const bad = await cliAsync(['fetch', '--config', dir, 'bad']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain(`http-5xx: fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}`);
+    expect(bad.stderr).toContain(
+      `http-5xx: fetch: 500 Internal Server Error for ${feeds.url}/bad-moved?token=\${FEED_TOKEN}`,
+    );
     const hidden = await cliAsync(['fetch', '--config', dir, 'hidden']);
     expect(hidden.status).toBe(1);
     expect(hidden.stderr).toContain(`${feeds.url}/p/\${FEED_TOKEN}/feed.xml`);
@@ -189,6 +234,8 @@ describe('a source URL with a secret from the environment', () => {
     expect(good.status).toBe(0);
     expect(good.stderr).toContain(`1 item from ${feeds.url}/good.xml?token=\${FEED_TOKEN}`);
     for (const r of [bad, hidden, good]) expect.soft(`${r.stdout}\n${r.stderr}`).not.toContain(TOKEN);
-    expect(requested.slice(before)).toEqual(expect.arrayContaining([`/bad?token=${TOKEN}`, `/p/${TOKEN}/feed.xml`, `/good.xml?token=${TOKEN}`]));
+    expect(requested.slice(before)).toEqual(
+      expect.arrayContaining([`/bad?token=${TOKEN}`, `/p/${TOKEN}/feed.xml`, `/good.xml?token=${TOKEN}`]),
+    );
   }, 60_000);
 });

@@ -48,7 +48,11 @@ async function counted(queue: string): Promise<number> {
 describe('timed', () => {
   const cases: { name: string; work: () => Promise<string>; outcome: 'returns' | 'throws' }[] = [
     { name: 'a job that returns: its result, counted', work: () => Promise.resolve('done'), outcome: 'returns' },
-    { name: 'a job that throws: its error, counted all the same', work: () => Promise.reject(new Error('fetch: 503 for https://example.test/feed')), outcome: 'throws' },
+    {
+      name: 'a job that throws: its error, counted all the same',
+      work: () => Promise.reject(new Error('fetch: 503 for https://example.test/feed')),
+      outcome: 'throws',
+    },
   ];
   it.each(cases)('$name', async ({ work, outcome }) => {
     const run = timed(QUEUE.fetch, { store, log }, { id: 'job-1' }, work);
@@ -62,7 +66,9 @@ describe('timed', () => {
     const gone = new Redis(REDIS_URL);
     await gone.quit();
     const unreachable = new RedisStore(gone, { prefix });
-    await expect(timed(QUEUE.score, { store: unreachable, log }, { id: 'job-2' }, () => Promise.resolve(7))).resolves.toBe(7);
+    await expect(
+      timed(QUEUE.score, { store: unreachable, log }, { id: 'job-2' }, () => Promise.resolve(7)),
+    ).resolves.toBe(7);
     expect(lines.filter((l) => l.msg === 'Counters not written').map((l) => l.job_id)).toEqual(['job-2']);
     expect(await counted(QUEUE.score)).toBe(0);
   });
@@ -77,7 +83,9 @@ describe('the jobs of the tick queue', () => {
     const queues = openQueues(redis, prefix);
     try {
       const ctx = { live: new Live(wb), store, queues, fetcher: new Fetcher(), log, now: () => Date.now() };
-      await expect(wake({ id: 'wake-1', data: { groups: [] } } as unknown as Job<WakeJob>, ctx)).resolves.toEqual({ notifications: 0 });
+      await expect(wake({ id: 'wake-1', data: { groups: [] } } as unknown as Job<WakeJob>, ctx)).resolves.toEqual({
+        notifications: 0,
+      });
     } finally {
       await queues.close();
     }

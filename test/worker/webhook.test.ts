@@ -35,7 +35,9 @@ const logs: string[] = [];
 beforeAll(async () => {
   feeds = await startServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid isPermaLink="false">poll-0</guid><title>KIIS poll: most Ukrainians reject territorial concessions</title></item></channel></rss>');
+    res.end(
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid isPermaLink="false">poll-0</guid><title>KIIS poll: most Ukrainians reject territorial concessions</title></item></channel></rss>',
+    );
   });
   let calls = 0;
   tool = await startWebhookServer((_req, res) => {
@@ -54,7 +56,15 @@ beforeAll(async () => {
       'watch: { id: test, title: "Test watch", allow_private: true }',
       'scenarios: { baseline: { title: Baseline, prior: 0.6 }, risk: { title: Risk, prior: 0.4 } }',
       'indicators:',
-      ...['miami-working-group', 'ukraine-polling', 'russia-eu-alignment', 'nato-partner-assurances', 'ceasefire', 'guarantees-withdrawn', 'renewed-offensive'].map((i) => `  ${i}: { title: ${i} }`),
+      ...[
+        'miami-working-group',
+        'ukraine-polling',
+        'russia-eu-alignment',
+        'nato-partner-assurances',
+        'ceasefire',
+        'guarantees-withdrawn',
+        'renewed-offensive',
+      ].map((i) => `  ${i}: { title: ${i} }`),
       'sources:',
       `  - { id: polls, type: rss, url: "${feeds.url}/feed.xml", every: 1s, credibility: 0.8, lang: en }`,
       'routes:',
@@ -69,7 +79,12 @@ beforeAll(async () => {
       '  strict: { webhook: { url: "${STRICT_URL}", secret: "${HOOK_SECRET}" } }',
     ].join('\n'),
   );
-  const env = { ...process.env, HOOK_URL: `${tool.url}/hooks/${TOKEN}`, STRICT_URL: `${strict.url}/hooks/${TOKEN}`, HOOK_SECRET: SECRET };
+  const env = {
+    ...process.env,
+    HOOK_URL: `${tool.url}/hooks/${TOKEN}`,
+    STRICT_URL: `${strict.url}/hooks/${TOKEN}`,
+    HOOK_SECRET: SECRET,
+  };
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       logs.push(chunk.toString('utf8'));
@@ -77,7 +92,16 @@ beforeAll(async () => {
     },
   });
   redis = new Redis(REDIS_URL);
-  worker = await startWorker({ configPath: dir, watchbook: loadWatchbookOrThrow(dir, env), redisUrl: REDIS_URL, prefix: PREFIX, tickMs: 1_000, minDelayMs: 0, log: pino({ level: 'debug' }, sink), shutdownGraceMs: 5_000 });
+  worker = await startWorker({
+    configPath: dir,
+    watchbook: loadWatchbookOrThrow(dir, env),
+    redisUrl: REDIS_URL,
+    prefix: PREFIX,
+    tickMs: 1_000,
+    minDelayMs: 0,
+    log: pino({ level: 'debug' }, sink),
+    shutdownGraceMs: 5_000,
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -104,8 +128,19 @@ describe('a webhook receiver through the worker', () => {
     const bodies = tool.requests.map((r) => JSON.parse(r.body) as WebhookNotification);
     // The same message each attempt: the id a receiver drops duplicates by.
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
-    expect(bodies[2]).toMatchObject({ version: '1', type: 'notification', receiver: 'tools', status: 'firing', groupLabels: { indicator: 'ukraine-polling' } });
-    expect(bodies[2]!.alerts[0]).toMatchObject({ kind: 'match', new: true, labels: { indicator: 'ukraine-polling' }, summary: 'ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions (polls)' });
+    expect(bodies[2]).toMatchObject({
+      version: '1',
+      type: 'notification',
+      receiver: 'tools',
+      status: 'firing',
+      groupLabels: { indicator: 'ukraine-polling' },
+    });
+    expect(bodies[2]!.alerts[0]).toMatchObject({
+      kind: 'match',
+      new: true,
+      labels: { indicator: 'ukraine-polling' },
+      summary: 'ukraine-polling: KIIS poll: most Ukrainians reject territorial concessions (polls)',
+    });
     expect(bodies[2]!.newIds).toEqual(bodies[2]!.alerts.map((a) => a.id));
     // The retry after the 429 waited out its Retry-After (3 s), longer than the first backoff (2 s ± 25%).
     expect(headerDate(tool.requests[1]!) - headerDate(tool.requests[0]!)).toBeGreaterThanOrEqual(3);
@@ -114,7 +149,9 @@ describe('a webhook receiver through the worker', () => {
     expect(signatureProblem(strict.requests[0]!, SECRET)).toBeUndefined();
 
     // More ticks and polls: nothing is sent again, and the 400 is not retried.
-    await until('the delivery recorded', () => logs.some((l) => l.includes('"channel":"webhook"') && l.includes('Notification sent')));
+    await until('the delivery recorded', () =>
+      logs.some((l) => l.includes('"channel":"webhook"') && l.includes('Notification sent')),
+    );
     await new Promise((r) => setTimeout(r, 5_000));
     expect(tool.requests).toHaveLength(3);
     expect(strict.requests).toHaveLength(1);

@@ -30,7 +30,11 @@ const RISK = [
   'Переговоры по Украине в Майами зашли в тупик',
   'NATO summit defers decision on security guarantees for Ukraine amid US objections',
 ];
-const NOISE = ['Miami Heat beat the Celtics in overtime', 'NATO allies begin Steadfast Defender exercise in Poland', 'Storm closes schools in Lviv'];
+const NOISE = [
+  'Miami Heat beat the Celtics in overtime',
+  'NATO allies begin Steadfast Defender exercise in Poland',
+  'Storm closes schools in Lviv',
+];
 const SYNDICATED = 'Razumkov poll: most Ukrainians reject ceding Donbas for peace';
 
 /** Items a test adds to source 1 later on. */
@@ -57,7 +61,10 @@ function rss(n: number): string {
   const count = polls.get(n) ?? 0;
   polls.set(n, count + 1);
   const items = feedItems(n, count)
-    .map((i) => `<item><guid isPermaLink="false">${i.guid}</guid><title>${i.title}</title><pubDate>${new Date(Date.now() - 3_600_000).toUTCString()}</pubDate></item>`)
+    .map(
+      (i) =>
+        `<item><guid isPermaLink="false">${i.guid}</guid><title>${i.title}</title><pubDate>${new Date(Date.now() - 3_600_000).toUTCString()}</pubDate></item>`,
+    )
     .join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>s${n}</title>${items}</channel></rss>`;
 }
@@ -78,11 +85,18 @@ function watchbookYaml(sources: number[]): string {
     '  guarantees-withdrawn: { title: Guarantees }',
     '  renewed-offensive: { title: Offensive }',
     'sources:',
-    ...sources.map((n) => `  - { id: s${n}, type: rss, url: "${server.url}/s${n}.xml", every: 1s, credibility: 0.${(n % 8) + 1}, lang: en }`),
+    ...sources.map(
+      (n) =>
+        `  - { id: s${n}, type: rss, url: "${server.url}/s${n}.xml", every: 1s, credibility: 0.${(n % 8) + 1}, lang: en }`,
+    ),
   ].join('\n');
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -141,13 +155,19 @@ describe('the worker, twenty sources on real Redis', () => {
     }
     expect(expected.size).toBeGreaterThan(SOURCES * 2);
 
-    const evidence = await until('all evidence', async () => {
-      const all = await store.listEvidence(0);
-      return all.length >= expected.size && [...polls.values()].every((p) => p >= 3) ? all : undefined;
-    }, 60_000);
+    const evidence = await until(
+      'all evidence',
+      async () => {
+        const all = await store.listEvidence(0);
+        return all.length >= expected.size && [...polls.values()].every((p) => p >= 3) ? all : undefined;
+      },
+      60_000,
+    );
     // Let a few more polls happen: nothing new may be recorded for items already seen.
     const pollsBefore = [...polls.values()].reduce((a, b) => a + b, 0);
-    await until('more polls', () => ([...polls.values()].reduce((a, b) => a + b, 0) >= pollsBefore + SOURCES ? true : undefined));
+    await until('more polls', () =>
+      [...polls.values()].reduce((a, b) => a + b, 0) >= pollsBefore + SOURCES ? true : undefined,
+    );
     const after = await store.listEvidence(0);
 
     const ids = after.map((e) => e.id);
@@ -177,7 +197,10 @@ describe('the worker, twenty sources on real Redis', () => {
   }, 90_000);
 
   it('reloads an edited watchbook: a new source is polled, a removed one is dropped', async () => {
-    writeFileSync(join(dir, 'watchbook.yaml'), watchbookYaml([...Array(SOURCES).keys()].filter((n) => n !== 0).concat([SOURCES])));
+    writeFileSync(
+      join(dir, 'watchbook.yaml'),
+      watchbookYaml([...Array(SOURCES).keys()].filter((n) => n !== 0).concat([SOURCES])),
+    );
     const scheduled = await until('the reload', async () => {
       const s = await store.scheduled();
       return s[`s${SOURCES}`] !== undefined && s.s0 === undefined ? s : undefined;
@@ -193,7 +216,10 @@ describe('the worker, twenty sources on real Redis', () => {
 
   it('refuses a broken edit and keeps running the last good watchbook', async () => {
     const before = await store.scheduled();
-    writeFileSync(join(dir, 'watchbook.yaml'), `${watchbookYaml([1, 2])}\n  - { id: broken, type: rss, url: "not a url", every: 1s }\n`);
+    writeFileSync(
+      join(dir, 'watchbook.yaml'),
+      `${watchbookYaml([1, 2])}\n  - { id: broken, type: rss, url: "not a url", every: 1s }\n`,
+    );
     const status = await until('the refusal', () => (worker.reloadStatus().ok ? undefined : worker.reloadStatus()));
     expect(status.problems.join('\n')).toMatch(/watchbook\.yaml:\d+:\d+: /);
     const polled = polls.get(SOURCES) ?? 0;
@@ -226,13 +252,20 @@ describe('the worker, twenty sources on real Redis', () => {
     // Other feeds may still be growing (a source the reload added): look at the items that came during
     // the outage, by their titles.
     const outage = new Set(later.map((i) => i.title));
-    const evidence = await until('the items that came during the outage', async () => {
-      const all = await store.listEvidence(0).catch(() => undefined);
-      return (all?.filter((e) => outage.has(e.title)).length ?? 0) >= 2 ? all : undefined;
-    }, 60_000);
+    const evidence = await until(
+      'the items that came during the outage',
+      async () => {
+        const all = await store.listEvidence(0).catch(() => undefined);
+        return (all?.filter((e) => outage.has(e.title)).length ?? 0) >= 2 ? all : undefined;
+      },
+      60_000,
+    );
     const ids = evidence.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const fresh = evidence.filter((e) => outage.has(e.title)).map((e) => e.rule).sort();
+    const fresh = evidence
+      .filter((e) => outage.has(e.title))
+      .map((e) => e.rule)
+      .sort();
     expect(fresh).toEqual(['guarantor-withdraws-guarantees', 'russia-launches-offensive'].sort());
   }, 90_000);
 

@@ -24,7 +24,14 @@ export function makeAlertWatchbookDir(book: AlertWatchbook): WatchbookDir {
     watch: { id: 'alert-test', title: 'Alert test', allow_private: true },
     scenarios: { baseline: { title: 'Baseline', prior: 0.6 }, risk: { title: 'Risk', prior: 0.4 } },
     indicators: Object.fromEntries(shipped.indicators.map((i) => [i.id, { title: i.id }])),
-    sources: book.sources.map((s) => ({ id: s.id, type: 'rss', url: s.url, every: s.every, credibility: s.credibility ?? 0.8, lang: s.lang ?? 'en' })),
+    sources: book.sources.map((s) => ({
+      id: s.id,
+      type: 'rss',
+      url: s.url,
+      every: s.every,
+      credibility: s.credibility ?? 0.8,
+      lang: s.lang ?? 'en',
+    })),
     routes: book.routes,
     receivers: book.receivers,
   };

@@ -18,7 +18,10 @@ export interface Expected {
   allEvidence: Set<string>;
 }
 
-export async function expectedFor(configDir: string, feeds: ReadonlyMap<string, { url: string; entries: readonly FeedEntry[] }>): Promise<Expected> {
+export async function expectedFor(
+  configDir: string,
+  feeds: ReadonlyMap<string, { url: string; entries: readonly FeedEntry[] }>,
+): Promise<Expected> {
   const watchbook = loadWatchbookOrThrow(configDir, {});
   const matcher = new Matcher(watchbook.rules, watchbook.cues);
   const items = new Map<string, Item[]>();
@@ -29,7 +32,11 @@ export async function expectedFor(configDir: string, feeds: ReadonlyMap<string, 
   for (const source of watchbook.sources) {
     const feed = feeds.get(source.id);
     if (!feed) throw new Error(`no feed for source ${source.id}`);
-    const parsed = await parseBody(rssFeed(source.id, feed.entries), { type: 'rss', url: feed.url, now: now.getTime() });
+    const parsed = await parseBody(rssFeed(source.id, feed.entries), {
+      type: 'rss',
+      url: feed.url,
+      now: now.getTime(),
+    });
     const batch = toItems(parsed.entries, source, now).items;
     items.set(source.id, batch);
     allItems += batch.length;

@@ -13,7 +13,8 @@ export interface FeedEntry {
   published: Date;
 }
 
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The head of an RSS 2.0 document, up to the first item; `rssTail` closes it. */
 export function rssHead(title: string): string {
@@ -78,7 +79,9 @@ export class FeedFixture {
     const fixture = new FeedFixture();
     for (const source of sources) {
       const body = { head: rssHead(source.id), rest: rssItems(source.entries) + rssTail };
-      const server = await startServer((req, res) => fixture.handle(source.id, req.url ?? '', req.socket.remotePort ?? 0, res));
+      const server = await startServer((req, res) =>
+        fixture.handle(source.id, req.url ?? '', req.socket.remotePort ?? 0, res),
+      );
       fixture.served.set(source.id, { source, server, body, inFlight: 0, maxInFlight: 0 });
     }
     return fixture;
@@ -122,7 +125,14 @@ export class FeedFixture {
   private handle(id: string, path: string, clientPort: number, res: ServerResponse): void {
     if (path !== '/feed.xml') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const s = this.get(id);
-    const request: FeedRequest = { source: id, n: this.count(id), clientPort, startedAt: Date.now(), finished: false, aborted: false };
+    const request: FeedRequest = {
+      source: id,
+      n: this.count(id),
+      clientPort,
+      startedAt: Date.now(),
+      finished: false,
+      aborted: false,
+    };
     this.requests.push(request);
     s.inFlight++;
     s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);

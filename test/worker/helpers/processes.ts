@@ -46,7 +46,13 @@ export interface SpawnOptions {
 export function spawnWorker(name: string, opts: SpawnOptions): WorkerProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'worker', '--config', opts.config], {
-    env: { ...process.env, ...opts.env, REDIS_URL: opts.redisUrl, SIGNPOST_PREFIX: opts.prefix, LOG_LEVEL: opts.logLevel ?? 'info' },
+    env: {
+      ...process.env,
+      ...opts.env,
+      REDIS_URL: opts.redisUrl,
+      SIGNPOST_PREFIX: opts.prefix,
+      LOG_LEVEL: opts.logLevel ?? 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not spawn worker ${name}`);
@@ -78,12 +84,19 @@ export function logsWith(w: WorkerProcess, msg: string, fields: Record<string, u
 }
 
 /** Sends `signal` and waits for the exit, at most `timeoutMs`; the time it took comes back too. */
-export async function signalAndWait(w: WorkerProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<Exit & { ms: number }> {
+export async function signalAndWait(
+  w: WorkerProcess,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<Exit & { ms: number }> {
   const started = Date.now();
   if (!w.exited()) w.child.kill(signal);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`worker ${w.name} (pid ${w.pid}) did not exit within ${timeoutMs} ms of ${signal}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`worker ${w.name} (pid ${w.pid}) did not exit within ${timeoutMs} ms of ${signal}`)),
+      timeoutMs,
+    );
   });
   try {
     const exit = await Promise.race([w.exit, deadline]);

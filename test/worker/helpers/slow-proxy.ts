@@ -24,9 +24,14 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
   const seed = parsed.nodes[0]!;
   const probe = new Redis({ host: seed.host, port: seed.port, maxRetriesPerRequest: 1 });
   // CLUSTER NODES lines: `<id> <host>:<port>@<bus port> <flags> ...`, the addresses clients are sent to.
-  const nodes = ((await probe.cluster('NODES')) as string).trim().split('\n').map((line) => line.split(' ')[1]!.split('@')[0]!);
+  const nodes = ((await probe.cluster('NODES')) as string)
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ')[1]!.split('@')[0]!);
   probe.disconnect();
-  const proxies = await Promise.all(nodes.map((n) => startOne(n.slice(0, n.lastIndexOf(':')), Number(n.slice(n.lastIndexOf(':') + 1)), delayMs)));
+  const proxies = await Promise.all(
+    nodes.map((n) => startOne(n.slice(0, n.lastIndexOf(':')), Number(n.slice(n.lastIndexOf(':') + 1)), delayMs)),
+  );
   const ports = proxies.map((p) => new URL(p.url).port);
   const nat = nodes.map((n, i) => `${n}>127.0.0.1:${ports[i]}`).join(',');
   return {

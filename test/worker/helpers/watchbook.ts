@@ -32,7 +32,16 @@ export function makeWatchbookDir(sources: readonly WatchbookSource[]): Watchbook
   doc.setIn(['watch', 'allow_private'], true);
   doc.set(
     'sources',
-    doc.createNode(sources.map((s) => ({ id: s.id, type: 'rss', url: s.url, every: s.every, credibility: s.credibility ?? 0.8, lang: s.lang ?? 'en' }))),
+    doc.createNode(
+      sources.map((s) => ({
+        id: s.id,
+        type: 'rss',
+        url: s.url,
+        every: s.every,
+        credibility: s.credibility ?? 0.8,
+        lang: s.lang ?? 'en',
+      })),
+    ),
   );
   writeFileSync(join(dir, 'watchbook.yaml'), doc.toString());
   cpSync(join(CONFIG_DIR, 'rules'), join(dir, 'rules'), { recursive: true, filter: (src) => !src.endsWith('~') });
@@ -57,12 +66,17 @@ export function shippedTestItems(): { positive: TestTitle[]; negative: TestTitle
   const positive: TestTitle[] = [];
   const negative: TestTitle[] = [];
   const dir = join(CONFIG_DIR, 'tests');
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const data = parse(readFileSync(join(dir, file), 'utf8')) as { tests?: ShippedTest[] };
     for (const test of data.tests ?? []) {
       const items = test.items ?? (test.item !== undefined ? [test.item] : []);
       for (const it of items) {
-        const entry: TestTitle = typeof it === 'string' ? { title: it, match: [] } : { title: it.title, ...(it.summary && { summary: it.summary }), match: [] };
+        const entry: TestTitle =
+          typeof it === 'string'
+            ? { title: it, match: [] }
+            : { title: it.title, ...(it.summary && { summary: it.summary }), match: [] };
         entry.match = test.match ?? [];
         (entry.match.length ? positive : negative).push(entry);
       }
