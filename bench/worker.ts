@@ -3,6 +3,8 @@
 //
 //   npm run build && npm run bench:worker     progress on stderr; the last line of stdout is one JSON object
 //   BENCH_SOURCES=20 BENCH_ITEMS=250 BENCH_RUNS=1 BENCH_PASSES=2 npm run bench:worker
+//   BENCH_RUNS=0 npm run bench:worker     the core only: no worker process is started, and the JSON line
+//                                         has the core_* figures without the worker runs' fields
 //
 // Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); every run uses its own key prefix and deletes
 // its keys afterwards.
@@ -136,6 +138,21 @@ async function main(): Promise<void> {
       }
     }
     const bestRun = (k: string) => runs[k]!.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const workers =
+      RUNS === 0
+        ? {}
+        : {
+            runs: RUNS,
+            correct: Object.values(runs).every((rs) => rs.every((x) => x.correct)),
+            items_per_s: { '1': round(bestRun('1').itemsPerS), '2': round(bestRun('2').itemsPerS) },
+            items_per_s_from_ready: {
+              '1': round(bestRun('1').itemsPerSFromReady),
+              '2': round(bestRun('2').itemsPerSFromReady),
+            },
+            seconds: { '1': Number(bestRun('1').seconds.toFixed(3)), '2': Number(bestRun('2').seconds.toFixed(3)) },
+            fetches_per_process: { '1': bestRun('1').fetches, '2': bestRun('2').fetches },
+            score_jobs_per_process: { '1': bestRun('1').scoreJobs, '2': bestRun('2').scoreJobs },
+          };
     const result = {
       bench: 'worker',
       sources: SOURCES,
@@ -143,16 +160,7 @@ async function main(): Promise<void> {
       items: corpus.items,
       item_bytes: round(corpus.meanBytes),
       evidence: expected.allEvidence.size,
-      runs: RUNS,
-      correct: Object.values(runs).every((rs) => rs.every((x) => x.correct)),
-      items_per_s: { '1': round(bestRun('1').itemsPerS), '2': round(bestRun('2').itemsPerS) },
-      items_per_s_from_ready: {
-        '1': round(bestRun('1').itemsPerSFromReady),
-        '2': round(bestRun('2').itemsPerSFromReady),
-      },
-      seconds: { '1': Number(bestRun('1').seconds.toFixed(3)), '2': Number(bestRun('2').seconds.toFixed(3)) },
-      fetches_per_process: { '1': bestRun('1').fetches, '2': bestRun('2').fetches },
-      score_jobs_per_process: { '1': bestRun('1').scoreJobs, '2': bestRun('2').scoreJobs },
+      ...workers,
       core_items_per_s: round(corpus.items / c.evaluateOnly),
       core_match_items_per_s: round(corpus.items / c.matchOnly),
       core_poll_items_per_s: round(corpus.items / c.withPoll),
