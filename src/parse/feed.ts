@@ -1,13 +1,17 @@
-// RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 and Atom, read by rss-parser from text we decoded and repaired
-// ourselves (rss-parser cannot decode charsets and stops at the first XML error). What rss-parser flattens
-// away (xml:base, every <link>, raw dates) is asked for through its customFields, kept as raw xml2js nodes.
+// RSS 0.9x, RSS 1.0 (RDF), RSS 2.0 and Atom, from text we decoded and repaired ourselves. A well-formed
+// document is read by htmlparser2 into xml2js's nodes (xml-tree.ts) and given rss-parser's fields
+// (feed-fields.ts); anything else goes to rss-parser itself, whose strict sax stops at the first XML error,
+// so that we can keep the entries before it (salvage). What rss-parser flattens away (xml:base, every
+// <link>, raw dates) is asked for through its customFields, kept as raw xml2js nodes.
 import Parser from 'rss-parser';
 import type { RawEntry } from '../model/item.js';
 import { parseDate } from './date.js';
 import { ParseError, skippedWarning } from './errors.js';
+import { type FeedFields, feedFields } from './feed-fields.js';
 import { attribute, dateText, firstText, nodes, stringAt, textOf } from './node.js';
 import { absolutizeHtml, collapse, plainText, resolveBase, resolveUrl, titleText } from './text.js';
 import { cleanXml, mapOutsideProtected, salvageEntries } from './xml-clean.js';
+import { readXml } from './xml-tree.js';
 
 export interface FeedResult {
   entries: RawEntry[];
@@ -26,9 +30,10 @@ const DATES: Record<Kind, string[]> = {
 };
 const RAW = ['$', 'link', 'guid', 'id', 'author', 'dc:creator'];
 const HTML_ROOTS = new Set(['html', 'head', 'body', 'div', 'p', 'title', 'meta']);
+const RAW_FIELDS = { item: [...RAW, ...DATES.rss, ...DATES.atom], feed: ['$'] };
 
 function newParser(): Parser<Fields, Fields> {
-  const item = [...RAW, ...DATES.rss, ...DATES.atom].map((name) => [name, `raw:${name}`, { keepArray: true }]);
+  const item = RAW_FIELDS.item.map((name) => [name, `raw:${name}`, { keepArray: true }]);
   // The feed-level list is typed as plain names, but rss-parser's copyFromXML takes the same [from, to,
   // options] triples for both; '$' with keepArray hands over the channel's own attributes.
   const feed = [['$', 'raw:$', { keepArray: true }]] as unknown as (keyof Fields)[];
@@ -89,7 +94,10 @@ export async function parseFeed(text: string, url: string, now: number): Promise
   return { entries, warnings };
 }
 
-async function readWithSalvage(xml: string, warnings: string[]): Promise<Parser.Output<Fields> & Fields> {
+async function readWithSalvage(xml: string, warnings: string[]): Promise<FeedFields> {
+  const doc = readXml(xml);
+  const fields = doc && feedFields(doc, RAW_FIELDS);
+  if (fields) return fields;
   try {
     return await newParser().parseString(xml);
   } catch (first) {

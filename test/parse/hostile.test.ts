@@ -119,6 +119,17 @@ describe('deeply nested HTML', () => {
   }, 60_000);
 });
 
+describe('many attributes', () => {
+  it('reads an item whose element carries 100,000 attributes, each name checked once', async () => {
+    const attrs = Array.from({ length: 100_000 }, (_, i) => `a${i}="v"`).join(' ');
+    const feed = rss(
+      rssItem('Many', 'https://hostile.example.org/1') + `<item><title>Next</title><x ${attrs}/></item>`,
+    );
+    const { entries } = await parseBody(feed, { type: 'rss', url: URL_, now: NOW });
+    expect(entries.map((e) => e.title)).toEqual(['Many', 'Next']);
+  }, 60_000);
+});
+
 describe('internal entities', () => {
   it('refuses a feed whose DOCTYPE entity expands past the limit as a parse error with a reason', async () => {
     const doctype = `<!DOCTYPE rss [<!ENTITY big "${'x'.repeat(1 << 20)}">]>`;
