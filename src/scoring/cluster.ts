@@ -2,6 +2,8 @@
 // a 64-bit SimHash fingerprint as 16 hex digits (items/simhash.ts); copies of a story sit a few bits apart.
 // Stages do not import each other, so the Hamming distance is computed here again (a popcount, no more).
 
+import { FingerprintBlocks } from './fingerprint-blocks.js';
+
 const FINGERPRINT = /^[\da-f]{16}$/i;
 
 function popcount32(x: number): number {
@@ -42,18 +44,42 @@ function halves(fingerprint: string): [number, number] {
   return [hi, lo];
 }
 
+/** From this capacity on, an index keeps its fingerprints in a block index too (fingerprint-blocks.ts). */
+export const BLOCK_INDEX_FROM = 1_024;
+
+/** The 64-bit Hamming distance of (h1, l1) and (h2, l2): both halves counted at once, without branches. */
+function distance(h1: number, l1: number, h2: number, l2: number): number {
+  let x = h1 ^ h2;
+  let y = l1 ^ l2;
+  x -= (x >>> 1) & 0x55555555;
+  y -= (y >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+  // Each byte of x and of y counts at most 8 bits, so their sum fits a byte and one multiply adds all four.
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  y = (y + (y >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x + y, 0x01010101) >>> 24;
+}
+
 /**
  * The newest clustered fingerprints, at most `capacity`, for clustering a batch item by item: each item is
  * compared with at most `capacity` others however large the batch, so a 100,000-item feed costs 100,000 x
  * capacity comparisons, not 100,000 squared. Fingerprints sit as 32-bit halves in a ring, parsed once.
  * Nearest wins as in assignCluster; a near-duplicate more than `capacity` items back starts a new cluster.
  * A fold keeps one index from step to step (pipeline/step.ts) and forgets what is older than its lookback.
+ *
+ * A large index also chains its slots by fingerprint blocks, and an item is compared with the few slots
+ * its blocks' lookups name rather than with all of them, once there are more slots than lookups: the
+ * same answer (every slot near enough is named), at a cost that does not grow with the capacity.
  */
 export class ClusterIndex {
-  private readonly hi: Uint32Array;
-  private readonly lo: Uint32Array;
+  // Int32, as the XORs read them: a half above 2^31 would otherwise be a heap number in every comparison.
+  private readonly hi: Int32Array;
+  private readonly lo: Int32Array;
   private readonly ats: Float64Array;
   private readonly clusters: string[] = [];
+  private readonly blocks: FingerprintBlocks | undefined;
+  private readonly lookups: number;
   /** The live entries are the ring's `size` slots from `start` on, oldest first. */
   private start = 0;
   private size = 0;
@@ -64,14 +90,18 @@ export class ClusterIndex {
     private readonly maxBits: number,
     private readonly capacity: number,
   ) {
-    this.hi = new Uint32Array(capacity);
-    this.lo = new Uint32Array(capacity);
+    this.hi = new Int32Array(capacity);
+    this.lo = new Int32Array(capacity);
     this.ats = new Float64Array(capacity);
+    this.lookups = FingerprintBlocks.lookups(maxBits);
+    // A small index is scanned whole; so is one whose lookups would outnumber its slots (a wide maxBits).
+    this.blocks =
+      capacity >= BLOCK_INDEX_FROM && this.lookups < capacity ? new FingerprintBlocks(capacity, maxBits) : undefined;
     for (let i = Math.min(recent.length, capacity) - 1; i >= 0; i--)
       this.add(recent[i]!.fingerprint, recent[i]!.cluster, recent[i]!.at ?? Infinity);
   }
 
-  /** How many fingerprints an item is compared with. */
+  /** How many fingerprints an item is compared with, at most. */
   get length(): number {
     return this.size;
   }
@@ -79,34 +109,11 @@ export class ClusterIndex {
   /** The item's cluster (as assignCluster), remembered for the items after it as seen at `at`. */
   assign(fingerprint: string, at = Infinity): string {
     const own = checked(fingerprint);
-    const [h, l] = halves(own);
-    const { hi, lo, clusters, size, start, capacity } = this;
-    let best: string | undefined;
-    let bestBits = this.maxBits;
-    // The live slots as at most two runs of the ring; the answer does not depend on the order.
-    for (let run = 0; run < 2; run++) {
-      const from = run === 0 ? start : 0;
-      const to = run === 0 ? Math.min(start + size, capacity) : Math.max(0, start + size - capacity);
-      for (let i = from; i < to; i++) {
-        let x = (hi[i]! ^ h) | 0;
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        x = (x + (x >>> 4)) & 0x0f0f0f0f;
-        // Most stored fingerprints are another story, half their bits apart: the first half's count rules
-        // them out before the second half is counted.
-        const upper = Math.imul(x, 0x01010101) >>> 24;
-        if (upper > bestBits) continue;
-        let y = (lo[i]! ^ l) | 0;
-        y -= (y >>> 1) & 0x55555555;
-        y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
-        y = (y + (y >>> 4)) & 0x0f0f0f0f;
-        const bits = upper + (Math.imul(y, 0x01010101) >>> 24);
-        if (bits > bestBits || (bits === bestBits && best !== undefined && clusters[i]! >= best)) continue;
-        best = clusters[i]!;
-        bestBits = bits;
-      }
-    }
-    const cluster = best ?? own;
+    const [uh, ul] = halves(own);
+    const h = uh | 0;
+    const l = ul | 0;
+    const slot = this.blocks && this.size > this.lookups ? this.nearestOf(h, l) : this.nearestInRing(h, l);
+    const cluster = slot < 0 ? own : this.clusters[slot]!;
     this.add(own, cluster, at);
     return cluster;
   }
@@ -117,6 +124,7 @@ export class ClusterIndex {
    */
   forgetBefore(since: number): void {
     while (this.size > 0 && this.ats[this.start]! < since) {
+      this.blocks?.remove(this.start, this.hi[this.start]!, this.lo[this.start]!);
       this.start = (this.start + 1) % this.capacity;
       this.size--;
     }
@@ -130,16 +138,61 @@ export class ClusterIndex {
     this.add(checked(entry.fingerprint), entry.cluster, entry.at);
   }
 
+  /**
+   * The slot of the nearest live fingerprint at most maxBits from (h, l), the smaller cluster id on a tie
+   * (so the answer does not depend on the order slots are met in, nor on meeting one twice); -1 if none.
+   */
+  private nearestOf(h: number, l: number): number {
+    const { hi, lo, clusters } = this;
+    const { slots, count } = this.blocks!.candidates(h, l);
+    let best = -1;
+    let bestBits = this.maxBits;
+    for (let n = 0; n < count; n++) {
+      const i = slots[n]!;
+      const bits = distance(hi[i]!, lo[i]!, h, l);
+      if (bits > bestBits || (bits === bestBits && best >= 0 && clusters[i]! >= clusters[best]!)) continue;
+      best = i;
+      bestBits = bits;
+    }
+    return best;
+  }
+
+  /** nearestOf by a scan of every live slot. */
+  private nearestInRing(h: number, l: number): number {
+    const { hi, lo, clusters, size, start, capacity } = this;
+    let best = -1;
+    let bestBits = this.maxBits;
+    // The live slots as at most two runs of the ring.
+    for (let run = 0; run < 2; run++) {
+      const from = run === 0 ? start : 0;
+      const to = run === 0 ? Math.min(start + size, capacity) : Math.max(0, start + size - capacity);
+      for (let i = from; i < to; i++) {
+        // Most stored fingerprints are another story, half their bits apart: one rarely taken branch.
+        const bits = distance(hi[i]!, lo[i]!, h, l);
+        if (bits > bestBits || (bits === bestBits && best >= 0 && clusters[i]! >= clusters[best]!)) continue;
+        best = i;
+        bestBits = bits;
+      }
+    }
+    return best;
+  }
+
   private add(fingerprint: string, cluster: string, at: number): void {
     if (this.capacity === 0) return;
-    const [h, l] = halves(fingerprint);
+    const [uh, ul] = halves(fingerprint);
+    const h = uh | 0;
+    const l = ul | 0;
     const slot = (this.start + this.size) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+    else {
+      this.blocks?.remove(slot, this.hi[slot]!, this.lo[slot]!);
+      this.start = (this.start + 1) % this.capacity;
+    }
     this.hi[slot] = h;
     this.lo[slot] = l;
     this.ats[slot] = at;
     this.clusters[slot] = cluster;
-    if (this.size < this.capacity) this.size++;
-    else this.start = (this.start + 1) % this.capacity;
+    this.blocks?.insert(slot, h, l);
   }
 }
 
