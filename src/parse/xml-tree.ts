@@ -11,12 +11,13 @@ export type XmlNode = string | Record<string, unknown>;
 /** Thrown inside the tokenizer's callbacks to stop at the first thing strict sax would reject. */
 class Malformed extends Error {}
 
-// Names sax accepts, ASCII only here; `_` alone would collide with xml2js's text key.
-const NAME = /^(?!_$)[A-Za-z_:][\w:.-]*$/;
+// Names sax accepts, ASCII only here; not `_` nor `cdata` (xml2js's text key and its CDATA mark, which a
+// child of that name would collide with), nor `__proto__`.
+const NAME = /^(?!(?:_|cdata|__proto__)$)[A-Za-z_:][\w:.-]*$/;
 const BLANK = /^\s*$/;
 const CLOSE_END = /\s*>/y;
 const ATTR_EQ = /^\s*=\s*["']$/;
-const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([\da-fA-F]+));/g;
+const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([\da-fA-F]+));/y;
 const XML_ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** XML 1.0's Char production: what sax accepts from a character reference. */
@@ -33,34 +34,59 @@ function isXmlChar(cp: number): boolean {
 
 /** Text or an attribute value with its references decoded as sax decodes them; throws on any other `&`. */
 function decode(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  let refs = 0;
-  const text = raw.replace(ENTITY, (_whole, named: string | undefined, dec: string | undefined, hex: string) => {
-    refs++;
-    if (named) return XML_ENTITY[named]!;
-    const digits = (dec ?? hex).replace(/^0+/, '');
-    const cp = parseInt(digits, dec === undefined ? 16 : 10);
-    // sax refuses a reference whose digits do not read back as the number (past 2^53, say)
-    if (!isXmlChar(cp) || cp.toString(dec === undefined ? 16 : 10) !== digits.toLowerCase()) throw new Malformed();
-    return String.fromCodePoint(cp);
-  });
-  if (raw.split('&').length - 1 !== refs) throw new Malformed();
-  return text;
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  let out = '';
+  let last = 0;
+  while (amp >= 0) {
+    REFERENCE.lastIndex = amp;
+    const m = REFERENCE.exec(raw);
+    if (!m) throw new Malformed();
+    out += raw.slice(last, amp) + character(m[1], m[2], m[3]);
+    last = REFERENCE.lastIndex;
+    amp = raw.indexOf('&', last);
+  }
+  return out + raw.slice(last);
 }
 
+function character(named: string | undefined, dec: string | undefined, hex: string | undefined): string {
+  if (named) return XML_ENTITY[named]!;
+  const radix = dec === undefined ? 16 : 10;
+  const digits = (dec ?? hex!).replace(/^0+/, '');
+  const cp = parseInt(digits, radix);
+  // sax refuses a reference whose digits do not read back as the number (past 2^53, say)
+  if (!isXmlChar(cp) || cp.toString(radix) !== digits.toLowerCase()) throw new Malformed();
+  return String.fromCodePoint(cp);
+}
+
+/** Whether s[from, to) is whitespace only (an empty range is). */
 function blank(s: string, from: number, to: number): boolean {
-  return from <= to && BLANK.test(s.slice(from, to));
+  if (from > to) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false; // XML's whitespace only
+  }
+  return true;
 }
 
-type Element = Record<string, unknown> & { _: string };
+/** An element being read: its node (attributes and children so far), its text, and what xml2js notes of it. */
+interface Open {
+  name: string;
+  node: Record<string, unknown>;
+  text: string;
+  cdata: boolean;
+  /** Whether the node holds attributes or children: xml2js keeps a node with keys, else just its text. */
+  keyed: boolean;
+}
 
 /**
  * The document's root element as xml2js returns it (`{ [rootName]: node }`), or undefined when strict sax
  * would reject the document before its root element closes. What follows the root's end tag is not read:
- * xml2js hands its result over at that point.
+ * xml2js hands its result over at that point. Nodes are plain objects (xml2js makes them without a
+ * prototype, which V8 keeps as slow dictionaries): the names that would reach Object.prototype are refused.
  */
 export function readXml(xml: string): Record<string, XmlNode> | undefined {
-  const stack: Element[] = [];
+  const stack: Open[] = [];
   let result: Record<string, XmlNode> | undefined;
   let at = 0; // where the next token must start: nothing may be skipped over unread
   let attrs: Record<string, string> | undefined;
@@ -70,46 +96,29 @@ export function readXml(xml: string): Record<string, XmlNode> | undefined {
 
   const text = (value: string) => {
     const top = stack[stack.length - 1];
-    if (top) top._ += value;
+    if (top) top.text += value;
     return top;
   };
   const open = (name: string) => {
-    const obj = Object.create(null) as Element;
-    obj._ = '';
-    if (attrs) obj.$ = attrs;
-    obj['#name'] = name;
+    stack.push({ name, node: attrs ? { $: attrs } : {}, text: '', cdata: false, keyed: attrs !== undefined });
     attrs = undefined;
-    stack.push(obj);
   };
+  // xml2js's onclosetag, option for option (trim, normalize, explicitCharkey off; emptyTag '')
   const close = (name: string) => {
-    const obj = stack.pop();
-    if (!obj || obj['#name'] !== name) throw new Malformed();
-    delete obj['#name'];
-    let cdata = false;
-    if (obj.cdata === true) {
-      cdata = true;
-      delete obj.cdata;
+    const el = stack.pop();
+    if (!el || el.name !== name) throw new Malformed();
+    let node: XmlNode = el.text;
+    if (el.keyed) {
+      node = el.node;
+      if (el.cdata || !/^\s*$/.test(el.text)) node._ = el.text;
     }
     const parent = stack[stack.length - 1];
-    // xml2js's onclosetag, option for option (trim, normalize, explicitCharkey off; emptyTag '')
-    let node: XmlNode = obj;
-    let emptyStr = '';
-    if (/^\s*$/.test(obj._) && !cdata) {
-      emptyStr = obj._;
-      delete (obj as Partial<Element>)._;
-    } else if (Object.keys(obj).length === 1) {
-      node = obj._;
-    }
-    if (typeof node === 'object' && Object.keys(node).length === 0) node = emptyStr;
     if (parent) {
-      const prev = parent[name];
-      if (!(name in parent)) parent[name] = [node];
-      else if (Array.isArray(prev)) prev.push(node);
-      else parent[name] = [prev, node];
+      if (Object.hasOwn(parent.node, name)) (parent.node[name] as XmlNode[]).push(node);
+      else parent.node[name] = [node];
+      parent.keyed = true;
     } else {
-      const root = Object.create(null) as Record<string, XmlNode>;
-      root[name] = node;
-      result = root;
+      result = { [name]: node };
     }
   };
 
@@ -163,7 +172,8 @@ export function readXml(xml: string): Record<string, XmlNode> | undefined {
       },
       onattribdata(start, end) {
         if (result) return;
-        if (attrValue !== undefined || !ATTR_EQ.test(xml.slice(at, start))) throw new Malformed();
+        const eq = start === at + 2 && xml.charCodeAt(at) === 0x3d; // `="`, as nearly every attribute is written
+        if (attrValue !== undefined || (!eq && !ATTR_EQ.test(xml.slice(at, start)))) throw new Malformed();
         attrValue = decode(xml.slice(start, end));
         at = end;
       },
@@ -173,8 +183,8 @@ export function readXml(xml: string): Record<string, XmlNode> | undefined {
         if ((quote !== QuoteType.Double && quote !== QuoteType.Single) || attrValue === undefined || !name)
           throw new Malformed();
         // sax keeps the first of two attributes of the same name; xml2js would not see the second
-        attrs ??= Object.create(null) as Record<string, string>;
-        if (name in attrs) throw new Malformed();
+        attrs ??= {};
+        if (Object.hasOwn(attrs, name)) throw new Malformed();
         attrs[name] = attrValue;
         attrName = attrValue = undefined;
         at = end;

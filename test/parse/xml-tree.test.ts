@@ -116,6 +116,9 @@ describe('readXml gives no answer where strict sax stops', () => {
     ['a declaration inside the document', rss('<!ELEMENT x ANY><title>x</title>')],
     ['a lower-case cdata section', rss('<title><![cdata[x]]></title>')],
     ['a name outside ASCII', rss('<заголовок>x</заголовок>')],
+    ['an element named like xml2js’s CDATA mark', rss('<cdata>x</cdata><![CDATA[y]]>')],
+    ['an element named __proto__', rss('<__proto__>x</__proto__>')],
+    ['an attribute named __proto__', rss('<guid __proto__="x">y</guid>')],
   ])('%s (rare, read by rss-parser)', (_name, xml) => {
     expect(readXml(xml)).toBeUndefined();
   });
