@@ -137,17 +137,26 @@ export type EventFacts = Omit<TrailEntry, 'd' | 'nats' | 'moves'>;
 
 /** One event's facts on one indicator: `group` is its evidence, all of that indicator. */
 export function eventFacts(group: readonly Evidence[], indicator: Indicator, scenarios: readonly string[]): EventFacts {
-  const ordered = [...group].sort((a, b) => a.publishedAt - b.publishedAt || compare(a.id, b.id));
+  // The ledger hands most events over in order already: checked in one pass, sorted only when not.
+  const ordered = isOrdered(group) ? group : [...group].sort(byPublication);
   const first = ordered[0]!;
   const rules = [...new Set(group.map((e) => e.rule))].sort(compare);
-  const byRule = [...group].sort((a, b) => compare(a.rule, b.rule) || compare(a.id, b.id));
 
+  // Per scenario, the weight of largest magnitude; on a tie the first record by (rule, id), as a scan of
+  // the records sorted so would find it, without the sort.
   const weights: TrailEntry['weights'] = {};
   for (const k of scenarios) {
     let best = { rule: rules[0]!, nats: 0 };
-    for (const e of byRule) {
+    let from: Evidence | undefined;
+    for (const e of group) {
       const w = e.scenarios[k] ?? 0;
-      if (Number.isFinite(w) && Math.abs(w) > Math.abs(best.nats)) best = { rule: e.rule, nats: w };
+      if (!Number.isFinite(w)) continue;
+      const size = Math.abs(w);
+      const strongest = Math.abs(best.nats);
+      if (size > strongest || (size === strongest && from !== undefined && byRule(e, from) < 0)) {
+        best = { rule: e.rule, nats: w };
+        from = e;
+      }
     }
     weights[k] = best;
   }
@@ -258,3 +267,10 @@ const clamp = (x: number, cap: number): number => Math.min(cap, Math.max(-cap, x
 
 // Code-unit order, the same on every machine (localeCompare is not).
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byPublication = (a: Evidence, b: Evidence): number => a.publishedAt - b.publishedAt || compare(a.id, b.id);
+const byRule = (a: Evidence, b: Evidence): number => compare(a.rule, b.rule) || compare(a.id, b.id);
+
+function isOrdered(group: readonly Evidence[]): boolean {
+  for (let i = 1; i < group.length; i++) if (byPublication(group[i - 1]!, group[i]!) > 0) return false;
+  return true;
+}
