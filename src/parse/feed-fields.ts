@@ -28,8 +28,13 @@ function copy(xml: unknown, dest: Fields, from: string, to: string, keepArray: b
   if (isObject(got) && typeof got._ === 'string') dest[to] = got._;
 }
 
+/** Each name with its `raw:` key, made once per list rather than once per entry and name. */
+const rawKeys = new WeakMap<string[], [string, string][]>();
+
 function copyRaw(xml: unknown, dest: Fields, names: string[]): void {
-  for (const name of names) copy(xml, dest, name, `raw:${name}`, true);
+  let keys = rawKeys.get(names);
+  if (!keys) rawKeys.set(names, (keys = names.map((name) => [name, `raw:${name}`])));
+  for (const [name, key] of keys) copy(xml, dest, name, key, true);
 }
 
 /** rss-parser's utils.getContent, short of building XML back from an element with children. */

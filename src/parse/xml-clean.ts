@@ -74,11 +74,13 @@ export function cleanXml(input: string): CleanXml {
   const undeclaredRss = /<rss:/.test(xml) && !/xmlns:rss\s*=/.test(xml);
   if (undeclaredRss) warnings.push('parse: removed the undeclared rss: prefix from element names');
   const fixed = { entities: 0, ampersands: 0, expanded: 0 };
-  const mayChange = undeclaredRss || MAY_FIX_ENTITY.test(xml) || MAY_NEED_QUOTES.test(xml);
-  if (mayChange)
+  const mayFixEntities = MAY_FIX_ENTITY.test(xml);
+  const mayNeedQuotes = MAY_NEED_QUOTES.test(xml);
+  if (undeclaredRss || mayFixEntities || mayNeedQuotes)
     xml = mapOutsideProtected(xml, (part) => {
-      let s = fixEntities(part, prolog.entities, fixed);
-      s = s.replace(NEEDS_QUOTES, quoteAttributes);
+      let s = mayFixEntities ? fixEntities(part, prolog.entities, fixed) : part;
+      // An expanded DOCTYPE entity may bring a tag of its own: a part fixEntities changed is asked again.
+      if (mayNeedQuotes || s !== part) s = s.replace(NEEDS_QUOTES, quoteAttributes);
       if (undeclaredRss) s = s.replace(/(<\/?)rss:/g, '$1').replace(/(\s)rss:([\w.-]+\s*=)/g, '$1$2');
       return s;
     });

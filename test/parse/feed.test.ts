@@ -184,6 +184,12 @@ describe('broken XML', () => {
     ]);
   });
 
+  it('quotes the attributes of a tag that a DOCTYPE entity brings in', () => {
+    const doc =
+      '<!DOCTYPE rss [<!ENTITY b "<b class=x>">]><rss><channel><item><title>&b;bold</b></title></item></channel></rss>';
+    expect(cleanXml(doc).xml).toContain('<title><b class="x">bold</b></title>');
+  });
+
   it('leaves CDATA sections alone', () => {
     const { xml } = cleanXml(
       '<rss><channel><item><title><![CDATA[AT&T & <b>friends</b>]]></title></item></channel></rss>',
