@@ -116,7 +116,7 @@ async function firingLabels(
     for (const alert of group.alerts)
       if (!inBatch.has(alert.id) && stoppedFiringAt(alert, now, watchbook) === undefined) grouped.add(alert.id);
   }
-  return [...batch, ...(await store.getAlerts([...grouped]))].map((a) => a.labels);
+  return [...batch.map((a) => a.labels), ...(await store.alertLabels([...grouped]))];
 }
 
 /**

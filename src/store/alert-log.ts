@@ -48,6 +48,11 @@ export interface AlertLogStore {
   putAlerts(alerts: readonly Alert[]): Promise<number>;
   /** The alerts of these ids, in the order asked; ids not kept are skipped. */
   getAlerts(ids: readonly string[]): Promise<Alert[]>;
+  /**
+   * The labels of getAlerts(ids), no more: what inhibition reads of every firing alert at each dispatch,
+   * which the memory store answers without reading the alerts whole.
+   */
+  alertLabels(ids: readonly string[]): Promise<Alert['labels'][]>;
 }
 
 /** What pruning the alert log dropped. */
@@ -111,6 +116,10 @@ export class RedisAlertLog implements AlertLogStore {
     });
   }
 
+  async alertLabels(ids: readonly string[]): Promise<Alert['labels'][]> {
+    return (await this.getAlerts(ids)).map((a) => a.labels);
+  }
+
   /**
    * Forget, as of `now`, from each group the alerts that stopped firing and were last raised before
    * now − alertTtlMs (the group when none is left), then each alert last raised before then that no group
@@ -154,6 +163,8 @@ export class RedisAlertLog implements AlertLogStore {
 export class MemoryAlertLog implements AlertLogStore {
   private readonly groups = new Map<string, string>();
   private readonly alerts = new Map<string, string>();
+  /** Alert id → its labels' JSON, kept and dropped with the alert. */
+  private readonly labels = new Map<string, string>();
   /** Alert id → when it was last raised (its latest startsAt). */
   private readonly raised = new Map<string, number>();
 
@@ -184,12 +195,25 @@ export class MemoryAlertLog implements AlertLogStore {
     return settle(() => {
       checkAlerts(alerts);
       for (const a of alerts) this.raised.set(a.id, Math.max(a.startsAt, this.raised.get(a.id) ?? -Infinity));
+      // First write wins for the labels as for the alert (setNewInMemory), an id repeated in the call too.
+      for (const a of alerts) if (!this.labels.has(a.id)) this.labels.set(a.id, JSON.stringify(a.labels));
       return setNewInMemory(this.alerts, alerts);
     });
   }
 
   getAlerts(ids: readonly string[]): Promise<Alert[]> {
     return settle(() => ids.flatMap((id) => read<Alert>(this.alerts, id) ?? []));
+  }
+
+  alertLabels(ids: readonly string[]): Promise<Alert['labels'][]> {
+    return settle(() => {
+      const out: Alert['labels'][] = [];
+      for (const id of ids) {
+        const labels = read<Alert['labels']>(this.labels, id);
+        if (labels) out.push(labels);
+      }
+      return out;
+    });
   }
 
   /** Whether a group is kept under `key`: a send-log outlives its group only so long. */
@@ -219,6 +243,7 @@ export class MemoryAlertLog implements AlertLogStore {
         if (raised < before && !held.has(id)) {
           this.raised.delete(id);
           this.alerts.delete(id);
+          this.labels.delete(id);
           out.alerts++;
         }
       }

@@ -137,6 +137,9 @@ export abstract class ComposedStore implements Store {
   getAlerts(...a: Args<'getAlerts'>) {
     return this.parts.alertLog.getAlerts(...a);
   }
+  alertLabels(...a: Args<'alertLabels'>) {
+    return this.parts.alertLog.alertLabels(...a);
+  }
 
   getSendLog(...a: Args<'getSendLog'>) {
     return this.parts.sendLog.getSendLog(...a);

@@ -133,10 +133,25 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.putAlerts([])).toBe(0);
     });
 
+    it('gives the labels of the alerts asked for, in that order, as getAlerts would, first content kept', async () => {
+      const store = open();
+      const scenario = alert('s', T0, {
+        kind: 'scenario',
+        labels: { kind: 'scenario', severity: 'high', scenario: 'risk' },
+      });
+      await store.putAlerts([alert('m', T0), scenario, alert('m', T0, { labels: { kind: 'other' } })]);
+      await store.putAlerts([alert('s', T0, { labels: { kind: 'rewritten' } })]);
+      const ids = ['s', 'nope', 'm', 's'];
+      expect(await store.alertLabels(ids)).toStrictEqual((await store.getAlerts(ids)).map((a) => a.labels));
+      expect(await store.alertLabels(ids)).toStrictEqual([scenario.labels, alert('m', T0).labels, scenario.labels]);
+      expect(await store.alertLabels([])).toEqual([]);
+    });
+
     it('refuses an alert whose startsAt is not finite, keeping nothing of the call', async () => {
       const store = open();
       await expect(store.putAlerts([alert('ok', T0), alert('bad', Number.NaN)])).rejects.toThrow(StoreError);
       expect(await store.getAlerts(['ok', 'bad'])).toEqual([]);
+      expect(await store.alertLabels(['ok', 'bad'])).toEqual([]);
     });
   });
 });

@@ -104,7 +104,11 @@ describe.each(backends)('$name', (backend) => {
       await setGroup(store, 'g', { firstSeenAt: T0, alerts: [ga('held', false, T0)] }, 'desk');
       expect(await store.pruneAlerts(T0 + ALERT_TTL + 1)).toMatchObject({ groupAlerts: 1, groups: 1, alerts: 1 });
       expect(await store.getAlerts(['held'])).toEqual([]);
-      expect(await store.putAlerts([alert('old', T0)])).toBe(1);
+      expect(await store.alertLabels(['held', 'old'])).toEqual([]);
+      // Put again with other labels after the purge, an id is kept with its new content.
+      const relabelled = alert('old', T0, { labels: { kind: 'scenario', severity: 'high', scenario: 'risk' } });
+      expect(await store.putAlerts([relabelled])).toBe(1);
+      expect(await store.alertLabels(['old'])).toStrictEqual([relabelled.labels]);
     });
 
     it('drops sends, in doubt or not, and attempts written before sentTtlMs; a retry within sentTtlMs never sends again', async () => {
