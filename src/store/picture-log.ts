@@ -75,9 +75,13 @@ export class RedisPictureLog implements PictureLog {
   }
 }
 
-/** The same log in memory, for the pipeline on a MemoryStore. */
+/**
+ * The same log in memory, for the pipeline on a MemoryStore. An entry is kept as its JSON text, as Redis
+ * keeps it (a caller's later edits never reach the log), and parsed only when a reader touches its evidence
+ * or fingerprints: a holder skips its own entries unread, and most entries a step reads back are its own.
+ */
 export class MemoryPictureLog implements PictureLog {
-  private entries: PictureLogEntry[] = [];
+  private entries: { id: string; json: string }[] = [];
   private next = 1;
 
   append(
@@ -86,12 +90,8 @@ export class MemoryPictureLog implements PictureLog {
     mark = false,
   ): Promise<string | undefined> {
     if (evidence.length === 0 && fingerprints.length === 0 && !mark) return Promise.resolve(undefined);
-    // Copies through JSON, as Redis keeps them: a caller's later edits never reach the log.
     const id = `${this.next++}-0`;
-    this.entries.push({
-      id,
-      ...(JSON.parse(JSON.stringify({ evidence, fingerprints })) as Omit<PictureLogEntry, 'id'>),
-    });
+    this.entries.push({ id, json: JSON.stringify({ evidence, fingerprints }) });
     if (this.entries.length > LOG_LIMIT) this.entries = this.entries.slice(-LOG_LIMIT);
     return Promise.resolve(id);
   }
@@ -102,8 +102,29 @@ export class MemoryPictureLog implements PictureLog {
 
   since(cursor: string): Promise<PictureLogRead> {
     const from = cursor === EMPTY ? 0 : this.entries.findIndex((e) => e.id === cursor);
-    return Promise.resolve(readFrom(cursor, from < 0 ? [] : this.entries.slice(from, from + LOG_READ_LIMIT + 1)));
+    const found = from < 0 ? [] : this.entries.slice(from, from + LOG_READ_LIMIT + 1);
+    return Promise.resolve(
+      readFrom(
+        cursor,
+        found.map(({ id, json }) => lazyEntry(id, json)),
+      ),
+    );
   }
+}
+
+/** An entry whose evidence and fingerprints are parsed from `json` on first use, a fresh copy per entry. */
+function lazyEntry(id: string, json: string): PictureLogEntry {
+  let parsed: Omit<PictureLogEntry, 'id'> | undefined;
+  const data = () => (parsed ??= JSON.parse(json) as Omit<PictureLogEntry, 'id'>);
+  return {
+    id,
+    get evidence() {
+      return data().evidence;
+    },
+    get fingerprints() {
+      return data().fingerprints;
+    },
+  };
 }
 
 /** What a read from `cursor` found, given the entries from the cursor's own on (or from the start). */

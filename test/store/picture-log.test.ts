@@ -39,6 +39,23 @@ describe.each(backends)('$name picture log', (backend) => {
     });
   });
 
+  it('keeps what was appended, whatever the writer or a reader changes in it afterwards', async () => {
+    const { store, peer } = backend.open();
+    const start = await store.pictureLog.cursor();
+    const written = evidence('a|r1', T0);
+    const prints = [fingerprint(1)];
+    await peer.pictureLog.append([written], prints);
+    written.credibility = 0.01;
+    prints[0]!.cluster = 'changed';
+    const first = await store.pictureLog.since(start);
+    expect(first.entries[0]!.evidence).toEqual([evidence('a|r1', T0)]);
+    first.entries[0]!.evidence[0]!.credibility = 0.02;
+    first.entries[0]!.fingerprints.push(fingerprint(2));
+    const again = await store.pictureLog.since(start);
+    expect(again.entries[0]!.evidence).toEqual([evidence('a|r1', T0)]);
+    expect(again.entries[0]!.fingerprints).toEqual([fingerprint(1)]);
+  });
+
   it('appends nothing for a step that added nothing, and gives the id of what it appended', async () => {
     const { store } = backend.open();
     const start = await store.pictureLog.cursor();
