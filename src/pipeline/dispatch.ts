@@ -57,7 +57,7 @@ export async function dispatchToGroups(
   const result: DispatchResult = { routed: 0, silenced: 0, inhibited: 0, digested: 0 };
   if (alerts.length === 0) return { result, groups: [] };
   const silences = [...watchbook.silences, ...(await store.silences())];
-  await store.putAlerts([...alerts]);
+  await store.putAlerts(alerts);
   const audible = alerts.filter((a) => !isSilenced(a.labels, silences, now));
   const firing = await firingLabels(audible, watchbook, store, now);
   // Collected first and written once per group and per digest: a batch of a thousand matches is a few
@@ -72,7 +72,9 @@ export async function dispatchToGroups(
       const receiver = watchbook.receivers.find((r) => r.id === route.receiver);
       if (!receiver) continue;
       if (receiver.digest) {
-        digests.set(receiver.id, [...(digests.get(receiver.id) ?? []), alert]);
+        const collected = digests.get(receiver.id);
+        if (collected) collected.push(alert);
+        else digests.set(receiver.id, [alert]);
         result.digested++;
         continue;
       }

@@ -180,8 +180,10 @@ export class MemoryAlertLog implements AlertLogStore {
       const next = update(read<StoredGroup>(this.groups, key)?.group);
       if (!next) return undefined;
       checkGroup(key, next);
-      this.groups.set(key, JSON.stringify({ receiver, group: next } satisfies StoredGroup));
-      return parseJson<AlertGroupRecord>(JSON.stringify(next), key);
+      const written = JSON.stringify({ receiver, group: next } satisfies StoredGroup);
+      this.groups.set(key, written);
+      // A copy of what was written, from the same text: the caller's `next` stays its own.
+      return parseJson<StoredGroup>(written, key).group;
     });
   }
 

@@ -72,6 +72,16 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.alertGroups()).toStrictEqual([{ key: 'root:{}', receiver: 'desk', group: grown }]);
     });
 
+    it('keeps a group as written: neither the update nor the group it returns can change it afterwards', async () => {
+      const store = open();
+      let given: AlertGroup | undefined;
+      const written = await store.updateAlertGroup('root:{}', 'desk', () => (given = groupA()));
+      expect(written).not.toBe(given);
+      given!.alerts[0]!.firing = false;
+      written!.alerts.push({ ...written!.alerts[0]!, id: 'a9' });
+      expect(await store.getAlertGroup('root:{}')).toStrictEqual(groupA());
+    });
+
     it('loses no update when workers change one group at once', async () => {
       const { store, peer } = backend.open();
       const writers = Array.from({ length: 12 }, (_, n) =>
