@@ -112,7 +112,10 @@ export class MemoryPictureLog implements PictureLog {
   }
 }
 
-/** An entry whose evidence and fingerprints are parsed from `json` on first use, a fresh copy per entry. */
+/**
+ * An entry whose evidence and fingerprints are parsed from `json` on first use, a fresh copy per entry; its
+ * reader may change or replace them, as it could a plain entry.
+ */
 function lazyEntry(id: string, json: string): PictureLogEntry {
   let parsed: Omit<PictureLogEntry, 'id'> | undefined;
   const data = () => (parsed ??= JSON.parse(json) as Omit<PictureLogEntry, 'id'>);
@@ -121,8 +124,14 @@ function lazyEntry(id: string, json: string): PictureLogEntry {
     get evidence() {
       return data().evidence;
     },
+    set evidence(value) {
+      data().evidence = value;
+    },
     get fingerprints() {
       return data().fingerprints;
+    },
+    set fingerprints(value) {
+      data().fingerprints = value;
     },
   };
 }

@@ -51,6 +51,8 @@ describe.each(backends)('$name picture log', (backend) => {
     expect(first.entries[0]!.evidence).toEqual([evidence('a|r1', T0)]);
     first.entries[0]!.evidence[0]!.credibility = 0.02;
     first.entries[0]!.fingerprints.push(fingerprint(2));
+    first.entries[0]!.evidence = [];
+    expect(first.entries[0]!.evidence).toEqual([]);
     const again = await store.pictureLog.since(start);
     expect(again.entries[0]!.evidence).toEqual([evidence('a|r1', T0)]);
     expect(again.entries[0]!.fingerprints).toEqual([fingerprint(1)]);
