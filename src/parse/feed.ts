@@ -33,10 +33,11 @@ const HTML_ROOTS = new Set(['html', 'head', 'body', 'div', 'p', 'title', 'meta']
 const RAW_FIELDS = { item: [...RAW, ...DATES.rss, ...DATES.atom], feed: ['$'] };
 
 function newParser(): Parser<Fields, Fields> {
-  const item = RAW_FIELDS.item.map((name) => [name, `raw:${name}`, { keepArray: true }]);
+  const raw = (names: string[]) => names.map((name) => [name, `raw:${name}`, { keepArray: true }]);
   // The feed-level list is typed as plain names, but rss-parser's copyFromXML takes the same [from, to,
   // options] triples for both; '$' with keepArray hands over the channel's own attributes.
-  const feed = [['$', 'raw:$', { keepArray: true }]] as unknown as (keyof Fields)[];
+  const feed = raw(RAW_FIELDS.feed) as unknown as (keyof Fields)[];
+  const item = raw(RAW_FIELDS.item);
   return new Parser<Fields, Fields>({ defaultRSS: 2, customFields: { item, feed } });
 }
 

@@ -6,13 +6,6 @@ import { FingerprintBlocks } from './fingerprint-blocks.js';
 
 const FINGERPRINT = /^[\da-f]{16}$/i;
 
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 function checked(fingerprint: string): string {
   if (!FINGERPRINT.test(fingerprint)) {
     throw new RangeError(`scoring: a fingerprint is 16 hex digits, got ${JSON.stringify(fingerprint)}`);
@@ -24,7 +17,7 @@ function checked(fingerprint: string): string {
 export function fingerprintDistance(a: string, b: string): number {
   const [xh, xl] = halves(a);
   const [yh, yl] = halves(b);
-  return popcount32(xh ^ yh) + popcount32(xl ^ yl);
+  return distance(xh, xl, yh, yl);
 }
 
 // Clustering reads thousands of stored fingerprints at every step: each is parsed by hand, checked on the
