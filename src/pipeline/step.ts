@@ -76,7 +76,7 @@ export interface StepResult {
   fresh: Item[];
   /** Evidence recorded for them. */
   evidence: Evidence[];
-  /** Their fingerprints with the clusters they joined. */
+  /** The fingerprints of the items a rule matched, with the clusters they joined (the others are not clustered). */
   fingerprints: FingerprintEntry[];
   state: ScenarioState;
   statuses: Record<string, IndicatorStatus>;
@@ -124,9 +124,13 @@ export function step(
   const evidence: Evidence[] = [];
   const fingerprints: FingerprintEntry[] = [];
   for (const item of fresh) {
+    const matches = matcher.match(item);
+    // Only evidence is clustered: a cluster groups the reports of one story that moved an indicator, and
+    // the ring's CLUSTER_CANDIDATES then reach back over matches, not over every item every feed carried.
+    if (matches.length === 0) continue;
     const cluster = clusters.assign(item.fingerprint, now);
     fingerprints.push({ cluster, fingerprint: item.fingerprint, at: now });
-    for (const m of matcher.match(item)) {
+    for (const m of matches) {
       evidence.push({
         id: `${item.key}|${m.rule}`,
         itemKey: item.key,
