@@ -1,5 +1,6 @@
 // `signpost start` and `signpost worker`: the worker role (handed in by the process entry), and the web role beside it.
 import { watchbookFingerprint } from '../config/index.js';
+import { steadyHeap } from './heap.js';
 import { loadOrReport } from './load.js';
 import { defaultLogger } from './logger.js';
 import type { Roles } from './roles.js';
@@ -23,6 +24,7 @@ export async function runWorker(config: string, roles: Roles, opts: { web?: bool
   const watchbook = loadOrReport(config);
   if (!watchbook) return 1;
   const log = defaultLogger();
+  steadyHeap();
   return runUntilSignal(async () => {
     const worker = await roles.startWorker({
       configPath: config,
