@@ -69,7 +69,11 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
   const workers: WorkerProcess[] = [];
   scope.defer('workers', workers, (ws) => killAll(ws));
   let published = 0;
-  const env = smtp ? { SMTP_URL: smtp.url, SMTP_FROM: 'Signpost <signpost@example.org>' } : {};
+  // The workers run as the Dockerfile and `npm start` run them: two malloc arenas (README, Memory).
+  const env = {
+    MALLOC_ARENA_MAX: '2',
+    ...(smtp && { SMTP_URL: smtp.url, SMTP_FROM: 'Signpost <signpost@example.org>' }),
+  };
   return {
     prefix,
     redisUrl,
