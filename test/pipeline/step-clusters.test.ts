@@ -9,7 +9,8 @@ import { Matcher } from '../../src/rules/index.js';
 const wb = loadWatchbookOrThrow(new URL('../../config/', import.meta.url).pathname);
 const matcher = new Matcher(wb.rules, wb.cues);
 const NOW = Date.UTC(2026, 2, 2, 12);
-const [kiis, other] = [wb.sources[0]!, wb.sources[1]!];
+const source = (id: string) => wb.sources.find((s) => s.id === id)!;
+const [kiis, other] = [source('kiis-reports'), source('kyiv-independent')];
 
 const item = (source: typeof kiis, guid: string, title: string) =>
   toItem({ guid, title, published: new Date(NOW - 60_000).toISOString() }, source, new Date(NOW))!;
