@@ -63,13 +63,14 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
         'Source warmed up after Redis lost its data: its items marked seen, none alerted',
       );
     else if (items.length) await enqueueScoring(ctx, id, items);
-    // Next due an interval after the check this fetch served, not after it ended (schedule.ts nextCheck).
+    // Next due an interval after the check this fetch served, not after it ended (schedule.ts nextCheck);
+    // rescheduled only while still scheduled, so a source a reload dropped meanwhile stays dropped.
     const next = nextCheck(job.data.due, every, now);
     const health = recordSuccess(prev, { source: id, now, items: items.length, nextCheckAt: next });
     await Promise.all([
       ctx.store.setValidators(id, result.validators),
       ctx.store.setHealth(health),
-      ctx.store.schedule(id, next),
+      ctx.store.reschedule(id, next),
     ]);
     await countFetch(job, ctx, [
       { name: COUNTER.fetches.name, labels: { source: id, result: result.status } },
@@ -91,7 +92,7 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
     const failure = { ...found, message: redactText(found.message, [source]) };
     const now = ctx.now();
     const health = recordFailure(prev, { source: id, now, error: failure, baseIntervalMs: every });
-    await Promise.all([ctx.store.setHealth(health), ctx.store.schedule(id, health.nextCheckAt)]);
+    await Promise.all([ctx.store.setHealth(health), ctx.store.reschedule(id, health.nextCheckAt)]);
     await countFetch(job, ctx, [{ name: COUNTER.fetches.name, labels: { source: id, result: failure.reason } }]);
     const raised = await raiseAlerts(alertsAfterFetch(health, source, now), watchbook, ctx.store, now);
     await deliverNow(ctx, raised.groups);

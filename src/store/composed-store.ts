@@ -100,6 +100,9 @@ export abstract class ComposedStore implements Store {
   schedule(...a: Args<'schedule'>) {
     return this.parts.sources.schedule(...a);
   }
+  reschedule(...a: Args<'reschedule'>) {
+    return this.parts.sources.reschedule(...a);
+  }
   unschedule(...a: Args<'unschedule'>) {
     return this.parts.sources.unschedule(...a);
   }

@@ -20,6 +20,11 @@ export interface SourceStore {
 
   /** The fetch schedule: when each source is next due. */
   schedule(source: string, at: number): Promise<void>;
+  /**
+   * Move a scheduled source's next check, in one step; a source no longer scheduled stays so (a reload
+   * dropped it while its fetch ran: the fetch must not bring it back).
+   */
+  reschedule(source: string, at: number): Promise<void>;
   unschedule(source: string): Promise<void>;
   /** Sources due at `now` (next check ≤ now) with their due times, earliest first, at most `limit`. */
   dueSchedule(now: number, limit: number): Promise<{ source: string; at: number }[]>;
@@ -86,6 +91,13 @@ export class RedisSourceState implements SourceStore {
     return op('schedule', async () => {
       checkTime(`schedule ${source}: at`, at);
       await this.client.zadd(this.keys.schedule, at, source);
+    });
+  }
+
+  reschedule(source: string, at: number): Promise<void> {
+    return op('reschedule', async () => {
+      checkTime(`reschedule ${source}: at`, at);
+      await this.client.zadd(this.keys.schedule, 'XX', at, source);
     });
   }
 
@@ -185,6 +197,13 @@ export class MemorySourceState implements SourceStore {
     return settle(() => {
       checkTime(`schedule ${source}: at`, at);
       this.due.set(source, at);
+    });
+  }
+
+  reschedule(source: string, at: number): Promise<void> {
+    return settle(() => {
+      checkTime(`reschedule ${source}: at`, at);
+      if (this.due.has(source)) this.due.set(source, at);
     });
   }
 

@@ -79,6 +79,17 @@ describe.each(backends)('$name', (backend) => {
       expect(due(await store.dueSchedule(T0, 10))).toEqual(['kiis']);
     });
 
+    it('reschedules only a source still scheduled: one unscheduled meanwhile stays unscheduled', async () => {
+      const store = open();
+      await store.schedule('kiis', T0);
+      await store.schedule('dropped', T0);
+      await store.unschedule('dropped');
+      await store.reschedule('kiis', T0 + MIN);
+      await store.reschedule('dropped', T0 + MIN);
+      await store.reschedule('never', T0 + MIN);
+      expect(await store.scheduled()).toEqual({ kiis: T0 + MIN });
+    });
+
     it('unschedules a source; unscheduling one never scheduled is harmless', async () => {
       const store = open();
       await store.schedule('kiis', T0);
