@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { Evidence } from '../model/evidence.js';
 import type { Judgement, UnmatchedItem } from '../model/feedback.js';
 import { checkBound, checkTime, parseJson, StoreError } from './errors.js';
+import { compareCodePoints } from './order.js';
 import { type FeedbackKeys, feedbackKeys, type StoreKeys, storeKeys } from './keys.js';
-import type { RedisClient } from './scripts.js';
+import { ADD_UNMATCHED, type RedisClient } from './scripts.js';
 
 export interface FeedbackStoreOptions {
   prefix?: string;
@@ -97,29 +98,26 @@ export class FeedbackStore {
 
   /**
    * Keep items no rule matched (the first sighting of a key wins), then forget those seen before
-   * now − unmatchedTtlMs and all but the newest unmatchedLimit.
+   * now − unmatchedTtlMs and all but the newest unmatchedLimit, in one step. Of a batch larger than the
+   * limit only its newest are sent: the rest would go at once.
    */
   async addUnmatched(items: readonly UnmatchedItem[], now: number): Promise<void> {
     checkTime('now', now);
     for (const item of items) checkTime('unmatched seenAt', item.seenAt);
-    await this.op('addUnmatched', async () => {
-      if (items.length > 0) {
-        const m = this.client.multi();
-        for (const item of items) {
-          m.hsetnx(this.keys.unmatched, item.key, JSON.stringify(item));
-          m.zadd(this.keys.unmatchedByTime, 'NX', item.seenAt, item.key);
-        }
-        await m.exec();
-      }
-      const old = await this.client.zrangebyscore(this.keys.unmatchedByTime, '-inf', `(${now - this.unmatchedTtlMs}`);
-      if (old.length > 0)
-        await this.client
-          .multi()
-          .hdel(this.keys.unmatched, ...old)
-          .zrem(this.keys.unmatchedByTime, ...old)
-          .exec();
-      await this.trim(this.keys.unmatched, this.keys.unmatchedByTime, this.unmatchedLimit);
-    });
+    const newest = [...items]
+      .sort((a, b) => b.seenAt - a.seenAt || compareCodePoints(b.key, a.key))
+      .slice(0, this.unmatchedLimit);
+    await this.op('addUnmatched', () =>
+      ADD_UNMATCHED.run(
+        this.client,
+        [this.keys.unmatched, this.keys.unmatchedByTime],
+        [
+          now - this.unmatchedTtlMs,
+          this.unmatchedLimit,
+          ...newest.flatMap((i) => [i.key, i.seenAt, JSON.stringify(i)]),
+        ],
+      ),
+    );
   }
 
   /** The newest unmatched items first, at most `limit`. */

@@ -90,6 +90,33 @@ return added
 `);
 
 /**
+ * KEYS[1] unmatched-items hash, KEYS[2] its by-time set; ARGV: before, limit, then (key, seenAt, json)
+ * triples. Keeps each item unless its key is there (the first sighting wins), then drops the items seen
+ * before `before` and all but the newest `limit`, in batches. One round trip for a batch of any size.
+ */
+export const ADD_UNMATCHED = new LuaScript(`
+for i = 3, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 then
+    redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i])
+  end
+end
+while true do
+  local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 500)
+  if #old == 0 then break end
+  redis.call('ZREM', KEYS[2], unpack(old))
+  redis.call('HDEL', KEYS[1], unpack(old))
+end
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[2])
+while excess > 0 do
+  local old = redis.call('ZRANGE', KEYS[2], 0, math.min(excess, 500) - 1)
+  redis.call('ZREM', KEYS[2], unpack(old))
+  redis.call('HDEL', KEYS[1], unpack(old))
+  excess = excess - #old
+end
+return 0
+`);
+
+/**
  * KEYS[1] a hash, KEYS[2] its by-time set (field → time); ARGV[1] before. Drops the fields older than
  * `before` from both, in batches; returns how many. Evidence, sent records and started attempts use it.
  */

@@ -115,6 +115,30 @@ describe('FeedbackStore', () => {
     expect((await f.unmatched(1)).map((i) => i.key)).toEqual(['d']);
   });
 
+  it('of a batch larger than the limit keeps what the trim would: the newest, ties by the larger key', async () => {
+    const f = open({ unmatchedLimit: 3, unmatchedTtlMs: DAY });
+    const now = 10 * DAY;
+    await f.addUnmatched([item('x', now - 5_000)], now);
+    await f.addUnmatched(['k1', 'k5', 'k3', 'k2', 'k4'].map((k) => item(k, now)).concat([item('late', now + 1)]), now);
+    expect((await f.unmatched()).map((i) => i.key)).toEqual(['late', 'k5', 'k4']);
+    expect(await redis.hlen(f.keys.unmatched)).toBe(3);
+  });
+
+  it('forgets more than a batch of old items in one call, by age and by count', async () => {
+    const now = 10 * DAY;
+    const wide = open({ unmatchedLimit: 2_000, unmatchedTtlMs: DAY });
+    const many = (tag: string, at: number) =>
+      Array.from({ length: 1_200 }, (_, i) => item(`${tag}-${String(i).padStart(4, '0')}`, at + i));
+    await wide.addUnmatched(many('old', now - 2 * DAY), now - 2 * DAY);
+    await wide.addUnmatched(many('new', now - 5_000), now - 2 * DAY);
+    expect(await redis.zcard(wide.keys.unmatchedByTime)).toBe(2_000);
+    // The same keys, read with a tighter bound: 1,200 too old, then all but the newest 3.
+    const tight = new FeedbackStore(redis, { prefix, unmatchedLimit: 3, unmatchedTtlMs: DAY });
+    await tight.addUnmatched([], now);
+    expect((await tight.unmatched()).map((i) => i.key)).toEqual(['new-1199', 'new-1198', 'new-1197']);
+    expect(await redis.hlen(tight.keys.unmatched)).toBe(3);
+  });
+
   it('hands every web process the same CSRF secret', async () => {
     const f = open();
     const first = await f.csrfSecret();
