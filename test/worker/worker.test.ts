@@ -212,7 +212,7 @@ describe('the worker, twenty sources on real Redis', () => {
     const ids = worker.watchbook().sources.map((s) => s.id);
     expect(ids).toContain(`s${SOURCES}`);
     expect(ids).not.toContain('s0');
-  }, 30_000);
+  }, 90_000);
 
   it('refuses a broken edit and keeps running the last good watchbook', async () => {
     const before = await store.scheduled();
@@ -226,7 +226,7 @@ describe('the worker, twenty sources on real Redis', () => {
     await until('polling to go on', () => ((polls.get(SOURCES) ?? 0) > polled ? true : undefined));
     expect(Object.keys(await store.scheduled()).sort()).toEqual(Object.keys(before).sort());
     expect(worker.watchbook().sources.map((s) => s.id)).not.toContain('broken');
-  }, 30_000);
+  }, 90_000);
 
   it('rides out Redis dropping its connections: it reconnects, and what arrives meanwhile is scored once', async () => {
     // Drop every connection of this worker (its own and BullMQ's, all named after its key prefix; BullMQ
