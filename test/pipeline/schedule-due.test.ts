@@ -90,6 +90,8 @@ describe('the tick on Redis', () => {
         log: pino({ level: 'silent' }),
         now: () => T0 + 4_000,
       };
+      // As the tick finds it: scheduled, due a second before now.
+      await store.schedule('loop', T0 - 1_000);
       const job = await queues.fetch.add('fetch', { source: 'loop', due: T0 - 1_000 });
       const out = await fetchSource(job, ctx);
       expect(out, JSON.stringify(out)).toMatchObject({ status: 'ok' });
