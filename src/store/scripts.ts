@@ -91,14 +91,13 @@ return added
 
 /**
  * KEYS[1] unmatched-items hash, KEYS[2] its by-time set; ARGV: before, limit, then (key, seenAt, json)
- * triples. Keeps each item unless its key is there (the first sighting wins), then drops the items seen
- * before `before` and all but the newest `limit`, in batches. One round trip for a batch of any size.
+ * triples. Keeps each item and its time unless its key is there (the first sighting wins), then drops
+ * the items seen before `before` and all but the newest `limit`, in batches. One round trip a batch.
  */
 export const ADD_UNMATCHED = new LuaScript(`
 for i = 3, #ARGV, 3 do
-  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 then
-    redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i])
-  end
+  redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2])
+  redis.call('ZADD', KEYS[2], 'NX', ARGV[i + 1], ARGV[i])
 end
 while true do
   local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 500)
