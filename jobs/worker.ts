@@ -34,7 +34,7 @@ import {
   type TickJob,
 } from '../src/queue/index.js';
 import type { WakeJob } from '../src/queue/queues.js';
-import { FeedbackStore, normalizePrefix, RedisStore } from '../src/store/index.js';
+import { FeedbackStore, normalizePrefix, RedisStore, RobotsShareStore } from '../src/store/index.js';
 import type { DeliverContext } from './context.js';
 import { deliverAlert } from './deliver-alert.js';
 import { fetchSource } from './fetch-source.js';
@@ -118,6 +118,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     fetcher: new Fetcher({
       ...(opts.watchbook.watch.contact && { contact: opts.watchbook.watch.contact }),
       ...(opts.minDelayMs !== undefined && { minDelayMs: opts.minDelayMs }),
+      // What one process read of a host's robots.txt serves them all, and the next start too.
+      robotsShare: new RobotsShareStore(redis, { prefix }),
       sources: () => live.watchbook.sources,
     }),
     log,

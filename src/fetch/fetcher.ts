@@ -7,7 +7,7 @@ import { FetchError } from './errors.js';
 import type { Resolver } from './guarded-lookup.js';
 import { HTTP_DEFAULTS, httpGet, type HttpGetOptions } from './http.js';
 import { HostQueue } from './politeness.js';
-import { RobotsCache, type RobotsDecision } from './robots.js';
+import { RobotsCache, type RobotsDecision, type RobotsShare } from './robots.js';
 import { userAgent } from './user-agent.js';
 
 /** The subset of a pino logger the fetcher uses, so any structured logger (or a test spy) fits. */
@@ -26,6 +26,8 @@ export interface FetcherOptions {
   allow?: AddressPolicy;
   robotsTtlMs?: number;
   robotsUnreachableTtlMs?: number;
+  /** Where the robots.txt read here is left for other processes, and read from before asking the host. */
+  robotsShare?: RobotsShare;
   timeoutMs?: number;
   connectTimeoutMs?: number;
   maxBytes?: number;
@@ -95,6 +97,7 @@ export class Fetcher {
       ttlMs: opts.robotsTtlMs,
       unreachableTtlMs: opts.robotsUnreachableTtlMs,
       now: opts.now,
+      share: opts.robotsShare,
     });
     this.ua = opts.userAgent ?? userAgent(opts.contact);
   }

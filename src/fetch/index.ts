@@ -18,7 +18,13 @@ export {
   type AddressPolicy,
 } from './address-guard.js';
 export type { Resolver } from './guarded-lookup.js';
-export { RobotsCache, type RobotsDecision, type RobotsDownload, type RobotsOptions } from './robots.js';
+export {
+  RobotsCache,
+  type RobotsDecision,
+  type RobotsDownload,
+  type RobotsOptions,
+  type RobotsShare,
+} from './robots.js';
 export { HostQueue, type PolitenessOptions } from './politeness.js';
 export { ROBOTS_TOKEN, signpostVersion, userAgent } from './user-agent.js';
 export { parseRetryAfter } from './retry-after.js';

@@ -1,7 +1,10 @@
 // robots.txt (RFC 9309), read once per origin and cached. Obeyed by default: a monitor that ignores it
 // gets blocked, and deserves to. Failures lean towards fetching (the brief's call, unlike RFC 9309's
-// "5xx means disallow all") but are cached only briefly and reported, so on-call can see them.
+// "5xx means disallow all") but are cached only briefly and reported, so on-call can see them. With a
+// share (the worker's is Redis), what one process read serves every process and outlives restarts: a host
+// is asked once per expiry, not once per process, and not again by every process a deploy restarts.
 import robotsParserModule from 'robots-parser';
+import { FAILURE_REASONS } from '../model/source-health.js';
 import { FetchError } from './errors.js';
 import type { HttpResponse } from './http.js';
 import { ROBOTS_TOKEN } from './user-agent.js';
@@ -23,6 +26,15 @@ export interface RobotsDecision {
   error?: FetchError;
 }
 
+/**
+ * Where processes leave the robots.txt they read for each other: an opaque value per origin, gone after
+ * `ttlMs`. Best effort: a share that fails is read as empty, and the file is downloaded as without one.
+ */
+export interface RobotsShare {
+  get(origin: string): Promise<string | undefined>;
+  set(origin: string, value: string, ttlMs: number): Promise<void>;
+}
+
 export interface RobotsOptions {
   /** How long a robots.txt (or its 4xx absence) is trusted. */
   ttlMs?: number;
@@ -32,6 +44,7 @@ export interface RobotsOptions {
   staleMs?: number;
   now?: () => number;
   maxOrigins?: number;
+  share?: RobotsShare;
 }
 
 /** Downloads a robots.txt URL (guarded, polite, size-capped): the Fetcher supplies it. */
@@ -39,6 +52,8 @@ export type RobotsDownload = (robotsUrl: string) => Promise<HttpResponse>;
 
 interface Entry {
   robots?: Robots;
+  /** The file as read, kept to hand on to the share with `robots`. */
+  text?: string;
   basis: RobotsDecision['basis'];
   error?: FetchError;
   fetchedAt: number;
@@ -53,6 +68,7 @@ export class RobotsCache {
   private readonly staleMs: number;
   private readonly now: () => number;
   private readonly maxOrigins: number;
+  private readonly share: RobotsShare | undefined;
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<Entry>>();
 
@@ -62,6 +78,7 @@ export class RobotsCache {
     this.staleMs = opts.staleMs ?? 24 * 60 * 60_000;
     this.now = opts.now ?? Date.now;
     this.maxOrigins = opts.maxOrigins ?? 10_000;
+    this.share = opts.share;
   }
 
   /** Whether Signpost may fetch `url`, reading the origin's robots.txt through `download` when not cached. */
@@ -91,13 +108,20 @@ export class RobotsCache {
 
   private async load(origin: string, download: RobotsDownload, previous: Entry | undefined): Promise<Entry> {
     const robotsUrl = `${origin}/robots.txt`;
+    const shared = await this.fromShare(origin, robotsUrl);
+    if (shared) {
+      this.remember(origin, shared);
+      return shared;
+    }
     let entry: Entry;
     try {
       const res = await download(robotsUrl);
       const now = this.now();
+      const text = res.body.toString('utf8');
       // Rules are for the origin asked, even when the file came through a redirect (RFC 9309 §2.3.1.2).
       entry = {
-        robots: robotsParser(robotsUrl, res.body.toString('utf8')),
+        robots: robotsParser(robotsUrl, text),
+        text,
         basis: 'robots.txt',
         fetchedAt: now,
         expiresAt: now + this.ttlMs,
@@ -106,7 +130,31 @@ export class RobotsCache {
       entry = this.failed(err, previous);
     }
     this.remember(origin, entry);
+    await this.toShare(origin, entry);
     return entry;
+  }
+
+  /** The share's entry for `origin` while it holds, parsed; undefined when it has none or cannot be read. */
+  private async fromShare(origin: string, robotsUrl: string): Promise<Entry | undefined> {
+    const value = await this.share?.get(origin).catch(() => undefined);
+    if (value === undefined) return undefined;
+    const entry = sharedEntry(value, robotsUrl);
+    return entry && entry.expiresAt > this.now() ? entry : undefined;
+  }
+
+  private async toShare(origin: string, entry: Entry): Promise<void> {
+    const ttlMs = entry.expiresAt - this.now();
+    if (!this.share || ttlMs <= 0) return;
+    const value: Shared = {
+      basis: entry.basis,
+      fetchedAt: entry.fetchedAt,
+      expiresAt: entry.expiresAt,
+      ...(entry.text !== undefined && { text: entry.text }),
+      ...(entry.error && {
+        error: { reason: entry.error.reason, message: entry.error.message.replace(/^fetch: /, '') },
+      }),
+    };
+    await this.share.set(origin, JSON.stringify(value), ttlMs).catch(() => undefined);
   }
 
   private failed(err: unknown, previous: Entry | undefined): Entry {
@@ -134,4 +182,35 @@ export class RobotsCache {
       this.entries.delete(oldest.value);
     }
   }
+}
+
+/** An entry as the share holds it: the file's text rather than its parse. */
+interface Shared {
+  basis: RobotsDecision['basis'];
+  text?: string;
+  error?: { reason: FetchError['reason']; message: string };
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+const BASES: readonly string[] = ['robots.txt', 'missing', 'unreachable'] satisfies RobotsDecision['basis'][];
+
+/** A shared value back as an entry; undefined for one that is not a well-formed entry (another version's). */
+function sharedEntry(value: string, robotsUrl: string): Entry | undefined {
+  let v: Partial<Shared>;
+  try {
+    v = JSON.parse(value) as Partial<Shared>;
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (!BASES.includes(v.basis as string) || typeof v.fetchedAt !== 'number' || typeof v.expiresAt !== 'number')
+    return undefined;
+  if (v.basis === 'robots.txt' && typeof v.text !== 'string') return undefined;
+  const entry: Entry = { basis: v.basis!, fetchedAt: v.fetchedAt, expiresAt: v.expiresAt };
+  if (typeof v.text === 'string') Object.assign(entry, { text: v.text, robots: robotsParser(robotsUrl, v.text) });
+  const error = v.error;
+  if (error && typeof error.message === 'string')
+    entry.error = new FetchError(FAILURE_REASONS.includes(error.reason) ? error.reason : 'refused', error.message);
+  return entry;
 }

@@ -27,12 +27,14 @@ export {
   keyList,
   normalizePrefix,
   parseCounterField,
+  robotsKey,
   sendClaimKey,
   type StoreKeys,
   storeKeys,
 } from './keys.js';
 export { FeedbackStore, type FeedbackStoreOptions } from './feedback.js';
 export { FLAG_BELOW, FLAG_MIN_JUDGED, flaggedRules, rulePrecision, type FlagOptions } from './feedback-precision.js';
+export { RobotsShareStore } from './robots-share.js';
 export { MemoryStore } from './memory-store.js';
 export {
   LOG_LIMIT,

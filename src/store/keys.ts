@@ -150,6 +150,11 @@ export function countedKey(keys: StoreKeys, event: string): string {
   return `${keys.prefix}:metrics:counted:${encodeURIComponent(event)}`;
 }
 
+/** String, with a PX expiry: the robots.txt of `origin` as a worker process read it (robots-share.ts). */
+export function robotsKey(keys: StoreKeys, origin: string): string {
+  return `${keys.prefix}:robots:${encodeURIComponent(origin)}`;
+}
+
 /** The keys of the analysts' feedback (feedback.ts): judgements and the recent items no rule matched. */
 export interface FeedbackKeys {
   /** Hash: JSON [target, indicator, user] → Judgement JSON (one judgement per analyst and target). */
@@ -176,12 +181,17 @@ export function feedbackKeys(keys: StoreKeys): FeedbackKeys {
 }
 
 /**
- * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey) or per counted event
- * (countedKey): SCAN MATCH `<family>*`
+ * The beginnings of the keys made per receiver (sendClaimKey, digestAlertsKey), per counted event
+ * (countedKey) or per origin (robotsKey): SCAN MATCH `<family>*`
  * lists them, for operators and tests; the store itself never walks the keyspace.
  */
 export function keyFamilies(keys: StoreKeys): string[] {
-  return [`${keys.prefix}:send:claim:`, `${keys.prefix}:digest:alerts:`, `${keys.prefix}:metrics:counted:`];
+  return [
+    `${keys.prefix}:send:claim:`,
+    `${keys.prefix}:digest:alerts:`,
+    `${keys.prefix}:metrics:counted:`,
+    `${keys.prefix}:robots:`,
+  ];
 }
 
 /** A hash field made of two strings, unambiguous whatever they hold: their JSON array. */

@@ -5,6 +5,7 @@ import {
   digestAlertsKey,
   fingerprintMember,
   keyFamilies,
+  robotsKey,
   pairField,
   parseCounterField,
   sendClaimKey,
@@ -48,7 +49,9 @@ describe('storeKeys', () => {
       '{signpost}:send:claim:',
       '{signpost}:digest:alerts:',
       '{signpost}:metrics:counted:',
+      '{signpost}:robots:',
     ]);
+    expect(robotsKey(keys, 'https://a.example:8443')).toBe('{signpost}:robots:https%3A%2F%2Fa.example%3A8443');
     expect(DEFAULT_PREFIX).toBe('{signpost}');
   });
 
@@ -137,9 +140,10 @@ describe('keys made per receiver', () => {
       expect(fixed.has(digestAlertsKey(keys, r))).toBe(false);
       expect(fixed.has(sendClaimKey(keys, r, r))).toBe(false);
     }
-    const [claims, digests] = keyFamilies(keys);
+    const [claims, digests, , robots] = keyFamilies(keys);
     expect(sendClaimKey(keys, 'r', 'n').startsWith(claims!)).toBe(true);
     expect(digestAlertsKey(keys, 'r').startsWith(digests!)).toBe(true);
+    expect(robotsKey(keys, 'http://mark').startsWith(robots!)).toBe(true);
     for (const key of keyList(keys)) for (const family of keyFamilies(keys)) expect(key.startsWith(family)).toBe(false);
   });
 
