@@ -16,7 +16,15 @@ export interface WorkerCorpus {
 
 export const sourceId = (n: number): string => `bench-${String(n).padStart(3, '0')}`;
 
-export function workerCorpus(sources: number, perSource: number, seed = 20_260_101, now = Date.now()): WorkerCorpus {
+/** `round` > 0 names a later batch of the same sources: other items under other guids and links. */
+export function workerCorpus(
+  sources: number,
+  perSource: number,
+  seed = 20_260_101,
+  now = Date.now(),
+  round = 0,
+): WorkerCorpus {
+  const tag = round > 0 ? `r${round}-` : '';
   const rng = new Rng(seed);
   const generated = generateCorpus(rng, buildVocab(rng), sources * perSource);
   const { positive } = shippedTestItems();
@@ -36,10 +44,10 @@ export function workerCorpus(sources: number, perSource: number, seed = 20_260_1
       }
       bytes += Buffer.byteLength(title) + Buffer.byteLength(summary);
       entries.push({
-        guid: `${sourceId(s)}-${i}`,
+        guid: `${sourceId(s)}-${tag}${i}`,
         title,
         summary,
-        link: `http://news.example.org/${sourceId(s)}/${i}`,
+        link: `http://news.example.org/${sourceId(s)}/${tag}${i}`,
         // Within the last day, newest first, so no date is in the future and all evidence is current.
         published: new Date(now - 60_000 - (i * sources + s) * 10_000),
       });

@@ -87,6 +87,11 @@ export class FeedFixture {
     return fixture;
   }
 
+  /** Serve `entries` as the source's feed from now on (a feed that moved on: new items at its top). */
+  serve(id: string, entries: readonly FeedEntry[]): void {
+    this.get(id).body = { head: rssHead(id), rest: rssItems(entries) + rssTail };
+  }
+
   /** The feed URL of a source. */
   url(id: string): string {
     return `${this.get(id).server.url}/feed.xml`;
