@@ -133,7 +133,7 @@ async function main(): Promise<void> {
         log(`worker processes: ${processes} (run ${r + 1} of ${RUNS})`);
         const run = await workerRun(processes, { core, redis, input, timeoutMs: RUN_TIMEOUT_MS });
         log(
-          `  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; warm ${run.warmSeconds.toFixed(2)} s, ${round(run.warmItemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, score jobs with new items ${run.scoreJobs.join('/')}${run.correct ? '' : '; WRONG RESULT'}`,
+          `  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; warm ${run.warmSeconds.toFixed(2)} s, ${round(run.warmItemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, batches with new items scored ${run.batchesScored.join('/')}${run.correct ? '' : '; WRONG RESULT'}`,
         );
         runs[String(processes)]!.push(run);
       }
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
             items_per_s_warm: { '1': round(bestRun('1').warmItemsPerS), '2': round(bestRun('2').warmItemsPerS) },
             seconds: { '1': Number(bestRun('1').seconds.toFixed(3)), '2': Number(bestRun('2').seconds.toFixed(3)) },
             fetches_per_process: { '1': bestRun('1').fetches, '2': bestRun('2').fetches },
-            score_jobs_per_process: { '1': bestRun('1').scoreJobs, '2': bestRun('2').scoreJobs },
+            batches_scored_per_process: { '1': bestRun('1').batchesScored, '2': bestRun('2').batchesScored },
           };
     const result = {
       bench: 'worker',

@@ -1,4 +1,5 @@
-// The fetch job: poll one source, record its health, schedule its next check, hand new items to scoring.
+// The fetch job: poll one source, score its new items (or hand them to score jobs), record its health and
+// schedule its next check.
 import { createHash } from 'node:crypto';
 import { recordFailure, recordSuccess } from '../src/fetch/index.js';
 import { redactText } from '../src/model/redact.js';
@@ -10,6 +11,7 @@ import { COUNTED_TTL_MS, COUNTER, countQuietly, type CounterIncrement } from '..
 import type { JobContext } from './context.js';
 import { timed } from './timed.js';
 import { deliverNow } from './notify-now.js';
+import { scoreBatch, type Batch } from './score-items.js';
 import { intervalFor, nextCheck } from '../src/pipeline/schedule.js';
 
 /** Items per score job at most: a huge feed is many short jobs, none holding a worker (its lock, its SIGTERM) long. */
@@ -23,9 +25,9 @@ export interface FetchOutcome {
 }
 
 /**
- * Fetch one source, record its health and validators, schedule its next check, and hand new items to a
- * score job. A failure of the source (timeout, 404, broken feed) is the source's, not the job's: it is
- * recorded and backed off, and the job succeeds. Anything else throws, and BullMQ retries.
+ * Fetch one source, score its new items, record its health and validators, and schedule its next check. A
+ * failure of the source (timeout, 404, broken feed) is the source's, not the job's: it is recorded and backed
+ * off, and the job succeeds. Anything else throws, and BullMQ retries.
  */
 export async function fetchSource(job: Job<FetchJob>, ctx: JobContext): Promise<FetchOutcome> {
   return timed(QUEUE.fetch, ctx, job, () => fetchAndRecord(job, ctx));
@@ -62,7 +64,7 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
         { items: items.length },
         'Source warmed up after Redis lost its data: its items marked seen, none alerted',
       );
-    else if (items.length) await enqueueScoring(ctx, id, items);
+    else if (items.length) await scoreFetched(ctx, id, items, log);
     // Next due an interval after the check this fetch served, not after it ended (schedule.ts nextCheck);
     // rescheduled only while still scheduled, so a source a reload dropped meanwhile stays dropped.
     const next = nextCheck(job.data.due, every, now);
@@ -108,18 +110,39 @@ async function fetchAndRecord(job: Job<FetchJob>, ctx: JobContext): Promise<Fetc
   }
 }
 
-/** Score jobs for a fetch's items, SCORE_BATCH at a time. A retried fetch makes the same batches under the same ids: each is scored once. */
-async function enqueueScoring(ctx: JobContext, source: string, items: Item[]): Promise<void> {
-  const jobs = [];
+/**
+ * A fetch's items scored. One batch is scored here: the items need no trip through Redis and back, and until
+ * they are scored the fetch has stored neither its validators nor its health, so a process that dies
+ * meanwhile leaves the fetch to be retried, and the feed read again, whole. Larger feeds go to score jobs,
+ * SCORE_BATCH items each, as does a batch whose step failed here (retried there, with its items).
+ */
+async function scoreFetched(ctx: JobContext, source: string, items: Item[], log: JobContext['log']): Promise<void> {
+  const batches = batchesOf(source, items);
+  if (batches.length === 1) {
+    try {
+      await scoreBatch(batches[0]!, ctx);
+      return;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'Scoring failed in the fetch; its items go to a score job');
+    }
+  }
+  await ctx.queues.score.addBulk(
+    batches.map((b) => ({ name: 'score', data: { source, items: b.items }, opts: { jobId: b.id } })),
+  );
+}
+
+/** A fetch's items SCORE_BATCH at a time, each named by its keys: a retried fetch makes the same batches under the same ids, each scored once. */
+function batchesOf(source: string, items: Item[]): Batch[] {
+  const batches: Batch[] = [];
   for (let at = 0; at < items.length; at += SCORE_BATCH) {
     const batch = items.slice(at, at + SCORE_BATCH);
     const digest = createHash('sha256')
       .update(batch.map((i) => i.key).join('\n'))
       .digest('base64url')
       .slice(0, 22);
-    jobs.push({ name: 'score', data: { source, items: batch }, opts: { jobId: jobId('score', source, digest) } });
+    batches.push({ id: jobId('score', source, digest), source, items: batch });
   }
-  await ctx.queues.score.addBulk(jobs);
+  return batches;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface WorkerRun {
   itemsPerSFromReady: number;
   /** Per process, over both rounds. */
   fetches: number[];
-  scoreJobs: number[];
+  batchesScored: number[];
   /** Seconds of the warm round, from its first feed request until its last item is scored. */
   warmSeconds: number;
   warmItemsPerS: number;
@@ -110,8 +110,11 @@ export async function workerRun(
   const keys = ctx.core.store.storeKeys(prefix);
   const score = new Queue('score', { connection: ctx.redis, prefix });
   const workers: WorkerProcess[] = [];
-  // Every source fetched since `since` and every score job done (`jobs` of them at least): a round is over.
-  const waitScored = async (round: string, since: number, jobs: number): Promise<number> => {
+  // New items scored, by the workers' "Items scored" lines (a fetch of one batch scores it, bigger feeds
+  // go to score jobs).
+  const scored = () => workers.reduce((n, w) => n + sum(logsWith(w, 'Items scored').map((l) => Number(l.fresh))), 0);
+  // Every source fetched since `since`, no score job left and `total` items scored: a round is over.
+  const waitScored = async (round: string, since: number, total: number): Promise<number> => {
     let lastReport = Date.now();
     for (;;) {
       const dead = workers.find((w) => w.exited());
@@ -126,11 +129,10 @@ export async function workerRun(
       if (health.some((h) => h.consecutiveFailures > 0))
         throw new Error(`a source failed: ${JSON.stringify(await ctx.redis.hgetall(keys.health))}`);
       if (fetched === input.sources) {
-        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+        const c = await score.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
         const n = (k: string) => c[k] ?? 0;
         if (n('failed') > 0) throw new Error(`${n('failed')} score job(s) failed`);
-        if (n('waiting') + n('active') + n('delayed') + n('prioritized') === 0 && n('completed') >= jobs)
-          return Date.now();
+        if (n('waiting') + n('active') + n('delayed') + n('prioritized') === 0 && scored() >= total) return Date.now();
       }
       if (Date.now() - lastReport >= 1000) {
         lastReport = Date.now();
@@ -149,7 +151,7 @@ export async function workerRun(
   try {
     for (let i = 0; i < processes; i++)
       workers.push(spawnWorker(`w${i + 1}`, { config: input.configDir, prefix, redisUrl: REDIS_URL }));
-    const done = await waitScored('cold', 0, input.sources);
+    const done = await waitScored('cold', 0, items);
     const ready = Math.min(...workers.map((w) => Number(logsWith(w, 'Worker started')[0]?.time ?? t0)));
     const coldEvidence = await ctx.redis.hlen(keys.evidence);
 
@@ -159,7 +161,7 @@ export async function workerRun(
     const due = Date.now();
     const store = new ctx.core.store.RedisStore(ctx.redis, { prefix });
     for (const id of input.ids) await store.reschedule(id, due);
-    const warmDone = await waitScored('warm', due, 2 * input.sources);
+    const warmDone = await waitScored('warm', due, items + input.next.items);
     const warmStart = Math.min(...input.fixture.requests.slice(requestsBefore).map((r) => r.startedAt));
 
     const seenCount = await ctx.redis.zcard(keys.seen);
@@ -188,7 +190,7 @@ export async function workerRun(
       warmSeconds,
       warmItemsPerS: input.next.items / warmSeconds,
       fetches: workers.map((w) => logsWith(w, 'Source fetched').length),
-      scoreJobs: workers.map((w) => logsWith(w, 'Items scored').length),
+      batchesScored: workers.map((w) => logsWith(w, 'Items scored').length),
       correct,
       seenBytesPerItem: seenBytes / Math.max(1, seenCount),
     };
@@ -203,3 +205,5 @@ export async function workerRun(
     await deleteUnder(ctx.redis, prefix);
   }
 }
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);

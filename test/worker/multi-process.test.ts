@@ -212,7 +212,7 @@ describe('two signpost worker processes on one Redis', () => {
         scoredByB: logsWith(b, 'Items scored').length,
       };
       console.info(
-        `multi-process: fetches a=${split.a} b=${split.b}; score jobs with new items a=${split.scoredByA} b=${split.scoredByB}`,
+        `multi-process: fetches a=${split.a} b=${split.b}; batches with new items scored a=${split.scoredByA} b=${split.scoredByB}`,
       );
       expect(split.a).toBeGreaterThan(0);
       expect(split.b).toBeGreaterThan(0);
