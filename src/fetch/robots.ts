@@ -52,8 +52,6 @@ export type RobotsDownload = (robotsUrl: string) => Promise<HttpResponse>;
 
 interface Entry {
   robots?: Robots;
-  /** The file as read, kept to hand on to the share with `robots`. */
-  text?: string;
   basis: RobotsDecision['basis'];
   error?: FetchError;
   fetchedAt: number;
@@ -114,14 +112,14 @@ export class RobotsCache {
       return shared;
     }
     let entry: Entry;
+    let text: string | undefined;
     try {
       const res = await download(robotsUrl);
       const now = this.now();
-      const text = res.body.toString('utf8');
+      text = res.body.toString('utf8');
       // Rules are for the origin asked, even when the file came through a redirect (RFC 9309 §2.3.1.2).
       entry = {
         robots: robotsParser(robotsUrl, text),
-        text,
         basis: 'robots.txt',
         fetchedAt: now,
         expiresAt: now + this.ttlMs,
@@ -130,7 +128,9 @@ export class RobotsCache {
       entry = this.failed(err, previous);
     }
     this.remember(origin, entry);
-    await this.toShare(origin, entry);
+    // Shared: what was read now, or that it could not be. A stale file kept through a failure (failed())
+    // stays this process's: its text is not kept once parsed.
+    if (text !== undefined || !entry.robots) await this.toShare(origin, entry, text);
     return entry;
   }
 
@@ -142,14 +142,14 @@ export class RobotsCache {
     return entry && entry.expiresAt > this.now() ? entry : undefined;
   }
 
-  private async toShare(origin: string, entry: Entry): Promise<void> {
+  private async toShare(origin: string, entry: Entry, text: string | undefined): Promise<void> {
     const ttlMs = entry.expiresAt - this.now();
     if (!this.share || ttlMs <= 0) return;
     const value: Shared = {
       basis: entry.basis,
       fetchedAt: entry.fetchedAt,
       expiresAt: entry.expiresAt,
-      ...(entry.text !== undefined && { text: entry.text }),
+      ...(text !== undefined && { text }),
       ...(entry.error && {
         error: { reason: entry.error.reason, message: entry.error.message.replace(/^fetch: /, '') },
       }),
@@ -208,7 +208,7 @@ function sharedEntry(value: string, robotsUrl: string): Entry | undefined {
     return undefined;
   if (v.basis === 'robots.txt' && typeof v.text !== 'string') return undefined;
   const entry: Entry = { basis: v.basis!, fetchedAt: v.fetchedAt, expiresAt: v.expiresAt };
-  if (typeof v.text === 'string') Object.assign(entry, { text: v.text, robots: robotsParser(robotsUrl, v.text) });
+  if (typeof v.text === 'string') entry.robots = robotsParser(robotsUrl, v.text);
   const error = v.error;
   if (error && typeof error.message === 'string')
     entry.error = new FetchError(FAILURE_REASONS.includes(error.reason) ? error.reason : 'refused', error.message);

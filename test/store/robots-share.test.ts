@@ -93,6 +93,21 @@ describe('robots.txt shared between worker processes', () => {
     expect(shared.text).toBe(robots.body);
   });
 
+  it('keeps a stale file through a failure to itself: the share is not told the host failed', async () => {
+    const t0 = Date.now();
+    let clock = t0;
+    const a1 = processFetcher(a, { now: () => clock });
+    await a1.fetch({ url: `${server.url}/news.xml` });
+    const key = robotsKey(storeKeys(prefix), server.url);
+    const shared = await a.get(key);
+    robots = { status: 503, body: 'down' };
+    clock = t0 + 2 * HOUR;
+    await expect(a1.fetch({ url: `${server.url}/private/feed.xml` })).rejects.toMatchObject({
+      reason: 'robots-disallowed',
+    });
+    expect(await a.get(key)).toBe(shared);
+  });
+
   it('downloads the file itself when the share holds something else, and writes it over', async () => {
     const key = robotsKey(storeKeys(prefix), server.url);
     for (const junk of ['not json', '{"basis":"robots.txt","fetchedAt":1}', '[]', 'null']) {
