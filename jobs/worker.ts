@@ -49,7 +49,7 @@ import { tick } from './tick.js';
  * reads robots.txt, then waits a second before the feed) and on the network; a slot is held all the while,
  * so 8 left hosts idle while the ninth source waited for a pause elsewhere to end (20,000 sources on 200
  * hosts took half a minute to read their robots.txt). A fetch's CPU is parsing, and scoring a feed of one
-batch, whose steps take turns with every other step of the process.
+ * batch, whose steps take turns with every other step of the process.
  */
 export const FETCH_CONCURRENCY = 32;
 
