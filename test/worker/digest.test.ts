@@ -9,7 +9,7 @@ import { loadWatchbookOrThrow } from '../../src/config/index.js';
 import { openQueues } from '../../src/queue/index.js';
 import { FeedbackStore, RedisStore } from '../../src/store/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { deleteUnder } from './helpers/redis.js';
+import { deleteUnder, until } from './helpers/redis.js';
 import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp.js';
 
 // A digest receiver collects its alerts and sends one message when its schedule fires (here every minute):
@@ -149,7 +149,24 @@ describe('digests', () => {
         (m) => m.parsed.subject === mail!.parsed.subject && JSON.stringify(m.parsed.to).includes('analysts@'),
       ),
     ).toHaveLength(1);
-    // The alert went out with that digest and is not carried into the next one.
+    // The alert went out with that digest and is not carried into the next one. The job clears what it sent
+    // after the mail is accepted: wait for the job, not for the mail.
+    const queues = openQueues(redis, PREFIX);
+    try {
+      await until(
+        'the analysts digest job that sent the mail, completed',
+        async () =>
+          (await queues.digest.getJobs(['completed'])).find(
+            (j) =>
+              j.data.receiver === 'analysts' &&
+              ((j.returnvalue as { sent: string[] } | undefined)?.sent.length ?? 0) > 0,
+          ),
+        30_000,
+        { intervalMs: 100 },
+      );
+    } finally {
+      await queues.close();
+    }
     expect(await new RedisStore(redis, { prefix: PREFIX }).peekDigestAlerts('analysts')).toEqual([]);
   }, 150_000);
 
