@@ -1,5 +1,6 @@
 // The robots.txt share on real Redis: what one worker process read, another uses without asking the host,
 // until it expires; a share that is unreadable or holds junk costs a download, never a fetch.
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Fetcher } from '../../src/fetch/index.js';
 import type { RedisConnection } from '../../src/queue/index.js';
@@ -122,10 +123,14 @@ describe('robots.txt shared between worker processes', () => {
   });
 
   it('fetches as without a share when Redis cannot be reached', async () => {
-    const gone = testRedis();
-    gone.disconnect();
-    const res = await processFetcher(gone).fetch({ url: `${server.url}/news.xml` });
-    expect(res.status).toBe('ok');
-    expect(paths).toEqual(['/robots.txt', '/news.xml']);
+    // A client that never connected and queues nothing: every command fails at once, on a cluster as alone.
+    const gone = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    try {
+      const res = await processFetcher(gone).fetch({ url: `${server.url}/news.xml` });
+      expect(res.status).toBe('ok');
+      expect(paths).toEqual(['/robots.txt', '/news.xml']);
+    } finally {
+      gone.disconnect();
+    }
   });
 });
