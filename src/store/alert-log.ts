@@ -16,8 +16,8 @@ import {
   type StoredGroup,
   withoutStale,
 } from './records.js';
-import { allJson, chunks, getJson, op, setNewAlerts } from './redis-base.js';
-import { COMPARE_AND_SET, PRUNE_GROUP, PURGE_ALERTS, type RedisClient } from './scripts.js';
+import { allJson, chunks, getJson, op } from './redis-base.js';
+import { COMPARE_AND_SET, PRUNE_GROUP, PURGE_ALERTS, PUT_ALERTS, type RedisClient } from './scripts.js';
 
 /**
  * Tries of updateAlertGroup's compare-and-set: a try lost is one another writer won, and every fetch job of
@@ -101,7 +101,7 @@ export class RedisAlertLog implements AlertLogStore {
   putAlerts(alerts: readonly Alert[]): Promise<number> {
     return op('putAlerts', () => {
       checkAlerts(alerts);
-      return setNewAlerts(this.client, this.keys.alerts, alerts, this.keys.alertsByTime);
+      return putNewAlerts(this.client, this.keys, alerts);
     });
   }
 
@@ -116,8 +116,27 @@ export class RedisAlertLog implements AlertLogStore {
     });
   }
 
-  async alertLabels(ids: readonly string[]): Promise<Alert['labels'][]> {
-    return (await this.getAlerts(ids)).map((a) => a.labels);
+  /**
+   * From the labels kept beside each alert (a few dozen bytes, where an alert is a kilobyte or more); an
+   * alert kept before they were is read whole.
+   */
+  alertLabels(ids: readonly string[]): Promise<Alert['labels'][]> {
+    return op('alertLabels', async () => {
+      const found = new Map<string, Alert['labels']>();
+      const unlabelled: string[] = [];
+      for (const batch of chunks([...new Set(ids)])) {
+        const records = await this.client.hmget(this.keys.alertLabels, ...batch);
+        records.forEach((json, i) => {
+          if (json === null) unlabelled.push(batch[i]!);
+          else found.set(batch[i]!, parseJson<Alert['labels']>(json, this.keys.alertLabels));
+        });
+      }
+      for (const a of await this.getAlerts(unlabelled)) found.set(a.id, a.labels);
+      return ids.flatMap((id) => {
+        const labels = found.get(id);
+        return labels ? [labels] : [];
+      });
+    });
   }
 
   /**
@@ -155,7 +174,11 @@ export class RedisAlertLog implements AlertLogStore {
       out.groupAlerts += stored.group.alerts.length - kept.alerts.length;
       if (!kept.alerts.length) out.groups++;
     }
-    out.alerts = (await PURGE_ALERTS.run(this.client, [k.alerts, k.alertsByTime, k.alertGroups], [before])) as number;
+    out.alerts = (await PURGE_ALERTS.run(
+      this.client,
+      [k.alerts, k.alertsByTime, k.alertGroups, k.alertLabels],
+      [before],
+    )) as number;
     return out;
   }
 }
@@ -252,4 +275,14 @@ export class MemoryAlertLog implements AlertLogStore {
       return out;
     });
   }
+}
+
+/** PUT_ALERTS in calls of BATCH alerts (each call is atomic); how many were new. */
+async function putNewAlerts(client: RedisClient, keys: StoreKeys, alerts: readonly Alert[]): Promise<number> {
+  let added = 0;
+  for (const batch of chunks(alerts)) {
+    const args = batch.flatMap((a) => [a.id, a.startsAt, JSON.stringify(a), JSON.stringify(a.labels)]);
+    added += (await PUT_ALERTS.run(client, [keys.alerts, keys.alertsByTime, keys.alertLabels], args)) as number;
+  }
+  return added;
 }

@@ -43,6 +43,8 @@ export interface StoreKeys {
   readonly alerts: string;
   /** Sorted set: alert id → when it was last raised (its latest startsAt), for pruning. */
   readonly alertsByTime: string;
+  /** Hash: alert id → its labels' JSON, written and purged with the alert: what inhibition reads. */
+  readonly alertLabels: string;
   /** Hash: group key → `{receiver, group}` JSON. */
   readonly alertGroups: string;
   /** Hash: pairField(group key, receiver) → SendLog JSON. */
@@ -117,6 +119,7 @@ export function storeKeys(prefix?: string): StoreKeys {
     warmUp: `${p}:warm-up`,
     alerts: `${p}:alerts`,
     alertsByTime: `${p}:alerts:by-time`,
+    alertLabels: `${p}:alerts:labels`,
     alertGroups: `${p}:alert:groups`,
     sendLog: `${p}:send:log`,
     sendLogByTime: `${p}:send:log:by-time`,

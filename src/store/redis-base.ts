@@ -56,21 +56,12 @@ export async function allJson<T>(client: RedisClient, key: string): Promise<[fie
   return Object.entries(all).map(([field, json]) => [field, parseJson<T>(json, `${key} ${field}`)]);
 }
 
-/**
- * HSETNX each alert under its id, in MULTIs of BATCH; how many were new. With `byTime`, each alert's
- * startsAt also goes there, the latest kept (GT), new or not. The alert log and the digests keep alerts so.
- */
-export async function setNewAlerts(
-  client: RedisClient,
-  key: string,
-  alerts: readonly Alert[],
-  byTime?: string,
-): Promise<number> {
+/** HSETNX each alert under its id, in MULTIs of BATCH; how many were new. The digests keep alerts so. */
+export async function setNewAlerts(client: RedisClient, key: string, alerts: readonly Alert[]): Promise<number> {
   let added = 0;
   for (const batch of chunks(alerts)) {
     const multi = client.multi();
     for (const a of batch) multi.hsetnx(key, a.id, JSON.stringify(a));
-    if (byTime && batch.length) multi.zadd(byTime, 'GT', ...batch.flatMap((a) => [a.startsAt, a.id]));
     const replies = await exec(multi);
     for (const reply of replies.slice(0, batch.length)) if (reply === 1) added++;
   }

@@ -75,6 +75,23 @@ return 1
 `);
 
 /**
+ * KEYS[1] alerts hash, KEYS[2] alerts by-time, KEYS[3] alert labels hash; ARGV: (id, startsAt, json, labels
+ * json) quadruples. An alert id already present keeps its record (and its labels, written only with a new
+ * record); its by-time score moves to the latest startsAt (GT). Returns how many ids were new.
+ */
+export const PUT_ALERTS = new LuaScript(`
+local added = 0
+for i = 1, #ARGV, 4 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 then
+    redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 3])
+    added = added + 1
+  end
+  redis.call('ZADD', KEYS[2], 'GT', ARGV[i + 1], ARGV[i])
+end
+return added
+`);
+
+/**
  * KEYS[1] evidence hash, KEYS[2] by-time set; ARGV: (id, publishedAt, json) triples. An id already present
  * is left as it was, record and time alike. Returns how many ids were new.
  */
@@ -132,7 +149,8 @@ return removed
 `);
 
 /**
- * KEYS[1] alerts hash, KEYS[2] alerts by-time, KEYS[3] alert groups hash; ARGV[1] before. Drops the alerts
+ * KEYS[1] alerts hash, KEYS[2] alerts by-time, KEYS[3] alert groups hash, KEYS[4] alert labels hash;
+ * ARGV[1] before. Drops the alerts (and their labels)
  * last raised before `before` that no group holds (read from the groups' JSON in the same step, so a group
  * written meanwhile cannot lose an alert it holds). A group that is not JSON stops it, with an error naming
  * it. Returns how many went.
@@ -159,6 +177,7 @@ while true do
     else
       redis.call('ZREM', KEYS[2], id)
       redis.call('HDEL', KEYS[1], id)
+      redis.call('HDEL', KEYS[4], id)
       removed = removed + 1
     end
   end

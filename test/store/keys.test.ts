@@ -31,6 +31,7 @@ describe('storeKeys', () => {
       warmUp: '{signpost}:warm-up',
       alerts: '{signpost}:alerts',
       alertsByTime: '{signpost}:alerts:by-time',
+      alertLabels: '{signpost}:alerts:labels',
       alertGroups: '{signpost}:alert:groups',
       sendLog: '{signpost}:send:log',
       sendLogByTime: '{signpost}:send:log:by-time',
@@ -70,7 +71,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(25);
+      expect(new Set(keyList(keys)).size).toBe(26);
     },
   );
 });

@@ -142,6 +142,29 @@ describe('RedisStore', () => {
     expect(await store.pruneAlerts(T0 + 3 * DAY + 1)).toMatchObject({ groupAlerts: 1, groups: 1, alerts: 1 });
   });
 
+  it('answers alert labels from the labels kept beside each alert, and reads an alert kept without them whole', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const k = store.keys;
+    const relabelled = alert('a1', T0, { labels: { kind: 'other' } });
+    expect(await store.putAlerts([alert('a1', T0), relabelled])).toBe(1);
+    // Kept with the first record of an id, and only then: a raise again does not relabel it.
+    expect(await store.putAlerts([relabelled])).toBe(0);
+    expect(await client().hget(k.alertLabels, 'a1')).toBe(JSON.stringify(alert('a1', T0).labels));
+    // Without its whole record in the way: the labels alone answer.
+    await client().hset(k.alerts, 'a1', JSON.stringify(alert('a1', T0, { summary: 'not read' })));
+    await client().hset(k.alertLabels, 'a1', JSON.stringify({ kind: 'from-labels' }));
+    // An alert kept before labels were kept beside it is read whole.
+    const older = alert('old', T0, { labels: { kind: 'older' } });
+    await client().hset(k.alerts, 'old', JSON.stringify(older));
+    expect(await store.alertLabels(['old', 'nope', 'a1', 'old'])).toStrictEqual([
+      older.labels,
+      { kind: 'from-labels' },
+      older.labels,
+    ]);
+    await client().hset(k.alertLabels, 'bad', '{not json');
+    await expect(store.alertLabels(['bad'])).rejects.toThrow(/alerts:labels/);
+  });
+
   it('drops the time index entries with the records it prunes', async () => {
     const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY, sentTtlMs: DAY });
     await store.putAlerts([alert('a1', T0)]);
@@ -152,6 +175,7 @@ describe('RedisStore', () => {
     for (const key of [
       k.alerts,
       k.alertsByTime,
+      k.alertLabels,
       k.sent,
       k.sentByTime,
       k.attempts,
