@@ -22,7 +22,9 @@
 // is reported as wrong. items_per_s counts from the spawn (node start-up included);
 // items_per_s_from_ready from the first "Worker started" log line (Redis connected, schedule reconciled);
 // items_per_s_warm is the second round's (every feed moved on to new items and due again), from its first
-// feed request until its last item is scored: the processes running on, as the core's figures are warm.
+// feed request until its last item is scored: the processes running on, as the core's figures are warm;
+// cpu_us_per_item_warm what that round cost per item, in the worker processes together and in Redis
+// (1e6 / core_poll_items_per_s is what parsing and scoring an item cost in process, for comparison).
 // The processes run as shipped: the tick every 5 s (the first at start), fetch concurrency 8, score
 // concurrency 1, and 1 s between two requests to one host (robots.txt, then the feed).
 //
@@ -133,11 +135,15 @@ async function main(): Promise<void> {
         log(`worker processes: ${processes} (run ${r + 1} of ${RUNS})`);
         const run = await workerRun(processes, { core, redis, input, timeoutMs: RUN_TIMEOUT_MS });
         log(
-          `  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; warm ${run.warmSeconds.toFixed(2)} s, ${round(run.warmItemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, batches with new items scored ${run.batchesScored.join('/')}${run.correct ? '' : '; WRONG RESULT'}`,
+          `  ${processes}: ${run.seconds.toFixed(2)} s from spawn (${run.secondsFromReady.toFixed(2)} s from ready): ${round(run.itemsPerS)} items/s; warm ${run.warmSeconds.toFixed(2)} s, ${round(run.warmItemsPerS)} items/s; fetches per process ${run.fetches.join('/')}, batches with new items scored ${run.batchesScored.join('/')}; warm CPU per item ${round(run.warmCpuUsPerItem.workers)} µs in the workers, ${round(run.warmCpuUsPerItem.redis)} µs in Redis${run.correct ? '' : '; WRONG RESULT'}`,
         );
         runs[String(processes)]!.push(run);
       }
     }
+    const cpuOf = (run: WorkerRun) => ({
+      workers: round(run.warmCpuUsPerItem.workers),
+      redis: round(run.warmCpuUsPerItem.redis),
+    });
     const bestRun = (k: string) => runs[k]!.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const workers =
       RUNS === 0
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
               '2': round(bestRun('2').itemsPerSFromReady),
             },
             items_per_s_warm: { '1': round(bestRun('1').warmItemsPerS), '2': round(bestRun('2').warmItemsPerS) },
+            cpu_us_per_item_warm: { '1': cpuOf(bestRun('1')), '2': cpuOf(bestRun('2')) },
             seconds: { '1': Number(bestRun('1').seconds.toFixed(3)), '2': Number(bestRun('2').seconds.toFixed(3)) },
             fetches_per_process: { '1': bestRun('1').fetches, '2': bestRun('2').fetches },
             batches_scored_per_process: { '1': bestRun('1').batchesScored, '2': bestRun('2').batchesScored },

@@ -24,7 +24,7 @@ import {
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { makeWatchbookDir } from '../../test/worker/helpers/watchbook.js';
 import { sourceId, workerCorpus, type WorkerCorpus } from '../worker-corpus.js';
-import { log, sleep, type Core } from './common.js';
+import { cpuMs, log, redisCpuMs, sleep, type Core } from './common.js';
 
 export interface WorkerRun {
   processes: number;
@@ -38,6 +38,11 @@ export interface WorkerRun {
   /** Seconds of the warm round, from its first feed request until its last item is scored. */
   warmSeconds: number;
   warmItemsPerS: number;
+  /**
+   * CPU the warm round cost per new item, µs: the worker processes' together (Linux's count, in 10 ms ticks)
+   * and the Redis server's (its INFO). With the machine's cores they bound the rate: where the time goes.
+   */
+  warmCpuUsPerItem: { workers: number; redis: number };
   correct: boolean;
   /** MEMORY USAGE of the seen-set over the items in it, bytes (exact: SAMPLES 0). */
   seenBytesPerItem: number;
@@ -158,10 +163,16 @@ export async function workerRun(
     // The warm round: the feeds move on and every source falls due.
     const requestsBefore = input.fixture.requests.length;
     for (const [id, entries] of input.next.feeds) input.fixture.serve(id, entries);
+    const cpuOf = async () => ({
+      workers: workers.reduce((ms, w) => ms + (cpuMs(w.pid) ?? NaN), 0),
+      redis: await redisCpuMs(ctx.redis),
+    });
+    const cpuBefore = await cpuOf();
     const due = Date.now();
     const store = new ctx.core.store.RedisStore(ctx.redis, { prefix });
     for (const id of input.ids) await store.reschedule(id, due);
     const warmDone = await waitScored('warm', due, items + input.next.items);
+    const cpuAfter = await cpuOf();
     const warmStart = Math.min(...input.fixture.requests.slice(requestsBefore).map((r) => r.startedAt));
 
     const seenCount = await ctx.redis.zcard(keys.seen);
@@ -189,6 +200,10 @@ export async function workerRun(
       itemsPerSFromReady: items / secondsFromReady,
       warmSeconds,
       warmItemsPerS: input.next.items / warmSeconds,
+      warmCpuUsPerItem: {
+        workers: ((cpuAfter.workers - cpuBefore.workers) * 1000) / input.next.items,
+        redis: ((cpuAfter.redis - cpuBefore.redis) * 1000) / input.next.items,
+      },
       fetches: workers.map((w) => logsWith(w, 'Source fetched').length),
       batchesScored: workers.map((w) => logsWith(w, 'Items scored').length),
       correct,
