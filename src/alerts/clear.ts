@@ -55,13 +55,18 @@ export function firesUntilCleared(
   }
 }
 
-/** Which alert ids a condition's end resolves. */
+/**
+ * Which alert ids a condition's end resolves. Each is asked of every alert of every group at each step, so
+ * an id that cannot be its subject's (it does not start with kind and subject) is turned away before it is
+ * parsed.
+ */
 export type Cleared = (id: string) => boolean;
 
 /** A scenario's alert not firing clears its `fire` alerts; a firing one clears nothing. */
 export function clearedByScenario(scenario: string, firing: boolean): Cleared {
+  const prefix = `scenario:${scenario}`;
   return (id) => {
-    if (firing) return false;
+    if (firing || !id.startsWith(prefix)) return false;
     const p = parseAlertId(id);
     return p?.kind === 'scenario' && p.subject === scenario && p.state === 'fire';
   };
@@ -69,7 +74,9 @@ export function clearedByScenario(scenario: string, firing: boolean): Cleared {
 
 /** An indicator's status clears its alerts for the other statuses that fire until left. */
 export function clearedByIndicator(indicator: string, status: IndicatorStatus): Cleared {
+  const prefix = `indicator:${indicator}`;
   return (id) => {
+    if (!id.startsWith(prefix)) return false;
     const p = parseAlertId(id);
     return (
       p?.kind === 'indicator' && p.subject === indicator && p.state !== status && ONGOING_STATUSES.has(p.state ?? '')
@@ -79,7 +86,9 @@ export function clearedByIndicator(indicator: string, status: IndicatorStatus): 
 
 /** A source fetched well clears its outage alerts, whichever outage they were for. */
 export function clearedBySource(source: string): Cleared {
+  const prefix = `source-health:${source}`;
   return (id) => {
+    if (!id.startsWith(prefix)) return false;
     const p = parseAlertId(id);
     return p?.kind === 'source-health' && p.subject === source;
   };
