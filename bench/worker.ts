@@ -25,8 +25,8 @@
 // feed request until its last item is scored: the processes running on, as the core's figures are warm;
 // cpu_us_per_item_warm what that round cost per item, in the worker processes together and in Redis
 // (1e6 / core_poll_items_per_s is what parsing and scoring an item cost in process, for comparison).
-// The processes run as shipped: the tick every 5 s (the first at start), fetch concurrency 8, score
-// concurrency 1, and 1 s between two requests to one host (robots.txt, then the feed).
+// The processes run as shipped: the tick every 5 s (the first at start), fetch concurrency 32, score
+// concurrency 2, and 1 s between two requests to one host (robots.txt, then the feed).
 //
 // Core ("core_*"), in this process, on the code that ships (dist/, as the workers run it):
 //   core_items_per_s        evaluateItems on the already-parsed Items, batch by batch, on a MemoryStore

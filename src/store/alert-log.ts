@@ -1,5 +1,6 @@
-// The alert log: alerts kept by id (first write wins, dated by their last raise) and the groups they are
-// dispatched in, with their receivers; and its retention (pruneAlerts' first part: groups, then alerts).
+// The alert log: alerts kept by id (first write wins, dated by their last raise, their labels beside them)
+// and the groups they are dispatched in, with their receivers; and its retention (pruneAlerts' first part:
+// groups, then alerts).
 import type { Alert } from '../model/alert.js';
 import { checkTime, parseJson, StoreError } from './errors.js';
 import type { StoreKeys } from './keys.js';
