@@ -150,10 +150,9 @@ return removed
 
 /**
  * KEYS[1] alerts hash, KEYS[2] alerts by-time, KEYS[3] alert groups hash, KEYS[4] alert labels hash;
- * ARGV[1] before. Drops the alerts (and their labels)
- * last raised before `before` that no group holds (read from the groups' JSON in the same step, so a group
- * written meanwhile cannot lose an alert it holds). A group that is not JSON stops it, with an error naming
- * it. Returns how many went.
+ * ARGV[1] before. Drops the alerts, and their labels, last raised before `before` that no group holds (read
+ * from the groups' JSON in the same step, so a group written meanwhile cannot lose an alert it holds). A
+ * group that is not JSON stops it, with an error naming it. Returns how many went.
  */
 export const PURGE_ALERTS = new LuaScript(`
 local held = {}

@@ -110,6 +110,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A completed digest job of the analysts whose count of alerts sent passes `sent`; waits up to timeoutMs. */
+function analystsDigestDone(
+  queues: ReturnType<typeof openQueues>,
+  what: string,
+  sent: (count: number) => boolean,
+  timeoutMs: number,
+) {
+  return until(
+    `a completed analysts digest job ${what}`,
+    async () =>
+      (await queues.digest.getJobs(['completed'])).find((j) => {
+        const count = (j.returnvalue as { sent?: string[] } | undefined)?.sent?.length;
+        return j.data.receiver === 'analysts' && count !== undefined && sent(count);
+      }),
+    timeoutMs,
+    { intervalMs: 100 },
+  );
+}
+
 describe('digests', () => {
   it('collects the alerts and sends them once, in one message, when the schedule fires', async () => {
     const deadline = Date.now() + 130_000;
@@ -153,17 +172,7 @@ describe('digests', () => {
     // after the mail is accepted: wait for the job, not for the mail.
     const queues = openQueues(redis, PREFIX);
     try {
-      await until(
-        'the analysts digest job that sent the mail, completed',
-        async () =>
-          (await queues.digest.getJobs(['completed'])).find(
-            (j) =>
-              j.data.receiver === 'analysts' &&
-              ((j.returnvalue as { sent: string[] } | undefined)?.sent.length ?? 0) > 0,
-          ),
-        30_000,
-        { intervalMs: 100 },
-      );
+      await analystsDigestDone(queues, 'that sent the mail', (sent) => sent > 0, 30_000);
     } finally {
       await queues.close();
     }
@@ -179,16 +188,7 @@ describe('digests', () => {
         );
       const sentBefore = toAnalysts().length;
       // The analysts' next firing finds nothing collected: the job completes having sent nothing.
-      const deadline = Date.now() + 130_000;
-      let skipped: unknown;
-      while (!skipped && Date.now() < deadline) {
-        const done = await queues.digest.getJobs(['completed']);
-        skipped = done.find(
-          (j) => j.data.receiver === 'analysts' && (j.returnvalue as { sent: string[] } | undefined)?.sent.length === 0,
-        );
-        if (!skipped) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(skipped, 'an analysts digest job that sent nothing').toBeDefined();
+      await analystsDigestDone(queues, 'that sent nothing', (sent) => sent === 0, 130_000);
       expect(toAnalysts()).toHaveLength(sentBefore);
       // The archive asked for every digest: it gets them, empty as they are.
       const archived = smtp.received.filter((m) => JSON.stringify(m.parsed.to).includes('archive@'));
