@@ -303,12 +303,13 @@ describe('two signpost worker processes on one Redis', () => {
     expect(fetched(victim, 'slow-en')).toBe(0);
 
     // BullMQ moves the dead worker's job back to wait once its lock (30 s) has expired and a stall check
-    // (every 30 s) has seen it: up to about a minute.
+    // (every 30 s) has seen it: up to about a minute. The fetch scores the feed before it records the source
+    // fetched and logs it, so the evidence is in before the log line: both are waited for.
     await until(
-      'the slow source scored by the survivor',
+      'the slow source scored by the survivor, and its fetch logged',
       async () => {
         const have = new Set(await evidenceIds(store));
-        return [...slowEvidence].every((id) => have.has(id)) ? true : undefined;
+        return [...slowEvidence].every((id) => have.has(id)) && fetched(survivor, 'slow-en') > 0 ? true : undefined;
       },
       90_000,
       { intervalMs: 250, describe: state },
