@@ -35,16 +35,22 @@
 //   core_redis_items_per_s  evaluateItems on the parsed Items on a RedisStore: the store's share, without
 //                           BullMQ and processes
 //   core_match_items_per_s  Matcher.match alone on the parsed Items: the rules' share of evaluateItems
+//   floor_cpu_us_per_item   CPU an item costs, in this process and in Redis, when the feeds are served,
+//                           polled and stepped on a RedisStore with nothing between: the least a worker on
+//                           Redis can spend (it also queues, delivers and keeps the unmatched items)
+//   ceiling_items_per_s     what `cores` cores could make at that floor, all of them busy: no worker run
+//                           on this machine can beat it, so the warm rates are read against it
 // Best of BENCH_PASSES passes after a warm-up: one whole pass for the matcher and for evaluateItems on a
 // MemoryStore (the two figures whose ratio the step's speed is judged by are warmed alike), two batches for
 // the poll and Redis figures.
 
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Item } from '../src/model/item.js';
 import type { Watchbook } from '../src/model/watchbook.js';
 import type { FeedFixture } from '../test/worker/helpers/feeds.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../test/worker/helpers/redis.js';
-import { best, env, loadCore, log, round, type Core } from './lib/common.js';
+import { best, env, loadCore, log, redisCpuMs, round, type Core } from './lib/common.js';
 import { prepareThroughput, workerRun, type WorkerRun } from './lib/worker-run.js';
 
 const SOURCES = env('BENCH_SOURCES', 20);
@@ -104,9 +110,31 @@ async function coreRuns(
     },
     warm,
   );
-  for (const p of prefixes) await deleteUnder(redis, p);
   log(`  core, evaluateItems on parsed items (RedisStore, in process): ${round(items / withRedis)} items/s`);
-  return { matchOnly, evaluateOnly, withPoll, withRedis };
+  // The least any worker on Redis spends on an item: the feeds served, parsed and stepped on a RedisStore in
+  // this process, with no queue, delivery or unmatched items between; CPU here (the feed servers run here
+  // too) and in Redis, least of PASSES passes after one unmeasured.
+  const floor = { process: Infinity, redis: Infinity };
+  for (let pass = 0; pass <= PASSES; pass++) {
+    const prefix = randomPrefix('bench-floor');
+    prefixes.push(prefix);
+    const store = new core.store.RedisStore(redis, { prefix });
+    const fetcher = new core.fetch.Fetcher({ minDelayMs: 0 });
+    const [cpuBefore, redisBefore] = [process.cpuUsage(), await redisCpuMs(redis)];
+    for (const source of wb.sources) {
+      const result = await core.poll.pollSource(source, { fetcher, allowPrivate: true });
+      if (result.status !== 'ok') throw new Error(`${source.id}: ${result.status}`);
+      await core.evaluate.evaluateItems(result.items, wb, matcher, store, Date.now());
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    const redisMs = (await redisCpuMs(redis)) - redisBefore;
+    if (pass === 0) continue;
+    floor.process = Math.min(floor.process, (cpu.user + cpu.system) / items);
+    floor.redis = Math.min(floor.redis, (redisMs * 1000) / items);
+  }
+  for (const p of prefixes) await deleteUnder(redis, p);
+  log(`  floor of a worker on Redis: ${round(floor.process)} µs of CPU an item here, ${round(floor.redis)} in Redis`);
+  return { matchOnly, evaluateOnly, withPoll, withRedis, floor };
 }
 
 async function main(): Promise<void> {
@@ -174,6 +202,9 @@ async function main(): Promise<void> {
       core_match_items_per_s: round(corpus.items / c.matchOnly),
       core_poll_items_per_s: round(corpus.items / c.withPoll),
       core_redis_items_per_s: round(corpus.items / c.withRedis),
+      floor_cpu_us_per_item: { process: round(c.floor.process), redis: round(c.floor.redis) },
+      cores: availableParallelism(),
+      ceiling_items_per_s: round((availableParallelism() * 1e6) / (c.floor.process + c.floor.redis)),
     };
     console.log(JSON.stringify(result));
   } finally {
