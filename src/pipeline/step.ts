@@ -105,6 +105,13 @@ export function pictureOf(watchbook: Pick<Watchbook, 'scenarios' | 'indicators'>
   };
 }
 
+/**
+ * A copy of `s` that holds its own characters. V8 cuts a substring as a slice of the string it came from, so
+ * an item's title is a view into the whole feed document, and evidence, held for the scored span
+ * (held-picture.ts), would keep that document alive. Slicing a concatenation makes V8 flatten it first.
+ */
+const ownCopy = (s: string): string => ` ${s}`.slice(1);
+
 /** The order the store lists evidence in: by publication, equal times by id. */
 const byTime = (a: Evidence, b: Evidence) => a.publishedAt - b.publishedAt || compareCodePoints(a.id, b.id);
 
@@ -145,8 +152,8 @@ export function step(
         cluster,
         terms: m.terms,
         ...(m.modifier && { modifier: m.modifier }),
-        title: item.title,
-        ...(item.url !== undefined && { url: item.url }),
+        title: ownCopy(item.title),
+        ...(item.url !== undefined && { url: ownCopy(item.url) }),
       });
     }
   }
