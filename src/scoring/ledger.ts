@@ -117,7 +117,7 @@ export class EventLedger {
       this.drop(this.list[this.head++]!);
     const dropped = this.head - start;
     // Dropped records are cut off once they are half the list, so the list costs O(1) a record.
-    if (this.head > 1024 && this.head * 2 > this.list.length) {
+    if (this.head > 64 && this.head * 2 > this.list.length) {
       this.list = this.list.slice(this.head);
       this.head = 0;
     }
