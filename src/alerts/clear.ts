@@ -56,9 +56,10 @@ export function firesUntilCleared(
 }
 
 /**
- * Which alert ids a condition's end resolves. Each is asked of every alert of every group at each step, so
- * an id that cannot be its subject's (it does not start with kind and subject) is turned away before it is
- * parsed.
+ * Which alert ids a condition's end resolves: never a match's, so the store need list only the groups holding
+ * another kind (store/records.ts awaitsClearing). Each is asked of every alert of those groups at each step
+ * and fetch, so an id that cannot be its subject's (it does not start with kind and subject) is turned away
+ * before it is parsed.
  */
 export type Cleared = (id: string) => boolean;
 

@@ -124,11 +124,12 @@ async function firingLabels(
 /**
  * Resolve, at `now`, the firing alerts `cleared` selects (their condition is over) in every group that holds
  * one: they stop repeating and, once old, are pruned; a resolved alert is not announced. Returns how many
- * group entries it resolved. A digest keeps what it collected: it tells what happened.
+ * group entries it resolved. A digest keeps what it collected: it tells what happened. Only the groups that
+ * await clearing are read: every fetch resolves, and a watch's groups are mostly of matches.
  */
 export async function resolveAlerts(cleared: Cleared, store: Store, now: number): Promise<number> {
   let resolved = 0;
-  for (const { key, receiver, group } of await store.alertGroups()) {
+  for (const { key, receiver, group } of await store.alertGroupsAwaitingClearing()) {
     if (!group.alerts.some((a) => a.firing && cleared(a.id))) continue;
     let count = 0;
     await store.updateAlertGroup(key, receiver, (current) => {

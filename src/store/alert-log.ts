@@ -10,6 +10,7 @@ import { compareCodePoints } from './order.js';
 import {
   type AlertGroupRecord,
   type AlertPrune,
+  awaitsClearing,
   checkAlerts,
   checkGroup,
   type StoppedAt,
@@ -18,7 +19,7 @@ import {
   withoutStale,
 } from './records.js';
 import { allJson, chunks, getJson, op } from './redis-base.js';
-import { COMPARE_AND_SET, PRUNE_GROUP, PURGE_ALERTS, PUT_ALERTS, type RedisClient } from './scripts.js';
+import { PRUNE_GROUP, PURGE_ALERTS, PUT_ALERTS, type RedisClient, SET_GROUP } from './scripts.js';
 
 /**
  * Tries of updateAlertGroup's compare-and-set: a try lost is one another writer won, and every fetch job of
@@ -27,6 +28,13 @@ import { COMPARE_AND_SET, PRUNE_GROUP, PURGE_ALERTS, PUT_ALERTS, type RedisClien
 const GROUP_CAS_TRIES = 100;
 
 export type GroupUpdate = (group: AlertGroupRecord | undefined) => AlertGroupRecord | undefined;
+
+/** A group with its key and the receiver its route sends it to. */
+export interface GroupEntry {
+  key: string;
+  receiver: string;
+  group: AlertGroupRecord;
+}
 
 export interface AlertLogStore {
   /** The group under a group key, or undefined. */
@@ -39,7 +47,12 @@ export interface AlertLogStore {
    */
   updateAlertGroup(key: string, receiver: string, update: GroupUpdate): Promise<AlertGroupRecord | undefined>;
   /** Every group with its key and receiver, by key. */
-  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]>;
+  alertGroups(): Promise<GroupEntry[]>;
+  /**
+   * The groups that await clearing (records.ts awaitsClearing), by key, and perhaps a few that no longer do:
+   * what a resolution reads. A fetch resolves after every poll, and most groups hold matches only.
+   */
+  alertGroupsAwaitingClearing(): Promise<GroupEntry[]>;
   /**
    * Keep alerts by id; returns how many ids were new. First write wins: an id already present keeps its
    * first content (an alert id names what fired, so a rerun brings the same alert), as does an id
@@ -83,19 +96,44 @@ export class RedisAlertLog implements AlertLogStore {
         if (!next) return undefined;
         checkGroup(key, next);
         const written = JSON.stringify({ receiver, group: next } satisfies StoredGroup);
-        if ((await COMPARE_AND_SET.run(this.client, [this.keys.alertGroups], [key, json ?? '', written])) === 1)
+        const awaiting = awaitsClearing(next) ? '1' : '0';
+        const keys = [this.keys.alertGroups, this.keys.alertGroupsAwaiting];
+        if ((await SET_GROUP.run(this.client, keys, [key, json ?? '', written, awaiting])) === 1)
           return parseJson<StoredGroup>(written, key).group;
       }
       throw new StoreError(`alert group ${key} kept changing under ${GROUP_CAS_TRIES} tries to update it`);
     });
   }
 
-  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
+  alertGroups(): Promise<GroupEntry[]> {
     return op('alertGroups', async () => {
       const all = await allJson<StoredGroup>(this.client, this.keys.alertGroups);
       return all
         .sort(([a], [b]) => compareCodePoints(a, b))
         .map(([key, { receiver, group }]) => ({ key, receiver, group }));
+    });
+  }
+
+  alertGroupsAwaitingClearing(): Promise<GroupEntry[]> {
+    return op('alertGroupsAwaitingClearing', async () => {
+      const k = this.keys;
+      // A store written before the index: build it once from every group. Adding only, so a group that a
+      // writer changes meanwhile is at worst listed once more than it need be (and read for nothing).
+      if (!(await this.client.exists(k.alertGroupsAwaitingBuilt))) {
+        const awaiting = (await this.alertGroups()).filter((e) => awaitsClearing(e.group)).map((e) => e.key);
+        if (awaiting.length) await this.client.sadd(k.alertGroupsAwaiting, ...awaiting);
+        await this.client.set(k.alertGroupsAwaitingBuilt, '1');
+      }
+      const out: GroupEntry[] = [];
+      for (const batch of chunks((await this.client.smembers(k.alertGroupsAwaiting)).sort(compareCodePoints))) {
+        const records = await this.client.hmget(k.alertGroups, ...batch);
+        records.forEach((json, i) => {
+          if (json === null) return;
+          const { receiver, group } = parseJson<StoredGroup>(json, `${k.alertGroups} ${batch[i]!}`);
+          out.push({ key: batch[i]!, receiver, group });
+        });
+      }
+      return out;
     });
   }
 
@@ -167,7 +205,7 @@ export class RedisAlertLog implements AlertLogStore {
       if (
         (await PRUNE_GROUP.run(
           this.client,
-          [k.alertGroups, k.alertsByTime],
+          [k.alertGroups, k.alertsByTime, k.alertGroupsAwaiting],
           [key, json, next, before, ...forgotten],
         )) !== 1
       )
@@ -211,10 +249,15 @@ export class MemoryAlertLog implements AlertLogStore {
     });
   }
 
-  alertGroups(): Promise<{ key: string; receiver: string; group: AlertGroupRecord }[]> {
+  alertGroups(): Promise<GroupEntry[]> {
     return settle(() =>
       readAll<StoredGroup>(this.groups).map(([key, { receiver, group }]) => ({ key, receiver, group })),
     );
+  }
+
+  /** Filtered from every group: a memory store holds what one test or backtest raised. */
+  async alertGroupsAwaitingClearing(): Promise<GroupEntry[]> {
+    return (await this.alertGroups()).filter((e) => awaitsClearing(e.group));
   }
 
   putAlerts(alerts: readonly Alert[]): Promise<number> {

@@ -134,6 +134,9 @@ export abstract class ComposedStore implements Store {
   alertGroups() {
     return this.parts.alertLog.alertGroups();
   }
+  alertGroupsAwaitingClearing() {
+    return this.parts.alertLog.alertGroupsAwaitingClearing();
+  }
   putAlerts(...a: Args<'putAlerts'>) {
     return this.parts.alertLog.putAlerts(...a);
   }

@@ -47,6 +47,10 @@ export interface StoreKeys {
   readonly alertLabels: string;
   /** Hash: group key → `{receiver, group}` JSON. */
   readonly alertGroups: string;
+  /** Set: the keys of the groups that await clearing (records.ts awaitsClearing), written with each group. */
+  readonly alertGroupsAwaiting: string;
+  /** String: present once alertGroupsAwaiting was built from the groups (a store written before it was). */
+  readonly alertGroupsAwaitingBuilt: string;
   /** Hash: pairField(group key, receiver) → SendLog JSON. */
   readonly sendLog: string;
   /** Sorted set: send-log field → its last lastSentAt, for pruning. */
@@ -121,6 +125,8 @@ export function storeKeys(prefix?: string): StoreKeys {
     alertsByTime: `${p}:alerts:by-time`,
     alertLabels: `${p}:alerts:labels`,
     alertGroups: `${p}:alert:groups`,
+    alertGroupsAwaiting: `${p}:alert:groups:awaiting`,
+    alertGroupsAwaitingBuilt: `${p}:alert:groups:awaiting:built`,
     sendLog: `${p}:send:log`,
     sendLogByTime: `${p}:send:log:by-time`,
     sent: `${p}:send:sent`,

@@ -22,6 +22,14 @@ export interface AlertGroupRecord {
   alerts: GroupAlertRecord[];
 }
 
+/**
+ * Whether a group holds a firing alert that a condition's end may resolve (alerts/clear.ts: a scenario,
+ * indicator or source-health alert; a match tells of one event and resolves on its own): the groups a
+ * resolution reads, kept in an index so that it does not read every group.
+ */
+export const awaitsClearing = (group: AlertGroupRecord): boolean =>
+  group.alerts.some((a) => a.firing && !a.id.startsWith('match:'));
+
 /** = alerts/group.ts SendLog: what went out to one receiver for one group. */
 export interface SendLogRecord {
   lastSentAt?: number;

@@ -185,9 +185,10 @@ return removed
 `);
 
 /**
- * KEYS[1] alert groups hash, KEYS[2] alerts by-time; ARGV: group key, the JSON expected, the JSON to write
- * ('' to delete the group), before, then the ids of the alerts it forgets. Writes only if the group still
- * holds the JSON expected and none of those alerts was raised at or after `before` meanwhile; 1 if it did.
+ * KEYS[1] alert groups hash, KEYS[2] alerts by-time, KEYS[3] the set of groups awaiting clearing; ARGV: group
+ * key, the JSON expected, the JSON to write ('' to delete the group, and its key from the set), before, then
+ * the ids of the alerts it forgets. Writes only if the group still holds the JSON expected and none of those
+ * alerts was raised at or after `before` meanwhile; 1 if it did.
  */
 export const PRUNE_GROUP = new LuaScript(`
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
@@ -196,8 +197,28 @@ for i = 5, #ARGV do
   local raised = redis.call('ZSCORE', KEYS[2], ARGV[i])
   if raised and tonumber(raised) >= before then return 0 end
 end
-if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('SREM', KEYS[3], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
 return 1
+`);
+
+/**
+ * KEYS[1] alert groups hash, KEYS[2] the set of groups awaiting clearing; ARGV: group key, the JSON expected
+ * ('' for none: the group is new), the JSON to write, '1' when that group awaits clearing. Writes the group
+ * and its place in the set together, only over the JSON expected; 1 if it did.
+ */
+export const SET_GROUP = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == ARGV[2] or (current == false and ARGV[2] == '') then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+  return 1
+end
+return 0
 `);
 
 /**

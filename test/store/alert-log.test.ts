@@ -94,6 +94,36 @@ describe.each(backends)('$name', (backend) => {
       expect(group?.alerts.map((a) => a.id).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `a${n}`).sort());
     });
 
+    it('lists the groups awaiting clearing: a firing scenario, indicator or source-health alert, not matches', async () => {
+      const store = open();
+      const group = (...alerts: [string, boolean][]) => ({
+        firstSeenAt: T0,
+        alerts: alerts.map(([id, firing]) => ({ id, firing, at: T0 })),
+      });
+      await setGroup(store, 'matches', group(['match:s1:a|r1', true], ['match:s1:b|r1', true]), 'desk');
+      await setGroup(store, 'outage', group(['source-health:s1:never', true]), 'on-call');
+      await setGroup(store, 'over', group(['indicator:i1:overdue:2026-03-01T00:00:00.000Z', false]), 'desk');
+      await setGroup(store, 'mixed', group(['match:s2:c|r2', true], ['scenario:risk:fire:1', true]), 'desk');
+      const awaiting = async () => (await store.alertGroupsAwaitingClearing()).map((e) => [e.key, e.receiver]);
+      expect(await awaiting()).toEqual([
+        ['mixed', 'desk'],
+        ['outage', 'on-call'],
+      ]);
+      // Resolved, it leaves the list; firing again, it is back.
+      await setGroup(store, 'outage', group(['source-health:s1:never', false]), 'on-call');
+      expect(await awaiting()).toEqual([['mixed', 'desk']]);
+      await store.updateAlertGroup('over', 'desk', () =>
+        group(['indicator:i1:overdue:2026-03-01T00:00:00.000Z', true]),
+      );
+      expect(await awaiting()).toEqual([
+        ['mixed', 'desk'],
+        ['over', 'desk'],
+      ]);
+      expect((await store.alertGroupsAwaitingClearing()).find((e) => e.key === 'over')?.group).toStrictEqual(
+        await store.getAlertGroup('over'),
+      );
+    });
+
     it('refuses a group holding a time that is not finite', async () => {
       const store = open();
       await expect(setGroup(store, 'g', { firstSeenAt: Number.NaN, alerts: [] }, 'r')).rejects.toThrow(StoreError);

@@ -33,6 +33,8 @@ describe('storeKeys', () => {
       alertsByTime: '{signpost}:alerts:by-time',
       alertLabels: '{signpost}:alerts:labels',
       alertGroups: '{signpost}:alert:groups',
+      alertGroupsAwaiting: '{signpost}:alert:groups:awaiting',
+      alertGroupsAwaitingBuilt: '{signpost}:alert:groups:awaiting:built',
       sendLog: '{signpost}:send:log',
       sendLogByTime: '{signpost}:send:log:by-time',
       sent: '{signpost}:send:sent',
@@ -71,7 +73,7 @@ describe('storeKeys', () => {
         expect(key.startsWith(`${keys.prefix}:`)).toBe(true);
         expect(hashTag(key)).toBe(tag);
       }
-      expect(new Set(keyList(keys)).size).toBe(26);
+      expect(new Set(keyList(keys)).size).toBe(28);
     },
   );
 });

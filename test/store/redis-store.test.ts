@@ -29,6 +29,7 @@ describe('RedisStore', () => {
     await store.recoverLostData(['kiis'], T0); // the sentinel, and a source to warm up
     await store.putAlerts([alert('a1', T0)]);
     await setGroup(store, 'root:{}', { firstSeenAt: T0, alerts: [{ id: 'a1', firing: true, at: T0 }] }, 'on-call');
+    await store.alertGroupsAwaitingClearing(); // the index's "built" mark
     await store.recordSend('root:{}', 'on-call', { lastSentAt: T0, lastSentIds: ['a1'] }, 'n1');
     await store.claimSend('n2', 'on-call', 'w1', 60_000, T0);
     await store.addSilence({
@@ -163,6 +164,38 @@ describe('RedisStore', () => {
     ]);
     await client().hset(k.alertLabels, 'bad', '{not json');
     await expect(store.alertLabels(['bad'])).rejects.toThrow(/alerts:labels/);
+  });
+
+  it('builds the index of groups awaiting clearing once, for groups written before it was kept', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix });
+    const k = store.keys;
+    const group = (id: string, firing: boolean) => ({ firstSeenAt: T0, alerts: [{ id, firing, at: T0 }] });
+    const stored = (receiver: string, g: ReturnType<typeof group>) => JSON.stringify({ receiver, group: g });
+    await client().hset(k.alertGroups, {
+      outage: stored('on-call', group('source-health:s1:never', true)),
+      matches: stored('desk', group('match:s1:a|r1', true)),
+      over: stored('desk', group('indicator:i1:overdue:1', false)),
+    });
+    expect((await store.alertGroupsAwaitingClearing()).map((e) => e.key)).toEqual(['outage']);
+    expect(await client().smembers(k.alertGroupsAwaiting)).toEqual(['outage']);
+    // Built once: from now on the index alone says which groups are read.
+    await client().hset(k.alertGroups, 'late', stored('desk', group('scenario:risk:fire:1', true)));
+    expect((await store.alertGroupsAwaitingClearing()).map((e) => e.key)).toEqual(['outage']);
+  });
+
+  it('drops a pruned group from the index of groups awaiting clearing', async () => {
+    const store = new RedisStore(client(), { prefix: backend.prefix, alertTtlMs: DAY });
+    // An outage of a source the watchbook no longer has: firing, but stopped as pruning sees it.
+    await setGroup(
+      store,
+      'gone',
+      { firstSeenAt: T0, alerts: [{ id: 'source-health:s9:never', firing: true, at: T0 }] },
+      'on-call',
+    );
+    expect(await client().smembers(store.keys.alertGroupsAwaiting)).toEqual(['gone']);
+    await store.pruneAlerts(T0 + 2 * DAY, (a) => a.at);
+    expect(await store.getAlertGroup('gone')).toBeUndefined();
+    expect(await client().smembers(store.keys.alertGroupsAwaiting)).toEqual([]);
   });
 
   it('drops the time index entries with the records it prunes', async () => {
