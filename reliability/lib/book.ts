@@ -16,6 +16,8 @@ export interface BookOptions {
   slackUrl: string;
   /** Also email the desk (SMTP_URL must be set for the worker). */
   email?: boolean;
+  /** The indicator's half_life (default: the watchbook's, 30 days); evidence is kept ten of them. */
+  halfLife?: string;
 }
 
 export interface Book {
@@ -36,7 +38,7 @@ export function watchbookText(opts: BookOptions): string {
     version: 1,
     watch: { id: 'reliability', title: 'Reliability', allow_private: true },
     scenarios: { baseline: { title: 'Baseline', prior: 0.6 }, risk: { title: 'Risk', prior: 0.4 } },
-    indicators: { signal: { title: 'Signal' } },
+    indicators: { signal: { title: 'Signal', ...(opts.halfLife && { half_life: opts.halfLife }) } },
     sources: opts.sources.map((s) => ({
       id: s.id,
       type: 'rss',

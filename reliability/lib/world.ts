@@ -16,6 +16,8 @@ export interface WorldOptions {
   every: string;
   rules: number;
   email?: boolean;
+  /** The indicator's half_life (default 30 days): how long the worker holds an item's evidence, times ten. */
+  halfLife?: string;
   /** Default: the shared Redis (REDIS_URL or 127.0.0.1:6379), under a random prefix. */
   redisUrl?: string;
 }
@@ -63,6 +65,7 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
       rules: opts.rules,
       slackUrl: slack.url,
       email: opts.email,
+      halfLife: opts.halfLife,
     }),
     (b) => b.remove(),
   );
