@@ -73,6 +73,13 @@ export interface AlertLogStore {
 export type AlertLogPrune = Pick<AlertPrune, 'groupAlerts' | 'groups' | 'alerts'>;
 
 export class RedisAlertLog implements AlertLogStore {
+  /**
+   * Whether the index of groups awaiting clearing was seen built: asked once per process, not at every
+   * fetch. Should Redis lose its data after, every group written since goes through SET_GROUP, so the index
+   * stays whole without being built again.
+   */
+  private awaitingBuilt = false;
+
   constructor(
     private readonly client: RedisClient,
     private readonly keys: StoreKeys,
@@ -119,11 +126,12 @@ export class RedisAlertLog implements AlertLogStore {
       const k = this.keys;
       // A store written before the index: build it once from every group. Adding only, so a group that a
       // writer changes meanwhile is at worst listed once more than it need be (and read for nothing).
-      if (!(await this.client.exists(k.alertGroupsAwaitingBuilt))) {
+      if (!this.awaitingBuilt && !(await this.client.exists(k.alertGroupsAwaitingBuilt))) {
         const awaiting = (await this.alertGroups()).filter((e) => awaitsClearing(e.group)).map((e) => e.key);
         if (awaiting.length) await this.client.sadd(k.alertGroupsAwaiting, ...awaiting);
         await this.client.set(k.alertGroupsAwaitingBuilt, '1');
       }
+      this.awaitingBuilt = true;
       const out: GroupEntry[] = [];
       for (const batch of chunks((await this.client.smembers(k.alertGroupsAwaiting)).sort(compareCodePoints))) {
         const records = await this.client.hmget(k.alertGroups, ...batch);
