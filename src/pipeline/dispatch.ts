@@ -25,7 +25,7 @@ import {
 } from '../alerts/index.js';
 import type { Alert, Notification } from '../model/alert.js';
 import type { Watchbook } from '../model/watchbook.js';
-import type { AlertGroupRecord, AlertPrune, GroupAlertRecord, Store } from '../store/index.js';
+import type { AlertGroupRecord, AlertPrune, GroupAlertRecord, SendLogRecord, Store } from '../store/index.js';
 
 /** Alerts that fire once (a match, a scenario clearing, ...) stop repeating this long after they fired. */
 const RESOLVE_AFTER_MS = 24 * 3_600_000;
@@ -145,12 +145,7 @@ export async function resolveAlerts(cleared: Cleared, store: Store, now: number)
 
 /** Notifications whose time has come: one per (group, receiver) that decide() says to send now. */
 export async function notificationsDue(watchbook: Watchbook, store: Store, now: number): Promise<Notification[]> {
-  const due: Notification[] = [];
-  for (const entry of await store.alertGroups()) {
-    const { notification } = await decideGroup(entry, watchbook, store, now);
-    if (notification) due.push(notification);
-  }
-  return due;
+  return (await decideGroups(await store.alertGroups(), watchbook, store, now)).flatMap((d) => d.notification ?? []);
 }
 
 /** A group by its key and the receiver its route sends it to. */
@@ -169,28 +164,57 @@ export async function notificationsDueFor(
   store: Store,
   now: number,
 ): Promise<{ due: Notification[]; wake: (GroupRef & { at: number })[] }> {
-  const due: Notification[] = [];
-  const wake: (GroupRef & { at: number })[] = [];
+  const entries: GroupEntry[] = [];
   for (const { key, receiver } of groups) {
     const group = await store.getAlertGroup(key);
-    if (!group) continue;
-    const { notification, at } = await decideGroup({ key, receiver, group }, watchbook, store, now);
+    if (group) entries.push({ key, receiver, group });
+  }
+  const due: Notification[] = [];
+  const wake: (GroupRef & { at: number })[] = [];
+  (await decideGroups(entries, watchbook, store, now)).forEach(({ notification, at }, i) => {
+    const { key, receiver } = entries[i]!;
     if (notification) due.push(notification);
     else if (at !== undefined && at > now) wake.push({ key, receiver, at });
-  }
+  });
   return { due, wake };
 }
 
-/** The "send now?" decision of one group at `now`: the notification to send, or when to look again. */
+type GroupEntry = GroupRef & { group: AlertGroupRecord };
+
+/**
+ * The "send now?" decision of each group at `now`, in their order: the notification to send, or when to
+ * look again. What every decision reads (each group's first alert, for its route, and its send-log) is read
+ * for all of them at once: the tick decides every group every few seconds.
+ */
+async function decideGroups(
+  entries: readonly GroupEntry[],
+  watchbook: Watchbook,
+  store: Store,
+  now: number,
+): Promise<{ notification?: Notification; at?: number }[]> {
+  if (entries.length === 0) return [];
+  const firstIds = [...new Set(entries.flatMap((e) => e.group.alerts.slice(0, 1).map((a) => a.id)))];
+  const firsts = new Map((await store.getAlerts(firstIds)).map((a) => [a.id, a]));
+  const sendLogs = await store.getSendLogs(entries);
+  const out: { notification?: Notification; at?: number }[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const first = entry.group.alerts[0] && firsts.get(entry.group.alerts[0].id);
+    out.push(await decideGroup(entry, first, sendLogs[i], watchbook, store, now));
+  }
+  return out;
+}
+
+/** The "send now?" decision of one group, given its first alert and its send-log. */
 async function decideGroup(
-  entry: GroupRef & { group: AlertGroupRecord },
+  entry: GroupEntry,
+  first: Alert | undefined,
+  sendLog: SendLogRecord | undefined,
   watchbook: Watchbook,
   store: Store,
   now: number,
 ): Promise<{ notification?: Notification; at?: number }> {
   const { key, receiver } = entry;
   const group = resolveStale(entry.group, now, RESOLVE_AFTER_MS, (id) => firesUntilCleared(id, watchbook));
-  const [first] = await store.getAlerts(group.alerts.slice(0, 1).map((a) => a.id));
   const route =
     first &&
     routeAlert(first.labels, watchbook.routes).find((r) => key.startsWith(`${r.path}:`) && r.receiver === receiver);
@@ -198,7 +222,6 @@ async function decideGroup(
   // Inside a mute (or outside the active times) the decision is not taken, so nothing is recorded: what
   // still fires when the mute ends goes then, as in Alertmanager.
   if (routeMuted(route.route, watchbook.timeIntervals, watchbook.watch.timezone, now)) return {};
-  const sendLog = await store.getSendLog(key, receiver);
   const decision = decide(group, sendLog, route, now);
   if (!decision.send) return decision.reason === 'wait' && decision.at !== undefined ? { at: decision.at } : {};
   // What the receiver has not heard yet (not in the last message, or fired again since), led with.

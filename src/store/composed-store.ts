@@ -150,6 +150,9 @@ export abstract class ComposedStore implements Store {
   getSendLog(...a: Args<'getSendLog'>) {
     return this.parts.sendLog.getSendLog(...a);
   }
+  getSendLogs(...a: Args<'getSendLogs'>) {
+    return this.parts.sendLog.getSendLogs(...a);
+  }
   recordSend(...a: Args<'recordSend'>) {
     return this.parts.sendLog.recordSend(...a);
   }

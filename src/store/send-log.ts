@@ -5,13 +5,15 @@ import { pairField, sendClaimKey, type StoreKeys } from './keys.js';
 import { settle } from './memory-base.js';
 import type { Retention } from './options.js';
 import { checkTtl, type AlertPrune, type ClaimResult, type SendLogRecord, type SentRecord } from './records.js';
-import { getJson, op } from './redis-base.js';
+import { chunks, getJson, op } from './redis-base.js';
 import { PURGE_BY_TIME, type RedisClient } from './scripts.js';
 import { CLAIM_SEND, PURGE_SEND_LOGS, RECORD_SEND, RELEASE_SEND } from './send-scripts.js';
 
 export interface SendLogStore {
   /** What went out last to `receiver` for a group, or undefined before the first recorded send. */
   getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined>;
+  /** getSendLog of each (group key, receiver), in their order, in one read: what a tick decides on. */
+  getSendLogs(refs: readonly { key: string; receiver: string }[]): Promise<(SendLogRecord | undefined)[]>;
   /**
    * After a send succeeded: record notification `notificationId` as sent to `receiver` and write the
    * group's send-log, in one step, dropping the attempt claimSend started. Idempotent: false, and nothing
@@ -56,6 +58,20 @@ export class RedisSendLog implements SendLogStore {
     return op('getSendLog', () =>
       getJson<SendLogRecord>(this.client, this.keys.sendLog, pairField(groupKey, receiver)),
     );
+  }
+
+  getSendLogs(refs: readonly { key: string; receiver: string }[]): Promise<(SendLogRecord | undefined)[]> {
+    return op('getSendLogs', async () => {
+      const out: (SendLogRecord | undefined)[] = [];
+      for (const batch of chunks(refs)) {
+        const fields = batch.map((r) => pairField(r.key, r.receiver));
+        const records = await this.client.hmget(this.keys.sendLog, ...fields);
+        records.forEach((json, i) =>
+          out.push(json === null ? undefined : parseJson<SendLogRecord>(json, `${this.keys.sendLog} ${fields[i]!}`)),
+        );
+      }
+      return out;
+    });
   }
 
   recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {
@@ -142,6 +158,15 @@ export class MemorySendLog implements SendLogStore {
       const log = this.sendLogs.get(pairField(groupKey, receiver));
       return log && parseJson<SendLogRecord>(log.json, 'send-log');
     });
+  }
+
+  getSendLogs(refs: readonly { key: string; receiver: string }[]): Promise<(SendLogRecord | undefined)[]> {
+    return settle(() =>
+      refs.map(({ key, receiver }) => {
+        const log = this.sendLogs.get(pairField(key, receiver));
+        return log && parseJson<SendLogRecord>(log.json, 'send-log');
+      }),
+    );
   }
 
   recordSend(groupKey: string, receiver: string, log: SendLogRecord, notificationId: string): Promise<boolean> {

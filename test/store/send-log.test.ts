@@ -46,6 +46,27 @@ describe.each(backends)('$name', (backend) => {
       expect(await store.getSendLog('x', 'y","z')).toBeUndefined();
     });
 
+    it('reads many send-logs at once, in the order asked, undefined where none was written', async () => {
+      const store = open();
+      expect(await store.getSendLogs([])).toStrictEqual([]);
+      await store.recordSend('g', 'on-call', log(T0, ['a1']), 'n1');
+      await store.recordSend('h', 'analysts', log(T0 + MIN, ['b1']), 'n2');
+      // More than one batch of HMGET (redis-base.ts BATCH), a missing pair in each.
+      const many = Array.from({ length: 1200 }, (_, i) => ({
+        key: i % 2 ? 'h' : 'g',
+        receiver: i % 3 ? 'analysts' : 'on-call',
+      }));
+      const expected = many.map(({ key, receiver }) =>
+        key === 'g' && receiver === 'on-call'
+          ? log(T0, ['a1'])
+          : key === 'h' && receiver === 'analysts'
+            ? log(T0 + MIN, ['b1'])
+            : undefined,
+      );
+      expect(await store.getSendLogs(many)).toStrictEqual(expected);
+      expect(await store.getSendLogs([{ key: 'x', receiver: 'on-call' }])).toStrictEqual([undefined]);
+    });
+
     it('round-trips an empty send-log', async () => {
       const store = open();
       expect(await store.recordSend('g', 'r', {}, 'n1')).toBe(true);
