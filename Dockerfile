@@ -20,4 +20,4 @@ COPY config ./config
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/jobs/main.js", "start"]
+CMD ["node", "--min-semi-space-size=16", "dist/jobs/main.js", "start"]

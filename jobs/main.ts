@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --min-semi-space-size=16
 // The process entry, the `signpost` binary: the CLI with the worker role, whose BullMQ jobs live here in jobs/.
 import { main } from '../src/cli/main.js';
 import type { Roles } from '../src/cli/roles.js';

@@ -6,6 +6,7 @@ import { killAll, logsWith, spawnWorker, type WorkerProcess } from '../../test/w
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { item, makeBook, sourceId, type Book } from './book.js';
 import { LiveFeeds } from './feeds.js';
+import { NODE_FLAGS } from '../../src/cli/heap.js';
 import { reap } from './reaper.js';
 import { startSlack, startSmtp, type SlackStandIn, type SmtpStandIn } from './receivers.js';
 import type { Scope } from './scenario.js';
@@ -72,7 +73,7 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
   const workers: WorkerProcess[] = [];
   scope.defer('workers', workers, (ws) => killAll(ws));
   let published = 0;
-  // The workers run as the Dockerfile and `npm start` run them: two malloc arenas (README, Memory).
+  // The workers run as the Dockerfile and `npm start` run them: two malloc arenas and NODE_FLAGS (README, Memory).
   const env = {
     MALLOC_ARENA_MAX: '2',
     ...(smtp && { SMTP_URL: smtp.url, SMTP_FROM: 'Signpost <signpost@example.org>' }),
@@ -88,7 +89,7 @@ export async function startWorld(opts: WorldOptions, scope: Scope): Promise<Worl
     sourceIds,
     workers,
     spawn(name) {
-      const w = spawnWorker(name, { config: book.dir, prefix, redisUrl, env });
+      const w = spawnWorker(name, { config: book.dir, prefix, redisUrl, env, nodeFlags: NODE_FLAGS });
       workers.push(w);
       reap(w.child);
       return w;

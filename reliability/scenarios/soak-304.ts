@@ -4,10 +4,9 @@
 // memory bounded (used_memory on a redis-server of the scenario's own); every new item must alert once.
 //
 // The soak is the same size in the scaled suite: a worker's heap rises and falls with its garbage
-// collector (the worker fixes its growth at half what survives a full collection: src/cli/heap.ts), and
-// now and then V8's memory reducer hands pages back, which the process takes again within seconds. The
-// medians of two-minute windows compare what the worker holds, not where a sample fell in a cycle nor a
-// release at a window's edge; a shorter run has no such windows to compare.
+// collector (the worker fixes its growth at half what survives a full collection, and runs with its young
+// generation fixed, as shipped: src/cli/heap.ts). The medians of two-minute windows compare what the
+// worker holds, not where a sample fell in a cycle; a shorter run has no such windows to compare.
 //
 // The soak measures a steady state: its indicator's half_life is 12 s, so an item's evidence is scored, and
 // held, for two minutes (ten half-lives) and then forgotten, and what the worker holds reaches its level

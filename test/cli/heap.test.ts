@@ -1,7 +1,9 @@
-// The worker's heap policy (src/cli/heap.ts): applied unless the operator started node with a growth of their own.
+// The worker's heap policy (src/cli/heap.ts): applied unless the operator started node with a growth of their own,
+// and the flags every shipped way of starting it passes to node.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { steadyHeap } from '../../src/cli/heap.js';
+import { NODE_FLAGS, steadyHeap } from '../../src/cli/heap.js';
 
 const HEAP_TS = new URL('../../src/cli/heap.ts', import.meta.url).href;
 
@@ -41,5 +43,29 @@ describe('steadyHeap', () => {
     const steady = oldSpacePeak(true);
     const own = oldSpacePeak(false);
     expect(steady).toBeLessThan(own * 0.7);
+  });
+});
+
+describe('NODE_FLAGS', () => {
+  const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+  it('are passed by the Dockerfile, npm start and the signpost binary', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toStrictEqual(['node', ...NODE_FLAGS, 'dist/jobs/main.js', 'start']);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toContain(`node ${NODE_FLAGS.join(' ')} dist/jobs/main.js start`);
+    expect(read('jobs/main.ts').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+  });
+
+  it('give a young generation at its full size from the start', () => {
+    const newSpace = (flags: readonly string[]) => {
+      const script = `console.log(require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size)`;
+      const out = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(out.stderr);
+      return Number(out.stdout.trim());
+    };
+    // Semi-spaces of 16 MB; V8's own start is 1 MB, grown on demand and shrunk when the process looks idle.
+    expect(newSpace(NODE_FLAGS)).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(newSpace([])).toBeLessThan(8 * 1024 * 1024);
   });
 });

@@ -40,21 +40,27 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** `worker` (the default), `start` (the web role on PORT beside the worker) or `web` alone. */
   command?: 'worker' | 'start' | 'web';
+  /** Node's own flags, before the script (`node FLAGS dist/jobs/main.js ...`). */
+  nodeFlags?: readonly string[];
 }
 
 /** `node dist/jobs/main.js worker --config DIR` (or `start`) with REDIS_URL, SIGNPOST_PREFIX and LOG_LEVEL set. */
 export function spawnWorker(name: string, opts: SpawnOptions): WorkerProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [MAIN_JS, opts.command ?? 'worker', '--config', opts.config], {
-    env: {
-      ...process.env,
-      ...opts.env,
-      REDIS_URL: opts.redisUrl,
-      SIGNPOST_PREFIX: opts.prefix,
-      LOG_LEVEL: opts.logLevel ?? 'info',
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeFlags ?? []), MAIN_JS, opts.command ?? 'worker', '--config', opts.config],
+    {
+      env: {
+        ...process.env,
+        ...opts.env,
+        REDIS_URL: opts.redisUrl,
+        SIGNPOST_PREFIX: opts.prefix,
+        LOG_LEVEL: opts.logLevel ?? 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   if (child.pid === undefined) throw new Error(`could not spawn worker ${name}`);
   const logs: LogLine[] = [];
   const text: string[] = [];
