@@ -2,11 +2,11 @@
 // watchbook, a random key prefix on a Redis, and `signpost worker` child processes; all of it registered
 // for cleanup (workers killed, servers closed, the prefix's keys deleted, the folder removed).
 import { Redis } from 'ioredis';
+import { NODE_FLAGS } from '../../src/cli/heap.js';
 import { killAll, logsWith, spawnWorker, type WorkerProcess } from '../../test/worker/helpers/processes.js';
 import { deleteUnder, randomPrefix, REDIS_URL } from '../../test/worker/helpers/redis.js';
 import { item, makeBook, sourceId, type Book } from './book.js';
 import { LiveFeeds } from './feeds.js';
-import { NODE_FLAGS } from '../../src/cli/heap.js';
 import { reap } from './reaper.js';
 import { startSlack, startSmtp, type SlackStandIn, type SmtpStandIn } from './receivers.js';
 import type { Scope } from './scenario.js';

@@ -20,9 +20,9 @@ export function steadyHeap(execArgv: readonly string[] = process.execArgv): bool
 
 /**
  * Node's flags for a worker, given before the script (`node --min-semi-space-size=16 dist/jobs/main.js
- * start`: the Dockerfile and `npm start` do). V8 sizes its young generation between 1 and 16 MB a semi-space
- * and shrinks it when the process looks idle; a worker's resident size then drops and regains 30 MB within
- * a minute, and a memory graph reads as noise. Fixed at V8's own maximum it stays level. Set at start only:
- * V8 reads it once, when it makes the heap.
+ * start`: the Dockerfile, `npm start` and the binary's first line do). V8 sizes its young generation between
+ * 1 and 16 MB a semi-space and shrinks it when the process looks idle; a worker's resident size then drops
+ * by 30 MB and regains it over the next minutes, and a memory graph reads as noise. Fixed at V8's own
+ * maximum it stays level. Given at start only: V8 reads it once, when it makes the heap.
  */
 export const NODE_FLAGS = ['--min-semi-space-size=16'] as const;
