@@ -153,11 +153,8 @@ export class MemorySendLog implements SendLogStore {
     private readonly hasGroup: (key: string) => boolean,
   ) {}
 
-  getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
-    return settle(() => {
-      const log = this.sendLogs.get(pairField(groupKey, receiver));
-      return log && parseJson<SendLogRecord>(log.json, 'send-log');
-    });
+  async getSendLog(groupKey: string, receiver: string): Promise<SendLogRecord | undefined> {
+    return (await this.getSendLogs([{ key: groupKey, receiver }]))[0];
   }
 
   getSendLogs(refs: readonly { key: string; receiver: string }[]): Promise<(SendLogRecord | undefined)[]> {
